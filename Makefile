@@ -1,0 +1,75 @@
+# Jamie's front door. Every target installs what it needs (into .tools/, git-ignored) or says
+# exactly what is missing. `make dev` runs the whole app locally; `make test` runs every check.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .tools/venv
+VENV_STAMP := $(VENV)/.installed-$(shell cksum infra/requirements.txt | cut -d' ' -f1)
+LAMBDA_VENV := .tools/lambda
+LAMBDA_STAMP := $(LAMBDA_VENV)/.installed
+NODE_STAMP := infra/assets/node_modules/.package-lock.json
+VIEW_SOURCES := $(shell find templates/src functions -name '*.rs' 2>/dev/null)
+
+.PHONY: help tools assets dev test lint fmt bench build deploy reset clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV_STAMP): infra/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is needed for the local AWS emulator (moto)"; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+	touch $@
+
+tools: $(VENV_STAMP) ## Install the emulator and cfn-lint into .tools/
+
+$(NODE_STAMP): infra/assets/package.json infra/assets/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed to rebuild the stylesheet"; exit 1; }
+	npm --prefix infra/assets ci --no-audit --no-fund
+
+templates/assets/app.css: $(NODE_STAMP) infra/assets/src/app.css $(VIEW_SOURCES)
+	npm --prefix infra/assets run --silent build
+
+assets: templates/assets/app.css ## Rebuild the stylesheet (Tailwind + daisyUI) and vendored htmx
+
+dev: tools assets ## Run the whole app on http://127.0.0.1:$${PORT:-3000} (emulator, web, worker, schedules)
+	cargo run --quiet -p jamie-infra --bin dev-server
+
+fmt: ## Format the code
+	cargo fmt --all
+
+lint: tools ## fmt check, clippy with -D warnings, cfn-lint
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	$(VENV)/bin/cfn-lint template.yaml
+
+test: lint ## Every check and every test (what CI runs)
+	cargo test --workspace --quiet
+
+bench: tools ## Print the benchmark figures quoted in the README
+	cargo run --quiet -p jamie-tests --bin bench
+
+$(LAMBDA_STAMP):
+	$(PYTHON) -m venv $(LAMBDA_VENV)
+	$(LAMBDA_VENV)/bin/pip install --quiet --disable-pip-version-check cargo-lambda==1.9.2
+	rustup target add aarch64-unknown-linux-gnu
+	touch $@
+
+build: $(LAMBDA_STAMP) ## Build every Lambda for arm64 into target/lambda/<name>/bootstrap
+	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" cargo lambda build --release --arm64
+
+deploy: ## Build and deploy with AWS SAM (needs the sam CLI and AWS credentials)
+	@command -v sam >/dev/null || { echo "make: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/) first"; exit 1; }
+	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" sam build
+	sam deploy
+
+reset: ## Forget the local data (make dev starts empty next time)
+	rm -rf .data
+
+clean: ## Remove build output and installed tools
+	cargo clean
+	rm -rf .tools infra/assets/node_modules

@@ -1,0 +1,112 @@
+//! The `web-public` function: everything anyone can open without logging in — the home page,
+//! the health check and the theme preference; later the public session and series pages, the
+//! registration form, the cancel page and a participant's registrations.
+
+use axum::{
+    Form, Json, Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use jamie::Context;
+use jamie_templates::{Theme, pages};
+use jamie_web::{AppError, PageContext, is_local_path};
+use serde::{Deserialize, Serialize};
+
+/// This function's routes, for the dev server to merge with the others.
+pub fn routes(ctx: Context) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/health", get(health))
+        .route("/preferences/theme", post(set_theme))
+        .with_state(ctx)
+}
+
+/// The router the Lambda serves.
+pub fn app(ctx: Context) -> Router {
+    jamie_web::finish(routes(ctx))
+}
+
+async fn home(page: PageContext) -> maud::Markup {
+    pages::home::home(&page.page("Acroyoga jams, organized"))
+}
+
+/// The body of `GET /health`.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HealthBody {
+    /// `ok` or `unavailable`.
+    pub status: String,
+    /// `reachable` or `unreachable`.
+    pub store: String,
+    /// Why the store is unreachable, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+async fn health(State(ctx): State<Context>) -> Response {
+    let health = jamie::health::check(&ctx).await;
+    let (status, body) = match health.store_problem {
+        None => (
+            StatusCode::OK,
+            HealthBody {
+                status: "ok".to_owned(),
+                store: "reachable".to_owned(),
+                detail: None,
+            },
+        ),
+        Some(problem) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            HealthBody {
+                status: "unavailable".to_owned(),
+                store: "unreachable".to_owned(),
+                detail: Some(problem),
+            },
+        ),
+    };
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Debug, Deserialize)]
+struct ThemeForm {
+    theme: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// The theme switch without JavaScript: remember the choice in a cookie (the same one
+/// `theme.js` writes) and go back where the reader was.
+async fn set_theme(
+    State(ctx): State<Context>,
+    Form(form): Form<ThemeForm>,
+) -> Result<Response, AppError> {
+    let theme = Theme::parse(&form.theme).ok_or(AppError::BadRequest(
+        "Choose the light, dark or system theme.",
+    ))?;
+    let back = if is_local_path(&form.back) {
+        form.back.as_str()
+    } else {
+        "/"
+    };
+    let secure = if ctx.config.base_url.is_plain_http() {
+        ""
+    } else {
+        "; Secure"
+    };
+    // Read by theme.js too, so not HttpOnly; it holds nothing secret.
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        Theme::COOKIE,
+        theme.as_str()
+    );
+    let mut response = Redirect::to(back).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("Unknown theme."))?,
+    );
+    Ok(response)
+}

@@ -1,0 +1,226 @@
+//! The web layer every HTTP function shares: [`AppError`] rendered as an error page, the
+//! [`PageContext`] extracted from each request, cookies, and the finishing touches every router
+//! gets ([`finish`]: the not-found page and the security headers).
+
+use axum::{
+    Router,
+    extract::FromRequestParts,
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use jamie_templates::{Page, Theme, pages};
+
+/// Everything a web handler can fail with. Each variant maps to one status and one page; the
+/// cause of a 5xx goes to the log, never to the page.
+#[derive(Debug)]
+pub enum AppError {
+    /// 400: the request itself is malformed (a form that no page of ours would send).
+    BadRequest(&'static str),
+    /// 404: nothing lives at this address.
+    NotFound,
+    /// 503: a dependency (the store) is unreachable; trying again later may work.
+    Unavailable(jamie::Error),
+    /// 500: a bug or an unexpected failure.
+    Internal(jamie::Error),
+}
+
+impl From<jamie::Error> for AppError {
+    fn from(error: jamie::Error) -> Self {
+        match error {
+            jamie::Error::Store(jamie::store::StoreError::Unavailable(_)) => {
+                Self::Unavailable(error)
+            }
+            other => Self::Internal(other),
+        }
+    }
+}
+
+impl AppError {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            Self::BadRequest(explanation) => (
+                StatusCode::BAD_REQUEST,
+                "That request did not make sense",
+                explanation,
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "We could not find that page",
+                "The link may be mistyped or out of date. Ask whoever shared it for a fresh one.",
+            ),
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Jamie is taking a short break",
+                "We cannot reach our data right now. Please try again in a minute.",
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side",
+                "Nothing you did caused this. Please try again; if it keeps happening, tell the organizer.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Unavailable(error) | Self::Internal(error) = &self {
+            tracing::error!(error = ?error, "request failed");
+        }
+        let (status, heading, explanation) = self.parts();
+        let page = Page::new(heading, "/", Theme::System);
+        let body = pages::error::error(&page, status.as_u16(), heading, explanation);
+        (status, body).into_response()
+    }
+}
+
+/// What every page needs from its request: the path and the reader's theme.
+#[derive(Clone, Debug)]
+pub struct PageContext {
+    pub path: String,
+    pub theme: Theme,
+}
+
+impl PageContext {
+    /// The layout data for a page titled `title`.
+    pub fn page<'a>(&'a self, title: &'a str) -> Page<'a> {
+        Page::new(title, &self.path, self.theme)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            path: parts.uri.path().to_owned(),
+            theme: cookie(&parts.headers, Theme::COOKIE)
+                .and_then(Theme::parse)
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"'))
+}
+
+/// Whether `back` is a path on this site that a redirect may go to: absolute, not
+/// protocol-relative, no backslashes or control characters.
+pub fn is_local_path(back: &str) -> bool {
+    back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control)
+}
+
+/// The policy every page is served under: our own scripts and styles only.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: https:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; object-src 'none'";
+
+const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
+    (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (
+        header::STRICT_TRANSPORT_SECURITY,
+        "max-age=31536000; includeSubDomains",
+    ),
+];
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Completes a router for serving: the not-found page for unknown paths and the security
+/// headers on every response. Applied once, to a function's router or to the dev server's
+/// merged one.
+pub fn finish(router: Router) -> Router {
+    router
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::{body::Body, http::Request, routing::get};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; jamie_theme=dark"),
+        );
+        headers.append(header::COOKIE, HeaderValue::from_static("b=2"));
+        assert_eq!(cookie(&headers, "jamie_theme"), Some("dark"));
+        assert_eq!(cookie(&headers, "b"), Some("2"));
+        assert_eq!(cookie(&headers, "theme"), None);
+    }
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        for good in ["/", "/s/abc?x=1", "/jams/1#top"] {
+            assert!(is_local_path(good), "{good}");
+        }
+        for bad in [
+            "",
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/a\nb",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_local_path(bad), "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn finished_routers_answer_unknown_paths_with_a_page_and_set_headers() {
+        let app = finish(Router::new().route("/", get(|| async { "home" })));
+        let response = app
+            .oneshot(Request::get("/nowhere").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+        assert!(
+            response.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+    }
+}

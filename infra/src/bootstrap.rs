@@ -1,0 +1,156 @@
+//! Creates, in the emulator, every resource `template.yaml` creates in AWS — the table (same
+//! definition), the notifications queue with its dead-letter queue, the photo bucket, the event
+//! bus and the SES sender identity — and returns the [`Config`] that points at them.
+//! Idempotent: `make dev` runs it at every start.
+
+use jamie::{Config, Error, config::BaseUrl, context::sdk_config, store::table};
+
+/// The names of the local resources.
+#[derive(Clone, Debug)]
+pub struct Names {
+    pub table: String,
+    pub queue: String,
+    pub bucket: String,
+    pub event_bus: String,
+}
+
+impl Names {
+    /// The names `make dev` uses.
+    pub fn dev() -> Self {
+        Self {
+            table: "jamie".to_owned(),
+            queue: "jamie-notifications".to_owned(),
+            bucket: "jamie-photos".to_owned(),
+            event_bus: "jamie-local".to_owned(),
+        }
+    }
+
+    /// Fresh names for one test, so tests never see each other's data.
+    pub fn unique(prefix: &str) -> Self {
+        let id = jamie::ids::SessionId::generate();
+        let name = format!("{prefix}-{}", &id.as_str()[..16]);
+        Self {
+            table: name.clone(),
+            queue: name.clone(),
+            bucket: name.clone(),
+            event_bus: name,
+        }
+    }
+}
+
+/// The sender address used locally; SES v2 refuses to send until it is a verified identity.
+pub const LOCAL_SENDER: &str = "jamie@jamie.localhost";
+
+/// Creates what is missing and returns the configuration for it.
+pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Config, Error> {
+    let sdk = sdk_config(Some(endpoint)).await;
+
+    table::create(&aws_sdk_dynamodb::Client::new(&sdk), &names.table).await?;
+
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let dlq_url = create_queue(&sqs, &format!("{}-dlq", names.queue), None).await?;
+    let dlq_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&dlq_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map_err(|e| Error::aws("reading the dead-letter queue's ARN", e))?
+        .attributes
+        .and_then(|mut attributes| {
+            attributes.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        })
+        .unwrap_or_default();
+    let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"5"}}"#);
+    let queue_url = create_queue(&sqs, &names.queue, Some(redrive)).await?;
+
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    if s3.head_bucket().bucket(&names.bucket).send().await.is_err() {
+        let region = sdk.region().map(ToString::to_string).unwrap_or_default();
+        s3.create_bucket()
+            .bucket(&names.bucket)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                        region.as_str(),
+                    ))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| Error::aws("creating the photo bucket", e))?;
+    }
+
+    let events = aws_sdk_eventbridge::Client::new(&sdk);
+    if events
+        .describe_event_bus()
+        .name(&names.event_bus)
+        .send()
+        .await
+        .is_err()
+    {
+        events
+            .create_event_bus()
+            .name(&names.event_bus)
+            .send()
+            .await
+            .map_err(|e| Error::aws("creating the event bus", e))?;
+    }
+
+    let ses = aws_sdk_sesv2::Client::new(&sdk);
+    if ses
+        .get_email_identity()
+        .email_identity(LOCAL_SENDER)
+        .send()
+        .await
+        .is_err()
+    {
+        ses.create_email_identity()
+            .email_identity(LOCAL_SENDER)
+            .send()
+            .await
+            .map_err(|e| Error::aws("creating the SES sender identity", e))?;
+    }
+
+    Ok(Config {
+        table_name: names.table.clone(),
+        notifications_queue_url: queue_url,
+        photo_bucket: names.bucket.clone(),
+        event_bus_name: names.event_bus.clone(),
+        base_url: BaseUrl::parse(base_url).map_err(|reason| {
+            jamie::config::ConfigError::Invalid {
+                name: "BASE_URL",
+                reason,
+            }
+        })?,
+        email_from: format!("Jamie <{LOCAL_SENDER}>"),
+        ses_configuration_set: None,
+        aws_endpoint_url: Some(endpoint.to_owned()),
+    })
+}
+
+async fn create_queue(
+    sqs: &aws_sdk_sqs::Client,
+    name: &str,
+    redrive: Option<String>,
+) -> Result<String, Error> {
+    let mut request = sqs.create_queue().queue_name(name).attributes(
+        aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+        "60",
+    );
+    if let Some(redrive) = redrive {
+        request = request.attributes(
+            aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy,
+            redrive,
+        );
+    }
+    let output = request
+        .send()
+        .await
+        .map_err(|e| Error::aws("creating a queue", e))?;
+    Ok(output.queue_url.unwrap_or_default())
+}

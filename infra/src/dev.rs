@@ -1,0 +1,103 @@
+//! `make dev`: the emulator (started unless `JAMIE_EMULATOR_URL` names one), the local
+//! resources, every route on http://127.0.0.1:$PORT, the queue worker and the schedules — in one
+//! process that Ctrl-C stops cleanly, keeping the data in `.data/` for the next run.
+
+use std::{net::SocketAddr, time::Duration};
+
+use jamie::{Clock, Context};
+use tokio::net::TcpListener;
+
+use crate::{
+    background,
+    bootstrap::{self, Names},
+    emulator::{self, Emulator},
+    router,
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads a port from the environment variable `name`, or `default`.
+fn port(name: &str, default: u16) -> Result<u16, BoxError> {
+    match std::env::var(name) {
+        Ok(raw) => raw
+            .parse()
+            .map_err(|_| format!("{name} must be a port number, not {raw:?}").into()),
+        Err(_) => Ok(default),
+    }
+}
+
+/// Runs the whole local app until Ctrl-C or SIGTERM.
+pub async fn run() -> Result<(), BoxError> {
+    let port = port("PORT", 3000)?;
+    let data = emulator::workspace_root().join(".data");
+    std::fs::create_dir_all(&data)?;
+    let options = emulator::Options {
+        port: self::port("EMULATOR_PORT", 4566)?,
+        state: Some(data.join("emulator.state")),
+    };
+    let mut emulator = tokio::task::spawn_blocking(move || Emulator::start(&options)).await??;
+    tracing::info!(url = %emulator.url, "emulator ready");
+
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .map_err(|e| {
+            format!("cannot listen on 127.0.0.1:{port} ({e}); set PORT to another port")
+        })?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let config = bootstrap::local(&emulator.url, &Names::dev(), &base_url).await?;
+    let ctx = Context::new(config, Clock::system()).await;
+
+    let worker = background::spawn_queue_worker(ctx.clone());
+    let schedules = background::spawn_schedules(ctx.clone());
+    tracing::info!("Jamie is running on {base_url} (Ctrl-C stops it)");
+    serve(listener, ctx, shutdown_signal()).await?;
+
+    worker.abort();
+    schedules.iter().for_each(|job| job.abort());
+    tokio::task::spawn_blocking(move || emulator.stop()).await?;
+    tracing::info!("stopped; the data stays in .data/ (make reset clears it)");
+    Ok(())
+}
+
+/// Serves every route on `listener` until `shutdown` completes, then lets requests in flight
+/// finish (up to 5 s).
+pub async fn serve(
+    listener: TcpListener,
+    ctx: Context,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), BoxError> {
+    let (stopped, stop) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router(ctx)).with_graceful_shutdown(async move {
+        shutdown.await;
+        stopped.send(()).ok();
+    });
+    let server = tokio::spawn(server.into_future());
+    let finished = async {
+        drop(stop.await);
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    };
+    tokio::select! {
+        result = server => result??,
+        () = finished => tracing::warn!("requests still running after 5 s; stopping anyway"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+}

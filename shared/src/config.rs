@@ -1,0 +1,197 @@
+//! Typed configuration, read once from the environment at start.
+//! A function that lacks a setting fails before serving anything, naming every missing variable.
+
+use std::fmt;
+
+/// Everything a Jamie function needs to know about its surroundings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `TABLE_NAME`: the single DynamoDB table.
+    pub table_name: String,
+    /// `NOTIFICATIONS_QUEUE_URL`: the SQS queue the notification worker consumes.
+    pub notifications_queue_url: String,
+    /// `PHOTO_BUCKET`: the S3 bucket for series photos.
+    pub photo_bucket: String,
+    /// `EVENT_BUS_NAME`: the EventBridge bus domain events go to (default `default`).
+    pub event_bus_name: String,
+    /// `BASE_URL`: the public address of the app, used in links sent by email and Telegram.
+    pub base_url: BaseUrl,
+    /// `EMAIL_FROM`: the sender of every email (an SES-verified identity).
+    pub email_from: String,
+    /// `SES_CONFIGURATION_SET`: optional SES configuration set for delivery events.
+    pub ses_configuration_set: Option<String>,
+    /// `AWS_ENDPOINT_URL`: set locally and in tests to send every AWS call to the emulator.
+    pub aws_endpoint_url: Option<String>,
+}
+
+/// An absolute `http(s)://` address without a trailing slash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim().trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"))
+            .ok_or_else(|| "must start with http:// or https://".to_owned())?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) {
+            return Err("must name a host".to_owned());
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True when the app is served over plain http (local development), where browsers refuse
+    /// `Secure` cookies.
+    pub fn is_plain_http(&self) -> bool {
+        self.0.starts_with("http://")
+    }
+
+    /// The absolute address of an app path such as `/cancel/abc`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.0, path)
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What is wrong with the environment, naming the variables.
+#[derive(thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("missing configuration: set {}", .0.join(", "))]
+    Missing(Vec<&'static str>),
+    #[error("invalid configuration: {name} {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// The readable message, also for `Debug`: a function's `main` that fails at start prints its
+/// error with `{:?}`, and the operator should read which variable to set.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    /// Empty values count as missing.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut missing = Vec::new();
+        let get = |name: &'static str| lookup(name).filter(|value| !value.trim().is_empty());
+        let mut required = |name: &'static str| {
+            let value = get(name);
+            if value.is_none() {
+                missing.push(name);
+            }
+            value.unwrap_or_default()
+        };
+        let table_name = required("TABLE_NAME");
+        let notifications_queue_url = required("NOTIFICATIONS_QUEUE_URL");
+        let photo_bucket = required("PHOTO_BUCKET");
+        let base_url = required("BASE_URL");
+        let email_from = required("EMAIL_FROM");
+        if !missing.is_empty() {
+            return Err(ConfigError::Missing(missing));
+        }
+        let base_url = BaseUrl::parse(&base_url).map_err(|reason| ConfigError::Invalid {
+            name: "BASE_URL",
+            reason,
+        })?;
+        if !email_from.contains('@') {
+            return Err(ConfigError::Invalid {
+                name: "EMAIL_FROM",
+                reason: "must be an email address".to_owned(),
+            });
+        }
+        Ok(Self {
+            table_name,
+            notifications_queue_url,
+            photo_bucket,
+            event_bus_name: get("EVENT_BUS_NAME").unwrap_or_else(|| "default".to_owned()),
+            base_url,
+            email_from,
+            ses_configuration_set: get("SES_CONFIGURATION_SET"),
+            aws_endpoint_url: get("AWS_ENDPOINT_URL"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    const COMPLETE: &[(&str, &str)] = &[
+        ("TABLE_NAME", "jamie"),
+        (
+            "NOTIFICATIONS_QUEUE_URL",
+            "http://127.0.0.1:4566/000000000000/notifications",
+        ),
+        ("PHOTO_BUCKET", "photos"),
+        ("BASE_URL", "https://jamie.example.org/"),
+        ("EMAIL_FROM", "Jamie <jamie@example.org>"),
+    ];
+
+    #[test]
+    fn a_complete_environment_parses_with_defaults() {
+        let config = Config::from_lookup(lookup(COMPLETE)).unwrap();
+        assert_eq!(config.table_name, "jamie");
+        assert_eq!(config.base_url.as_str(), "https://jamie.example.org");
+        assert_eq!(
+            config.base_url.join("/s/x"),
+            "https://jamie.example.org/s/x"
+        );
+        assert!(!config.base_url.is_plain_http());
+        assert_eq!(config.event_bus_name, "default");
+        assert_eq!(config.aws_endpoint_url, None);
+    }
+
+    #[test]
+    fn every_missing_variable_is_named() {
+        let error = Config::from_lookup(lookup(&[("TABLE_NAME", "jamie"), ("PHOTO_BUCKET", " ")]))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "missing configuration: set NOTIFICATIONS_QUEUE_URL, PHOTO_BUCKET, BASE_URL, EMAIL_FROM"
+        );
+    }
+
+    #[test]
+    fn a_malformed_base_url_is_refused() {
+        let mut pairs = COMPLETE.to_vec();
+        pairs[3] = ("BASE_URL", "jamie.example.org");
+        let error = Config::from_lookup(lookup(&pairs)).unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::Invalid {
+                name: "BASE_URL",
+                reason: "must start with http:// or https://".to_owned()
+            }
+        );
+    }
+}

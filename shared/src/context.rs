@@ -1,0 +1,81 @@
+//! The per-process context: configuration, the AWS clients (built once, reused by every
+//! request) and the clock. Handlers receive it; domain operations take it first.
+
+use std::{sync::Arc, time::Duration};
+
+use aws_config::{
+    BehaviorVersion, Region, SdkConfig, meta::region::RegionProviderChain, timeout::TimeoutConfig,
+};
+use aws_sdk_dynamodb::config::Credentials;
+
+use crate::{Clock, Config, Error, store::Store};
+
+/// Region used against the local emulator when none is configured.
+const LOCAL_REGION: &str = "eu-west-1";
+
+/// Everything a request needs besides its input.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub queue: aws_sdk_sqs::Client,
+    pub email: aws_sdk_sesv2::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub photos: aws_sdk_s3::Client,
+    pub clock: Clock,
+}
+
+impl Context {
+    /// Reads [`Config`] from the environment and builds the clients; fails naming any missing
+    /// variable.
+    pub async fn from_env() -> Result<Self, Error> {
+        let config = Config::from_env()?;
+        Ok(Self::new(config, Clock::system()).await)
+    }
+
+    pub async fn new(config: Config, clock: Clock) -> Self {
+        let sdk = sdk_config(config.aws_endpoint_url.as_deref()).await;
+        let s3_config = aws_sdk_s3::config::Builder::from(&sdk)
+            // The emulator serves buckets by path, not by virtual host.
+            .force_path_style(config.aws_endpoint_url.is_some())
+            .build();
+        Self {
+            store: Store::new(
+                aws_sdk_dynamodb::Client::new(&sdk),
+                config.table_name.clone(),
+            ),
+            queue: aws_sdk_sqs::Client::new(&sdk),
+            email: aws_sdk_sesv2::Client::new(&sdk),
+            events: aws_sdk_eventbridge::Client::new(&sdk),
+            photos: aws_sdk_s3::Client::from_conf(s3_config),
+            config: Arc::new(config),
+            clock,
+        }
+    }
+}
+
+/// The shared SDK configuration. With an endpoint (the local emulator) it also supplies a
+/// region and placeholder credentials when the environment has none, so `make dev` and the
+/// tests need no AWS account.
+pub async fn sdk_config(endpoint: Option<&str>) -> SdkConfig {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_timeout(Duration::from_secs(60))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    if let Some(endpoint) = endpoint {
+        loader = loader
+            .endpoint_url(endpoint)
+            .region(RegionProviderChain::default_provider().or_else(Region::new(LOCAL_REGION)));
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+            loader = loader.credentials_provider(Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "jamie-local",
+            ));
+        }
+    }
+    loader.load().await
+}

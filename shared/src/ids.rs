@@ -1,0 +1,243 @@
+//! Identifiers and secrets: every id and token in Jamie is made here, from the OS random source.
+//! Ids are 128-bit, lowercase base32; secret tokens are 256-bit base64url and stored only hashed.
+
+use std::{fmt, str::FromStr};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+/// Characters in a 128-bit id: ceil(128 / 5).
+const ID_LEN: usize = 26;
+
+/// `N` bytes from the operating system's secure random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    // The OS generator failing is not something a request can recover from.
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    bytes
+}
+
+fn base32(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &byte in bytes {
+        buffer = (buffer << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(BASE32[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(BASE32[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
+fn is_id(raw: &str) -> bool {
+    raw.len() == ID_LEN && raw.bytes().all(|b| BASE32.contains(&b))
+}
+
+/// The input was not an id of this kind.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("not a valid {kind} id")]
+pub struct InvalidId {
+    pub kind: &'static str,
+}
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident, $kind:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// A fresh random id.
+            pub fn generate() -> Self {
+                Self(base32(&random_bytes::<16>()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = InvalidId;
+
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                if is_id(raw) {
+                    Ok(Self(raw.to_owned()))
+                } else {
+                    Err(InvalidId { kind: $kind })
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidId;
+
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                raw.parse()
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An organizer's (or superadmin's) account.
+    UserId,
+    "user"
+);
+id_type!(
+    /// A jam series.
+    SeriesId,
+    "series"
+);
+id_type!(
+    /// A jam session; also its unguessable public id in `/s/{id}` (128 random bits).
+    SessionId,
+    "session"
+);
+id_type!(
+    /// A participant's registration for a session.
+    RegistrationId,
+    "registration"
+);
+id_type!(
+    /// An outbox notification.
+    NotificationId,
+    "notification"
+);
+
+/// A 256-bit secret handed to one person (magic link, cancel link). Never stored: only its
+/// [`TokenHash`] is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretToken(String);
+
+impl SecretToken {
+    pub fn generate() -> Self {
+        Self(URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+    }
+
+    /// Parses a token from a link; anything that is not 43 base64url characters is refused
+    /// before it reaches the store.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let valid = raw.len() == 43
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        valid.then(|| Self(raw.to_owned()))
+    }
+
+    /// The token as it goes into a link.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash(hex(&Sha256::digest(self.0.as_bytes())))
+    }
+}
+
+impl fmt::Debug for SecretToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretToken(..)")
+    }
+}
+
+/// The SHA-256 of a [`SecretToken`], lowercase hex: what the table stores and looks up by.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_26_base32_characters_and_unique() {
+        let ids: HashSet<SessionId> = (0..1000).map(|_| SessionId::generate()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in &ids {
+            assert_eq!(id.as_str().len(), 26);
+            assert_eq!(id.as_str().parse::<SessionId>().as_ref(), Ok(id));
+        }
+    }
+
+    #[test]
+    fn base32_matches_rfc_4648_lowercase() {
+        assert_eq!(base32(b"foobar"), "mzxw6ytboi");
+        assert_eq!(base32(&[0u8; 16]), "a".repeat(26));
+    }
+
+    #[test]
+    fn malformed_ids_are_refused() {
+        for raw in [
+            "",
+            "short",
+            &"A".repeat(26),
+            &"a".repeat(27),
+            &format!("{}1", "a".repeat(25)),
+        ] {
+            assert_eq!(
+                raw.parse::<UserId>(),
+                Err(InvalidId { kind: "user" }),
+                "{raw:?}"
+            );
+        }
+        let json = serde_json::to_string(&"not-an-id").unwrap();
+        assert!(serde_json::from_str::<SeriesId>(&json).is_err());
+    }
+
+    #[test]
+    fn tokens_round_trip_and_hash_to_sha256_hex() {
+        let token = SecretToken::generate();
+        assert_eq!(token.expose().len(), 43);
+        assert!(SecretToken::parse(token.expose()) == Some(token.clone()));
+        assert_eq!(token.hash(), token.hash());
+        assert_eq!(token.hash().as_str().len(), 64);
+        assert_ne!(token.hash(), SecretToken::generate().hash());
+        assert_eq!(format!("{token:?}"), "SecretToken(..)");
+        assert!(SecretToken::parse("../../etc/passwd").is_none());
+        assert!(SecretToken::parse(&"a".repeat(44)).is_none());
+        // sha256("abc")
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! The scheduled jobs: 24 h reminders, the waitlist-promotion safety net and cleanup. EventBridge
+//! runs them in AWS; the dev server runs them in-process on the same rates.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Context, Error};
+
+/// One scheduled job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Job {
+    /// Sends each registration its reminder 24 h before the session, exactly once.
+    Reminders,
+    /// Fixes sessions whose counters and waitlist disagree; re-sends stuck notifications.
+    Promotions,
+    /// Completes past sessions and archives old ones.
+    Cleanup,
+}
+
+impl Job {
+    pub const ALL: [Job; 3] = [Job::Reminders, Job::Promotions, Job::Cleanup];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::Reminders => "reminders",
+            Job::Promotions => "promotions",
+            Job::Cleanup => "cleanup",
+        }
+    }
+
+    /// How often the job runs (the schedules in `template.yaml` use the same rates).
+    pub fn every(self) -> Duration {
+        match self {
+            Job::Reminders => Duration::from_secs(15 * 60),
+            Job::Promotions => Duration::from_secs(5 * 60),
+            Job::Cleanup => Duration::from_secs(60 * 60),
+        }
+    }
+}
+
+/// What a run did, for the log and the tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JobReport {
+    /// Items the job looked at.
+    pub examined: usize,
+    /// Items it changed or sent.
+    pub changed: usize,
+}
+
+/// Runs one job once. The work of each job arrives with the issue that needs it (reminders
+/// with notifications, promotions with bookings, cleanup with jams); until then a run finds
+/// nothing to do.
+#[tracing::instrument(skip(ctx), fields(job = job.name()))]
+pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
+    let _now = ctx.clock.now();
+    let report = JobReport::default();
+    tracing::debug!(?report, "job finished");
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_job_has_a_distinct_name_and_a_rate() {
+        let names: std::collections::HashSet<_> = Job::ALL.iter().map(|job| job.name()).collect();
+        assert_eq!(names.len(), Job::ALL.len());
+        for job in Job::ALL {
+            assert!(job.every() >= Duration::from_secs(60));
+            let json = serde_json::to_string(&job).unwrap();
+            assert_eq!(json, format!("\"{}\"", job.name()));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Jamie's domain crate: everything the Lambda functions share and nothing about HTTP.
+//!
+//! Functions build one [`Context`] at start (typed [`Config`], AWS clients, [`Clock`]) and call the
+//! domain operations with it. The DynamoDB single-table store lives in [`store`].
+
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod error;
+pub mod health;
+pub mod ids;
+pub mod jobs;
+pub mod notifications;
+pub mod store;
+pub mod telemetry;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use context::Context;
+pub use error::Error;

@@ -1,0 +1,118 @@
+//! Every entity's keys, built in one place. `docs/data-model.md` documents the same table;
+//! change both together.
+
+use crate::ids::{NotificationId, RegistrationId, SeriesId, SessionId, TokenHash, UserId};
+
+/// The primary key of one item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: String, sk: &str) -> Self {
+        Self {
+            pk,
+            sk: sk.to_owned(),
+        }
+    }
+}
+
+/// An organizer's account.
+pub fn user(id: &UserId) -> Key {
+    Key::new(format!("USER#{id}"), "PROFILE")
+}
+
+/// The claim that makes an email address belong to one account (user by email).
+pub fn email_claim(email: &str) -> Key {
+    Key::new(format!("EMAIL#{email}"), "EMAIL")
+}
+
+/// A Telegram user linked to an account (user by Telegram id).
+pub fn telegram_link(telegram_user_id: i64) -> Key {
+    Key::new(format!("TELEGRAM#{telegram_user_id}"), "TELEGRAM")
+}
+
+/// A revocable login session of a user.
+pub fn login_session(user: &UserId, session: &str) -> Key {
+    Key::new(format!("USER#{user}"), &format!("SESSION#{session}"))
+}
+
+/// A magic-link token, by the hash of its secret.
+pub fn magic_link(hash: &TokenHash) -> Key {
+    Key::new(format!("MAGIC#{}", hash.as_str()), "MAGIC")
+}
+
+/// A fixed rate-limit window, e.g. `("login-email", "a@b.c", "2026-11-25T19")`.
+pub fn rate_window(scope: &str, key: &str, window: &str) -> Key {
+    Key::new(format!("RATE#{scope}#{key}#{window}"), "RATE")
+}
+
+/// A jam series.
+pub fn series(id: &SeriesId) -> Key {
+    Key::new(format!("SERIES#{id}"), "SERIES")
+}
+
+/// An organizer (owner or co-organizer) of a series.
+pub fn organizer(series: &SeriesId, user: &UserId) -> Key {
+    Key::new(format!("SERIES#{series}"), &format!("ORGANIZER#{user}"))
+}
+
+/// GSI1 partition listing the series a user organizes.
+pub fn organizer_index(user: &UserId) -> String {
+    format!("ORGANIZER#{user}")
+}
+
+/// A pending co-organizer invite.
+pub fn invite(series: &SeriesId, invite: &str) -> Key {
+    Key::new(format!("SERIES#{series}"), &format!("INVITE#{invite}"))
+}
+
+/// A jam session: holds the per-role capacities, confirmed counts and waitlist sequence.
+pub fn session(id: &SessionId) -> Key {
+    Key::new(format!("SESSION#{id}"), "SESSION")
+}
+
+/// GSI1 partition of a series' sessions, sorted by start time.
+pub fn sessions_of_series_index(series: &SeriesId) -> String {
+    format!("SERIES#{series}#SESSIONS")
+}
+
+/// GSI2 partition of every session starting on one UTC day (`yyyy-mm-dd`).
+pub fn sessions_on_day_index(day: &str) -> String {
+    format!("DAY#{day}")
+}
+
+/// A registration for a session.
+pub fn registration(session: &SessionId, id: &RegistrationId) -> Key {
+    Key::new(format!("SESSION#{session}"), &format!("REG#{id}"))
+}
+
+/// The item that keeps one active registration per (session, email).
+pub fn registration_email(session: &SessionId, email: &str) -> Key {
+    Key::new(format!("SESSION#{session}"), &format!("EMAIL#{email}"))
+}
+
+/// GSI1 partition of a session's waitlist for one role, in waitlist order.
+pub fn waitlist_index(session: &SessionId, role: &str) -> String {
+    format!("SESSION#{session}#WAITLIST#{role}")
+}
+
+/// GSI2 partition of everything one email address registered for.
+pub fn participant_index(email: &str) -> String {
+    format!("PARTICIPANT#{email}")
+}
+
+/// A cancel link, by the hash of its secret.
+pub fn cancel_token(hash: &TokenHash) -> Key {
+    Key::new(format!("CANCEL#{}", hash.as_str()), "CANCEL")
+}
+
+/// A notification in the outbox.
+pub fn notification(id: &NotificationId) -> Key {
+    Key::new(format!("NOTIFICATION#{id}"), "NOTIFICATION")
+}
+
+/// GSI1 partition of notifications not yet handed to the queue (sparse).
+pub const PENDING_OUTBOX_INDEX: &str = "OUTBOX#PENDING";

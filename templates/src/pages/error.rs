@@ -1,0 +1,41 @@
+//! Error pages: what went wrong in the reader's terms and what to do next. Nothing internal.
+
+use maud::{Markup, html};
+
+use crate::{Page, icons, layout::layout};
+
+/// A page for an HTTP error `status` with a heading and an explanation.
+pub fn error(page: &Page<'_>, status: u16, heading: &str, explanation: &str) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto text-center py-10 flex flex-col items-center gap-4" aria-labelledby="error-title" {
+                div class="text-warning" { (icons::exclamation_triangle("size-12")) }
+                p class="text-sm font-mono text-base-content/70" { "Error " (status) }
+                h1 id="error-title" class="text-3xl font-bold" { (heading) }
+                p class="text-lg text-base-content/80" { (explanation) }
+                a href="/" class="btn btn-primary" { "Go to the home page" }
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Theme;
+
+    #[test]
+    fn an_error_page_shows_status_heading_and_advice() {
+        let html = error(
+            &Page::new("Not found", "/nope", Theme::System),
+            404,
+            "We could not find that page",
+            "Check the link.",
+        )
+        .into_string();
+        assert!(html.contains("Error 404"));
+        assert!(html.contains("We could not find that page"));
+        assert!(html.contains("Check the link."));
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per page (or family of pages).
+
+pub mod error;
+pub mod home;

@@ -1,0 +1,9 @@
+//! Jamie's integration tests: one binary, one module per area, each test on its own fresh
+//! resources in the emulator the harness starts.
+
+mod dev_server;
+mod health;
+mod lambda;
+mod race;
+mod table;
+mod web;
