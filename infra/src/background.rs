@@ -65,7 +65,10 @@ pub fn spawn_schedules(ctx: Context) -> Vec<JoinHandle<()>> {
                 loop {
                     every.tick().await;
                     match jobs::run(&ctx, job).await {
-                        Ok(report) => tracing::info!(job = job.name(), ?report, "scheduled job ran"),
+                        Ok(report) if report.changed > 0 => {
+                            tracing::info!(job = job.name(), ?report, "scheduled job ran");
+                        }
+                        Ok(report) => tracing::debug!(job = job.name(), ?report, "scheduled job ran"),
                         Err(error) => tracing::error!(job = job.name(), error = ?error, "scheduled job failed"),
                     }
                 }

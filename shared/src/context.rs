@@ -3,9 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use aws_config::{
-    BehaviorVersion, Region, SdkConfig, meta::region::RegionProviderChain, timeout::TimeoutConfig,
-};
+use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
 use aws_sdk_dynamodb::config::Credentials;
 
 use crate::{Clock, Config, Error, store::Store};
@@ -64,9 +62,11 @@ pub async fn sdk_config(endpoint: Option<&str>) -> SdkConfig {
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
     if let Some(endpoint) = endpoint {
-        loader = loader
-            .endpoint_url(endpoint)
-            .region(RegionProviderChain::default_provider().or_else(Region::new(LOCAL_REGION)));
+        let region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok())
+            .unwrap_or_else(|| LOCAL_REGION.to_owned());
+        loader = loader.endpoint_url(endpoint).region(Region::new(region));
         if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
             loader = loader.credentials_provider(Credentials::new(
                 "local",
