@@ -6,7 +6,7 @@
 
 Serves DynamoDB, SQS, SES (v1 and v2), EventBridge, EventBridge Scheduler and S3
 (and every other moto service) on one loopback port, using the same WSGI
-dispatcher as moto's own `moto_server`. It differs from `moto_server` in four
+dispatcher as moto's own `moto_server`. It differs from `moto_server` in these
 ways, all explained in docs/local-stack.md:
 
 1. One global lock is held around the whole handling of every request
@@ -19,13 +19,19 @@ ways, all explained in docs/local-stack.md:
 2. moto's instance tracker (every model object ever created is kept in a
    per-class list, for the /moto-api dashboard) is switched off, so memory no
    longer grows with every transaction.
-3. `--state FILE` restores the emulated resources at start and saves them on
+3. A failed TransactWriteItems rolls back only the items it names, instead of
+   moto's copy of the whole table (same results; the cost follows the size of
+   the transaction, not of the table).
+4. `--state FILE` restores the emulated resources at start and saves them on
    SIGINT/SIGTERM and every ~10 s after a request (atomic temp file + rename).
-4. It prints exactly one line, `READY http://127.0.0.1:<port>`, on stdout once
-   it accepts connections, and nothing else on stdout afterwards.
+5. It prints exactly one line, `READY http://127.0.0.1:<port>`, on stdout once
+   it accepts connections, and nothing else on stdout afterwards. Request logs
+   are off unless --verbose (then on stderr); errors go to stderr.
+6. `--exit-with-parent PID` makes it exit when that process is gone.
 
 Exit status: 0 after SIGINT/SIGTERM or when the --exit-with-parent process is
-gone; 2 on bad arguments or when the port cannot be bound.
+gone; 1 if the save on SIGINT/SIGTERM fails; 2 on bad arguments or when the
+port cannot be bound.
 """
 
 from __future__ import annotations
@@ -90,7 +96,7 @@ STATE_FORMAT = 1
 SAVE_INTERVAL_SECONDS = 10.0
 
 # --------------------------------------------------------------------------
-# 2. The global request lock.
+# 2. The global request lock, and the moto patches that go with it.
 # --------------------------------------------------------------------------
 REQUEST_LOCK = threading.Lock()
 _tls = threading.local()  # .holding: this thread holds REQUEST_LOCK for a request
@@ -489,7 +495,7 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.close()
         _err(f"cannot listen on {host}:{port}: {e.strerror or e}")
         if port:
-            _err(f"is another emulator already running? Stop it or choose another port (--port, EMULATOR_PORT)")
+            _err("is another emulator already running? Stop it or choose another port (--port, EMULATOR_PORT)")
         sys.exit(2)
     return sock
 

@@ -3,7 +3,12 @@
 //! bus and the SES sender identity — and returns the [`Config`] that points at them.
 //! Idempotent: `make dev` runs it at every start.
 
-use jamie::{Config, Error, config::BaseUrl, context::sdk_config, store::table};
+use jamie::{
+    Config, Error,
+    config::{BaseUrl, Secret},
+    context::sdk_config,
+    store::table,
+};
 
 /// The names of the local resources.
 #[derive(Clone, Debug)]
@@ -41,7 +46,8 @@ impl Names {
 /// The sender address used locally; SES v2 refuses to send until it is a verified identity.
 pub const LOCAL_SENDER: &str = "jamie@jamie.localhost";
 
-/// Creates what is missing and returns the configuration for it.
+/// Creates what is missing and returns the configuration for it, with a fresh random session
+/// secret and no superadmins (callers override both as they need).
 pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Config, Error> {
     let sdk = sdk_config(Some(endpoint)).await;
 
@@ -130,6 +136,9 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
         email_from: format!("Jamie <{LOCAL_SENDER}>"),
         ses_configuration_set: None,
         aws_endpoint_url: Some(endpoint.to_owned()),
+        session_secret: Secret::new(jamie::ids::hex(&jamie::ids::random_bytes::<32>()))
+            .map_err(jamie::Error::Internal)?,
+        superadmin_emails: Vec::new(),
     })
 }
 

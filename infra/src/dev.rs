@@ -44,7 +44,14 @@ pub async fn run() -> Result<(), BoxError> {
             format!("cannot listen on 127.0.0.1:{port} ({e}); set PORT to another port")
         })?;
     let base_url = format!("http://127.0.0.1:{port}");
-    let config = bootstrap::local(&emulator.url, &Names::dev(), &base_url).await?;
+    let mut config = bootstrap::local(&emulator.url, &Names::dev(), &base_url).await?;
+    config.session_secret = session_secret(&data.join("session-secret"))?;
+    config.superadmin_emails = std::env::var("SUPERADMIN_EMAILS")
+        .unwrap_or_default()
+        .split(',')
+        .map(|email| email.trim().to_lowercase())
+        .filter(|email| !email.is_empty())
+        .collect();
     let ctx = Context::new(config, Clock::system()).await;
 
     let worker = background::spawn_queue_worker(ctx.clone());
@@ -59,6 +66,19 @@ pub async fn run() -> Result<(), BoxError> {
     Ok(())
 }
 
+/// The dev session secret, made once and kept in `.data/` so logins survive restarts.
+fn session_secret(path: &std::path::Path) -> Result<jamie::config::Secret, BoxError> {
+    let secret = match std::fs::read_to_string(path) {
+        Ok(secret) => secret.trim().to_owned(),
+        Err(_) => {
+            let secret = jamie::ids::hex(&jamie::ids::random_bytes::<32>());
+            std::fs::write(path, &secret)?;
+            secret
+        }
+    };
+    Ok(jamie::config::Secret::new(secret)?)
+}
+
 /// Serves every route on `listener` until `shutdown` completes, then lets requests in flight
 /// finish (up to 5 s).
 pub async fn serve(
@@ -67,7 +87,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), BoxError> {
     let (stopped, stop) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router(ctx)).with_graceful_shutdown(async move {
+    let app = router(ctx).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
         stopped.send(()).ok();
     });

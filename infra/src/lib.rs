@@ -7,12 +7,22 @@ pub mod background;
 pub mod bootstrap;
 pub mod dev;
 pub mod emulator;
+mod mailbox;
 
 use axum::Router;
 use jamie::Context;
+use jamie_web::Routes;
+
+/// Every function's routes, plus the dev mailbox.
+pub fn routes() -> Routes {
+    web_public::routes()
+        .merge(web_auth::routes())
+        .merge(web_admin::routes())
+        .merge(mailbox::routes())
+}
 
 /// Every function's routes in one router, finished once — what the dev server serves and the
 /// integration tests drive.
 pub fn router(ctx: Context) -> Router {
-    jamie_web::finish(web_public::routes(ctx).merge(assets::routes()))
+    jamie_web::finish(routes().into_router(ctx).merge(assets::routes()))
 }

@@ -22,6 +22,37 @@ pub struct Config {
     pub ses_configuration_set: Option<String>,
     /// `AWS_ENDPOINT_URL`: set locally and in tests to send every AWS call to the emulator.
     pub aws_endpoint_url: Option<String>,
+    /// `SESSION_SECRET`: the HS256 key for session cookies, at least 32 bytes.
+    pub session_secret: Secret,
+    /// `SUPERADMIN_EMAILS`: comma-separated addresses made superadmin when they log in.
+    pub superadmin_emails: Vec<String>,
+}
+
+/// A secret value that never shows in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The shortest secret accepted, in bytes.
+    pub const MIN_BYTES: usize = 32;
+
+    pub fn new(value: impl Into<String>) -> Result<Self, String> {
+        let value = value.into();
+        if value.len() < Self::MIN_BYTES {
+            return Err(format!("must be at least {} bytes long", Self::MIN_BYTES));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
 }
 
 /// An absolute `http(s)://` address without a trailing slash.
@@ -103,6 +134,7 @@ impl Config {
         let photo_bucket = required("PHOTO_BUCKET");
         let base_url = required("BASE_URL");
         let email_from = required("EMAIL_FROM");
+        let session_secret = required("SESSION_SECRET");
         if !missing.is_empty() {
             return Err(ConfigError::Missing(missing));
         }
@@ -116,6 +148,17 @@ impl Config {
                 reason: "must be an email address".to_owned(),
             });
         }
+        let session_secret =
+            Secret::new(session_secret).map_err(|reason| ConfigError::Invalid {
+                name: "SESSION_SECRET",
+                reason,
+            })?;
+        let superadmin_emails = get("SUPERADMIN_EMAILS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|email| email.trim().to_lowercase())
+            .filter(|email| !email.is_empty())
+            .collect();
         Ok(Self {
             table_name,
             notifications_queue_url,
@@ -125,6 +168,8 @@ impl Config {
             email_from,
             ses_configuration_set: get("SES_CONFIGURATION_SET"),
             aws_endpoint_url: get("AWS_ENDPOINT_URL"),
+            session_secret,
+            superadmin_emails,
         })
     }
 }
@@ -155,6 +200,8 @@ mod tests {
         ("PHOTO_BUCKET", "photos"),
         ("BASE_URL", "https://jamie.example.org/"),
         ("EMAIL_FROM", "Jamie <jamie@example.org>"),
+        ("SESSION_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("SUPERADMIN_EMAILS", " Root@Example.org, ,ops@example.org"),
     ];
 
     #[test]
@@ -169,6 +216,22 @@ mod tests {
         assert!(!config.base_url.is_plain_http());
         assert_eq!(config.event_bus_name, "default");
         assert_eq!(config.aws_endpoint_url, None);
+        assert_eq!(
+            config.superadmin_emails,
+            ["root@example.org", "ops@example.org"]
+        );
+        assert_eq!(format!("{:?}", config.session_secret), "Secret(..)");
+    }
+
+    #[test]
+    fn a_short_session_secret_is_refused() {
+        let mut pairs = COMPLETE.to_vec();
+        pairs[5] = ("SESSION_SECRET", "too-short");
+        let error = Config::from_lookup(lookup(&pairs)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid configuration: SESSION_SECRET must be at least 32 bytes long"
+        );
     }
 
     #[test]
@@ -177,7 +240,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "missing configuration: set NOTIFICATIONS_QUEUE_URL, PHOTO_BUCKET, BASE_URL, EMAIL_FROM"
+            "missing configuration: set NOTIFICATIONS_QUEUE_URL, PHOTO_BUCKET, BASE_URL, EMAIL_FROM, SESSION_SECRET"
         );
     }
 

@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
 use aws_sdk_dynamodb::config::Credentials;
 
-use crate::{Clock, Config, Error, store::Store};
+use crate::{Clock, Config, Error, auth::SessionKeys, store::Store};
 
 /// Region used against the local emulator when none is configured.
 const LOCAL_REGION: &str = "eu-west-1";
@@ -21,6 +21,8 @@ pub struct Context {
     pub events: aws_sdk_eventbridge::Client,
     pub photos: aws_sdk_s3::Client,
     pub clock: Clock,
+    /// The session-token keys, derived once from `SESSION_SECRET`.
+    pub sessions: SessionKeys,
 }
 
 impl Context {
@@ -46,6 +48,7 @@ impl Context {
             email: aws_sdk_sesv2::Client::new(&sdk),
             events: aws_sdk_eventbridge::Client::new(&sdk),
             photos: aws_sdk_s3::Client::from_conf(s3_config),
+            sessions: SessionKeys::new(&config.session_secret),
             config: Arc::new(config),
             clock,
         }

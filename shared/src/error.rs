@@ -10,6 +10,9 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An invariant of our own broke (a bug); the message says which.
+    #[error("{0}")]
+    Internal(String),
     /// A call to another AWS service (SQS, SES, EventBridge, S3) failed; `doing` says which.
     #[error("{doing}: {source}")]
     Aws {

@@ -3,6 +3,9 @@
 //! Functions build one [`Context`] at start (typed [`Config`], AWS clients, [`Clock`]) and call the
 //! domain operations with it. The DynamoDB single-table store lives in [`store`].
 
+pub mod accounts;
+pub mod auth;
+pub mod authorization;
 pub mod clock;
 pub mod config;
 pub mod context;

@@ -1,9 +1,98 @@
 //! Notifications: the outbox items written in the same transaction as the change they report,
 //! the queue message that carries each to the worker, and delivery by email and Telegram.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{Context, Error, ids::NotificationId};
+use crate::{
+    Context, Error,
+    accounts::Email,
+    ids::NotificationId,
+    store::{Entry, Query, keys},
+};
+
+/// What a notification says; the worker renders it into an email (and Telegram message) with
+/// the templates when it sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// A sign-in (or sign-up) link.
+    MagicLink { url: String },
+}
+
+impl Message {
+    /// A one-line subject, also used by the dev mailbox.
+    pub fn subject(&self) -> &'static str {
+        match self {
+            Message::MagicLink { .. } => "Your Jamie sign-in link",
+        }
+    }
+}
+
+/// Where a notification stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    Sent,
+}
+
+/// An outbox item: written in the same transaction as the change it reports, so it is never
+/// lost; sent by the worker, once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: NotificationId,
+    pub to: Email,
+    pub message: Message,
+    pub created_at: Timestamp,
+    pub status: Status,
+}
+
+impl Notification {
+    pub fn new(ctx: &Context, to: Email, message: Message) -> Self {
+        Self {
+            id: NotificationId::generate(),
+            to,
+            message,
+            created_at: ctx.clock.now(),
+            status: Status::Pending,
+        }
+    }
+
+    /// Its place: by id; pending in GSI1 (for the re-send sweep); by day in GSI2 (the dev
+    /// mailbox and operators' view of what went out when).
+    pub fn entry(&self) -> Entry {
+        let at = keys::sortable_time(self.created_at);
+        let day = self.created_at.strftime("%Y-%m-%d").to_string();
+        Entry::new(keys::notification(&self.id))
+            .gsi1(keys::PENDING_OUTBOX_INDEX, format!("{at}#{}", self.id))
+            .gsi2(keys::outbox_day_index(&day), format!("{at}#{}", self.id))
+    }
+}
+
+/// The newest notifications of the last two days, newest first (the dev mailbox).
+pub async fn recent(ctx: &Context, limit: usize) -> Result<Vec<Notification>, Error> {
+    let today = ctx.clock.now();
+    let mut found = Vec::new();
+    for day in [
+        today,
+        today
+            .saturating_sub(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(today),
+    ] {
+        let partition = keys::outbox_day_index(&day.strftime("%Y-%m-%d").to_string());
+        let mut query = Query::index("GSI2", &partition);
+        query.descending = true;
+        query.limit = i32::try_from(limit).ok();
+        let page = ctx.store.query::<Notification>(query).await?;
+        found.extend(page.items);
+        if found.len() >= limit {
+            break;
+        }
+    }
+    found.truncate(limit);
+    Ok(found)
+}
 
 /// The body of a message on the notifications queue: which outbox item to deliver.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

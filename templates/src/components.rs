@@ -69,3 +69,52 @@ mod tests {
         );
     }
 }
+
+/// A labelled input with its hint and, after a failed submit, its error right beside it.
+#[derive(Clone, Copy, Debug)]
+pub struct Field<'a> {
+    pub label: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub error: Option<&'a str>,
+    pub hint: Option<&'a str>,
+    pub autocomplete: &'a str,
+    pub required: bool,
+    pub max_length: usize,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(label: &'a str, name: &'a str) -> Self {
+        Self {
+            label,
+            name,
+            kind: "text",
+            value: "",
+            error: None,
+            hint: None,
+            autocomplete: "off",
+            required: false,
+            max_length: 500,
+        }
+    }
+}
+
+pub fn field(field: Field<'_>) -> Markup {
+    let id = format!("field-{}", field.name);
+    let described = format!("{id}-note");
+    html! {
+        fieldset class="fieldset" {
+            label class="fieldset-legend text-sm" for=(id) { (field.label) }
+            input id=(id) name=(field.name) type=(field.kind) value=(field.value)
+                class={ "input w-full" @if field.error.is_some() { " input-error" } }
+                autocomplete=(field.autocomplete) maxlength=(field.max_length)
+                required[field.required]
+                aria-invalid=[field.error.map(|_| "true")]
+                aria-describedby=(described);
+            p id=(described) class={ "label text-sm whitespace-normal" @if field.error.is_some() { " text-error" } } {
+                @if let Some(error) = field.error { (error) } @else if let Some(hint) = field.hint { (hint) }
+            }
+        }
+    }
+}

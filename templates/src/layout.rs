@@ -61,6 +61,13 @@ impl Theme {
     }
 }
 
+/// The signed-in person, as the navigation shows them.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub name: &'a str,
+    pub superadmin: bool,
+}
+
 /// What the layout needs to know about the request it renders for.
 #[derive(Clone, Debug)]
 pub struct Page<'a> {
@@ -71,6 +78,9 @@ pub struct Page<'a> {
     /// The request path, so the theme switch (without JavaScript) returns here.
     pub path: &'a str,
     pub theme: Theme,
+    /// The CSRF token every form on the page posts back.
+    pub csrf: &'a str,
+    pub viewer: Option<Viewer<'a>>,
 }
 
 impl<'a> Page<'a> {
@@ -80,7 +90,19 @@ impl<'a> Page<'a> {
             description: "Jamie runs registrations for recurring acroyoga jams: bases and flyers, capacity per role, waitlists and reminders.",
             path,
             theme,
+            csrf: "",
+            viewer: None,
         }
+    }
+
+    pub fn csrf(mut self, token: &'a str) -> Self {
+        self.csrf = token;
+        self
+    }
+
+    pub fn viewer(mut self, viewer: Option<Viewer<'a>>) -> Self {
+        self.viewer = viewer;
+        self
     }
 
     pub fn description(mut self, description: &'a str) -> Self {
@@ -131,9 +153,29 @@ fn banner(page: &Page<'_>) -> Markup {
                     }
                 }
                 (theme_switch(page))
-                a href="/login" class="btn btn-primary btn-sm" {
-                    (icons::arrow_right_end_on_rectangle("size-4"))
-                    "Log in"
+                @if let Some(viewer) = page.viewer {
+                    @if viewer.superadmin {
+                        a href="/admin" class="btn btn-ghost btn-sm" {
+                            (icons::shield_check("size-4"))
+                            span class="hidden sm:inline" { "Admin" }
+                        }
+                    }
+                    a href="/account" class="btn btn-ghost btn-sm max-w-40" {
+                        (icons::cog_6_tooth("size-4"))
+                        span class="truncate" { (viewer.name) }
+                    }
+                    form method="post" action="/logout" {
+                        (csrf_field(page.csrf))
+                        button type="submit" class="btn btn-ghost btn-sm" {
+                            (icons::arrow_left_start_on_rectangle("size-4"))
+                            span class="hidden sm:inline" { "Log out" }
+                        }
+                    }
+                } @else {
+                    a href="/login" class="btn btn-primary btn-sm" {
+                        (icons::arrow_right_end_on_rectangle("size-4"))
+                        "Log in"
+                    }
                 }
             }
         }
@@ -144,6 +186,7 @@ fn banner(page: &Page<'_>) -> Markup {
 fn theme_switch(page: &Page<'_>) -> Markup {
     html! {
         form method="post" action="/preferences/theme" class="join" aria-label="Colour theme" {
+            (csrf_field(page.csrf))
             input type="hidden" name="back" value=(page.path);
             @for theme in Theme::ALL {
                 button type="submit" name="theme" value=(theme.as_str())
@@ -157,6 +200,11 @@ fn theme_switch(page: &Page<'_>) -> Markup {
             }
         }
     }
+}
+
+/// The hidden field that carries the CSRF token in every form.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
 }
 
 fn footer() -> Markup {

@@ -8,5 +8,5 @@ pub mod icons;
 pub mod layout;
 pub mod pages;
 
-pub use layout::{Page, Theme, layout};
+pub use layout::{Page, Theme, Viewer, csrf_field, layout};
 pub use maud::Markup;

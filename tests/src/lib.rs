@@ -2,12 +2,15 @@
 //! `JAMIE_EMULATOR_URL` names one), and a fresh app per test — its own table, queue and bucket —
 //! driven through the very router the dev server serves.
 
-use std::sync::OnceLock;
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, OnceLock},
+};
 
 use axum::{
     Router,
     body::{Body, to_bytes},
-    http::{HeaderMap, Request, StatusCode, header},
+    http::{HeaderMap, HeaderValue, Request, StatusCode, header},
 };
 use jamie::{Clock, Context};
 use jamie_infra::{
@@ -37,6 +40,7 @@ pub fn emulator_url() -> &'static str {
 pub struct Options {
     pub base_url: String,
     pub clock: Clock,
+    pub superadmin_emails: Vec<String>,
 }
 
 impl Default for Options {
@@ -44,15 +48,17 @@ impl Default for Options {
         Self {
             base_url: "http://127.0.0.1:3000".to_owned(),
             clock: Clock::system(),
+            superadmin_emails: Vec::new(),
         }
     }
 }
 
-/// One test's app and its private resources.
+/// One test's app and its private resources, seen through one browser (a cookie jar).
 #[derive(Clone, Debug)]
 pub struct TestApp {
     pub ctx: Context,
     pub router: Router,
+    jar: Arc<Mutex<BTreeMap<String, String>>>,
 }
 
 /// A fresh app with default options.
@@ -63,13 +69,15 @@ pub async fn spawn_app() -> TestApp {
 /// A fresh app: new table, queue, bucket and bus in the emulator.
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let url = emulator_url().to_owned();
-    let config = bootstrap::local(&url, &Names::unique("test"), &options.base_url)
+    let mut config = bootstrap::local(&url, &Names::unique("test"), &options.base_url)
         .await
         .unwrap_or_else(|error| panic!("bootstrapping test resources: {error}"));
+    config.superadmin_emails = options.superadmin_emails;
     let ctx = Context::new(config, options.clock).await;
     TestApp {
         router: jamie_infra::router(ctx.clone()),
         ctx,
+        jar: Arc::default(),
     }
 }
 
@@ -88,11 +96,83 @@ impl TestResponse {
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default()
     }
+
+    /// Every `Set-Cookie` header.
+    pub fn set_cookies(&self) -> Vec<&str> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect()
+    }
 }
 
+/// The CSRF cookie's name on the test apps' plain-http address.
+pub const CSRF_COOKIE: &str = "jamie_csrf";
+/// The session cookie's name on the test apps' plain-http address.
+pub const SESSION_COOKIE: &str = "jamie";
+
 impl TestApp {
-    pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        send(self.router.clone(), request).await
+    /// The same app seen from another browser (an empty cookie jar).
+    pub fn another_browser(&self) -> Self {
+        Self {
+            ctx: self.ctx.clone(),
+            router: self.router.clone(),
+            jar: Arc::default(),
+        }
+    }
+
+    /// A cookie this browser holds.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar.lock().unwrap().get(name).cloned()
+    }
+
+    /// The browser's CSRF token (`jamie_csrf`, or `__Host-jamie_csrf` on https).
+    pub fn csrf_token(&self) -> Option<String> {
+        self.jar
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(name, _)| name.ends_with(CSRF_COOKIE))
+            .map(|(_, value)| value.clone())
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.jar
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    /// Sends a request with this browser's cookies and keeps the cookies it sets.
+    pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
+        let cookies: Vec<String> = self
+            .jar
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        if !cookies.is_empty() && !request.headers().contains_key(header::COOKIE) {
+            request.headers_mut().insert(
+                header::COOKIE,
+                HeaderValue::from_str(&cookies.join("; ")).unwrap(),
+            );
+        }
+        let response = send(self.router.clone(), request).await;
+        let mut jar = self.jar.lock().unwrap();
+        for set in response.set_cookies() {
+            let pair = set.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() || set.contains("Max-Age=0") {
+                    jar.remove(name);
+                } else {
+                    jar.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        drop(jar);
+        response
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -104,13 +184,74 @@ impl TestApp {
         .await
     }
 
+    /// Posts a form as a page of ours would: with this browser's CSRF token (fetched first if
+    /// the browser has none yet).
     pub async fn post_form(&self, path: &str, form: &str) -> TestResponse {
+        if self.csrf_token().is_none() {
+            self.get("/").await;
+        }
+        let token = self.csrf_token().expect("the CSRF cookie is set");
+        let form = if form.is_empty() {
+            format!("csrf={token}")
+        } else {
+            format!("{form}&csrf={token}")
+        };
+        self.post_form_raw(path, &form).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post_form_raw(&self, path: &str, form: &str) -> TestResponse {
         let request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(form.to_owned()))
             .expect("a valid request");
         self.send(request).await
     }
+
+    /// The newest sign-in link emailed to `email` (from the outbox, as the dev mailbox shows).
+    pub async fn magic_link_for(&self, email: &str) -> Option<String> {
+        let recent = jamie::notifications::recent(&self.ctx, 50).await.unwrap();
+        recent.into_iter().find_map(|notification| {
+            let jamie::notifications::Message::MagicLink { url } = notification.message;
+            (notification.to.as_str() == email).then_some(url)
+        })
+    }
+
+    /// The path part of a link the app emailed.
+    pub fn path_of(&self, url: &str) -> String {
+        url.strip_prefix(self.ctx.config.base_url.as_str())
+            .unwrap_or(url)
+            .to_owned()
+    }
+
+    /// Signs `email` in through the real journey (form, outbox, confirmation, button) and
+    /// returns the final response.
+    pub async fn sign_in(&self, email: &str, name: &str) -> TestResponse {
+        let form = format!("email={}&display_name={}", encode(email), encode(name));
+        let requested = self.post_form("/login", &form).await;
+        assert_eq!(requested.status, StatusCode::OK, "{}", requested.body);
+        let url = self
+            .magic_link_for(email)
+            .await
+            .expect("a sign-in link was queued");
+        let path = self.path_of(&url);
+        let confirm = self.get(&path).await;
+        assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+        self.post_form(&path, "").await
+    }
+}
+
+/// Percent-encodes a form value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// Sends one request through `router` and reads the whole response.

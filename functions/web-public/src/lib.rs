@@ -11,21 +11,20 @@ use axum::{
 };
 use jamie::Context;
 use jamie_templates::{Theme, pages};
-use jamie_web::{AppError, PageContext, is_local_path};
+use jamie_web::{AppError, PageContext, Routes, is_local_path};
 use serde::{Deserialize, Serialize};
 
 /// This function's routes, for the dev server to merge with the others.
-pub fn routes(ctx: Context) -> Router {
-    Router::new()
-        .route("/", get(home))
-        .route("/health", get(health))
-        .route("/preferences/theme", post(set_theme))
-        .with_state(ctx)
+pub fn routes() -> Routes {
+    Routes::new()
+        .page("/", get(home))
+        .page("/health", get(health))
+        .action("/preferences/theme", post(set_theme))
 }
 
 /// The router the Lambda serves.
 pub fn app(ctx: Context) -> Router {
-    jamie_web::finish(routes(ctx))
+    jamie_web::finish(routes().into_router(ctx))
 }
 
 async fn home(page: PageContext) -> maud::Markup {
@@ -73,6 +72,7 @@ async fn health(State(ctx): State<Context>) -> Response {
 
 #[derive(Debug, Deserialize)]
 struct ThemeForm {
+    #[serde(default)]
     theme: String,
     #[serde(default)]
     back: String,

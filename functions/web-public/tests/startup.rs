@@ -15,7 +15,7 @@ fn missing_configuration_fails_at_start_naming_the_variables() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "missing configuration: set NOTIFICATIONS_QUEUE_URL, PHOTO_BUCKET, BASE_URL, EMAIL_FROM"
+            "missing configuration: set NOTIFICATIONS_QUEUE_URL, PHOTO_BUCKET, BASE_URL, EMAIL_FROM, SESSION_SECRET"
         ),
         "stderr: {stderr}"
     );

@@ -2,13 +2,24 @@
 //! [`PageContext`] extracted from each request, cookies, and the finishing touches every router
 //! gets ([`finish`]: the not-found page and the security headers).
 
+mod cookies;
+mod csrf;
+mod routes;
+mod sessions;
+
 use axum::{
     Router,
     extract::FromRequestParts,
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
-use jamie_templates::{Page, Theme, pages};
+use jamie::authorization::Principal;
+use jamie_templates::{Page, Theme, Viewer, pages};
+
+pub use cookies::{clear_session_cookie, session_cookie, session_cookie_name};
+pub use csrf::CsrfToken;
+pub use routes::Routes;
+pub use sessions::CurrentPrincipal;
 
 /// Everything a web handler can fail with. Each variant maps to one status and one page; the
 /// cause of a 5xx goes to the log, never to the page.
@@ -16,8 +27,14 @@ use jamie_templates::{Page, Theme, pages};
 pub enum AppError {
     /// 400: the request itself is malformed (a form that no page of ours would send).
     BadRequest(&'static str),
+    /// 403: the form's CSRF token is missing or wrong, or it came from another site.
+    CsrfRejected,
+    /// 403: signed in, but not allowed.
+    Forbidden(&'static str),
     /// 404: nothing lives at this address.
     NotFound,
+    /// 413: a request body larger than any form of ours.
+    TooLarge,
     /// 503: a dependency (the store) is unreachable; trying again later may work.
     Unavailable(jamie::Error),
     /// 500: a bug or an unexpected failure.
@@ -42,6 +59,19 @@ impl AppError {
                 StatusCode::BAD_REQUEST,
                 "That request did not make sense",
                 explanation,
+            ),
+            Self::CsrfRejected => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "For your safety we only accept forms sent from Jamie's own pages. Go back, reload the page and send it again.",
+            ),
+            Self::Forbidden(explanation) => {
+                (StatusCode::FORBIDDEN, "You cannot do that", explanation)
+            }
+            Self::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "That was too much at once",
+                "The form sent more data than Jamie accepts. Shorten what you typed and try again.",
             ),
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -74,17 +104,26 @@ impl IntoResponse for AppError {
     }
 }
 
-/// What every page needs from its request: the path and the reader's theme.
+/// What every page needs from its request: the path, the reader's theme, the CSRF token for
+/// its forms and who is signed in.
 #[derive(Clone, Debug)]
 pub struct PageContext {
     pub path: String,
     pub theme: Theme,
+    pub csrf: String,
+    pub principal: Principal,
 }
 
 impl PageContext {
     /// The layout data for a page titled `title`.
     pub fn page<'a>(&'a self, title: &'a str) -> Page<'a> {
+        let viewer = self.principal.actor().map(|actor| Viewer {
+            name: actor.user.display_name.as_str(),
+            superadmin: actor.user.superadmin,
+        });
         Page::new(title, &self.path, self.theme)
+            .csrf(&self.csrf)
+            .viewer(viewer)
     }
 }
 
@@ -97,6 +136,16 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             theme: cookie(&parts.headers, Theme::COOKIE)
                 .and_then(Theme::parse)
                 .unwrap_or_default(),
+            csrf: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|token| token.0.clone())
+                .unwrap_or_default(),
+            principal: parts
+                .extensions
+                .get::<Principal>()
+                .cloned()
+                .unwrap_or(Principal::Anonymous),
         })
     }
 }

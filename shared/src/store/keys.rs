@@ -116,3 +116,40 @@ pub fn notification(id: &NotificationId) -> Key {
 
 /// GSI1 partition of notifications not yet handed to the queue (sparse).
 pub const PENDING_OUTBOX_INDEX: &str = "OUTBOX#PENDING";
+
+/// GSI1 partition listing every account, by creation time (the superadmin's list).
+pub const USERS_INDEX: &str = "USERS";
+
+/// A timestamp as a sort key: UTC, always six fractional digits, `Z` — fixed width, so it
+/// sorts as text in time order.
+pub fn sortable_time(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// GSI2 partition of the notifications created on one UTC day (`yyyy-mm-dd`).
+pub fn outbox_day_index(day: &str) -> String {
+    format!("OUTBOX#{day}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sortable_times_sort_as_text() {
+        let times = [
+            "2026-11-25T20:00:00Z",
+            "2026-11-25T20:00:00.000001Z",
+            "2026-11-25T20:00:00.5Z",
+            "2026-11-25T20:00:01Z",
+        ];
+        let keys: Vec<String> = times
+            .iter()
+            .map(|t| sortable_time(t.parse().unwrap()))
+            .collect();
+        assert_eq!(keys[0], "2026-11-25T20:00:00.000000Z");
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(sorted, keys);
+    }
+}

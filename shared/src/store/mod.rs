@@ -10,12 +10,15 @@ use std::{collections::HashMap, future::Future, time::Duration};
 
 use aws_sdk_dynamodb::{
     Client,
-    types::{AttributeValue, Put, TransactWriteItem},
+    types::{AttributeValue, TransactWriteItem},
 };
 use serde::{Serialize, de::DeserializeOwned};
 
+mod expressions;
+
 pub use error::StoreError;
 use error::{classify, classify_transaction};
+pub use expressions::{Change, Condition, Entry, Page, Query, Value};
 pub use keys::Key;
 
 /// An item's attributes, as the SDK wants them.
@@ -96,15 +99,11 @@ impl Store {
         key: &Key,
         item: &T,
     ) -> Result<TransactWriteItem, StoreError> {
-        let mut attributes: Item = serde_dynamo::to_item(item)?;
-        attributes.extend(key_attributes(key));
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(attributes))
-            .condition_expression("attribute_not_exists(PK)")
-            .build()
-            .map_err(|e| StoreError::Other(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        self.put(
+            &Entry::new(key.clone()),
+            item,
+            Some("attribute_not_exists(PK)"),
+        )
     }
 }
 

@@ -1,0 +1,145 @@
+//! The `web-admin` function: the superadmin's user list with search and paging, and blocking
+//! and unblocking accounts. Access is decided by the domain (`accounts::list`, `block`, …).
+
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use jamie::{
+    Context,
+    accounts::{self, AccountError},
+    authorization::Denied,
+    ids::UserId,
+};
+use jamie_templates::pages::admin::{UserRow, UsersView, users};
+use jamie_web::{AppError, PageContext, Routes};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .page("/admin", get(list))
+        .action("/admin/users/{id}/block", post(block))
+        .action("/admin/users/{id}/unblock", post(unblock))
+}
+
+pub fn app(ctx: Context) -> Router {
+    jamie_web::finish(routes().into_router(ctx))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+fn day(at: jiff::Timestamp) -> String {
+    at.strftime("%Y-%m-%d").to_string()
+}
+
+fn refused(page: &PageContext, error: AccountError) -> Response {
+    match error {
+        AccountError::Denied(Denied::SignInRequired) => {
+            Redirect::to(&format!("/login?next={}", page.path)).into_response()
+        }
+        AccountError::Denied(_) => {
+            AppError::Forbidden("Only Jamie's administrators can see this page.").into_response()
+        }
+        AccountError::NotFound => AppError::NotFound.into_response(),
+        AccountError::Internal(error) => AppError::from(error).into_response(),
+        AccountError::CannotBlockSelf | AccountError::ReasonRequired => {
+            AppError::Forbidden("That is not possible.").into_response()
+        }
+    }
+}
+
+async fn render(
+    ctx: &Context,
+    page: &PageContext,
+    search: &str,
+    after: &str,
+    problem: Option<&str>,
+) -> Response {
+    let after = (!after.is_empty()).then_some(after);
+    let listed = match accounts::list(ctx, &page.principal, search, after).await {
+        Ok(listed) => listed,
+        Err(error) => return refused(page, error),
+    };
+    let viewer = page.principal.actor().map(|actor| actor.user.id.clone());
+    let rows = listed
+        .users
+        .iter()
+        .map(|user| UserRow {
+            id: user.id.as_str(),
+            email: user.email.as_str(),
+            name: user.display_name.as_str(),
+            created: day(user.created_at),
+            last_login: user.last_login_at.map(day),
+            blocked_reason: user.blocked.as_ref().map(|block| block.reason.as_str()),
+            is_viewer: viewer.as_ref() == Some(&user.id),
+        })
+        .collect();
+    let view = UsersView {
+        search,
+        rows,
+        next: listed.next.as_deref(),
+        problem,
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, users(&page.page("Users"), &view)).into_response()
+}
+
+async fn list(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    render(&ctx, &page, &query.q, &query.after, None).await
+}
+
+#[derive(Debug, Deserialize)]
+struct BlockInput {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn block(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(input): Form<BlockInput>,
+) -> Response {
+    let Ok(id) = id.parse::<UserId>() else {
+        return AppError::NotFound.into_response();
+    };
+    match accounts::block(&ctx, &page.principal, &id, &input.reason).await {
+        Ok(()) => Redirect::to("/admin").into_response(),
+        Err(error @ (AccountError::CannotBlockSelf | AccountError::ReasonRequired)) => {
+            let message = error.to_string();
+            render(&ctx, &page, "", "", Some(&message)).await
+        }
+        Err(error) => refused(&page, error),
+    }
+}
+
+async fn unblock(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<UserId>() else {
+        return AppError::NotFound.into_response();
+    };
+    match accounts::unblock(&ctx, &page.principal, &id).await {
+        Ok(()) => Redirect::to("/admin").into_response(),
+        Err(error) => refused(&page, error),
+    }
+}

@@ -1,0 +1,319 @@
+//! The `web-auth` function: the sign-in form, the magic link's confirmation and use, logout,
+//! and the account page. Handlers parse input, call one domain operation and render.
+
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use jamie::{
+    Context,
+    accounts::{self, AccountError, DisplayName, Email},
+    auth::{self, AuthError, LinkRequest, LocalPath},
+    authorization::{Denied, Principal},
+    ids::SecretToken,
+};
+use jamie_templates::pages::{
+    account::{AccountView, account},
+    auth::{LoginForm, check_inbox, confirm_link, link_problem, login},
+};
+use jamie_web::{
+    AppError, CurrentPrincipal, PageContext, Routes, clear_session_cookie, session_cookie,
+};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .page("/login", get(login_page))
+        .action("/login", post(request_link))
+        .page("/auth/link/{token}", get(confirm_page))
+        .action("/auth/link/{token}", post(use_link))
+        .action("/logout", post(logout))
+        .page("/account", get(account_page))
+        .action("/account/name", post(rename))
+        .action("/account/logout-everywhere", post(logout_everywhere))
+}
+
+pub fn app(ctx: Context) -> Router {
+    jamie_web::finish(routes().into_router(ctx))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_page(page: PageContext, Query(query): Query<NextQuery>) -> Response {
+    let next = LocalPath::parse(&query.next);
+    if page.principal.actor().is_some() {
+        return Redirect::to(next.as_ref().map_or("/", LocalPath::as_str)).into_response();
+    }
+    let form = LoginForm {
+        next: next.as_ref().map_or("", LocalPath::as_str),
+        ..LoginForm::default()
+    };
+    login(&page.page("Log in"), &form).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The client's address: API Gateway's source IP in Lambda, the socket's peer in `make dev`.
+fn client_ip(request: &axum::http::request::Parts) -> String {
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
+        request
+            .extensions
+            .get::<lambda_http::request::RequestContext>()
+        && let Some(ip) = &context.http.source_ip
+    {
+        return ip.clone();
+    }
+    request
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ConnectInfo(address)| address.ip().to_string(),
+        )
+}
+
+async fn request_link(
+    State(ctx): State<Context>,
+    page: PageContext,
+    parts: axum::http::request::Parts,
+    Form(input): Form<LoginInput>,
+) -> Response {
+    let email = Email::parse(&input.email);
+    let name = if input.display_name.trim().is_empty() {
+        Ok(None)
+    } else {
+        DisplayName::parse(&input.display_name).map(Some)
+    };
+    let next = LocalPath::parse(&input.next);
+    let (email, display_name) = match (email, name) {
+        (Ok(email), Ok(name)) => (email, name),
+        (email, name) => {
+            let form = LoginForm {
+                email: &input.email,
+                display_name: &input.display_name,
+                next: next.as_ref().map_or("", LocalPath::as_str),
+                email_error: email.as_ref().err().map(|e| e.0),
+                display_name_error: name.as_ref().err().map(|e| e.0),
+                problem: None,
+            };
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                login(&page.page("Log in"), &form),
+            )
+                .into_response();
+        }
+    };
+    let request = LinkRequest {
+        email: email.clone(),
+        display_name,
+        next: next.clone(),
+        client_ip: client_ip(&parts),
+    };
+    match auth::request_link(&ctx, request).await {
+        Ok(()) => check_inbox(&page.page("Check your inbox"), email.as_str()).into_response(),
+        Err(AuthError::RateLimited) => {
+            let message = AuthError::RateLimited.to_string();
+            let form = LoginForm {
+                email: &input.email,
+                display_name: &input.display_name,
+                next: next.as_ref().map_or("", LocalPath::as_str),
+                problem: Some(&message),
+                ..LoginForm::default()
+            };
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                login(&page.page("Log in"), &form),
+            )
+                .into_response()
+        }
+        Err(error) => auth_error(&page, error),
+    }
+}
+
+/// The page for a link or sign-in that did not work.
+fn auth_error(page: &PageContext, error: AuthError) -> Response {
+    let status = match &error {
+        AuthError::LinkExpired => StatusCode::GONE,
+        AuthError::LinkInvalid => StatusCode::NOT_FOUND,
+        AuthError::Blocked => StatusCode::FORBIDDEN,
+        AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::Internal(_) => {
+            let AuthError::Internal(error) = error else {
+                unreachable!()
+            };
+            return AppError::from(error).into_response();
+        }
+    };
+    let message = error.to_string();
+    (status, link_problem(&page.page("Sign-in link"), &message)).into_response()
+}
+
+async fn confirm_page(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(token) = SecretToken::parse(&token) else {
+        return auth_error(&page, AuthError::LinkInvalid);
+    };
+    match auth::preview_link(&ctx, &token).await {
+        Ok(preview) => confirm_link(
+            &page.page("Sign in"),
+            token.expose(),
+            preview.email.as_str(),
+        )
+        .into_response(),
+        Err(error) => auth_error(&page, error),
+    }
+}
+
+async fn use_link(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(token) = SecretToken::parse(&token) else {
+        return auth_error(&page, AuthError::LinkInvalid);
+    };
+    let signed_in = match auth::consume_link(&ctx, &token).await {
+        Ok(signed_in) => signed_in,
+        Err(error) => return auth_error(&page, error),
+    };
+    let jwt = match ctx
+        .sessions
+        .issue(&signed_in.user.id, &signed_in.session_id, ctx.clock.now())
+    {
+        Ok(jwt) => jwt,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let target = signed_in.next.as_ref().map_or("/", LocalPath::as_str);
+    with_cookie(
+        Redirect::to(target).into_response(),
+        &session_cookie(&ctx.config, &jwt),
+    )
+}
+
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn logout(
+    State(ctx): State<Context>,
+    CurrentPrincipal(principal): CurrentPrincipal,
+) -> Response {
+    if let Some(actor) = principal.actor()
+        && let Err(error) = auth::logout(&ctx, actor).await
+    {
+        return AppError::from(error).into_response();
+    }
+    with_cookie(
+        Redirect::to("/").into_response(),
+        &clear_session_cookie(&ctx.config),
+    )
+}
+
+/// The account pages need a signed-in, unblocked user: others go to the sign-in form first.
+fn sign_in_first(path: &str) -> Response {
+    Redirect::to(&format!("/login?next={path}")).into_response()
+}
+
+fn account_error(page: &PageContext, error: AccountError) -> Response {
+    match error {
+        AccountError::Denied(Denied::SignInRequired) => sign_in_first(&page.path),
+        AccountError::Denied(_) => {
+            AppError::Forbidden("Your account cannot do this.").into_response()
+        }
+        AccountError::NotFound => AppError::NotFound.into_response(),
+        AccountError::Internal(error) => AppError::from(error).into_response(),
+        other => AppError::Forbidden(if matches!(other, AccountError::CannotBlockSelf) {
+            "You cannot block your own account."
+        } else {
+            "That is not possible."
+        })
+        .into_response(),
+    }
+}
+
+async fn account_page(page: PageContext) -> Response {
+    let Principal::User(actor) = &page.principal else {
+        return sign_in_first("/account");
+    };
+    let view = AccountView {
+        email: actor.user.email.as_str(),
+        display_name: actor.user.display_name.as_str(),
+        ..AccountView::default()
+    };
+    account(&page.page("Your account"), &view).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct NameInput {
+    #[serde(default)]
+    display_name: String,
+}
+
+async fn rename(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(input): Form<NameInput>,
+) -> Response {
+    let Principal::User(actor) = &page.principal else {
+        return sign_in_first("/account");
+    };
+    let name = match DisplayName::parse(&input.display_name) {
+        Ok(name) => name,
+        Err(error) => {
+            let view = AccountView {
+                email: actor.user.email.as_str(),
+                display_name: &input.display_name,
+                display_name_error: Some(error.0),
+                notice: None,
+            };
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                account(&page.page("Your account"), &view),
+            )
+                .into_response();
+        }
+    };
+    match accounts::rename(&ctx, &page.principal, &name).await {
+        Ok(()) => {
+            let view = AccountView {
+                email: actor.user.email.as_str(),
+                display_name: name.as_str(),
+                notice: Some("Your name is saved."),
+                display_name_error: None,
+            };
+            account(&page.page("Your account"), &view).into_response()
+        }
+        Err(error) => account_error(&page, error),
+    }
+}
+
+async fn logout_everywhere(State(ctx): State<Context>, page: PageContext) -> Response {
+    match accounts::log_out_everywhere(&ctx, &page.principal).await {
+        Ok(_) => with_cookie(
+            Redirect::to("/").into_response(),
+            &clear_session_cookie(&ctx.config),
+        ),
+        Err(error) => account_error(&page, error),
+    }
+}

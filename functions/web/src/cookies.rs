@@ -1,0 +1,59 @@
+//! The session cookie: `__Host-jamie` (HttpOnly, Secure, SameSite=Lax, Path=/) — or, on a
+//! plain-http local address where browsers refuse `Secure` and therefore `__Host-` cookies,
+//! `jamie` without `Secure`.
+
+use jamie::{Config, auth::SESSION_LIFETIME};
+
+/// The session cookie's name under this configuration.
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if config.base_url.is_plain_http() {
+        "jamie"
+    } else {
+        "__Host-jamie"
+    }
+}
+
+fn secure(config: &Config) -> &'static str {
+    if config.base_url.is_plain_http() {
+        ""
+    } else {
+        "; Secure"
+    }
+}
+
+/// `Set-Cookie` for a session token.
+pub fn session_cookie(config: &Config, token: &str) -> String {
+    format!(
+        "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        session_cookie_name(config),
+        SESSION_LIFETIME.as_secs(),
+        secure(config)
+    )
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_session_cookie(config: &Config) -> String {
+    format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        session_cookie_name(config),
+        secure(config)
+    )
+}
+
+/// The CSRF cookie's name under this configuration.
+pub(crate) fn csrf_cookie_name(config: &Config) -> &'static str {
+    if config.base_url.is_plain_http() {
+        "jamie_csrf"
+    } else {
+        "__Host-jamie_csrf"
+    }
+}
+
+/// `Set-Cookie` for a CSRF token (a browser session cookie).
+pub(crate) fn csrf_cookie(config: &Config, token: &str) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        csrf_cookie_name(config),
+        secure(config)
+    )
+}

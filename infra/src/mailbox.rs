@@ -1,0 +1,40 @@
+//! `/dev/mailbox`: the emails the local app has queued, so a sign-in link can be followed
+//! without a mail server. Mounted by the dev server and the tests only, never in a Lambda.
+
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use jamie::{
+    Context,
+    notifications::{self, Message},
+};
+use jamie_templates::pages::mailbox::{MailboxEmail, mailbox};
+use jamie_web::{AppError, PageContext, Routes};
+
+pub fn routes() -> Routes {
+    Routes::new().page("/dev/mailbox", get(show))
+}
+
+async fn show(State(ctx): State<Context>, page: PageContext) -> Response {
+    let recent = match notifications::recent(&ctx, 50).await {
+        Ok(recent) => recent,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let emails: Vec<MailboxEmail<'_>> = recent
+        .iter()
+        .map(|email| MailboxEmail {
+            to: email.to.as_str(),
+            subject: email.message.subject(),
+            sent: email
+                .created_at
+                .strftime("%Y-%m-%d %H:%M:%S UTC")
+                .to_string(),
+            link: match &email.message {
+                Message::MagicLink { url } => Some(url.as_str()),
+            },
+        })
+        .collect();
+    mailbox(&page.page("Dev mailbox"), &emails).into_response()
+}

@@ -1,0 +1,468 @@
+//! Organizer accounts: who they are (email, display name), how they are found (by id, by email),
+//! and their standing (superadmin, blocked). Participants need no account.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Context, Error,
+    ids::UserId,
+    store::{Entry, StoreError, keys},
+};
+
+/// A form field's input was not acceptable; the message is for the person who typed it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FieldError(pub &'static str);
+
+/// A normalised email address (trimmed, lowercased), checked once at the edge.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(FieldError("Enter your email address."));
+        }
+        if email.len() > 254 {
+            return Err(FieldError("That email address is too long."));
+        }
+        let Some((local, domain)) = email.split_once('@') else {
+            return Err(FieldError("Enter an email address like name@example.org."));
+        };
+        let bad_char =
+            |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c);
+        let valid = !local.is_empty()
+            && local.len() <= 64
+            && !local.contains(bad_char)
+            && domain.contains('.')
+            && !domain.starts_with(['.', '-'])
+            && !domain.ends_with(['.', '-'])
+            && !domain.contains("..")
+            && !domain.contains(bad_char);
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err(FieldError("Enter an email address like name@example.org."))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = FieldError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> Self {
+        email.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The name an organizer shows to participants: 1 to 80 characters, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 80;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(FieldError("Enter the name participants will see."));
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError("Keep the name to 80 characters or fewer."));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(FieldError(
+                "The name cannot contain line breaks or control characters.",
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    /// A first name for a new account that did not give one: the email's local part.
+    pub fn from_email(email: &Email) -> Self {
+        let local = email.as_str().split('@').next().unwrap_or("jammer");
+        let name: String = local.chars().take(Self::MAX_CHARS).collect();
+        Self(name)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DisplayName {
+    type Error = FieldError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<DisplayName> for String {
+    fn from(name: DisplayName) -> Self {
+        name.0
+    }
+}
+
+/// Why and when a superadmin blocked an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    pub reason: String,
+    pub at: Timestamp,
+    pub by: UserId,
+}
+
+/// An organizer's account, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<Timestamp>,
+    #[serde(default)]
+    pub superadmin: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Block>,
+}
+
+/// The claim that gives an email address to exactly one account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailClaim {
+    pub user_id: UserId,
+}
+
+/// Where a user item lives: its key and its place in the admin list (GSI1, by creation).
+pub fn user_entry(user: &User) -> Entry {
+    Entry::new(keys::user(&user.id)).gsi1(
+        keys::USERS_INDEX,
+        format!("{}#{}", keys::sortable_time(user.created_at), user.id),
+    )
+}
+
+/// The account with this id.
+pub async fn get(ctx: &Context, id: &UserId) -> Result<Option<User>, Error> {
+    Ok(ctx.store.get(&keys::user(id)).await?)
+}
+
+/// The account that owns this email address.
+pub async fn find_by_email(ctx: &Context, email: &Email) -> Result<Option<User>, Error> {
+    let Some(claim) = ctx
+        .store
+        .get::<EmailClaim>(&keys::email_claim(email.as_str()))
+        .await?
+    else {
+        return Ok(None);
+    };
+    get(ctx, &claim.user_id).await
+}
+
+/// The account for `email`, created with `name` if there is none. Two racing creations for the
+/// same address end with one account: the loser reads the winner's.
+pub async fn find_or_create(
+    ctx: &Context,
+    email: &Email,
+    name: &DisplayName,
+) -> Result<User, Error> {
+    if let Some(user) = find_by_email(ctx, email).await? {
+        return Ok(user);
+    }
+    let user = User {
+        id: UserId::generate(),
+        email: email.clone(),
+        display_name: name.clone(),
+        created_at: ctx.clock.now(),
+        last_login_at: None,
+        superadmin: false,
+        blocked: None,
+    };
+    let claim = EmailClaim {
+        user_id: user.id.clone(),
+    };
+    let writes = vec![
+        ctx.store
+            .put_new(&keys::email_claim(email.as_str()), &claim)?,
+        ctx.store
+            .put(&user_entry(&user), &user, Some("attribute_not_exists(PK)"))?,
+    ];
+    match ctx.store.transact(writes).await {
+        Ok(()) => Ok(user),
+        Err(StoreError::Conflict { .. }) => find_by_email(ctx, email)
+            .await?
+            .ok_or(Error::Store(StoreError::Conflict { items: vec![0] })),
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            Email::parse("  Ana@Example.ORG ").unwrap().as_str(),
+            "ana@example.org"
+        );
+        assert_eq!(
+            Email::parse("first.last+jams@sub.example.co.uk")
+                .unwrap()
+                .as_str(),
+            "first.last+jams@sub.example.co.uk"
+        );
+    }
+
+    #[test]
+    fn malformed_emails_are_refused_with_a_message() {
+        assert_eq!(
+            Email::parse(" "),
+            Err(FieldError("Enter your email address."))
+        );
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "ana@@example.org",
+            "a na@example.org",
+            "ana@example..org",
+            "ana@.example.org",
+            "<ana>@example.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(
+            Email::parse(&long),
+            Err(FieldError("That email address is too long."))
+        );
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(
+            DisplayName::parse("  Ana Flyer ").unwrap().as_str(),
+            "Ana Flyer"
+        );
+        assert!(DisplayName::parse("").is_err());
+        assert!(DisplayName::parse(&"é".repeat(80)).is_ok());
+        assert!(DisplayName::parse(&"é".repeat(81)).is_err());
+        assert!(DisplayName::parse("Ana\nBase").is_err());
+        let email = Email::parse("ana.base@example.org").unwrap();
+        assert_eq!(DisplayName::from_email(&email).as_str(), "ana.base");
+    }
+}
+
+/// Why an account operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Denied(#[from] crate::authorization::Denied),
+    #[error("There is no such account.")]
+    NotFound,
+    #[error("You cannot block your own account.")]
+    CannotBlockSelf,
+    #[error("Say why the account is blocked (up to 500 characters).")]
+    ReasonRequired,
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl From<StoreError> for AccountError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Users per page of the superadmin's list.
+pub const USERS_PER_PAGE: usize = 25;
+
+/// A page of the superadmin's user list.
+#[derive(Clone, Debug)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    /// Pass back as `after` for the next page.
+    pub next: Option<String>,
+}
+
+/// Every account, newest first, optionally only those whose email or name contains `search`;
+/// paged by the opaque `after` cursor. Superadmins only.
+#[tracing::instrument(skip(ctx, principal))]
+pub async fn list(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+    search: &str,
+    after: Option<&str>,
+) -> Result<UserPage, AccountError> {
+    use crate::{
+        authorization::{Operation, authorize},
+        store::{Condition, Query},
+    };
+    authorize(principal, Operation::ListUsers)?;
+    let search = search.trim();
+    let mut start = after.and_then(cursor_key);
+    let mut users = Vec::new();
+    // A filtered query may return short pages; a few more reads fill one.
+    for _ in 0..10 {
+        let mut query = Query::index("GSI1", keys::USERS_INDEX);
+        query.descending = true;
+        query.limit = Some(i32::try_from(USERS_PER_PAGE + 1 - users.len()).unwrap_or(26));
+        query.start = start.take();
+        if !search.is_empty() {
+            query.filter = Some(
+                Condition::new("contains(email, :lower) OR contains(display_name, :raw)")
+                    .value(":lower", search.to_lowercase())
+                    .value(":raw", search),
+            );
+        }
+        let page = ctx.store.query::<User>(query).await?;
+        users.extend(page.items);
+        start = page.next;
+        if users.len() > USERS_PER_PAGE || start.is_none() {
+            break;
+        }
+    }
+    let more = users.len() > USERS_PER_PAGE || start.is_some();
+    users.truncate(USERS_PER_PAGE);
+    let next = more
+        .then(|| {
+            users
+                .last()
+                .map(|user| format!("{}#{}", keys::sortable_time(user.created_at), user.id))
+        })
+        .flatten();
+    Ok(UserPage { users, next })
+}
+
+/// The DynamoDB start key for a cursor `created#user_id`, if it is well formed.
+fn cursor_key(cursor: &str) -> Option<crate::store::Item> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let (created, id) = cursor.rsplit_once('#')?;
+    let id: UserId = id.parse().ok()?;
+    created.parse::<Timestamp>().ok()?;
+    let key = keys::user(&id);
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    Some(
+        [
+            ("PK", s(&key.pk)),
+            ("SK", s(&key.sk)),
+            ("GSI1PK", s(keys::USERS_INDEX)),
+            ("GSI1SK", s(cursor)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    )
+}
+
+/// Blocks `target` with a reason: their sessions end at once and they cannot sign in.
+/// Superadmins only, and not themselves.
+#[tracing::instrument(skip(ctx, principal))]
+pub async fn block(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+    target: &UserId,
+    reason: &str,
+) -> Result<(), AccountError> {
+    use crate::{
+        authorization::{Operation, authorize},
+        store::Change,
+    };
+    let actor = authorize(principal, Operation::BlockUsers)?;
+    if &actor.user.id == target {
+        return Err(AccountError::CannotBlockSelf);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AccountError::ReasonRequired);
+    }
+    let block = Block {
+        reason: reason.to_owned(),
+        at: ctx.clock.now(),
+        by: actor.user.id.clone(),
+    };
+    let value: aws_sdk_dynamodb::types::AttributeValue =
+        serde_dynamo::to_attribute_value(&block).map_err(StoreError::from)?;
+    let change = Change::new("SET blocked = :block")
+        .when("attribute_exists(PK)")
+        .value(":block", value);
+    match ctx.store.update_item(&keys::user(target), change).await {
+        Err(StoreError::Conflict { .. }) => return Err(AccountError::NotFound),
+        other => other?,
+    }
+    crate::auth::end_all_sessions(ctx, target).await?;
+    Ok(())
+}
+
+/// Lifts a block. Superadmins only.
+#[tracing::instrument(skip(ctx, principal))]
+pub async fn unblock(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+    target: &UserId,
+) -> Result<(), AccountError> {
+    use crate::{
+        authorization::{Operation, authorize},
+        store::Change,
+    };
+    authorize(principal, Operation::BlockUsers)?;
+    let change = Change::new("REMOVE blocked").when("attribute_exists(PK)");
+    match ctx.store.update_item(&keys::user(target), change).await {
+        Err(StoreError::Conflict { .. }) => Err(AccountError::NotFound),
+        other => Ok(other?),
+    }
+}
+
+/// Changes the signed-in user's display name.
+#[tracing::instrument(skip(ctx, principal))]
+pub async fn rename(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+    name: &DisplayName,
+) -> Result<(), AccountError> {
+    use crate::{
+        authorization::{Operation, authorize},
+        store::Change,
+    };
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    let change = Change::new("SET display_name = :name")
+        .when("attribute_exists(PK)")
+        .value(":name", name.as_str());
+    ctx.store
+        .update_item(&keys::user(&actor.user.id), change)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the signed-in user, this one included.
+pub async fn log_out_everywhere(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+) -> Result<usize, AccountError> {
+    use crate::authorization::{Operation, authorize};
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    Ok(crate::auth::end_all_sessions(ctx, &actor.user.id).await?)
+}

@@ -1,0 +1,69 @@
+//! The account page: the name participants see, Telegram, and signing out everywhere.
+
+use maud::{Markup, html};
+
+use crate::{
+    Page,
+    components::{Field, Tone, alert, field},
+    layout::{csrf_field, layout},
+};
+
+/// What the account page shows.
+#[derive(Clone, Debug, Default)]
+pub struct AccountView<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub display_name_error: Option<&'a str>,
+    pub notice: Option<&'a str>,
+}
+
+pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto flex flex-col gap-6" aria-labelledby="account-title" {
+                h1 id="account-title" class="text-3xl font-bold" { "Your account" }
+                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
+                div class="card bg-base-200" {
+                    div class="card-body" {
+                        h2 class="card-title" { "Profile" }
+                        p { "Signed in as " strong { (view.email) } "." }
+                        form method="post" action="/account/name" novalidate {
+                            (csrf_field(page.csrf))
+                            (field(Field {
+                                value: view.display_name,
+                                error: view.display_name_error,
+                                hint: Some("Participants see this name on your jams."),
+                                autocomplete: "name",
+                                required: true,
+                                max_length: 80,
+                                ..Field::new("Display name", "display_name")
+                            }))
+                            button type="submit" class="btn btn-primary mt-2" { "Save name" }
+                        }
+                    }
+                }
+                div class="card bg-base-200" {
+                    div class="card-body" {
+                        h2 class="card-title" { "Telegram" }
+                        p class="text-base-content/80" {
+                            "Not linked. Linking a Telegram chat to receive notifications there is coming soon."
+                        }
+                    }
+                }
+                div class="card bg-base-200" {
+                    div class="card-body" {
+                        h2 class="card-title" { "Sessions" }
+                        p class="text-base-content/80" {
+                            "Signed in on a shared or lost device? Sign out everywhere, this device included."
+                        }
+                        form method="post" action="/account/logout-everywhere" {
+                            (csrf_field(page.csrf))
+                            button type="submit" class="btn btn-outline btn-warning" { "Log out everywhere" }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

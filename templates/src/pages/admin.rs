@@ -1,0 +1,118 @@
+//! The superadmin's user list: search, paging, block and unblock with a reason.
+
+use maud::{Markup, html};
+
+use crate::{
+    Page,
+    components::{Tone, alert},
+    icons,
+    layout::{csrf_field, layout},
+};
+
+/// One row of the list.
+#[derive(Clone, Debug)]
+pub struct UserRow<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub created: String,
+    pub last_login: Option<String>,
+    pub blocked_reason: Option<&'a str>,
+    pub is_viewer: bool,
+}
+
+/// The whole page.
+#[derive(Clone, Debug, Default)]
+pub struct UsersView<'a> {
+    pub search: &'a str,
+    pub rows: Vec<UserRow<'a>>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<&'a str>,
+    pub problem: Option<&'a str>,
+}
+
+pub fn users(page: &Page<'_>, view: &UsersView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="flex flex-col gap-4" aria-labelledby="admin-title" {
+                h1 id="admin-title" class="text-3xl font-bold" { "Users" }
+                @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+                form method="get" action="/admin" role="search" class="join w-full max-w-md" {
+                    label for="search" class="sr-only" { "Search by email or name" }
+                    input id="search" name="q" type="search" value=(view.search)
+                        placeholder="Search by email or name" class="input join-item w-full";
+                    button type="submit" class="btn join-item" {
+                        (icons::magnifying_glass("size-5"))
+                        span class="sr-only" { "Search" }
+                    }
+                }
+                @if view.rows.is_empty() {
+                    p class="text-base-content/70" { "No users match." }
+                } @else {
+                    div class="overflow-x-auto" {
+                        table class="table" {
+                            thead { tr { th { "User" } th { "Created" } th { "Last login" } th { "Status" } } }
+                            tbody {
+                                @for row in &view.rows {
+                                    tr {
+                                        td {
+                                            div class="font-semibold" { (row.name) }
+                                            div class="text-sm text-base-content/70" { (row.email) }
+                                        }
+                                        td class="whitespace-nowrap" { (row.created) }
+                                        td class="whitespace-nowrap" { (row.last_login.as_deref().unwrap_or("never")) }
+                                        td { (status(page, row)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(next) = view.next {
+                    a class="btn btn-ghost self-start" href={ "/admin?q=" (encode(view.search)) "&after=" (encode(next)) } {
+                        "Next page" (icons::chevron_right("size-4"))
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn status(page: &Page<'_>, row: &UserRow<'_>) -> Markup {
+    html! {
+        @if let Some(reason) = row.blocked_reason {
+            div class="flex flex-col gap-1 items-start" {
+                span class="badge badge-error" { "Blocked" }
+                span class="text-sm" { (reason) }
+                form method="post" action={ "/admin/users/" (row.id) "/unblock" } {
+                    (csrf_field(page.csrf))
+                    button type="submit" class="btn btn-xs" { "Unblock" }
+                }
+            }
+        } @else if row.is_viewer {
+            span class="badge" { "You" }
+        } @else {
+            form method="post" action={ "/admin/users/" (row.id) "/block" } class="join" {
+                (csrf_field(page.csrf))
+                label for={ "reason-" (row.id) } class="sr-only" { "Reason for blocking " (row.email) }
+                input id={ "reason-" (row.id) } name="reason" required maxlength="500"
+                    placeholder="Reason" class="input input-xs join-item w-32";
+                button type="submit" class="btn btn-xs btn-error join-item" { "Block" }
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,572 @@
+//! Accounts through the routers: magic-link sign-up and login, sessions and their cookie,
+//! logout, blocking, the account page, rate limits, and sign-in links raced and abused.
+
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{Request, StatusCode, header},
+};
+use jamie::{
+    Clock,
+    accounts::{self, DisplayName, Email},
+    auth::SessionKeys,
+    config::Secret,
+    ids::UserId,
+};
+use jamie_tests::{Options, SESSION_COOKIE, TestApp, encode, spawn_app, spawn_app_with};
+
+async fn request_link(app: &TestApp, email: &str) -> jamie_tests::TestResponse {
+    app.post_form("/login", &format!("email={}", encode(email)))
+        .await
+}
+
+#[tokio::test]
+async fn sign_up_confirm_and_land_signed_in() {
+    let app = spawn_app().await;
+    let requested = app
+        .post_form("/login", "email=Ana%40Example.org&display_name=Ana+Flyer")
+        .await;
+    assert_eq!(requested.status, StatusCode::OK);
+    assert!(requested.body.contains("Check your inbox"));
+    assert!(requested.body.contains("ana@example.org"));
+
+    let url = app
+        .magic_link_for("ana@example.org")
+        .await
+        .expect("a link in the outbox");
+    assert!(url.starts_with("http://127.0.0.1:3000/auth/link/"), "{url}");
+    let mailbox = app.get("/dev/mailbox").await;
+    assert!(
+        mailbox.body.contains(&url),
+        "the dev mailbox shows the link"
+    );
+
+    // Opening the link (as a mail scanner would) does not sign in.
+    let path = app.path_of(&url);
+    let confirm = app.get(&path).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("Sign me in"));
+    assert!(app.cookie(SESSION_COOKIE).is_none());
+
+    let signed_in = app.post_form(&path, "").await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.header(header::LOCATION), "/");
+    let cookie = signed_in
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("jamie="))
+        .expect("a session cookie")
+        .to_owned();
+    let attributes = cookie.split_once(';').unwrap().1;
+    assert_eq!(
+        attributes,
+        " Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax"
+    );
+
+    let home = app.get("/").await;
+    assert!(
+        home.body.contains("Ana Flyer"),
+        "the nav shows who is signed in"
+    );
+    let account = app.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("ana@example.org"));
+
+    let out = app.post_form("/logout", "").await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.cookie(SESSION_COOKIE).is_none(),
+        "logout clears the cookie"
+    );
+    let account = app.get("/account").await;
+    assert_eq!(account.status, StatusCode::SEE_OTHER);
+    assert_eq!(account.header(header::LOCATION), "/login?next=/account");
+}
+
+#[tokio::test]
+async fn logging_in_again_reuses_the_account_and_honours_next() {
+    let app = spawn_app().await;
+    app.sign_in("bea@example.org", "Bea Base").await;
+    let first = accounts::find_by_email(&app.ctx, &Email::parse("bea@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+
+    let browser = app.another_browser();
+    let login = browser.get("/login?next=%2Faccount").await;
+    assert!(login.body.contains(r#"name="next" value="/account""#));
+    browser
+        .post_form(
+            "/login",
+            "email=bea%40example.org&display_name=Someone+Else&next=%2Faccount",
+        )
+        .await;
+    let url = browser.magic_link_for("bea@example.org").await.unwrap();
+    let done = browser.post_form(&browser.path_of(&url), "").await;
+    assert_eq!(done.header(header::LOCATION), "/account");
+    let again = accounts::find_by_email(&app.ctx, &Email::parse("bea@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.id, first.id, "one account per email");
+    assert_eq!(again.display_name.as_str(), "Bea Base", "the name is kept");
+
+    // A `next` off this site is ignored.
+    let browser = app.another_browser();
+    browser
+        .post_form(
+            "/login",
+            "email=bea%40example.org&next=https%3A%2F%2Fevil.example",
+        )
+        .await;
+    let url = browser.magic_link_for("bea@example.org").await.unwrap();
+    let done = browser.post_form(&browser.path_of(&url), "").await;
+    assert_eq!(done.header(header::LOCATION), "/");
+}
+
+#[tokio::test]
+async fn the_login_form_reports_bad_input_beside_the_field() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form(
+            "/login",
+            &format!("email=not-an-email&display_name={}", "x".repeat(81)),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .body
+            .contains("Enter an email address like name@example.org.")
+    );
+    assert!(
+        response
+            .body
+            .contains("Keep the name to 80 characters or fewer.")
+    );
+    assert!(
+        response.body.contains(r#"value="not-an-email""#),
+        "what was typed is kept"
+    );
+    let empty = app.post_form("/login", "").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Enter your email address."));
+}
+
+#[tokio::test]
+async fn known_and_unknown_emails_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.sign_in("known@example.org", "Known").await;
+    let browser = app.another_browser();
+    let known = request_link(&browser, "known@example.org").await;
+    let unknown = request_link(&browser, "nobody@example.org").await;
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(
+        known.body.replace("known@example.org", "EMAIL"),
+        unknown.body.replace("nobody@example.org", "EMAIL")
+    );
+}
+
+#[tokio::test]
+async fn fifty_simultaneous_presses_of_one_link_sign_in_once() {
+    let app = spawn_app().await;
+    request_link(&app, "race@example.org").await;
+    let path = app.path_of(&app.magic_link_for("race@example.org").await.unwrap());
+    let token = app.csrf_token().unwrap();
+    let presses: Vec<_> = (0..50)
+        .map(|_| {
+            let app = app.clone();
+            let path = path.clone();
+            let form = format!("csrf={token}");
+            tokio::spawn(async move { app.post_form_raw(&path, &form).await })
+        })
+        .collect();
+    let mut signed_in = 0;
+    for press in presses {
+        let response = press.await.unwrap();
+        match response.status {
+            StatusCode::SEE_OTHER => signed_in += 1,
+            StatusCode::NOT_FOUND => assert!(response.body.contains("already been used")),
+            other => panic!("unexpected {other}: {}", response.body),
+        }
+    }
+    assert_eq!(signed_in, 1);
+    let user = accounts::find_by_email(&app.ctx, &Email::parse("race@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let sessions = jamie::auth::end_all_sessions(&app.ctx, &user.id)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1, "exactly one session was created");
+}
+
+#[tokio::test]
+async fn expired_reused_tampered_and_unknown_links_get_a_clear_page() {
+    let clock = Clock::fixed("2026-11-25T12:00:00Z".parse().unwrap());
+    let app = spawn_app_with(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    request_link(&app, "late@example.org").await;
+    let path = app.path_of(&app.magic_link_for("late@example.org").await.unwrap());
+
+    clock.advance(jiff::SignedDuration::from_mins(16));
+    for response in [app.get(&path).await, app.post_form(&path, "").await] {
+        assert_eq!(response.status, StatusCode::GONE);
+        assert!(response.body.contains("This sign-in link has expired"));
+    }
+
+    request_link(&app, "late@example.org").await;
+    let path = app.path_of(&app.magic_link_for("late@example.org").await.unwrap());
+    assert_eq!(app.post_form(&path, "").await.status, StatusCode::SEE_OTHER);
+    let reused = app.another_browser().post_form(&path, "").await;
+    assert_eq!(reused.status, StatusCode::NOT_FOUND);
+    assert!(reused.body.contains("already been used or is not valid"));
+
+    let mut tampered = path.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    for bad in [
+        tampered.as_str(),
+        "/auth/link/short",
+        "/auth/link/..%2F..%2Fetc",
+    ] {
+        let response = app.get(bad).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{bad}");
+        assert!(
+            response.body.contains("This link cannot sign you in"),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn link_requests_are_rate_limited_per_email_and_per_ip() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        assert_eq!(
+            request_link(&app, "busy@example.org").await.status,
+            StatusCode::OK
+        );
+    }
+    let limited = request_link(&app, "busy@example.org").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited
+            .body
+            .contains("Too many sign-in links were requested")
+    );
+    assert!(limited.body.contains(r#"value="busy@example.org""#));
+
+    let from_one_ip = |i: usize| {
+        let token = app.csrf_token().unwrap();
+        let mut request = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=person{i}%40example.org&csrf={token}"
+            )))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::from((
+                [198, 51, 100, 7],
+                4000,
+            ))));
+        request
+    };
+    for i in 0..20 {
+        assert_eq!(
+            app.send(from_one_ip(i)).await.status,
+            StatusCode::OK,
+            "request {i}"
+        );
+    }
+    assert_eq!(
+        app.send(from_one_ip(20)).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn https_deployments_use_a_host_only_secure_cookie() {
+    let app = spawn_app_with(Options {
+        base_url: "https://jamie.example.org".to_owned(),
+        ..Options::default()
+    })
+    .await;
+    let csrf = app.get("/login").await;
+    let csrf_cookie = csrf.set_cookies()[0].to_owned();
+    assert!(csrf_cookie.starts_with("__Host-jamie_csrf="));
+    assert!(csrf_cookie.ends_with("; Path=/; HttpOnly; SameSite=Lax; Secure"));
+    let signed_in = app.sign_in("sec@example.org", "Sec").await;
+    let cookie = signed_in.set_cookies()[0].to_owned();
+    assert!(cookie.starts_with("__Host-jamie="), "{cookie}");
+    assert_eq!(
+        cookie.split_once(';').unwrap().1,
+        " Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax; Secure"
+    );
+}
+
+#[tokio::test]
+async fn forged_session_tokens_are_refused() {
+    let app = spawn_app().await;
+    app.sign_in("real@example.org", "Real").await;
+    let user = accounts::find_by_email(&app.ctx, &Email::parse("real@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let genuine = app.cookie(SESSION_COOKIE).unwrap();
+    let claims = app
+        .ctx
+        .sessions
+        .verify(&genuine, app.ctx.clock.now())
+        .unwrap();
+
+    let other_key = SessionKeys::new(&Secret::new("z".repeat(40)).unwrap());
+    let forged = other_key
+        .issue(&user.id, &claims.sid, app.ctx.clock.now())
+        .unwrap();
+    let browser = app.another_browser();
+    browser.set_cookie(SESSION_COOKIE, &forged);
+    assert_eq!(browser.get("/account").await.status, StatusCode::SEE_OTHER);
+
+    let (_, rest) = genuine.split_once('.').unwrap();
+    let none_header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"; // {"alg":"none","typ":"JWT"}
+    let unsigned = format!("{none_header}.{}.", rest.split_once('.').unwrap().0);
+    browser.set_cookie(SESSION_COOKIE, &unsigned);
+    assert_eq!(browser.get("/account").await.status, StatusCode::SEE_OTHER);
+
+    browser.set_cookie(SESSION_COOKIE, &genuine);
+    assert_eq!(
+        browser.get("/account").await.status,
+        StatusCode::OK,
+        "the genuine one works"
+    );
+}
+
+#[tokio::test]
+async fn sessions_slide_after_a_week() {
+    let clock = Clock::fixed("2026-11-01T09:00:00Z".parse().unwrap());
+    let app = spawn_app_with(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("slide@example.org", "Slide").await;
+    let first = app.cookie(SESSION_COOKIE).unwrap();
+    clock.advance(jiff::SignedDuration::from_hours(24 * 3));
+    let quiet = app.get("/").await;
+    assert!(
+        quiet.set_cookies().iter().all(|c| !c.starts_with("jamie=")),
+        "no renewal yet"
+    );
+    clock.advance(jiff::SignedDuration::from_hours(24 * 5));
+    let renewed = app.get("/").await;
+    assert!(
+        renewed
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("jamie=")),
+        "renewed after 7 days"
+    );
+    assert_ne!(app.cookie(SESSION_COOKIE).unwrap(), first);
+    clock.advance(jiff::SignedDuration::from_hours(24 * 10));
+    assert_eq!(
+        app.get("/account").await.status,
+        StatusCode::OK,
+        "alive 18 days after sign-in"
+    );
+}
+
+#[tokio::test]
+async fn log_out_everywhere_ends_every_session() {
+    let app = spawn_app().await;
+    let phone = app.another_browser();
+    app.sign_in("two@example.org", "Two").await;
+    phone.sign_in("two@example.org", "Two").await;
+    assert_eq!(phone.get("/account").await.status, StatusCode::OK);
+    let out = app.post_form("/account/logout-everywhere", "").await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(phone.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_display_name_can_be_changed_with_errors_beside_the_field() {
+    let app = spawn_app().await;
+    app.sign_in("name@example.org", "Old Name").await;
+    let bad = app.post_form("/account/name", "display_name=+++").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Enter the name participants will see."));
+    let good = app
+        .post_form("/account/name", "display_name=New+Name")
+        .await;
+    assert_eq!(good.status, StatusCode::OK);
+    assert!(good.body.contains("Your name is saved."));
+    assert!(app.get("/").await.body.contains("New Name"));
+}
+
+#[tokio::test]
+async fn a_superadmin_blocks_and_unblocks_a_user() {
+    let app = spawn_app_with(Options {
+        superadmin_emails: vec!["root@example.org".to_owned()],
+        ..Options::default()
+    })
+    .await;
+    let admin = app.another_browser();
+    let user = app.another_browser();
+    admin.sign_in("root@example.org", "Root").await;
+    user.sign_in("mallory@example.org", "Mallory").await;
+    let mallory = accounts::find_by_email(&app.ctx, &Email::parse("mallory@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert_eq!(user.get("/admin").await.status, StatusCode::FORBIDDEN);
+    let list = admin.get("/admin").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("mallory@example.org"));
+
+    let no_reason = admin
+        .post_form(&format!("/admin/users/{}/block", mallory.id), "reason=")
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("Say why the account is blocked"));
+
+    let blocked = admin
+        .post_form(
+            &format!("/admin/users/{}/block", mallory.id),
+            "reason=Spam+jams",
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        user.get("/account").await.status,
+        StatusCode::SEE_OTHER,
+        "the live session died"
+    );
+    assert!(admin.get("/admin").await.body.contains("Spam jams"));
+
+    let again = user.sign_in("mallory@example.org", "Mallory").await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    assert!(again.body.contains("This account is blocked"));
+
+    let root = accounts::find_by_email(&app.ctx, &Email::parse("root@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let own = admin
+        .post_form(&format!("/admin/users/{}/block", root.id), "reason=oops")
+        .await;
+    assert!(own.body.contains("You cannot block your own account."));
+
+    admin
+        .post_form(&format!("/admin/users/{}/unblock", mallory.id), "")
+        .await;
+    let back = user.sign_in("mallory@example.org", "Mallory").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert_eq!(user.get("/account").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_user_list_pages_and_searches() {
+    let app = spawn_app_with(Options {
+        superadmin_emails: vec!["root@example.org".to_owned()],
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("root@example.org", "Root").await;
+    for i in 0..30 {
+        let email = Email::parse(&format!("jammer{i:02}@example.org")).unwrap();
+        accounts::find_or_create(
+            &app.ctx,
+            &email,
+            &DisplayName::parse(&format!("Jammer {i}")).unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+    let first = app.get("/admin").await;
+    assert_eq!(
+        first.body.matches("<tr>").count(),
+        1 + 25,
+        "a header and 25 rows"
+    );
+    let next = first
+        .body
+        .split("href=\"/admin?q=&amp;after=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a next-page link")
+        .replace("&amp;", "&");
+    let second = app.get(&format!("/admin?q=&after={next}")).await;
+    assert_eq!(
+        second.body.matches("<tr>").count(),
+        1 + 6,
+        "the remaining 6 of 31"
+    );
+
+    let found = app.get("/admin?q=JAMMER07").await;
+    assert_eq!(found.body.matches("<tr>").count(), 2, "{}", found.body);
+    assert!(found.body.contains("jammer07@example.org"));
+    let _ = UserId::generate();
+}
+
+#[tokio::test]
+async fn every_action_refuses_a_missing_token_and_a_cross_site_origin() {
+    let app = spawn_app().await;
+    app.sign_in("csrf@example.org", "Csrf").await;
+    let token = app.csrf_token().unwrap();
+    let actions = jamie_infra::routes().actions().to_vec();
+    assert!(actions.len() >= 7, "{actions:?}");
+    for action in actions {
+        let path = action
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "placeholder"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let missing = app.post_form_raw(&path, "").await;
+        assert_eq!(
+            missing.status,
+            StatusCode::FORBIDDEN,
+            "{action} without a token"
+        );
+        assert!(missing.body.contains("This form has expired"));
+        let wrong = app
+            .post_form_raw(&path, &format!("csrf={}", "A".repeat(43)))
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::FORBIDDEN,
+            "{action} with a wrong token"
+        );
+        for (name, value) in [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ] {
+            let request = Request::post(&path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(name, value)
+                .body(Body::from(format!("csrf={token}")))
+                .unwrap();
+            assert_eq!(
+                app.send(request).await.status,
+                StatusCode::FORBIDDEN,
+                "{action} from {value}"
+            );
+        }
+    }
+    assert_eq!(
+        app.get("/account").await.status,
+        StatusCode::OK,
+        "still signed in: nothing happened"
+    );
+}
