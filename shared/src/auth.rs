@@ -39,6 +39,12 @@ pub enum AuthError {
     LinkInvalid,
     #[error("This account is blocked. Contact the Jamie team if you think this is a mistake.")]
     Blocked,
+    #[error("That email and password do not match. Try again, or sign in with an email link.")]
+    WrongPassword,
+    #[error(
+        "Password sign-in is paused for 15 minutes after too many attempts. Sign in with an email link instead."
+    )]
+    PasswordPaused,
     #[error(transparent)]
     Internal(#[from] Error),
 }
@@ -236,10 +242,21 @@ pub async fn consume_link(ctx: &Context, token: &SecretToken) -> Result<SignedIn
         .display_name
         .clone()
         .unwrap_or_else(|| DisplayName::from_email(&link.email));
-    let mut user = accounts::find_or_create(ctx, &link.email, &name).await?;
+    let user = accounts::find_or_create(ctx, &link.email, &name).await?;
+    open_session(ctx, user, link.next).await
+}
+
+/// Opens a session for `user` (refused when blocked), applying `SUPERADMIN_EMAILS` and
+/// recording the login.
+pub(crate) async fn open_session(
+    ctx: &Context,
+    mut user: User,
+    next: Option<LocalPath>,
+) -> Result<SignedIn, AuthError> {
     if user.blocked.is_some() {
         return Err(AuthError::Blocked);
     }
+    let now = ctx.clock.epoch_seconds();
     let superadmin = ctx
         .config
         .superadmin_emails
@@ -282,7 +299,7 @@ pub async fn consume_link(ctx: &Context, token: &SecretToken) -> Result<SignedIn
     Ok(SignedIn {
         user,
         session_id: session.id,
-        next: link.next,
+        next,
     })
 }
 

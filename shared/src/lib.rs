@@ -14,6 +14,7 @@ pub mod health;
 pub mod ids;
 pub mod jobs;
 pub mod notifications;
+pub mod passwords;
 pub mod store;
 pub mod telemetry;
 

@@ -570,3 +570,107 @@ async fn every_action_refuses_a_missing_token_and_a_cross_site_origin() {
         "still signed in: nothing happened"
     );
 }
+
+#[tokio::test]
+async fn a_password_can_be_set_and_used_and_wrong_ones_answer_alike() {
+    let app = spawn_app().await;
+    app.sign_in("pw@example.org", "Pw").await;
+    let short = app.post_form("/account/password", "password=short").await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("Use at least 10 characters."));
+    let common = app
+        .post_form("/account/password", "password=Password123")
+        .await;
+    assert!(common.body.contains("That password is too common."));
+    let saved = app
+        .post_form("/account/password", "password=base+and+flyer+2026")
+        .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    assert!(saved.body.contains("Your password is saved."));
+    assert!(app.get("/account").await.body.contains("Change password"));
+
+    let phone = app.another_browser();
+    let wrong = phone
+        .post_form(
+            "/login/password",
+            "email=pw%40example.org&password=base+and+flyer+2025",
+        )
+        .await;
+    let unknown = phone
+        .post_form(
+            "/login/password",
+            "email=nobody%40example.org&password=base+and+flyer+2025",
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("That email and password do not match."));
+    assert_eq!(unknown.status, wrong.status);
+    assert_eq!(
+        wrong.body.replace("pw@example.org", "EMAIL"),
+        unknown.body.replace("nobody@example.org", "EMAIL")
+    );
+
+    let right = phone
+        .post_form(
+            "/login/password",
+            "email=PW%40example.org&password=base+and+flyer+2026&next=%2Faccount",
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    assert_eq!(right.header(header::LOCATION), "/account");
+    assert_eq!(phone.get("/account").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn ten_wrong_passwords_pause_password_sign_in_but_not_links() {
+    let clock = Clock::fixed("2026-11-25T12:00:00Z".parse().unwrap());
+    let app = spawn_app_with(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("lock@example.org", "Lock").await;
+    app.post_form("/account/password", "password=a+long+good+password")
+        .await;
+    let thief = app.another_browser();
+    for attempt in 0..10 {
+        let response = thief
+            .post_form(
+                "/login/password",
+                &format!("email=lock%40example.org&password=guess{attempt:04}xyz"),
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    let paused = thief
+        .post_form(
+            "/login/password",
+            "email=lock%40example.org&password=a+long+good+password",
+        )
+        .await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(paused.body.contains("Password sign-in is paused"));
+
+    let by_link = app
+        .another_browser()
+        .sign_in("lock@example.org", "Lock")
+        .await;
+    assert_eq!(
+        by_link.status,
+        StatusCode::SEE_OTHER,
+        "magic links still work"
+    );
+
+    clock.advance(jiff::SignedDuration::from_mins(16));
+    let later = thief
+        .post_form(
+            "/login/password",
+            "email=lock%40example.org&password=a+long+good+password",
+        )
+        .await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER, "the pause ends");
+}

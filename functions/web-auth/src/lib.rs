@@ -14,6 +14,7 @@ use jamie::{
     auth::{self, AuthError, LinkRequest, LocalPath},
     authorization::{Denied, Principal},
     ids::SecretToken,
+    passwords::{self, SetPasswordError},
 };
 use jamie_templates::pages::{
     account::{AccountView, account},
@@ -28,11 +29,13 @@ pub fn routes() -> Routes {
     Routes::new()
         .page("/login", get(login_page))
         .action("/login", post(request_link))
+        .action("/login/password", post(password_sign_in))
         .page("/auth/link/{token}", get(confirm_page))
         .action("/auth/link/{token}", post(use_link))
         .action("/logout", post(logout))
         .page("/account", get(account_page))
         .action("/account/name", post(rename))
+        .action("/account/password", post(set_password))
         .action("/account/logout-everywhere", post(logout_everywhere))
 }
 
@@ -109,7 +112,7 @@ async fn request_link(
                 next: next.as_ref().map_or("", LocalPath::as_str),
                 email_error: email.as_ref().err().map(|e| e.0),
                 display_name_error: name.as_ref().err().map(|e| e.0),
-                problem: None,
+                ..LoginForm::default()
             };
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -151,7 +154,8 @@ fn auth_error(page: &PageContext, error: AuthError) -> Response {
         AuthError::LinkExpired => StatusCode::GONE,
         AuthError::LinkInvalid => StatusCode::NOT_FOUND,
         AuthError::Blocked => StatusCode::FORBIDDEN,
-        AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::RateLimited | AuthError::PasswordPaused => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::WrongPassword => StatusCode::UNAUTHORIZED,
         AuthError::Internal(_) => {
             let AuthError::Internal(error) = error else {
                 unreachable!()
@@ -190,10 +194,14 @@ async fn use_link(
     let Some(token) = SecretToken::parse(&token) else {
         return auth_error(&page, AuthError::LinkInvalid);
     };
-    let signed_in = match auth::consume_link(&ctx, &token).await {
-        Ok(signed_in) => signed_in,
-        Err(error) => return auth_error(&page, error),
-    };
+    match auth::consume_link(&ctx, &token).await {
+        Ok(signed_in) => signed_in_response(&ctx, &signed_in),
+        Err(error) => auth_error(&page, error),
+    }
+}
+
+/// The session cookie for a new sign-in and the way on.
+fn signed_in_response(ctx: &Context, signed_in: &auth::SignedIn) -> Response {
     let jwt = match ctx
         .sessions
         .issue(&signed_in.user.id, &signed_in.session_id, ctx.clock.now())
@@ -252,16 +260,101 @@ fn account_error(page: &PageContext, error: AccountError) -> Response {
     }
 }
 
-async fn account_page(page: PageContext) -> Response {
+async fn account_page(State(ctx): State<Context>, page: PageContext) -> Response {
     let Principal::User(actor) = &page.principal else {
         return sign_in_first("/account");
+    };
+    let has_password = match passwords::has_password(&ctx, &actor.user.id).await {
+        Ok(has) => has,
+        Err(error) => return AppError::from(error).into_response(),
     };
     let view = AccountView {
         email: actor.user.email.as_str(),
         display_name: actor.user.display_name.as_str(),
+        has_password,
         ..AccountView::default()
     };
     account(&page.page("Your account"), &view).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordLoginInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn password_sign_in(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(input): Form<PasswordLoginInput>,
+) -> Response {
+    let next = LocalPath::parse(&input.next);
+    let result = match Email::parse(&input.email) {
+        Ok(email) => passwords::sign_in(&ctx, &email, &input.password, next.clone()).await,
+        Err(_) => Err(AuthError::WrongPassword),
+    };
+    match result {
+        Ok(signed_in) => signed_in_response(&ctx, &signed_in),
+        Err(error @ (AuthError::WrongPassword | AuthError::PasswordPaused)) => {
+            let status = if matches!(error, AuthError::PasswordPaused) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            let message = error.to_string();
+            let form = LoginForm {
+                email: &input.email,
+                next: next.as_ref().map_or("", LocalPath::as_str),
+                password_problem: Some(&message),
+                ..LoginForm::default()
+            };
+            (status, login(&page.page("Log in"), &form)).into_response()
+        }
+        Err(error) => auth_error(&page, error),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct NewPasswordInput {
+    #[serde(default)]
+    password: String,
+}
+
+async fn set_password(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(input): Form<NewPasswordInput>,
+) -> Response {
+    let Principal::User(actor) = &page.principal else {
+        return sign_in_first("/account");
+    };
+    let (status, has_password, error, notice) =
+        match passwords::set(&ctx, &page.principal, &input.password).await {
+            Ok(()) => (StatusCode::OK, true, None, Some("Your password is saved.")),
+            Err(SetPasswordError::Weak(error)) => {
+                let has = passwords::has_password(&ctx, &actor.user.id)
+                    .await
+                    .unwrap_or(false);
+                (StatusCode::UNPROCESSABLE_ENTITY, has, Some(error.0), None)
+            }
+            Err(SetPasswordError::Denied(denied)) => {
+                return account_error(&page, AccountError::Denied(denied));
+            }
+            Err(SetPasswordError::Internal(error)) => return AppError::from(error).into_response(),
+        };
+    let view = AccountView {
+        email: actor.user.email.as_str(),
+        display_name: actor.user.display_name.as_str(),
+        has_password,
+        password_error: error,
+        notice,
+        ..AccountView::default()
+    };
+    (status, account(&page.page("Your account"), &view)).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,7 +378,7 @@ async fn rename(
                 email: actor.user.email.as_str(),
                 display_name: &input.display_name,
                 display_name_error: Some(error.0),
-                notice: None,
+                ..AccountView::default()
             };
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -300,7 +393,7 @@ async fn rename(
                 email: actor.user.email.as_str(),
                 display_name: name.as_str(),
                 notice: Some("Your name is saved."),
-                display_name_error: None,
+                ..AccountView::default()
             };
             account(&page.page("Your account"), &view).into_response()
         }

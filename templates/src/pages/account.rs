@@ -14,6 +14,8 @@ pub struct AccountView<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
     pub display_name_error: Option<&'a str>,
+    pub has_password: bool,
+    pub password_error: Option<&'a str>,
     pub notice: Option<&'a str>,
 }
 
@@ -40,6 +42,34 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                                 ..Field::new("Display name", "display_name")
                             }))
                             button type="submit" class="btn btn-primary mt-2" { "Save name" }
+                        }
+                    }
+                }
+                div class="card bg-base-200" {
+                    div class="card-body" {
+                        h2 class="card-title" { "Password" }
+                        p class="text-base-content/80" {
+                            @if view.has_password {
+                                "You can sign in with your password or an email link. Set a new password here."
+                            } @else {
+                                "Optional: add a password to sign in without waiting for an email."
+                            }
+                        }
+                        form method="post" action="/account/password" novalidate {
+                            (csrf_field(page.csrf))
+                            input type="hidden" name="username" value=(view.email) autocomplete="username";
+                            (field(Field {
+                                kind: "password",
+                                error: view.password_error,
+                                hint: Some("At least 10 characters; not a common password."),
+                                autocomplete: "new-password",
+                                required: true,
+                                max_length: 200,
+                                ..Field::new(if view.has_password { "New password" } else { "Password" }, "password")
+                            }))
+                            button type="submit" class="btn btn-primary mt-2" {
+                                @if view.has_password { "Change password" } @else { "Set password" }
+                            }
                         }
                     }
                 }

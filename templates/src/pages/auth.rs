@@ -21,6 +21,8 @@ pub struct LoginForm<'a> {
     pub display_name_error: Option<&'a str>,
     /// A message about the whole form (rate limit).
     pub problem: Option<&'a str>,
+    /// A message about the password form (wrong password, paused).
+    pub password_problem: Option<&'a str>,
 }
 
 pub fn login(page: &Page<'_>, form: &LoginForm<'_>) -> Markup {
@@ -60,6 +62,34 @@ pub fn login(page: &Page<'_>, form: &LoginForm<'_>) -> Markup {
                         button type="submit" class="btn btn-primary mt-2" {
                             (icons::envelope("size-5"))
                             "Email me a sign-in link"
+                        }
+                    }
+                }
+                details class="mt-6 collapse collapse-arrow bg-base-200" open[form.password_problem.is_some()] {
+                    summary class="collapse-title font-semibold" { "Have a password? Sign in with it" }
+                    div class="collapse-content" {
+                        @if let Some(problem) = form.password_problem {
+                            div class="mb-2" { (alert(Tone::Error, problem)) }
+                        }
+                        form method="post" action="/login/password" novalidate {
+                            (csrf_field(page.csrf))
+                            input type="hidden" name="next" value=(form.next);
+                            (field(Field {
+                                kind: "email",
+                                value: form.email,
+                                autocomplete: "username",
+                                required: true,
+                                max_length: 254,
+                                ..Field::new("Email", "email")
+                            }))
+                            (field(Field {
+                                kind: "password",
+                                autocomplete: "current-password",
+                                required: true,
+                                max_length: 200,
+                                ..Field::new("Password", "password")
+                            }))
+                            button type="submit" class="btn btn-outline mt-2" { "Sign in" }
                         }
                     }
                 }

@@ -1,0 +1,278 @@
+//! Optional passwords: an account may add one (argon2id, at least 10 characters, not a common
+//! password) and then sign in with email + password. Wrong and unknown answer alike; 10
+//! failures in 15 minutes pause password sign-in for that address for 15 minutes (magic links
+//! keep working). The hash lives in its own item beside the profile.
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
+};
+use jiff::SignedDuration;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Context, Error,
+    accounts::{self, Email, FieldError},
+    auth::{AuthError, LocalPath, SignedIn, open_session},
+    authorization::{Denied, Operation, Principal, authorize},
+    ids::random_bytes,
+    store::{Change, Entry, Key, StoreError, keys},
+};
+
+pub const MIN_CHARS: usize = 10;
+pub const MAX_CHARS: usize = 200;
+/// Failures that pause password sign-in.
+pub const MAX_FAILURES: i64 = 10;
+/// The window the failures count in, and how long the pause lasts.
+pub const LOCKOUT: SignedDuration = SignedDuration::from_mins(15);
+
+/// Passwords too common to accept, whatever their length (compared without case).
+const COMMON: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1111111111",
+    "0000000000",
+    "1234512345",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde",
+    "asdfghjkl1",
+    "iloveyou12",
+    "iloveyou123",
+    "football123",
+    "baseball123",
+    "welcome123",
+    "welcome1234",
+    "letmein123",
+    "abcdefghij",
+    "abc1234567",
+    "monkey1234",
+    "dragon1234",
+    "sunshine12",
+    "princess12",
+    "superman123",
+    "trustno1234",
+    "changeme123",
+    "administrator",
+    "adminadmin",
+    "admin12345",
+    "master1234",
+    "starwars123",
+    "whatever12",
+    "987654321a",
+    "9876543210",
+    "acroyoga123",
+    "jamiejamie",
+    "yogayogayoga",
+    "p@ssw0rd123",
+    "passwordpassword",
+    "qwertyqwerty",
+];
+
+/// The stored hash (PHC string).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PasswordItem {
+    hash: String,
+}
+
+fn password_key(user: &crate::ids::UserId) -> Key {
+    Key {
+        pk: keys::user(user).pk,
+        sk: "PASSWORD".to_owned(),
+    }
+}
+
+/// Checks a new password against the rules.
+pub fn check_strength(password: &str) -> Result<(), FieldError> {
+    let chars = password.chars().count();
+    if chars < MIN_CHARS {
+        return Err(FieldError("Use at least 10 characters."));
+    }
+    if chars > MAX_CHARS {
+        return Err(FieldError("Use at most 200 characters."));
+    }
+    let lower = password.to_lowercase();
+    let first = lower.chars().next();
+    if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| Some(c) == first) {
+        return Err(FieldError("That password is too common. Choose another."));
+    }
+    Ok(())
+}
+
+fn hash(password: &str) -> Result<String, Error> {
+    let salt = random_bytes::<16>();
+    Argon2::default()
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| Error::Internal(format!("hashing a password: {e}")))
+}
+
+fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Why setting a password did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum SetPasswordError {
+    #[error(transparent)]
+    Weak(FieldError),
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+/// Sets (or replaces) the signed-in user's password.
+#[tracing::instrument(skip_all)]
+pub async fn set(
+    ctx: &Context,
+    principal: &Principal,
+    password: &str,
+) -> Result<(), SetPasswordError> {
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    check_strength(password).map_err(SetPasswordError::Weak)?;
+    let item = PasswordItem {
+        hash: hash(password)?,
+    };
+    ctx.store
+        .put_item(&Entry::new(password_key(&actor.user.id)), &item)
+        .await
+        .map_err(Error::from)?;
+    Ok(())
+}
+
+/// Whether the user has a password.
+pub async fn has_password(ctx: &Context, user: &crate::ids::UserId) -> Result<bool, Error> {
+    Ok(ctx
+        .store
+        .get::<PasswordItem>(&password_key(user))
+        .await?
+        .is_some())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Failures {
+    #[serde(default)]
+    count: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Pause {
+    until: i64,
+}
+
+/// The failure counter of an address in the current 15-minute window, and its pause; kept
+/// whether or not the address has an account, so a pause reveals nothing.
+fn failures_key(email: &Email, now: i64) -> Key {
+    let window = now / LOCKOUT.as_secs();
+    keys::rate_window("password-failures", email.as_str(), &window.to_string())
+}
+
+fn pause_key(email: &Email) -> Key {
+    keys::rate_window("password-pause", email.as_str(), "current")
+}
+
+/// Signs in with email and password. Unknown address, no password and a wrong password all
+/// answer [`AuthError::WrongPassword`] after the same hashing work.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in(
+    ctx: &Context,
+    email: &Email,
+    password: &str,
+    next: Option<LocalPath>,
+) -> Result<SignedIn, AuthError> {
+    let now = ctx.clock.epoch_seconds();
+    let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
+    if pause.is_some_and(|pause| pause.until > now) {
+        return Err(AuthError::PasswordPaused);
+    }
+    let user = accounts::find_by_email(ctx, email).await?;
+    let stored = match &user {
+        Some(user) => {
+            ctx.store
+                .get::<PasswordItem>(&password_key(&user.id))
+                .await?
+        }
+        None => None,
+    };
+    // A fixed hash to verify against when there is none, so every answer costs the same.
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash("not a real password at all").unwrap_or_default());
+    let matches = verify(
+        password,
+        stored
+            .as_ref()
+            .map_or(dummy.as_str(), |item| item.hash.as_str()),
+    );
+    match user {
+        Some(user) if matches && stored.is_some() => open_session(ctx, user, next).await,
+        _ => {
+            record_failure(ctx, email, now).await?;
+            Err(AuthError::WrongPassword)
+        }
+    }
+}
+
+async fn record_failure(ctx: &Context, email: &Email, now: i64) -> Result<(), StoreError> {
+    let key = failures_key(email, now);
+    let change = Change::new("ADD #count :one SET expires_at = :expires")
+        .name("#count", "count")
+        .value(":one", 1)
+        .value(":expires", now + 2 * LOCKOUT.as_secs());
+    ctx.store.update_item(&key, change).await?;
+    let failures: Option<Failures> = ctx.store.get(&key).await?;
+    if failures.is_some_and(|f| f.count >= MAX_FAILURES) {
+        let until = now + LOCKOUT.as_secs();
+        ctx.store
+            .put_item(
+                &Entry::new(pause_key(email)).expires_at(until),
+                &Pause { until },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        assert_eq!(
+            check_strength("short"),
+            Err(FieldError("Use at least 10 characters."))
+        );
+        assert!(
+            check_strength("Password123").is_err(),
+            "common, whatever the case"
+        );
+        assert!(
+            check_strength("aaaaaaaaaaaa").is_err(),
+            "one repeated character"
+        );
+        assert!(check_strength(&"x".repeat(201)).is_err());
+        assert!(check_strength("flyer on the base's feet").is_ok());
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let stored = hash("correct horse battery").unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &stored));
+        assert!(!verify("correct horse batter", &stored));
+        assert!(!verify("anything", "not a hash"));
+    }
+}
