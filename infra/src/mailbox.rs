@@ -6,10 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use jamie::{
-    Context,
-    notifications::{self, Message},
-};
+use jamie::{Context, notifications};
 use jamie_templates::pages::mailbox::{MailboxEmail, mailbox};
 use jamie_web::{AppError, PageContext, Routes};
 
@@ -31,9 +28,7 @@ async fn show(State(ctx): State<Context>, page: PageContext) -> Response {
                 .created_at
                 .strftime("%Y-%m-%d %H:%M:%S UTC")
                 .to_string(),
-            link: match &email.message {
-                Message::MagicLink { url } => Some(url.as_str()),
-            },
+            link: Some(email.message.url()),
         })
         .collect();
     mailbox(&page.page("Dev mailbox"), &emails).into_response()

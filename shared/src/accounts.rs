@@ -466,3 +466,157 @@ pub async fn log_out_everywhere(
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     Ok(crate::auth::end_all_sessions(ctx, &actor.user.id).await?)
 }
+
+/// How long an email-change link works.
+pub const EMAIL_CHANGE_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// A pending change of address, keyed by the hash of the link's token.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct EmailChange {
+    user_id: UserId,
+    new_email: Email,
+    expires_at: i64,
+}
+
+/// Why an email change did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailChangeError {
+    #[error(transparent)]
+    Denied(#[from] crate::authorization::Denied),
+    #[error("That is already your address.")]
+    Unchanged,
+    #[error(
+        "This confirmation link has expired or was already used. Ask for a new one on your account page."
+    )]
+    LinkInvalid,
+    #[error("That address already belongs to another Jamie account.")]
+    Taken,
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl From<StoreError> for EmailChangeError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// Sends a confirmation link to `new_email`; the address changes only when it is used.
+#[tracing::instrument(skip(ctx, principal))]
+pub async fn request_email_change(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+    new_email: &Email,
+) -> Result<(), EmailChangeError> {
+    use crate::{
+        authorization::{Operation, authorize},
+        ids::SecretToken,
+        notifications::{Message, Notification},
+    };
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    if &actor.user.email == new_email {
+        return Err(EmailChangeError::Unchanged);
+    }
+    let token = SecretToken::generate();
+    let expires_at = ctx.clock.epoch_seconds() + EMAIL_CHANGE_LIFETIME.as_secs();
+    let change = EmailChange {
+        user_id: actor.user.id.clone(),
+        new_email: new_email.clone(),
+        expires_at,
+    };
+    let url = ctx
+        .config
+        .base_url
+        .join(&format!("/account/email/{}", token.expose()));
+    let email = Notification::new(ctx, new_email.clone(), Message::EmailChange { url });
+    let writes = vec![
+        ctx.store.put(
+            &Entry::new(keys::email_change(&token.hash())).expires_at(expires_at),
+            &change,
+            Some("attribute_not_exists(PK)"),
+        )?,
+        ctx.store
+            .put(&email.entry(), &email, Some("attribute_not_exists(PK)"))?,
+    ];
+    ctx.store.transact(writes).await?;
+    Ok(())
+}
+
+/// The address a pending change link would set, if the link is still good.
+pub async fn preview_email_change(
+    ctx: &Context,
+    token: &crate::ids::SecretToken,
+) -> Result<Email, EmailChangeError> {
+    let change: Option<EmailChange> = ctx.store.get(&keys::email_change(&token.hash())).await?;
+    match change {
+        Some(change) if change.expires_at > ctx.clock.epoch_seconds() => Ok(change.new_email),
+        _ => Err(EmailChangeError::LinkInvalid),
+    }
+}
+
+/// Uses an email-change link (once): moves the account's address claim to the new address
+/// and updates the account, in one transaction.
+#[tracing::instrument(skip_all)]
+pub async fn confirm_email_change(
+    ctx: &Context,
+    token: &crate::ids::SecretToken,
+) -> Result<Email, EmailChangeError> {
+    use crate::store::{Change, Condition};
+    let key = keys::email_change(&token.hash());
+    let change: EmailChange = ctx
+        .store
+        .take(
+            &key,
+            Condition::new("attribute_exists(PK) AND expires_at > :now")
+                .value(":now", ctx.clock.epoch_seconds()),
+        )
+        .await?
+        .ok_or(EmailChangeError::LinkInvalid)?;
+    let user = get(ctx, &change.user_id)
+        .await?
+        .ok_or(EmailChangeError::LinkInvalid)?;
+    let claim = EmailClaim {
+        user_id: user.id.clone(),
+    };
+    let writes = vec![
+        ctx.store
+            .put_new(&keys::email_claim(change.new_email.as_str()), &claim)?,
+        ctx.store.delete(
+            &keys::email_claim(user.email.as_str()),
+            Condition::new("user_id = :me").value(":me", user.id.as_str()),
+        )?,
+        ctx.store.update(
+            &keys::user(&user.id),
+            Change::new("SET email = :email")
+                .when("email = :old")
+                .value(":email", change.new_email.as_str())
+                .value(":old", user.email.as_str()),
+        )?,
+    ];
+    match ctx.store.transact(writes).await {
+        Ok(()) => Ok(change.new_email),
+        Err(StoreError::Conflict { items }) if items.contains(&0) => Err(EmailChangeError::Taken),
+        Err(StoreError::Conflict { .. }) => Err(EmailChangeError::LinkInvalid),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Deletes the signed-in user's account: every session ends, the password, the address claim
+/// and the profile go. (Once series exist, an owner of series with future sessions is refused
+/// until they hand them over or cancel them.)
+#[tracing::instrument(skip(ctx, principal))]
+pub async fn delete(
+    ctx: &Context,
+    principal: &crate::authorization::Principal,
+) -> Result<(), AccountError> {
+    use crate::authorization::{Operation, authorize};
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    let user = &actor.user;
+    crate::auth::end_all_sessions(ctx, &user.id).await?;
+    ctx.store.delete_item(&keys::password(&user.id)).await?;
+    ctx.store
+        .delete_item(&keys::email_claim(user.email.as_str()))
+        .await?;
+    ctx.store.delete_item(&keys::user(&user.id)).await?;
+    Ok(())
+}

@@ -18,6 +18,17 @@ use crate::{
 pub enum Message {
     /// A sign-in (or sign-up) link.
     MagicLink { url: String },
+    /// The link that confirms a new email address for an account.
+    EmailChange { url: String },
+}
+
+impl Message {
+    /// The link the message carries.
+    pub fn url(&self) -> &str {
+        match self {
+            Message::MagicLink { url } | Message::EmailChange { url } => url,
+        }
+    }
 }
 
 impl Message {
@@ -25,6 +36,7 @@ impl Message {
     pub fn subject(&self) -> &'static str {
         match self {
             Message::MagicLink { .. } => "Your Jamie sign-in link",
+            Message::EmailChange { .. } => "Confirm your new email address for Jamie",
         }
     }
 }

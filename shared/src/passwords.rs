@@ -83,13 +83,6 @@ struct PasswordItem {
     hash: String,
 }
 
-fn password_key(user: &crate::ids::UserId) -> Key {
-    Key {
-        pk: keys::user(user).pk,
-        sk: "PASSWORD".to_owned(),
-    }
-}
-
 /// Checks a new password against the rules.
 pub fn check_strength(password: &str) -> Result<(), FieldError> {
     let chars = password.chars().count();
@@ -147,7 +140,7 @@ pub async fn set(
         hash: hash(password)?,
     };
     ctx.store
-        .put_item(&Entry::new(password_key(&actor.user.id)), &item)
+        .put_item(&Entry::new(keys::password(&actor.user.id)), &item)
         .await
         .map_err(Error::from)?;
     Ok(())
@@ -157,7 +150,7 @@ pub async fn set(
 pub async fn has_password(ctx: &Context, user: &crate::ids::UserId) -> Result<bool, Error> {
     Ok(ctx
         .store
-        .get::<PasswordItem>(&password_key(user))
+        .get::<PasswordItem>(&keys::password(user))
         .await?
         .is_some())
 }
@@ -202,7 +195,7 @@ pub async fn sign_in(
     let stored = match &user {
         Some(user) => {
             ctx.store
-                .get::<PasswordItem>(&password_key(&user.id))
+                .get::<PasswordItem>(&keys::password(&user.id))
                 .await?
         }
         None => None,

@@ -674,3 +674,106 @@ async fn ten_wrong_passwords_pause_password_sign_in_but_not_links() {
         .await;
     assert_eq!(later.status, StatusCode::SEE_OTHER, "the pause ends");
 }
+
+#[tokio::test]
+async fn the_email_address_changes_only_through_the_link_sent_to_it() {
+    let app = spawn_app().await;
+    app.sign_in("old@example.org", "Mover").await;
+    app.another_browser()
+        .sign_in("taken@example.org", "Other")
+        .await;
+
+    let bad = app.post_form("/account/email", "email=nope").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("Enter an email address like name@example.org.")
+    );
+    let same = app
+        .post_form("/account/email", "email=old%40example.org")
+        .await;
+    assert!(same.body.contains("That is already your address."));
+
+    let sent = app
+        .post_form("/account/email", "email=New%40Example.org")
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(
+        sent.body
+            .contains("We sent a confirmation link to new@example.org")
+    );
+    let is_change = |m: &jamie::notifications::Message| {
+        matches!(m, jamie::notifications::Message::EmailChange { .. })
+    };
+    let url = app
+        .link_for("new@example.org", is_change)
+        .await
+        .expect("a link to the new address");
+    let path = app.path_of(&url);
+    let confirm = app.get(&path).await;
+    assert!(confirm.body.contains("Use this address"));
+    assert!(
+        app.get("/account").await.body.contains("old@example.org"),
+        "not changed by opening"
+    );
+
+    let done = app.post_form(&path, "").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let account = app.get("/account?email_changed=1").await;
+    assert!(account.body.contains("new@example.org"));
+    assert!(account.body.contains("Your email address is changed."));
+    assert!(
+        accounts::find_by_email(&app.ctx, &Email::parse("old@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_none(),
+        "the old address is free"
+    );
+    let again = app.post_form(&path, "").await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
+
+    app.post_form("/account/email", "email=taken%40example.org")
+        .await;
+    let url = app.link_for("taken@example.org", is_change).await.unwrap();
+    let taken = app.post_form(&app.path_of(&url), "").await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(
+        taken
+            .body
+            .contains("already belongs to another Jamie account")
+    );
+}
+
+#[tokio::test]
+async fn deleting_the_account_removes_it_after_confirmation() {
+    let app = spawn_app().await;
+    app.sign_in("gone@example.org", "Gone").await;
+    let unconfirmed = app
+        .post_form("/account/delete", "confirm=someone%40example.org")
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unconfirmed
+            .body
+            .contains("Type your account&#39;s email address exactly")
+            || unconfirmed
+                .body
+                .contains("Type your account's email address exactly")
+    );
+
+    let deleted = app
+        .post_form("/account/delete", "confirm=GONE%40example.org")
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert!(app.cookie(SESSION_COOKIE).is_none());
+    assert!(
+        accounts::find_by_email(&app.ctx, &Email::parse("gone@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The address can sign up afresh.
+    let back = app.sign_in("gone@example.org", "Back").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert!(app.get("/").await.body.contains("Back"));
+}

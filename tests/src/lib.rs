@@ -12,7 +12,7 @@ use axum::{
     body::{Body, to_bytes},
     http::{HeaderMap, HeaderValue, Request, StatusCode, header},
 };
-use jamie::{Clock, Context};
+use jamie::{Clock, Context, notifications::Message};
 use jamie_infra::{
     bootstrap::{self, Names},
     emulator::{self, Emulator},
@@ -210,10 +210,18 @@ impl TestApp {
 
     /// The newest sign-in link emailed to `email` (from the outbox, as the dev mailbox shows).
     pub async fn magic_link_for(&self, email: &str) -> Option<String> {
+        self.link_for(email, |message| {
+            matches!(message, Message::MagicLink { .. })
+        })
+        .await
+    }
+
+    /// The newest link of a kind emailed to `email`.
+    pub async fn link_for(&self, email: &str, kind: impl Fn(&Message) -> bool) -> Option<String> {
         let recent = jamie::notifications::recent(&self.ctx, 50).await.unwrap();
         recent.into_iter().find_map(|notification| {
-            let jamie::notifications::Message::MagicLink { url } = notification.message;
-            (notification.to.as_str() == email).then_some(url)
+            (notification.to.as_str() == email && kind(&notification.message))
+                .then(|| notification.message.url().to_owned())
         })
     }
 

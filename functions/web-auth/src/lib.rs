@@ -10,14 +10,14 @@ use axum::{
 };
 use jamie::{
     Context,
-    accounts::{self, AccountError, DisplayName, Email},
+    accounts::{self, AccountError, DisplayName, Email, EmailChangeError},
     auth::{self, AuthError, LinkRequest, LocalPath},
     authorization::{Denied, Principal},
     ids::SecretToken,
     passwords::{self, SetPasswordError},
 };
 use jamie_templates::pages::{
-    account::{AccountView, account},
+    account::{AccountView, account, confirm_email},
     auth::{LoginForm, check_inbox, confirm_link, link_problem, login},
 };
 use jamie_web::{
@@ -36,6 +36,10 @@ pub fn routes() -> Routes {
         .page("/account", get(account_page))
         .action("/account/name", post(rename))
         .action("/account/password", post(set_password))
+        .action("/account/email", post(request_email_change))
+        .page("/account/email/{token}", get(confirm_email_page))
+        .action("/account/email/{token}", post(confirm_email_change))
+        .action("/account/delete", post(delete_account))
         .action("/account/logout-everywhere", post(logout_everywhere))
 }
 
@@ -260,7 +264,17 @@ fn account_error(page: &PageContext, error: AccountError) -> Response {
     }
 }
 
-async fn account_page(State(ctx): State<Context>, page: PageContext) -> Response {
+#[derive(Debug, Default, Deserialize)]
+struct AccountQuery {
+    #[serde(default)]
+    email_changed: Option<String>,
+}
+
+async fn account_page(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(query): Query<AccountQuery>,
+) -> Response {
     let Principal::User(actor) = &page.principal else {
         return sign_in_first("/account");
     };
@@ -272,9 +286,166 @@ async fn account_page(State(ctx): State<Context>, page: PageContext) -> Response
         email: actor.user.email.as_str(),
         display_name: actor.user.display_name.as_str(),
         has_password,
+        notice: query
+            .email_changed
+            .is_some()
+            .then_some("Your email address is changed."),
         ..AccountView::default()
     };
     account(&page.page("Your account"), &view).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct EmailInput {
+    #[serde(default)]
+    email: String,
+}
+
+async fn request_email_change(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(input): Form<EmailInput>,
+) -> Response {
+    let Principal::User(actor) = &page.principal else {
+        return sign_in_first("/account");
+    };
+    let result = match Email::parse(&input.email) {
+        Ok(email) => accounts::request_email_change(&ctx, &page.principal, &email)
+            .await
+            .map(|()| email),
+        Err(error) => {
+            let view = AccountView {
+                email: actor.user.email.as_str(),
+                display_name: actor.user.display_name.as_str(),
+                new_email: &input.email,
+                new_email_error: Some(error.0),
+                ..AccountView::default()
+            };
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                account(&page.page("Your account"), &view),
+            )
+                .into_response();
+        }
+    };
+    let (status, notice, error) = match result {
+        Ok(email) => (
+            StatusCode::OK,
+            Some(format!(
+                "We sent a confirmation link to {email}. Your address changes when you open it."
+            )),
+            None,
+        ),
+        Err(EmailChangeError::Unchanged) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some("That is already your address."),
+        ),
+        Err(EmailChangeError::Denied(denied)) => {
+            return account_error(&page, AccountError::Denied(denied));
+        }
+        Err(other) => return email_change_problem(&page, other),
+    };
+    let has_password = passwords::has_password(&ctx, &actor.user.id)
+        .await
+        .unwrap_or(false);
+    let view = AccountView {
+        email: actor.user.email.as_str(),
+        display_name: actor.user.display_name.as_str(),
+        has_password,
+        new_email: if error.is_some() { &input.email } else { "" },
+        new_email_error: error,
+        notice: notice.as_deref(),
+        ..AccountView::default()
+    };
+    (status, account(&page.page("Your account"), &view)).into_response()
+}
+
+fn email_change_problem(page: &PageContext, error: EmailChangeError) -> Response {
+    match error {
+        EmailChangeError::Internal(error) => AppError::from(error).into_response(),
+        other => {
+            let status = match other {
+                EmailChangeError::Taken => StatusCode::CONFLICT,
+                _ => StatusCode::NOT_FOUND,
+            };
+            (
+                status,
+                link_problem(&page.page("Email change"), &other.to_string()),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn confirm_email_page(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(token) = SecretToken::parse(&token) else {
+        return email_change_problem(&page, EmailChangeError::LinkInvalid);
+    };
+    match accounts::preview_email_change(&ctx, &token).await {
+        Ok(email) => confirm_email(
+            &page.page("Confirm your address"),
+            token.expose(),
+            email.as_str(),
+        )
+        .into_response(),
+        Err(error) => email_change_problem(&page, error),
+    }
+}
+
+async fn confirm_email_change(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(token) = SecretToken::parse(&token) else {
+        return email_change_problem(&page, EmailChangeError::LinkInvalid);
+    };
+    match accounts::confirm_email_change(&ctx, &token).await {
+        Ok(_) => Redirect::to("/account?email_changed=1").into_response(),
+        Err(error) => email_change_problem(&page, error),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DeleteInput {
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete_account(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(input): Form<DeleteInput>,
+) -> Response {
+    let Principal::User(actor) = &page.principal else {
+        return sign_in_first("/account");
+    };
+    let confirmed = Email::parse(&input.confirm).is_ok_and(|email| email == actor.user.email);
+    if !confirmed {
+        let view = AccountView {
+            email: actor.user.email.as_str(),
+            display_name: actor.user.display_name.as_str(),
+            delete_error: Some("Type your account's email address exactly to confirm."),
+            ..AccountView::default()
+        };
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            account(&page.page("Your account"), &view),
+        )
+            .into_response();
+    }
+    match accounts::delete(&ctx, &page.principal).await {
+        Ok(()) => with_cookie(
+            Redirect::to("/").into_response(),
+            &clear_session_cookie(&ctx.config),
+        ),
+        Err(error) => account_error(&page, error),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -39,6 +39,16 @@ pub fn login_session(user: &UserId, session: &str) -> Key {
     Key::new(format!("USER#{user}"), &format!("SESSION#{session}"))
 }
 
+/// A user's password hash, beside the profile.
+pub fn password(user: &UserId) -> Key {
+    Key::new(format!("USER#{user}"), "PASSWORD")
+}
+
+/// A pending change of a user's email address, by the hash of its link's secret.
+pub fn email_change(hash: &TokenHash) -> Key {
+    Key::new(format!("EMAILCHANGE#{}", hash.as_str()), "EMAILCHANGE")
+}
+
 /// A magic-link token, by the hash of its secret.
 pub fn magic_link(hash: &TokenHash) -> Key {
     Key::new(format!("MAGIC#{}", hash.as_str()), "MAGIC")

@@ -8,6 +8,23 @@ use crate::{
     layout::{csrf_field, layout},
 };
 
+/// The page a confirmation link opens: one button, so mail scanners change nothing.
+pub fn confirm_email(page: &Page<'_>, token: &str, new_email: &str) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-md mx-auto text-center flex flex-col items-center gap-4 py-6" aria-labelledby="email-title" {
+                h1 id="email-title" class="text-3xl font-bold" { "Confirm your new address" }
+                p class="text-lg" { "Your Jamie account will use " strong { (new_email) } "." }
+                form method="post" action={ "/account/email/" (token) } {
+                    (csrf_field(page.csrf))
+                    button type="submit" class="btn btn-primary btn-lg" { "Use this address" }
+                }
+            }
+        },
+    )
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug, Default)]
 pub struct AccountView<'a> {
@@ -16,6 +33,10 @@ pub struct AccountView<'a> {
     pub display_name_error: Option<&'a str>,
     pub has_password: bool,
     pub password_error: Option<&'a str>,
+    /// What was typed as the new address, and what is wrong with it.
+    pub new_email: &'a str,
+    pub new_email_error: Option<&'a str>,
+    pub delete_error: Option<&'a str>,
     pub notice: Option<&'a str>,
 }
 
@@ -42,6 +63,27 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                                 ..Field::new("Display name", "display_name")
                             }))
                             button type="submit" class="btn btn-primary mt-2" { "Save name" }
+                        }
+                    }
+                }
+                div class="card bg-base-200" {
+                    div class="card-body" {
+                        h2 class="card-title" { "Email address" }
+                        p class="text-base-content/80" {
+                            "We send a link to the new address; it changes when you open it."
+                        }
+                        form method="post" action="/account/email" novalidate {
+                            (csrf_field(page.csrf))
+                            (field(Field {
+                                kind: "email",
+                                value: view.new_email,
+                                error: view.new_email_error,
+                                autocomplete: "email",
+                                required: true,
+                                max_length: 254,
+                                ..Field::new("New email address", "email")
+                            }))
+                            button type="submit" class="btn btn-primary mt-2" { "Send confirmation link" }
                         }
                     }
                 }
@@ -90,6 +132,25 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                         form method="post" action="/account/logout-everywhere" {
                             (csrf_field(page.csrf))
                             button type="submit" class="btn btn-outline btn-warning" { "Log out everywhere" }
+                        }
+                    }
+                }
+                div class="card border border-error" {
+                    div class="card-body" {
+                        h2 class="card-title text-error" { "Delete account" }
+                        p class="text-base-content/80" {
+                            "This removes your name, email and password from Jamie and signs you out everywhere. It cannot be undone."
+                        }
+                        form method="post" action="/account/delete" novalidate {
+                            (csrf_field(page.csrf))
+                            (field(Field {
+                                error: view.delete_error,
+                                hint: Some("Type your email address to confirm."),
+                                required: true,
+                                max_length: 254,
+                                ..Field::new("Your email address", "confirm")
+                            }))
+                            button type="submit" class="btn btn-error mt-2" { "Delete my account" }
                         }
                     }
                 }
