@@ -160,9 +160,10 @@ fn banner(page: &Page<'_>) -> Markup {
                             span class="hidden sm:inline" { "Admin" }
                         }
                     }
-                    a href="/account" class="btn btn-ghost btn-sm max-w-40" {
+                    a href="/account" class="btn btn-ghost btn-sm max-w-40" title="Your account" {
                         (icons::cog_6_tooth("size-4"))
-                        span class="truncate" { (viewer.name) }
+                        span class="hidden sm:inline truncate" { (viewer.name) }
+                        span class="sm:hidden sr-only" { "Your account" }
                     }
                     form method="post" action="/logout" {
                         (csrf_field(page.csrf))
