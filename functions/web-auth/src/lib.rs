@@ -242,6 +242,15 @@ async fn logout(
     )
 }
 
+/// The account page's view of `actor`, before any form's own values.
+fn base_view(actor: &jamie::authorization::Actor) -> AccountView<'_> {
+    AccountView {
+        email: actor.user.email.as_str(),
+        display_name: actor.user.display_name.as_str(),
+        ..AccountView::default()
+    }
+}
+
 /// The account pages need a signed-in, unblocked user: others go to the sign-in form first.
 fn sign_in_first(path: &str) -> Response {
     Redirect::to(&format!("/login?next={path}")).into_response()
@@ -283,14 +292,12 @@ async fn account_page(
         Err(error) => return AppError::from(error).into_response(),
     };
     let view = AccountView {
-        email: actor.user.email.as_str(),
-        display_name: actor.user.display_name.as_str(),
         has_password,
         notice: query
             .email_changed
             .is_some()
             .then_some("Your email address is changed."),
-        ..AccountView::default()
+        ..base_view(actor)
     };
     account(&page.page("Your account"), &view).into_response()
 }
@@ -315,11 +322,9 @@ async fn request_email_change(
             .map(|()| email),
         Err(error) => {
             let view = AccountView {
-                email: actor.user.email.as_str(),
-                display_name: actor.user.display_name.as_str(),
                 new_email: &input.email,
                 new_email_error: Some(error.0),
-                ..AccountView::default()
+                ..base_view(actor)
             };
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -350,13 +355,11 @@ async fn request_email_change(
         .await
         .unwrap_or(false);
     let view = AccountView {
-        email: actor.user.email.as_str(),
-        display_name: actor.user.display_name.as_str(),
         has_password,
         new_email: if error.is_some() { &input.email } else { "" },
         new_email_error: error,
         notice: notice.as_deref(),
-        ..AccountView::default()
+        ..base_view(actor)
     };
     (status, account(&page.page("Your account"), &view)).into_response()
 }
@@ -428,10 +431,8 @@ async fn delete_account(
     let confirmed = Email::parse(&input.confirm).is_ok_and(|email| email == actor.user.email);
     if !confirmed {
         let view = AccountView {
-            email: actor.user.email.as_str(),
-            display_name: actor.user.display_name.as_str(),
             delete_error: Some("Type your account's email address exactly to confirm."),
-            ..AccountView::default()
+            ..base_view(actor)
         };
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -518,12 +519,10 @@ async fn set_password(
             Err(SetPasswordError::Internal(error)) => return AppError::from(error).into_response(),
         };
     let view = AccountView {
-        email: actor.user.email.as_str(),
-        display_name: actor.user.display_name.as_str(),
         has_password,
         password_error: error,
         notice,
-        ..AccountView::default()
+        ..base_view(actor)
     };
     (status, account(&page.page("Your account"), &view)).into_response()
 }
@@ -546,10 +545,9 @@ async fn rename(
         Ok(name) => name,
         Err(error) => {
             let view = AccountView {
-                email: actor.user.email.as_str(),
                 display_name: &input.display_name,
                 display_name_error: Some(error.0),
-                ..AccountView::default()
+                ..base_view(actor)
             };
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -561,10 +559,9 @@ async fn rename(
     match accounts::rename(&ctx, &page.principal, &name).await {
         Ok(()) => {
             let view = AccountView {
-                email: actor.user.email.as_str(),
                 display_name: name.as_str(),
                 notice: Some("Your name is saved."),
-                ..AccountView::default()
+                ..base_view(actor)
             };
             account(&page.page("Your account"), &view).into_response()
         }

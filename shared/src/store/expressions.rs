@@ -138,35 +138,34 @@ impl Condition {
     }
 }
 
-/// An update expression, its optional condition and their placeholders.
+/// An update expression and its optional condition; the placeholders of both live in the
+/// condition.
 #[derive(Clone, Debug, Default)]
 pub struct Change {
     pub expression: String,
-    pub condition: Option<String>,
-    pub names: HashMap<String, String>,
-    pub values: HashMap<String, AttributeValue>,
+    pub condition: Condition,
 }
 
 impl Change {
     pub fn new(expression: impl Into<String>) -> Self {
         Self {
             expression: expression.into(),
-            ..Self::default()
+            condition: Condition::default(),
         }
     }
 
     pub fn when(mut self, condition: impl Into<String>) -> Self {
-        self.condition = Some(condition.into());
+        self.condition.expression = Some(condition.into());
         self
     }
 
     pub fn name(mut self, placeholder: &str, name: &str) -> Self {
-        self.names.insert(placeholder.to_owned(), name.to_owned());
+        self.condition = self.condition.name(placeholder, name);
         self
     }
 
     pub fn value(mut self, placeholder: &str, value: impl Into<Value>) -> Self {
-        self.values.insert(placeholder.to_owned(), value.into().0);
+        self.condition = self.condition.value(placeholder, value);
         self
     }
 }
@@ -233,13 +232,17 @@ impl Store {
 
     /// An update for a transaction.
     pub fn update(&self, key: &Key, change: Change) -> Result<TransactWriteItem, StoreError> {
+        let Change {
+            expression,
+            condition,
+        } = change;
         let update = Update::builder()
             .table_name(self.table_name())
             .set_key(Some(key_attributes(key)))
-            .update_expression(change.expression)
-            .set_condition_expression(change.condition)
-            .set_expression_attribute_names(non_empty(change.names))
-            .set_expression_attribute_values(non_empty(change.values))
+            .update_expression(expression)
+            .set_condition_expression(condition.expression)
+            .set_expression_attribute_names(non_empty(condition.names))
+            .set_expression_attribute_values(non_empty(condition.values))
             .build()
             .map_err(built)?;
         Ok(TransactWriteItem::builder().update(update).build())
@@ -272,14 +275,18 @@ impl Store {
 
     /// Applies one update outside a transaction; a failed condition is a `Conflict`.
     pub async fn update_item(&self, key: &Key, change: Change) -> Result<(), StoreError> {
+        let Change {
+            expression,
+            condition,
+        } = change;
         self.client()
             .update_item()
             .table_name(self.table_name())
             .set_key(Some(key_attributes(key)))
-            .update_expression(change.expression)
-            .set_condition_expression(change.condition)
-            .set_expression_attribute_names(non_empty(change.names))
-            .set_expression_attribute_values(non_empty(change.values))
+            .update_expression(expression)
+            .set_condition_expression(condition.expression)
+            .set_expression_attribute_names(non_empty(condition.names))
+            .set_expression_attribute_values(non_empty(condition.values))
             .send()
             .await
             .map_err(classify)?;
