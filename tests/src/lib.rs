@@ -59,6 +59,9 @@ pub struct TestApp {
     pub ctx: Context,
     pub router: Router,
     jar: Arc<Mutex<BTreeMap<String, String>>>,
+    /// Links already handed to the test, shared by every browser of the app: with a fixed clock
+    /// two emails can carry the same timestamp, so "newest" alone cannot tell them apart.
+    handed_out: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 /// A fresh app with default options.
@@ -78,6 +81,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         router: jamie_infra::router(ctx.clone()),
         ctx,
         jar: Arc::default(),
+        handed_out: Arc::default(),
     }
 }
 
@@ -119,6 +123,7 @@ impl TestApp {
             ctx: self.ctx.clone(),
             router: self.router.clone(),
             jar: Arc::default(),
+            handed_out: self.handed_out.clone(),
         }
     }
 
@@ -216,13 +221,19 @@ impl TestApp {
         .await
     }
 
-    /// The newest link of a kind emailed to `email`.
+    /// The newest link of a kind emailed to `email` that was not handed out before.
     pub async fn link_for(&self, email: &str, kind: impl Fn(&Message) -> bool) -> Option<String> {
         let recent = jamie::notifications::recent(&self.ctx, 50).await.unwrap();
-        recent.into_iter().find_map(|notification| {
-            (notification.to.as_str() == email && kind(&notification.message))
-                .then(|| notification.message.url().to_owned())
-        })
+        let mut handed_out = self.handed_out.lock().unwrap();
+        let url = recent.into_iter().find_map(|notification| {
+            let url = notification.message.url();
+            (notification.to.as_str() == email
+                && kind(&notification.message)
+                && !handed_out.contains(url))
+            .then(|| url.to_owned())
+        })?;
+        handed_out.insert(url.clone());
+        Some(url)
     }
 
     /// The path part of a link the app emailed.
