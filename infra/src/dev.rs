@@ -53,6 +53,7 @@ pub async fn run() -> Result<(), BoxError> {
         .filter(|email| !email.is_empty())
         .collect();
     let ctx = Context::new(config, Clock::system()).await;
+    seed_demo(&ctx).await?;
 
     let worker = background::spawn_queue_worker(ctx.clone());
     let schedules = background::spawn_schedules(ctx.clone());
@@ -63,6 +64,23 @@ pub async fn run() -> Result<(), BoxError> {
     schedules.iter().for_each(|job| job.abort());
     tokio::task::spawn_blocking(move || emulator.stop()).await?;
     tracing::info!("stopped; the data stays in .data/ (make reset clears it)");
+    Ok(())
+}
+
+/// The demo organizer `make dev` starts with (their demo series arrives with series).
+pub const DEMO_ORGANIZER: &str = "demo@jamie.localhost";
+
+/// Creates the demo organizer when the table has no accounts yet.
+async fn seed_demo(ctx: &Context) -> Result<(), BoxError> {
+    use jamie::accounts::{self, DisplayName, Email};
+    let email = Email::parse(DEMO_ORGANIZER)?;
+    if accounts::find_by_email(ctx, &email).await?.is_none() {
+        accounts::find_or_create(ctx, &email, &DisplayName::parse("Demo Organizer")?).await?;
+        tracing::info!("seeded the demo organizer {DEMO_ORGANIZER}");
+    }
+    tracing::info!(
+        "sign in as {DEMO_ORGANIZER}: request a link on /login, then open it from /dev/mailbox"
+    );
     Ok(())
 }
 

@@ -147,6 +147,10 @@ pub struct User {
     pub superadmin: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked: Option<Block>,
+    /// Series this user owns or co-organizes; kept by the transactions that add and remove
+    /// organizers, so the superadmin's list needs no count query per row.
+    #[serde(default)]
+    pub series_count: u32,
 }
 
 /// The claim that gives an email address to exactly one account.
@@ -198,6 +202,7 @@ pub async fn find_or_create(
         last_login_at: None,
         superadmin: false,
         blocked: None,
+        series_count: 0,
     };
     let claim = EmailClaim {
         user_id: user.id.clone(),

@@ -35,13 +35,16 @@ pub enum Operation {
     ListUsers,
     /// Block or unblock another user.
     BlockUsers,
+    /// Start a new jam series (as its owner).
+    CreateSeries,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 3] = [
+    pub const ALL: [Operation; 4] = [
         Operation::ManageOwnAccount,
         Operation::ListUsers,
         Operation::BlockUsers,
+        Operation::CreateSeries,
     ];
 }
 
@@ -63,7 +66,7 @@ pub fn authorize(principal: &Principal, operation: Operation) -> Result<&Actor, 
         return Err(Denied::Blocked);
     }
     let allowed = match operation {
-        Operation::ManageOwnAccount => true,
+        Operation::ManageOwnAccount | Operation::CreateSeries => true,
         Operation::ListUsers | Operation::BlockUsers => actor.user.superadmin,
     };
     if allowed {
@@ -105,6 +108,7 @@ pub(crate) mod tests {
                 at: Timestamp::UNIX_EPOCH,
                 by: UserId::generate(),
             }),
+            series_count: 0,
         };
         match role {
             Role::Anonymous => Principal::Anonymous,
@@ -121,7 +125,7 @@ pub(crate) mod tests {
         use Operation::*;
         type Cell = Result<(), Denied>;
         // operation:         anonymous              user             blocked          superadmin
-        let matrix: [(Operation, [Cell; 4]); 3] = [
+        let matrix: [(Operation, [Cell; 4]); 4] = [
             (
                 ManageOwnAccount,
                 [Err(SignInRequired), Ok(()), Err(Blocked), Ok(())],
@@ -133,6 +137,10 @@ pub(crate) mod tests {
             (
                 BlockUsers,
                 [Err(SignInRequired), Err(Forbidden), Err(Blocked), Ok(())],
+            ),
+            (
+                CreateSeries,
+                [Err(SignInRequired), Ok(()), Err(Blocked), Ok(())],
             ),
         ];
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod context;
 pub mod error;
 pub mod health;
 pub mod ids;
+pub mod jams;
 pub mod jobs;
 pub mod notifications;
 pub mod passwords;

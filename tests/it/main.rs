@@ -4,6 +4,7 @@
 mod auth;
 mod dev_server;
 mod health;
+mod jams;
 mod lambda;
 mod race;
 mod table;

@@ -79,6 +79,7 @@ async fn render(
             name: user.display_name.as_str(),
             created: day(user.created_at),
             last_login: user.last_login_at.map(day),
+            series: user.series_count,
             blocked_reason: user.blocked.as_ref().map(|block| block.reason.as_str()),
             is_viewer: viewer.as_ref() == Some(&user.id),
         })

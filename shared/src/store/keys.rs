@@ -64,6 +64,9 @@ pub fn series(id: &SeriesId) -> Key {
     Key::new(format!("SERIES#{id}"), "SERIES")
 }
 
+/// GSI2 partition of every series, by creation (the superadmin's overview).
+pub const ALL_SERIES_INDEX: &str = "SERIES";
+
 /// An organizer (owner or co-organizer) of a series.
 pub fn organizer(series: &SeriesId, user: &UserId) -> Key {
     Key::new(format!("SERIES#{series}"), &format!("ORGANIZER#{user}"))

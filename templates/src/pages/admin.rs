@@ -17,6 +17,7 @@ pub struct UserRow<'a> {
     pub name: &'a str,
     pub created: String,
     pub last_login: Option<String>,
+    pub series: u32,
     pub blocked_reason: Option<&'a str>,
     pub is_viewer: bool,
 }
@@ -52,7 +53,7 @@ pub fn users(page: &Page<'_>, view: &UsersView<'_>) -> Markup {
                 } @else {
                     div class="overflow-x-auto" {
                         table class="table" {
-                            thead { tr { th { "User" } th { "Created" } th { "Last login" } th { "Status" } } }
+                            thead { tr { th { "User" } th { "Created" } th { "Last login" } th { "Series" } th { "Status" } } }
                             tbody {
                                 @for row in &view.rows {
                                     tr {
@@ -62,6 +63,7 @@ pub fn users(page: &Page<'_>, view: &UsersView<'_>) -> Markup {
                                         }
                                         td class="whitespace-nowrap" { (row.created) }
                                         td class="whitespace-nowrap" { (row.last_login.as_deref().unwrap_or("never")) }
+                                        td { (row.series) }
                                         td { (status(page, row)) }
                                     }
                                 }
