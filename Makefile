@@ -59,8 +59,10 @@ $(LAMBDA_STAMP):
 	rustup target add aarch64-unknown-linux-gnu
 	touch $@
 
+LAMBDAS := web-public web-auth web-admin assets
+
 build: $(LAMBDA_STAMP) ## Build every Lambda for arm64 into target/lambda/<name>/bootstrap
-	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" cargo lambda build --release --arm64
+	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" cargo lambda build --release --arm64 $(addprefix --bin ,$(LAMBDAS))
 
 deploy: ## Build and deploy with AWS SAM (needs the sam CLI and AWS credentials)
 	@command -v sam >/dev/null || { echo "make: install the AWS SAM CLI (https://docs.aws.amazon.com/serverless-application-model/) first"; exit 1; }
