@@ -39,6 +39,19 @@ pub fn alert(tone: Tone, message: &str) -> Markup {
     }
 }
 
+/// Percent-encodes a value for a URL query or form (everything but unreserved characters).
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 /// A card explaining one thing Jamie does.
 pub fn feature(icon: Markup, title: &str, text: &str) -> Markup {
     html! {
@@ -55,6 +68,15 @@ pub fn feature(icon: Markup, title: &str, text: &str) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_percent_encoded() {
+        assert_eq!(
+            percent_encode("/jams?a=1&b=é"),
+            "%2Fjams%3Fa%3D1%26b%3D%C3%A9"
+        );
+        assert_eq!(percent_encode("plain-text_1.0~"), "plain-text_1.0~");
+    }
 
     #[test]
     fn error_alerts_are_announced() {

@@ -80,7 +80,7 @@ async fn sign_up_confirm_and_land_signed_in() {
     );
     let account = app.get("/account").await;
     assert_eq!(account.status, StatusCode::SEE_OTHER);
-    assert_eq!(account.header(header::LOCATION), "/login?next=/account");
+    assert_eq!(account.header(header::LOCATION), "/login?next=%2Faccount");
 }
 
 #[tokio::test]

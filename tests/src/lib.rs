@@ -260,18 +260,8 @@ impl TestApp {
     }
 }
 
-/// Percent-encodes a form value.
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
+/// Percent-encodes a form value (the views' own encoder).
+pub use jamie_templates::components::percent_encode as encode;
 
 /// Sends one request through `router` and reads the whole response.
 pub async fn send(router: Router, request: Request<Body>) -> TestResponse {

@@ -14,7 +14,10 @@ use jamie::{
     authorization::Denied,
     ids::UserId,
 };
-use jamie_templates::pages::admin::{UserRow, UsersView, users};
+use jamie_templates::{
+    components::percent_encode,
+    pages::admin::{UserRow, UsersView, users},
+};
 use jamie_web::{AppError, PageContext, Routes};
 use serde::Deserialize;
 
@@ -44,7 +47,7 @@ fn day(at: jiff::Timestamp) -> String {
 fn refused(page: &PageContext, error: AccountError) -> Response {
     match error {
         AccountError::Denied(Denied::SignInRequired) => {
-            Redirect::to(&format!("/login?next={}", page.path)).into_response()
+            Redirect::to(&format!("/login?next={}", percent_encode(&page.path))).into_response()
         }
         AccountError::Denied(_) => {
             AppError::Forbidden("Only Jamie's administrators can see this page.").into_response()

@@ -16,6 +16,7 @@ use jamie::{
     ids::SecretToken,
     passwords::{self, SetPasswordError},
 };
+use jamie_templates::components::percent_encode;
 use jamie_templates::pages::{
     account::{AccountView, account, confirm_email},
     auth::{LoginForm, check_inbox, confirm_link, link_problem, login},
@@ -253,7 +254,7 @@ fn base_view(actor: &jamie::authorization::Actor) -> AccountView<'_> {
 
 /// The account pages need a signed-in, unblocked user: others go to the sign-in form first.
 fn sign_in_first(path: &str) -> Response {
-    Redirect::to(&format!("/login?next={path}")).into_response()
+    Redirect::to(&format!("/login?next={}", percent_encode(path))).into_response()
 }
 
 fn account_error(page: &PageContext, error: AccountError) -> Response {

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use crate::{
     Page,
-    components::{Tone, alert},
+    components::{Tone, alert, percent_encode},
     icons,
     layout::{csrf_field, layout},
 };
@@ -72,7 +72,7 @@ pub fn users(page: &Page<'_>, view: &UsersView<'_>) -> Markup {
                     }
                 }
                 @if let Some(next) = view.next {
-                    a class="btn btn-ghost self-start" href={ "/admin?q=" (encode(view.search)) "&after=" (encode(next)) } {
+                    a class="btn btn-ghost self-start" href={ "/admin?q=" (percent_encode(view.search)) "&after=" (percent_encode(next)) } {
                         "Next page" (icons::chevron_right("size-4"))
                     }
                 }
@@ -104,17 +104,4 @@ fn status(page: &Page<'_>, row: &UserRow<'_>) -> Markup {
             }
         }
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
