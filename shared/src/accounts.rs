@@ -472,6 +472,9 @@ pub async fn log_out_everywhere(
     Ok(crate::auth::end_all_sessions(ctx, &actor.user.id).await?)
 }
 
+/// Confirmation links one account may have sent per hour.
+pub const EMAIL_CHANGES_PER_HOUR: i64 = 5;
+
 /// How long an email-change link works.
 pub const EMAIL_CHANGE_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
@@ -490,6 +493,8 @@ pub enum EmailChangeError {
     Denied(#[from] crate::authorization::Denied),
     #[error("That is already your address.")]
     Unchanged,
+    #[error("Too many confirmation links were requested. Please wait an hour and try again.")]
+    RateLimited,
     #[error(
         "This confirmation link has expired or was already used. Ask for a new one on your account page."
     )]
@@ -535,6 +540,12 @@ pub async fn request_email_change(
         .join(&format!("/account/email/{}", token.expose()));
     let email = Notification::new(ctx, new_email.clone(), Message::EmailChange { url });
     let writes = vec![
+        crate::auth::rate_limit(
+            ctx,
+            "email-change",
+            actor.user.id.as_str(),
+            EMAIL_CHANGES_PER_HOUR,
+        )?,
         ctx.store.put(
             &Entry::new(keys::email_change(&token.hash())).expires_at(expires_at),
             &change,
@@ -543,8 +554,11 @@ pub async fn request_email_change(
         ctx.store
             .put(&email.entry(), &email, Some("attribute_not_exists(PK)"))?,
     ];
-    ctx.store.transact(writes).await?;
-    Ok(())
+    match ctx.store.transact(writes).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict { items }) if items == [0] => Err(EmailChangeError::RateLimited),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// The address a pending change link would set, if the link is still good.

@@ -118,7 +118,7 @@ fn hour_window(now: Timestamp) -> String {
     now.strftime("%Y-%m-%dT%H").to_string()
 }
 
-fn rate_limit(
+pub(crate) fn rate_limit(
     ctx: &Context,
     scope: &str,
     key: &str,
@@ -269,7 +269,8 @@ pub(crate) async fn open_session(
         expires_at: now + SESSION_LIFETIME.as_secs(),
     };
     user.last_login_at = Some(ctx.clock.now());
-    user.superadmin = superadmin || user.superadmin;
+    // SUPERADMIN_EMAILS is the source of truth: removing an address demotes at next sign-in.
+    user.superadmin = superadmin;
     let writes = vec![
         ctx.store.put(
             &Entry::new(keys::login_session(&user.id, &session.id)).expires_at(session.expires_at),
@@ -388,12 +389,21 @@ pub async fn resolve(
     }
     let renewed = if now.as_second() - claims.iat >= SESSION_REFRESH_AFTER.as_secs() {
         let expires_at = now.as_second() + SESSION_LIFETIME.as_secs();
-        ctx.store
+        // Only an existing session is extended: one ended since the read above stays ended.
+        let extended = ctx
+            .store
             .update_item(
                 &session_key,
-                Change::new("SET expires_at = :expires").value(":expires", expires_at),
+                Change::new("SET expires_at = :expires")
+                    .when("attribute_exists(PK)")
+                    .value(":expires", expires_at),
             )
-            .await?;
+            .await;
+        match extended {
+            Ok(()) => {}
+            Err(StoreError::Conflict { .. }) => return Ok((Principal::Anonymous, None)),
+            Err(error) => return Err(error.into()),
+        }
         Some(ctx.sessions.issue(&user.id, &session.id, now)?)
     } else {
         None

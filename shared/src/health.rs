@@ -26,8 +26,9 @@ pub async fn check(ctx: &Context) -> Health {
     let store_problem = match tokio::time::timeout(STORE_DEADLINE, ctx.store.ping()).await {
         Ok(Ok(())) => None,
         Ok(Err(error)) => {
+            // The cause goes to the log; the public answer says only what failed.
             tracing::warn!(error = %error, "health: store unreachable");
-            Some(error.to_string())
+            Some("the table did not answer".to_owned())
         }
         Err(_) => Some(format!("no answer within {} s", STORE_DEADLINE.as_secs())),
     };

@@ -156,12 +156,6 @@ pub async fn has_password(ctx: &Context, user: &crate::ids::UserId) -> Result<bo
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Failures {
-    #[serde(default)]
-    count: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
 struct Pause {
     until: i64,
 }
@@ -178,7 +172,8 @@ fn pause_key(email: &Email) -> Key {
 }
 
 /// Signs in with email and password. Unknown address, no password and a wrong password all
-/// answer [`AuthError::WrongPassword`] after the same hashing work.
+/// answer [`AuthError::WrongPassword`] after the same reads and the same hashing work. Each
+/// attempt is counted before the password is checked, so parallel guesses cannot pass the limit.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     ctx: &Context,
@@ -191,15 +186,39 @@ pub async fn sign_in(
     if pause.is_some_and(|pause| pause.until > now) {
         return Err(AuthError::PasswordPaused);
     }
-    let user = accounts::find_by_email(ctx, email).await?;
-    let stored = match &user {
-        Some(user) => {
+    let attempts = failures_key(email, now);
+    let reserve = Change::new("ADD #count :one SET expires_at = :expires")
+        .when("attribute_not_exists(#count) OR #count < :max")
+        .name("#count", "count")
+        .value(":one", 1)
+        .value(":max", MAX_FAILURES)
+        .value(":expires", now + 2 * LOCKOUT.as_secs());
+    match ctx.store.update_item(&attempts, reserve).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict { .. }) => {
+            let until = now + LOCKOUT.as_secs();
             ctx.store
-                .get::<PasswordItem>(&keys::password(&user.id))
-                .await?
+                .put_item(
+                    &Entry::new(pause_key(email)).expires_at(until),
+                    &Pause { until },
+                )
+                .await?;
+            return Err(AuthError::PasswordPaused);
         }
-        None => None,
-    };
+        Err(error) => return Err(error.into()),
+    }
+    // The same reads whether or not the address has an account.
+    let user_id = ctx
+        .store
+        .get::<accounts::EmailClaim>(&keys::email_claim(email.as_str()))
+        .await?
+        .map_or_else(crate::ids::UserId::generate, |claim| claim.user_id);
+    let password_key = keys::password(&user_id);
+    let user_key = keys::user(&user_id);
+    let (user, stored) = tokio::try_join!(
+        ctx.store.get::<accounts::User>(&user_key),
+        ctx.store.get::<PasswordItem>(&password_key),
+    )?;
     // A fixed hash to verify against when there is none, so every answer costs the same.
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let dummy = DUMMY.get_or_init(|| hash("not a real password at all").unwrap_or_default());
@@ -210,32 +229,13 @@ pub async fn sign_in(
             .map_or(dummy.as_str(), |item| item.hash.as_str()),
     );
     match user {
-        Some(user) if matches && stored.is_some() => open_session(ctx, user, next).await,
-        _ => {
-            record_failure(ctx, email, now).await?;
-            Err(AuthError::WrongPassword)
+        Some(user) if matches && stored.is_some() => {
+            // A success clears the attempts it reserved and those before it.
+            ctx.store.delete_item(&attempts).await?;
+            open_session(ctx, user, next).await
         }
+        _ => Err(AuthError::WrongPassword),
     }
-}
-
-async fn record_failure(ctx: &Context, email: &Email, now: i64) -> Result<(), StoreError> {
-    let key = failures_key(email, now);
-    let change = Change::new("ADD #count :one SET expires_at = :expires")
-        .name("#count", "count")
-        .value(":one", 1)
-        .value(":expires", now + 2 * LOCKOUT.as_secs());
-    ctx.store.update_item(&key, change).await?;
-    let failures: Option<Failures> = ctx.store.get(&key).await?;
-    if failures.is_some_and(|f| f.count >= MAX_FAILURES) {
-        let until = now + LOCKOUT.as_secs();
-        ctx.store
-            .put_item(
-                &Entry::new(pause_key(email)).expires_at(until),
-                &Pause { until },
-            )
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

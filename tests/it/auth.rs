@@ -777,3 +777,75 @@ async fn deleting_the_account_removes_it_after_confirmation() {
     assert_eq!(back.status, StatusCode::SEE_OTHER);
     assert!(app.get("/").await.body.contains("Back"));
 }
+
+#[tokio::test]
+async fn email_change_links_are_rate_limited() {
+    let app = spawn_app().await;
+    app.sign_in("chatty@example.org", "Chatty").await;
+    for i in 0..5 {
+        let sent = app
+            .post_form("/account/email", &format!("email=target{i}%40example.org"))
+            .await;
+        assert_eq!(sent.status, StatusCode::OK, "request {i}");
+    }
+    let limited = app
+        .post_form("/account/email", "email=target9%40example.org")
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited
+            .body
+            .contains("Too many confirmation links were requested.")
+    );
+    assert!(
+        limited.body.contains(r#"value="target9@example.org""#),
+        "what was typed is kept"
+    );
+}
+
+#[tokio::test]
+async fn removing_an_address_from_superadmin_emails_demotes_it_at_next_sign_in() {
+    let app = spawn_app_with(Options {
+        superadmin_emails: vec!["boss@example.org".to_owned()],
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("boss@example.org", "Boss").await;
+    assert_eq!(app.get("/admin").await.status, StatusCode::OK);
+
+    let mut config = (*app.ctx.config).clone();
+    config.superadmin_emails.clear();
+    let demoted = app.with_config(config).await;
+    demoted.sign_in("boss@example.org", "Boss").await;
+    assert_eq!(demoted.get("/admin").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn parallel_password_guesses_cannot_pass_the_limit() {
+    let app = spawn_app().await;
+    app.sign_in("target@example.org", "Target").await;
+    app.post_form("/account/password", "password=a+long+good+password")
+        .await;
+    let thief = app.another_browser();
+    thief.get("/login").await;
+    let token = thief.csrf_token().unwrap();
+    let guesses: Vec<_> = (0..30)
+        .map(|i| {
+            let thief = thief.clone();
+            let form = format!("email=target%40example.org&password=guess{i:04}xyz&csrf={token}");
+            tokio::spawn(async move { thief.post_form_raw("/login/password", &form).await.status })
+        })
+        .collect();
+    let mut checked = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(
+        checked, 10,
+        "exactly 10 guesses were checked; the rest were paused"
+    );
+}

@@ -117,6 +117,17 @@ pub const CSRF_COOKIE: &str = "jamie_csrf";
 pub const SESSION_COOKIE: &str = "jamie";
 
 impl TestApp {
+    /// The same table and resources served under another configuration, in a fresh browser.
+    pub async fn with_config(&self, config: jamie::Config) -> Self {
+        let ctx = Context::new(config, self.ctx.clock.clone()).await;
+        Self {
+            router: jamie_infra::router(ctx.clone()),
+            ctx,
+            jar: Arc::default(),
+            handed_out: self.handed_out.clone(),
+        }
+    }
+
     /// The same app seen from another browser (an empty cookie jar).
     pub fn another_browser(&self) -> Self {
         Self {

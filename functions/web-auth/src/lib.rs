@@ -347,6 +347,11 @@ async fn request_email_change(
             None,
             Some("That is already your address."),
         ),
+        Err(EmailChangeError::RateLimited) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            Some("Too many confirmation links were requested. Please wait an hour and try again."),
+        ),
         Err(EmailChangeError::Denied(denied)) => {
             return account_error(&page, AccountError::Denied(denied));
         }

@@ -44,9 +44,10 @@ pub enum AppError {
 impl From<jamie::Error> for AppError {
     fn from(error: jamie::Error) -> Self {
         match error {
-            jamie::Error::Store(jamie::store::StoreError::Unavailable(_)) => {
-                Self::Unavailable(error)
-            }
+            // Unreachable, or still throttled after the store's retries: try again later.
+            jamie::Error::Store(
+                jamie::store::StoreError::Unavailable(_) | jamie::store::StoreError::Transient(_),
+            ) => Self::Unavailable(error),
             other => Self::Internal(other),
         }
     }

@@ -24,8 +24,14 @@ pub(crate) async fn resolve(
     request.extensions_mut().insert(principal);
     let mut response = next.run(request).await;
     if let Some(token) = renewed {
-        // A handler that signed the person out or in has set the cookie itself.
-        if !response.headers().contains_key(header::SET_COOKIE)
+        // A handler that signed the person out or in has set the session cookie itself.
+        let name = format!("{}=", cookies::session_cookie_name(&ctx.config));
+        let session_set = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|value| value.as_bytes().starts_with(name.as_bytes()));
+        if !session_set
             && let Ok(value) = HeaderValue::from_str(&cookies::session_cookie(&ctx.config, &token))
         {
             response.headers_mut().append(header::SET_COOKIE, value);
