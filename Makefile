@@ -38,7 +38,7 @@ templates/assets/app.css: $(NODE_STAMP) infra/assets/src/app.css $(VIEW_SOURCES)
 
 assets: templates/assets/app.css ## Rebuild the stylesheet (Tailwind + daisyUI) and vendored htmx
 
-dev: tools assets ## Run the whole app on http://127.0.0.1:$${PORT:-3000} (emulator, web, worker, schedules)
+dev: tools assets ## Run the whole app on http://127.0.0.1:3000, PORT overrides (emulator, web, worker, schedules)
 	cargo run --quiet -p jamie-infra --bin dev-server
 
 fmt: ## Format the code
