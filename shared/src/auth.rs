@@ -458,14 +458,19 @@ mod tests {
 
     #[test]
     fn local_paths_only() {
-        assert!(LocalPath::parse("/jams/abc?tab=sessions").is_some());
+        for good in ["/", "/s/abc?x=1", "/jams/1#top", "/jams/abc?tab=sessions"] {
+            assert!(LocalPath::parse(good).is_some(), "{good}");
+        }
         for bad in [
             "https://evil.example/",
             "//evil.example",
             "/\\evil",
+            "/\\evil.example",
             "",
             "jams",
             "/a\r\nb",
+            "/a\nb",
+            "javascript:alert(1)",
         ] {
             assert!(LocalPath::parse(bad).is_none(), "{bad:?}");
         }

@@ -9,9 +9,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use jamie::Context;
+use jamie::{Context, auth::LocalPath};
 use jamie_templates::{Theme, pages};
-use jamie_web::{AppError, PageContext, Routes, is_local_path};
+use jamie_web::{AppError, PageContext, Routes};
 use serde::{Deserialize, Serialize};
 
 /// This function's routes, for the dev server to merge with the others.
@@ -87,11 +87,8 @@ async fn set_theme(
     let theme = Theme::parse(&form.theme).ok_or(AppError::BadRequest(
         "Choose the light, dark or system theme.",
     ))?;
-    let back = if is_local_path(&form.back) {
-        form.back.as_str()
-    } else {
-        "/"
-    };
+    let back = LocalPath::parse(&form.back);
+    let back = back.as_ref().map_or("/", LocalPath::as_str);
     let secure = if ctx.config.base_url.is_plain_http() {
         ""
     } else {
