@@ -1,7 +1,7 @@
 //! Who may do what. Every domain operation asks [`authorize`] with the acting [`Principal`];
 //! handlers never decide access. The table-driven test below is the whole policy.
 
-use crate::accounts::User;
+use crate::{accounts::User, jams::series::OrganizerRole};
 
 /// The one acting: nobody, or a signed-in user.
 #[derive(Clone, Debug)]
@@ -37,14 +37,33 @@ pub enum Operation {
     BlockUsers,
     /// Start a new jam series (as its owner).
     CreateSeries,
+    /// Accept a co-organizer invite (the signed link is the permission to join).
+    AcceptInvite,
+    /// See a series' organizer pages: its sessions, organizers and counts.
+    ViewSeries,
+    /// Change a series and run its sessions: edit, archive, photo, schedule, override, cancel
+    /// and complete sessions.
+    EditSeries,
+    /// Delete a series.
+    DeleteSeries,
+    /// Invite co-organizers, revoke invites, remove co-organizers.
+    ManageOrganizers,
+    /// Step down as a co-organizer.
+    LeaveSeries,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 4] = [
+    pub const ALL: [Operation; 10] = [
         Operation::ManageOwnAccount,
         Operation::ListUsers,
         Operation::BlockUsers,
         Operation::CreateSeries,
+        Operation::AcceptInvite,
+        Operation::ViewSeries,
+        Operation::EditSeries,
+        Operation::DeleteSeries,
+        Operation::ManageOrganizers,
+        Operation::LeaveSeries,
     ];
 }
 
@@ -59,15 +78,31 @@ pub enum Denied {
     Forbidden,
 }
 
-/// The actor allowed to perform `operation`, or why not.
+/// The actor allowed to perform `operation`, which concerns no series, or why not.
 pub fn authorize(principal: &Principal, operation: Operation) -> Result<&Actor, Denied> {
+    authorize_in(principal, None, operation)
+}
+
+/// The actor allowed to perform `operation` on a series in which they hold `role` (none when
+/// they do not organize it), or why not.
+pub fn authorize_in(
+    principal: &Principal,
+    role: Option<OrganizerRole>,
+    operation: Operation,
+) -> Result<&Actor, Denied> {
     let actor = principal.actor().ok_or(Denied::SignInRequired)?;
     if actor.user.blocked.is_some() {
         return Err(Denied::Blocked);
     }
+    let owner = role == Some(OrganizerRole::Owner);
+    let organizer = role.is_some();
     let allowed = match operation {
-        Operation::ManageOwnAccount | Operation::CreateSeries => true,
+        Operation::ManageOwnAccount | Operation::CreateSeries | Operation::AcceptInvite => true,
         Operation::ListUsers | Operation::BlockUsers => actor.user.superadmin,
+        Operation::ViewSeries => organizer || actor.user.superadmin,
+        Operation::EditSeries => organizer,
+        Operation::DeleteSeries | Operation::ManageOrganizers => owner,
+        Operation::LeaveSeries => role == Some(OrganizerRole::CoOrganizer),
     };
     if allowed {
         Ok(actor)
@@ -86,12 +121,17 @@ pub(crate) mod tests {
         ids::UserId,
     };
 
-    /// The roles of the matrix.
+    /// The roles of the matrix: how the actor stands to the series the operation concerns.
     #[derive(Clone, Copy, Debug)]
     pub enum Role {
         Anonymous,
+        /// Signed in, organizes none of it.
         User,
+        Owner,
+        CoOrganizer,
+        /// The series' owner, blocked.
         Blocked,
+        /// A superadmin who does not organize the series.
         Superadmin,
     }
 
@@ -119,39 +159,52 @@ pub(crate) mod tests {
         }
     }
 
+    fn membership(role: Role) -> Option<OrganizerRole> {
+        match role {
+            Role::Owner | Role::Blocked => Some(OrganizerRole::Owner),
+            Role::CoOrganizer => Some(OrganizerRole::CoOrganizer),
+            Role::Anonymous | Role::User | Role::Superadmin => None,
+        }
+    }
+
     #[test]
     fn the_authorization_matrix() {
         use Denied::*;
         use Operation::*;
         type Cell = Result<(), Denied>;
-        // operation:         anonymous              user             blocked          superadmin
-        let matrix: [(Operation, [Cell; 4]); 4] = [
-            (
-                ManageOwnAccount,
-                [Err(SignInRequired), Ok(()), Err(Blocked), Ok(())],
-            ),
-            (
-                ListUsers,
-                [Err(SignInRequired), Err(Forbidden), Err(Blocked), Ok(())],
-            ),
-            (
-                BlockUsers,
-                [Err(SignInRequired), Err(Forbidden), Err(Blocked), Ok(())],
-            ),
-            (
-                CreateSeries,
-                [Err(SignInRequired), Ok(()), Err(Blocked), Ok(())],
-            ),
+        const OK: Cell = Ok(());
+        const IN: Cell = Err(SignInRequired);
+        const NO: Cell = Err(Forbidden);
+        const BL: Cell = Err(Blocked);
+        // operation:           anonymous user owner co-org blocked superadmin
+        let matrix: [(Operation, [Cell; 6]); 10] = [
+            (ManageOwnAccount, [IN, OK, OK, OK, BL, OK]),
+            (ListUsers, [IN, NO, NO, NO, BL, OK]),
+            (BlockUsers, [IN, NO, NO, NO, BL, OK]),
+            (CreateSeries, [IN, OK, OK, OK, BL, OK]),
+            (AcceptInvite, [IN, OK, OK, OK, BL, OK]),
+            (ViewSeries, [IN, NO, OK, OK, BL, OK]),
+            (EditSeries, [IN, NO, OK, OK, BL, NO]),
+            (DeleteSeries, [IN, NO, OK, NO, BL, NO]),
+            (ManageOrganizers, [IN, NO, OK, NO, BL, NO]),
+            (LeaveSeries, [IN, NO, NO, OK, BL, NO]),
         ];
         assert_eq!(
             matrix.len(),
             Operation::ALL.len(),
             "every operation has a row"
         );
-        let roles = [Role::Anonymous, Role::User, Role::Blocked, Role::Superadmin];
+        let roles = [
+            Role::Anonymous,
+            Role::User,
+            Role::Owner,
+            Role::CoOrganizer,
+            Role::Blocked,
+            Role::Superadmin,
+        ];
         for (operation, row) in matrix {
             for (role, expected) in roles.into_iter().zip(row) {
-                let actual = authorize(&principal(role), operation).map(drop);
+                let actual = authorize_in(&principal(role), membership(role), operation).map(drop);
                 assert_eq!(actual, expected, "{operation:?} as {role:?}");
             }
         }

@@ -19,7 +19,7 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-fn base32(bytes: &[u8]) -> String {
+pub fn base32(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
     let (mut buffer, mut bits) = (0u32, 0u32);
     for &byte in bytes {

@@ -20,13 +20,37 @@ pub enum Message {
     MagicLink { url: String },
     /// The link that confirms a new email address for an account.
     EmailChange { url: String },
+    /// An invitation to co-organize a series; `url` accepts it.
+    CoOrganizerInvite {
+        url: String,
+        series: String,
+        inviter: String,
+    },
+    /// A session someone registered for moved in time or place; `url` is its page.
+    SessionChanged {
+        url: String,
+        series: String,
+        when: String,
+        place: String,
+    },
+    /// A session someone registered for was cancelled.
+    SessionCancelled {
+        url: String,
+        series: String,
+        when: String,
+        reason: String,
+    },
 }
 
 impl Message {
     /// The link the message carries.
     pub fn url(&self) -> &str {
         match self {
-            Message::MagicLink { url } | Message::EmailChange { url } => url,
+            Message::MagicLink { url }
+            | Message::EmailChange { url }
+            | Message::CoOrganizerInvite { url, .. }
+            | Message::SessionChanged { url, .. }
+            | Message::SessionCancelled { url, .. } => url,
         }
     }
 }
@@ -37,6 +61,9 @@ impl Message {
         match self {
             Message::MagicLink { .. } => "Your Jamie sign-in link",
             Message::EmailChange { .. } => "Confirm your new email address for Jamie",
+            Message::CoOrganizerInvite { .. } => "You are invited to co-organize a jam on Jamie",
+            Message::SessionChanged { .. } => "A jam you registered for has changed",
+            Message::SessionCancelled { .. } => "A jam you registered for is cancelled",
         }
     }
 }

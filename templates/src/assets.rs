@@ -15,7 +15,7 @@ pub struct Asset {
     pub bytes: &'static [u8],
 }
 
-static FILES: [Asset; 3] = [
+static FILES: [Asset; 4] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -31,11 +31,16 @@ static FILES: [Asset; 3] = [
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/theme.js"),
     },
+    Asset {
+        name: "jams.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/jams.js"),
+    },
 ];
 
 /// The served file names, in the order of `FILES`, computed once.
-fn served_names() -> &'static [String; 3] {
-    static NAMES: OnceLock<[String; 3]> = OnceLock::new();
+fn served_names() -> &'static [String; 4] {
+    static NAMES: OnceLock<[String; 4]> = OnceLock::new();
     NAMES.get_or_init(|| FILES.each_ref().map(hashed_name))
 }
 

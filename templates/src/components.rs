@@ -1,5 +1,7 @@
 //! Small reusable pieces of markup, shared by the pages.
 
+use std::collections::BTreeMap;
+
 use maud::{Markup, html};
 
 use crate::icons;
@@ -65,9 +67,265 @@ pub fn feature(icon: Markup, title: &str, text: &str) -> Markup {
     }
 }
 
+/// A labelled input with its hint and, after a failed submit, its error right beside it.
+#[derive(Clone, Copy, Debug)]
+pub struct Field<'a> {
+    pub label: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub error: Option<&'a str>,
+    pub hint: Option<&'a str>,
+    pub autocomplete: &'a str,
+    pub required: bool,
+    pub max_length: usize,
+    /// `min`, `max` and `step` for number, date and time inputs.
+    pub min: Option<&'a str>,
+    pub max: Option<&'a str>,
+    pub step: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(label: &'a str, name: &'a str) -> Self {
+        Self {
+            label,
+            name,
+            kind: "text",
+            value: "",
+            error: None,
+            hint: None,
+            autocomplete: "off",
+            required: false,
+            max_length: 500,
+            min: None,
+            max: None,
+            step: None,
+        }
+    }
+
+    /// A text field whose value and error come from a submitted form.
+    pub fn from_state(label: &'a str, name: &'a str, state: &'a FormState) -> Self {
+        Self {
+            value: state.value(name),
+            error: state.error(name),
+            ..Self::new(label, name)
+        }
+    }
+}
+
+pub fn field(field: Field<'_>) -> Markup {
+    let id = format!("field-{}", field.name);
+    let described = format!("{id}-note");
+    html! {
+        fieldset class="fieldset" {
+            label class="fieldset-legend text-sm" for=(id) { (field.label) }
+            input id=(id) name=(field.name) type=(field.kind) value=(field.value)
+                class={ "input w-full" @if field.error.is_some() { " input-error" } }
+                autocomplete=(field.autocomplete)
+                maxlength=[takes_max_length(field.kind).then_some(field.max_length)]
+                min=[field.min] max=[field.max] step=[field.step]
+                required[field.required]
+                aria-invalid=[field.error.map(|_| "true")]
+                aria-describedby=(described);
+            (note(&described, field.error, field.hint))
+        }
+    }
+}
+
+/// Whether `maxlength` applies to an input of this type (not to numbers, dates or times).
+fn takes_max_length(kind: &str) -> bool {
+    matches!(kind, "text" | "email" | "search" | "url" | "tel" | "password")
+}
+
+/// The line under a control: its error after a failed submit, otherwise its hint.
+fn note(id: &str, error: Option<&str>, hint: Option<&str>) -> Markup {
+    html! {
+        p id=(id) class={ "label text-sm whitespace-normal" @if error.is_some() { " text-error" } } {
+            @if let Some(error) = error { (error) } @else if let Some(hint) = hint { (hint) }
+        }
+    }
+}
+
+/// A form's values as typed and the error beside each field, both keyed by field name.
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+}
+
+impl FormState {
+    /// The value typed into `name`, or "" when there is none.
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    /// What is wrong with `name`, if anything.
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.get(name).map(String::as_str)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// A text-like input (kind = "text", "date", "time", "number", "email") taking value and error
+/// from state; built on [`Field`]/[`field`].
+pub fn input(label: &str, name: &str, kind: &str, state: &FormState, hint: Option<&str>) -> Markup {
+    field(Field {
+        kind,
+        hint,
+        ..Field::from_state(label, name, state)
+    })
+}
+
+/// A `<select>` with label, options (value, label), selected from state, error/hint beside it.
+pub fn select(
+    label: &str,
+    name: &str,
+    options: &[(&str, &str)],
+    state: &FormState,
+    hint: Option<&str>,
+) -> Markup {
+    let id = format!("field-{name}");
+    let described = format!("{id}-note");
+    let selected = state.value(name);
+    let error = state.error(name);
+    html! {
+        fieldset class="fieldset" {
+            label class="fieldset-legend text-sm" for=(id) { (label) }
+            select id=(id) name=(name)
+                class={ "select w-full" @if error.is_some() { " select-error" } }
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=(described) {
+                @for (value, text) in options {
+                    option value=(value) selected[*value == selected] { (text) }
+                }
+            }
+            (note(&described, error, hint))
+        }
+    }
+}
+
+/// A `<textarea>` with label, value/error from state, hint, maxlength.
+pub fn textarea(
+    label: &str,
+    name: &str,
+    state: &FormState,
+    hint: Option<&str>,
+    max_length: usize,
+) -> Markup {
+    let id = format!("field-{name}");
+    let described = format!("{id}-note");
+    let error = state.error(name);
+    html! {
+        fieldset class="fieldset" {
+            label class="fieldset-legend text-sm" for=(id) { (label) }
+            textarea id=(id) name=(name) rows="4" maxlength=(max_length)
+                class={ "textarea w-full" @if error.is_some() { " textarea-error" } }
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=(described) { (state.value(name)) }
+            (note(&described, error, hint))
+        }
+    }
+}
+
+/// Plain text with its line breaks kept and http(s):// links made clickable
+/// (rel="nofollow noopener noreferrer", target=_blank); everything else escaped, so no HTML gets
+/// in. Blank lines separate paragraphs. Trailing punctuation .,;:!?) is not part of a link (a `)`
+/// closing a `(` inside the link is, as in Wikipedia addresses).
+pub fn rich_text(text: &str) -> Markup {
+    let mut paragraphs: Vec<Vec<&str>> = Vec::new();
+    let mut blank = true;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blank = true;
+        } else if let (false, Some(paragraph)) = (blank, paragraphs.last_mut()) {
+            paragraph.push(line);
+        } else {
+            paragraphs.push(vec![line]);
+            blank = false;
+        }
+    }
+    html! {
+        @for paragraph in paragraphs {
+            p {
+                @for (i, line) in paragraph.iter().enumerate() {
+                    @if i > 0 { br; }
+                    @for (piece, is_link) in link_pieces(line) {
+                        @if is_link {
+                            a href=(piece) rel="nofollow noopener noreferrer" target="_blank"
+                                class="link link-primary break-all" { (piece) }
+                        } @else {
+                            (piece)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A line cut into plain text and links, in order.
+fn link_pieces(line: &str) -> Vec<(&str, bool)> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    while let Some((start, end)) = next_link(rest) {
+        if start > 0 {
+            pieces.push((&rest[..start], false));
+        }
+        pieces.push((&rest[start..end], true));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        pieces.push((rest, false));
+    }
+    pieces
+}
+
+/// The byte range of the first http(s) link in `text` that starts a word.
+fn next_link(text: &str) -> Option<(usize, usize)> {
+    // ASCII lowercasing keeps every byte where it was.
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("http") {
+        let start = from + found;
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|scheme| lower[start..].starts_with(scheme))
+            .map_or(0, str::len);
+        let starts_word = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if scheme == 0 || !starts_word {
+            from = start + 4;
+            continue;
+        }
+        let mut end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .map_or(text.len(), |len| start + len);
+        while let Some(last) = text[start..end].chars().next_back() {
+            let link = &text[start..end];
+            let unbalanced = last == ')' && link.matches(')').count() > link.matches('(').count();
+            if matches!(last, '.' | ',' | ';' | ':' | '!' | '?') || unbalanced {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+        if end > start + scheme {
+            return Some((start, end));
+        }
+        from = start + scheme;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
 
     #[test]
     fn values_are_percent_encoded() {
@@ -90,53 +348,109 @@ mod tests {
                 .contains(r#"role="status""#)
         );
     }
-}
 
-/// A labelled input with its hint and, after a failed submit, its error right beside it.
-#[derive(Clone, Copy, Debug)]
-pub struct Field<'a> {
-    pub label: &'a str,
-    pub name: &'a str,
-    pub kind: &'a str,
-    pub value: &'a str,
-    pub error: Option<&'a str>,
-    pub hint: Option<&'a str>,
-    pub autocomplete: &'a str,
-    pub required: bool,
-    pub max_length: usize,
-}
-
-impl<'a> Field<'a> {
-    pub fn new(label: &'a str, name: &'a str) -> Self {
-        Self {
-            label,
-            name,
-            kind: "text",
-            value: "",
-            error: None,
-            hint: None,
-            autocomplete: "off",
-            required: false,
-            max_length: 500,
+    fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
+        let map = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        FormState {
+            values: map(values),
+            errors: map(errors),
         }
     }
-}
 
-pub fn field(field: Field<'_>) -> Markup {
-    let id = format!("field-{}", field.name);
-    let described = format!("{id}-note");
-    html! {
-        fieldset class="fieldset" {
-            label class="fieldset-legend text-sm" for=(id) { (field.label) }
-            input id=(id) name=(field.name) type=(field.kind) value=(field.value)
-                class={ "input w-full" @if field.error.is_some() { " input-error" } }
-                autocomplete=(field.autocomplete) maxlength=(field.max_length)
-                required[field.required]
-                aria-invalid=[field.error.map(|_| "true")]
-                aria-describedby=(described);
-            p id=(described) class={ "label text-sm whitespace-normal" @if field.error.is_some() { " text-error" } } {
-                @if let Some(error) = field.error { (error) } @else if let Some(hint) = field.hint { (hint) }
-            }
+    #[test]
+    fn form_state_gives_values_and_errors_by_name() {
+        let form = state(&[("name", "Sunday jam")], &[("venue", "Say where.")]);
+        assert_eq!(form.value("name"), "Sunday jam");
+        assert_eq!(form.value("missing"), "");
+        assert_eq!(form.error("venue"), Some("Say where."));
+        assert_eq!(form.error("name"), None);
+        assert!(form.has_errors());
+        assert!(!FormState::default().has_errors());
+    }
+
+    #[test]
+    fn rich_text_escapes_html() {
+        let html = rich_text("<script>alert(1)</script> & <b>bold</b>").into_string();
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<b>"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;"));
+    }
+
+    #[test]
+    fn rich_text_links_http_and_https_without_trailing_punctuation() {
+        let html =
+            rich_text("See https://example.org/jam?a=1&b=2. Or (http://x.org/a)!").into_string();
+        assert!(html.contains(
+            r#"<a href="https://example.org/jam?a=1&amp;b=2" rel="nofollow noopener noreferrer" target="_blank""#
+        ));
+        assert!(html.contains(">https://example.org/jam?a=1&amp;b=2</a>. Or ("));
+        assert!(html.contains(r#"href="http://x.org/a""#));
+        assert!(html.contains("</a>)!"));
+        let wiki = rich_text("https://en.wikipedia.org/wiki/Acroyoga_(dance), nice").into_string();
+        assert!(wiki.contains(r#"href="https://en.wikipedia.org/wiki/Acroyoga_(dance)""#));
+        assert!(wiki.contains("</a>, nice"));
+    }
+
+    #[test]
+    fn rich_text_links_nothing_but_http() {
+        for text in [
+            "javascript:alert(1)",
+            "click javascript://http://x.org",
+            "data:text/html,hi",
+            "xhttps://evil.example",
+            "https:// nothing",
+            "<a href=\"https://x.org\">x</a>",
+        ] {
+            let html = rich_text(text).into_string();
+            assert!(!html.contains("href=\"javascript"), "{text}: {html}");
+            assert!(!html.contains("href=\"data"), "{text}: {html}");
+            assert!(!html.contains("href=\"xhttps"), "{text}: {html}");
+            assert!(!html.contains("<a href=\"https://x.org\">x"), "{text}: {html}");
         }
+        assert!(!rich_text("https:// nothing").into_string().contains("<a"));
+        let quoted = rich_text("<a href=\"https://x.org\">x</a>").into_string();
+        assert!(quoted.contains(r#"<a href="https://x.org" rel="#), "{quoted}");
+    }
+
+    #[test]
+    fn rich_text_keeps_line_breaks_and_paragraphs() {
+        let html = rich_text("Bring water\r\nand a mat\n\nSee you!\n").into_string();
+        assert_eq!(html, "<p>Bring water<br>and a mat</p><p>See you!</p>");
+        assert_eq!(rich_text("  \n\n ").into_string(), "");
+    }
+
+    #[test]
+    fn controls_show_their_value_and_the_error_beside_them() {
+        let form = state(
+            &[("weekday", "tue"), ("notes", "a <b>")],
+            &[("weekday", "Pick a day."), ("notes", "Too long.")],
+        );
+        let html = select(
+            "Day",
+            "weekday",
+            &[("", "None"), ("mon", "Monday"), ("tue", "Tuesday")],
+            &form,
+            None,
+        )
+        .into_string();
+        assert!(html.contains(r#"<option value="tue" selected>Tuesday</option>"#));
+        assert!(html.contains(r#"<option value="mon">Monday</option>"#));
+        assert!(html.contains(r#"aria-invalid="true" aria-describedby="field-weekday-note""#));
+        assert!(html.contains(r#"<p id="field-weekday-note" class="label text-sm whitespace-normal text-error">Pick a day.</p>"#));
+
+        let html = textarea("Notes", "notes", &form, Some("hint"), 100).into_string();
+        assert!(html.contains(r#"maxlength="100""#));
+        assert!(html.contains(">a &lt;b&gt;</textarea>"));
+        assert!(html.contains("Too long.") && !html.contains("hint"));
+
+        let html = input("Date", "date", "date", &form, Some("When.")).into_string();
+        assert!(html.contains(r#"type="date""#) && html.contains("When."));
+        assert!(!html.contains("maxlength"), "dates take no maxlength");
+        assert!(!html.contains("aria-invalid"));
     }
 }

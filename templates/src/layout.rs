@@ -128,6 +128,7 @@ pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
                 link rel="stylesheet" href=(assets::path("app.css"));
                 script src=(assets::path("theme.js")) {}
                 script src=(assets::path("htmx.min.js")) defer {}
+                script src=(assets::path("jams.js")) defer {}
             }
             body class="min-h-screen flex flex-col bg-base-100 text-base-content" {
                 a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 btn btn-sm btn-primary" {
@@ -240,6 +241,7 @@ mod tests {
         assert!(html.contains("<header") && html.contains("<footer") && html.contains("<nav"));
         assert!(html.contains(&assets::path("app.css")));
         assert!(html.contains(&assets::path("htmx.min.js")));
+        assert!(html.contains(&format!(r#"<script src="{}" defer>"#, assets::path("jams.js"))));
         assert!(html.contains("<title>Home · Jamie</title>"));
         assert!(html.contains(r#"name="viewport""#));
         assert!(html.contains(r#"name="back" value="/somewhere""#));

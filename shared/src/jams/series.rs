@@ -2,15 +2,18 @@
 //! role, usual day and time, time zone, visibility) and who organizes it (the owner and
 //! co-organizers, each an organizer membership).
 
+use std::collections::BTreeMap;
+
 use jiff::{Timestamp, civil::Time, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
+use super::{Fields, FormErrors};
 use crate::{
     Context, Error,
-    accounts::FieldError,
-    authorization::{Denied, Principal},
+    accounts::{FieldError, User},
+    authorization::{Actor, Denied, Operation, Principal, authorize, authorize_in},
     ids::{SeriesId, UserId},
-    store::{Change, Entry, Query, StoreError, keys},
+    store::{Change, Condition, Entry, Query, StoreError, Value, keys},
 };
 
 /// The most participants one role can hold.
@@ -121,6 +124,101 @@ pub struct Location {
     pub latitude: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
+    /// The Google place this location was resolved from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_id: Option<String>,
+}
+
+impl Location {
+    /// A Google Maps link: at the coordinates when known, else a search for venue and address;
+    /// pinned to the place when its id is known.
+    pub fn maps_url(&self) -> String {
+        let query = match (self.latitude, self.longitude) {
+            (Some(latitude), Some(longitude)) => format!("{latitude},{longitude}"),
+            _ => [self.venue.as_str(), self.address.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut url = format!(
+            "https://www.google.com/maps/search/?api=1&query={}",
+            super::url_encode(&query)
+        );
+        if let Some(place_id) = &self.place_id {
+            url.push_str("&query_place_id=");
+            url.push_str(&super::url_encode(place_id));
+        }
+        url
+    }
+
+    /// The location fields of a form: `venue`, `address`, `latitude`, `longitude`, `place_id`.
+    /// The venue or the address is required; coordinates come as a pair.
+    pub fn parse(fields: &Fields<'_>, errors: &mut FormErrors) -> Self {
+        let venue = fields.text("venue", 200, errors);
+        let address = fields.text("address", 300, errors);
+        if venue.is_empty() && address.is_empty() && !errors.has("venue") {
+            errors.add("address", "Enter the venue or its address.");
+        }
+        let coordinate = |name: &'static str, limit: f64, errors: &mut FormErrors| {
+            let raw = fields.get(name);
+            if raw.is_empty() {
+                return None;
+            }
+            match raw.replace(',', ".").parse::<f64>() {
+                Ok(value) if value.is_finite() && value.abs() <= limit => Some(value),
+                _ => {
+                    errors.add(name, "Enter decimal degrees, like 52.52 and 13.40.");
+                    None
+                }
+            }
+        };
+        let latitude = coordinate("latitude", 90.0, errors);
+        let longitude = coordinate("longitude", 180.0, errors);
+        if latitude.is_some() != longitude.is_some() && !errors.has("latitude") {
+            errors.add("longitude", "Give both latitude and longitude, or neither.");
+        }
+        let place_id = Some(fields.get("place_id"))
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned);
+        Self {
+            venue,
+            address,
+            latitude: latitude.and(longitude).and(latitude),
+            longitude: latitude.and(longitude),
+            place_id,
+        }
+    }
+
+    /// The fields of a form showing this location.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        let mut fields = BTreeMap::new();
+        fields.insert("venue".to_owned(), self.venue.clone());
+        fields.insert("address".to_owned(), self.address.clone());
+        let coordinate = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
+        fields.insert("latitude".to_owned(), coordinate(self.latitude));
+        fields.insert("longitude".to_owned(), coordinate(self.longitude));
+        fields.insert(
+            "place_id".to_owned(),
+            self.place_id.clone().unwrap_or_default(),
+        );
+        fields
+    }
+}
+
+/// A series' photo: the processed image and its thumbnail in the photo bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    /// The object key of the full image (at most 1600 px); the thumbnail's key adds `-thumb`.
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Photo {
+    pub fn thumbnail_key(&self) -> String {
+        format!("{}-thumb", self.key)
+    }
 }
 
 /// A jam series, as stored.
@@ -137,13 +235,233 @@ pub struct Series {
     /// The usual start time, local to `time_zone`.
     pub start_time: Time,
     pub duration_minutes: u16,
+    /// The usual weekday, ISO numbered (Monday 1 … Sunday 7), if the series has one.
+    #[serde(default)]
+    pub weekday: Option<i8>,
     pub time_zone: String,
     #[serde(default)]
     pub level_notes: String,
     pub visibility: Visibility,
     #[serde(default)]
+    pub photo: Option<Photo>,
+    #[serde(default)]
     pub archived: bool,
     pub created_at: Timestamp,
+}
+
+/// Weekdays as a form offers them, ISO numbered.
+pub const WEEKDAYS: [(&str, &str, i8); 7] = [
+    ("mon", "Monday", 1),
+    ("tue", "Tuesday", 2),
+    ("wed", "Wednesday", 3),
+    ("thu", "Thursday", 4),
+    ("fri", "Friday", 5),
+    ("sat", "Saturday", 6),
+    ("sun", "Sunday", 7),
+];
+
+/// What an organizer types about a series: everything but its identity, owner, photo and
+/// state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesDetails {
+    pub name: String,
+    pub description: String,
+    pub location: Location,
+    pub cost: Cost,
+    pub capacity_base: u16,
+    pub capacity_flyer: u16,
+    pub weekday: Option<i8>,
+    pub start_time: Time,
+    pub duration_minutes: u16,
+    pub time_zone: String,
+    pub level_notes: String,
+    pub visibility: Visibility,
+}
+
+impl SeriesDetails {
+    /// The series form, checked field by field; every problem is reported beside its field.
+    pub fn parse(fields: &Fields<'_>) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::default();
+        let name = fields.text("name", 100, &mut errors);
+        if name.is_empty() && !errors.has("name") {
+            errors.add("name", "Give the series a name.");
+        }
+        let description = fields.text("description", 4000, &mut errors);
+        let location = Location::parse(fields, &mut errors);
+        let cost = Cost::parse(
+            fields.get("cost_kind"),
+            fields.get("cost_amount"),
+            fields.get("cost_currency"),
+        )
+        .map_err(|error| errors.add(cost_field(fields.get("cost_kind")), error.0))
+        .ok();
+        let capacity_base = fields.parse_with("capacity_base", parse_capacity, &mut errors);
+        let capacity_flyer = fields.parse_with("capacity_flyer", parse_capacity, &mut errors);
+        let weekday = match fields.get("weekday") {
+            "" => Some(None),
+            raw => match WEEKDAYS.iter().find(|(key, _, _)| *key == raw) {
+                Some((_, _, number)) => Some(Some(*number)),
+                None => {
+                    errors.add("weekday", "Choose a weekday.");
+                    None
+                }
+            },
+        };
+        let start_time = fields.parse_with("start_time", parse_time, &mut errors);
+        let duration_minutes = fields.parse_with("duration_minutes", parse_duration, &mut errors);
+        let time_zone = fields.parse_with("time_zone", parse_time_zone, &mut errors);
+        let level_notes = fields.text("level_notes", 1000, &mut errors);
+        let visibility = match fields.get("visibility") {
+            "public" => Some(Visibility::Public),
+            "unlisted" => Some(Visibility::Unlisted),
+            _ => {
+                errors.add("visibility", "Choose public or unlisted.");
+                None
+            }
+        };
+        match (
+            cost,
+            capacity_base,
+            capacity_flyer,
+            weekday,
+            start_time,
+            duration_minutes,
+            time_zone,
+            visibility,
+        ) {
+            (
+                Some(cost),
+                Some(capacity_base),
+                Some(capacity_flyer),
+                Some(weekday),
+                Some(start_time),
+                Some(duration_minutes),
+                Some(time_zone),
+                Some(visibility),
+            ) if !errors.any() => Ok(Self {
+                name,
+                description,
+                location,
+                cost,
+                capacity_base,
+                capacity_flyer,
+                weekday,
+                start_time,
+                duration_minutes,
+                time_zone,
+                level_notes,
+                visibility,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// A new series with these details.
+    pub fn into_series(self, id: SeriesId, owner: UserId, created_at: Timestamp) -> Series {
+        Series {
+            id,
+            owner,
+            name: self.name,
+            description: self.description,
+            location: self.location,
+            cost: self.cost,
+            capacity_base: self.capacity_base,
+            capacity_flyer: self.capacity_flyer,
+            start_time: self.start_time,
+            duration_minutes: self.duration_minutes,
+            weekday: self.weekday,
+            time_zone: self.time_zone,
+            level_notes: self.level_notes,
+            visibility: self.visibility,
+            photo: None,
+            archived: false,
+            created_at,
+        }
+    }
+}
+
+/// The field a cost error belongs beside.
+fn cost_field(kind: &str) -> &'static str {
+    if kind == "amount" {
+        "cost_amount"
+    } else {
+        "cost_kind"
+    }
+}
+
+/// A session length in minutes: 15 minutes to 24 hours.
+pub fn parse_duration(raw: &str) -> Result<u16, FieldError> {
+    match raw.trim().parse::<i64>() {
+        Ok(minutes) if (15..=1440).contains(&minutes) => {
+            Ok(u16::try_from(minutes).unwrap_or(1440))
+        }
+        Ok(_) => Err(FieldError("Between 15 and 1440 minutes (24 hours).")),
+        Err(_) => Err(FieldError("Enter the length in minutes, like 120.")),
+    }
+}
+
+impl Series {
+    /// The form fields showing this series, for its edit form.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        let mut fields = self.location.fields();
+        let mut set = |name: &str, value: String| {
+            fields.insert(name.to_owned(), value);
+        };
+        set("name", self.name.clone());
+        set("description", self.description.clone());
+        let (kind, amount, currency) = match &self.cost {
+            Cost::Free => ("free", String::new(), String::new()),
+            Cost::Donation => ("donation", String::new(), String::new()),
+            Cost::Amount { minor, currency } => (
+                "amount",
+                format!("{}.{:02}", minor / 100, minor % 100),
+                currency.clone(),
+            ),
+        };
+        set("cost_kind", kind.to_owned());
+        set("cost_amount", amount);
+        set("cost_currency", currency);
+        set("capacity_base", self.capacity_base.to_string());
+        set("capacity_flyer", self.capacity_flyer.to_string());
+        let weekday = WEEKDAYS
+            .iter()
+            .find(|(_, _, number)| Some(*number) == self.weekday)
+            .map(|(key, _, _)| (*key).to_owned())
+            .unwrap_or_default();
+        set("weekday", weekday);
+        set("start_time", self.start_time.strftime("%H:%M").to_string());
+        set("duration_minutes", self.duration_minutes.to_string());
+        set("time_zone", self.time_zone.clone());
+        set("level_notes", self.level_notes.clone());
+        let visibility = match self.visibility {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+        };
+        set("visibility", visibility.to_owned());
+        fields
+    }
+
+    /// The series' time zone (validated when it was saved).
+    pub fn zone(&self) -> TimeZone {
+        TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
+    }
+
+    /// "Tuesdays at 19:00 for 2 h", as organizers read it.
+    pub fn schedule_label(&self) -> String {
+        let day = WEEKDAYS
+            .iter()
+            .find(|(_, _, number)| Some(*number) == self.weekday)
+            .map(|(_, name, _)| format!("{name}s at "))
+            .unwrap_or_else(|| "Usually at ".to_owned());
+        let hours = self.duration_minutes / 60;
+        let minutes = self.duration_minutes % 60;
+        let length = match (hours, minutes) {
+            (0, m) => format!("{m} min"),
+            (h, 0) => format!("{h} h"),
+            (h, m) => format!("{h} h {m} min"),
+        };
+        format!("{day}{} for {length}", self.start_time.strftime("%H:%M"))
+    }
 }
 
 /// A person's part in a series.
@@ -163,7 +481,7 @@ pub struct Membership {
     pub added_at: Timestamp,
 }
 
-fn membership_entry(membership: &Membership) -> Entry {
+pub(crate) fn membership_entry(membership: &Membership) -> Entry {
     Entry::new(keys::organizer(&membership.series_id, &membership.user_id)).gsi1(
         keys::organizer_index(&membership.user_id),
         format!("SERIES#{}", membership.series_id),
@@ -176,15 +494,10 @@ fn membership_entry(membership: &Membership) -> Entry {
 pub async fn create(
     ctx: &Context,
     principal: &Principal,
-    series: Series,
+    details: SeriesDetails,
 ) -> Result<Series, SeriesError> {
-    let actor =
-        crate::authorization::authorize(principal, crate::authorization::Operation::CreateSeries)?;
-    let series = Series {
-        owner: actor.user.id.clone(),
-        created_at: ctx.clock.now(),
-        ..series
-    };
+    let actor = authorize(principal, Operation::CreateSeries)?;
+    let series = details.into_series(SeriesId::generate(), actor.user.id.clone(), ctx.clock.now());
     let membership = Membership {
         series_id: series.id.clone(),
         user_id: actor.user.id.clone(),
@@ -193,10 +506,7 @@ pub async fn create(
     };
     let writes = vec![
         ctx.store.put(
-            &Entry::new(keys::series(&series.id)).gsi2(
-                keys::ALL_SERIES_INDEX,
-                format!("{}#{}", keys::sortable_time(series.created_at), series.id),
-            ),
+            &series_entry(&series),
             &series,
             Some("attribute_not_exists(PK)"),
         )?,
@@ -214,6 +524,216 @@ pub async fn create(
     ];
     ctx.store.transact(writes).await?;
     Ok(series)
+}
+
+fn series_entry(series: &Series) -> Entry {
+    Entry::new(keys::series(&series.id)).gsi2(
+        keys::ALL_SERIES_INDEX,
+        format!("{}#{}", keys::sortable_time(series.created_at), series.id),
+    )
+}
+
+/// A series as the acting user may see it, with their part in it.
+#[derive(Clone, Debug)]
+pub struct Access<'a> {
+    pub series: Series,
+    /// The actor's membership role; `None` for a superadmin who does not organize it.
+    pub role: Option<OrganizerRole>,
+    pub actor: &'a Actor,
+}
+
+impl Access<'_> {
+    pub fn may(&self, operation: Operation) -> bool {
+        let principal = Principal::User(Box::new(self.actor.clone()));
+        authorize_in(&principal, self.role, operation).is_ok()
+    }
+}
+
+/// Loads series `id` and checks that the acting user may perform `operation` on it. Someone
+/// who may not even see it is told it does not exist.
+pub async fn access<'a>(
+    ctx: &Context,
+    principal: &'a Principal,
+    id: &SeriesId,
+    operation: Operation,
+) -> Result<Access<'a>, SeriesError> {
+    let actor = principal.actor().ok_or(Denied::SignInRequired)?;
+    let (series_key, membership_key) = (keys::series(id), keys::organizer(id, &actor.user.id));
+    let (series, membership) = tokio::try_join!(
+        ctx.store.get::<Series>(&series_key),
+        ctx.store.get::<Membership>(&membership_key),
+    )?;
+    let series = series.ok_or(SeriesError::NotFound)?;
+    let role = membership.map(|membership| membership.role);
+    if authorize_in(principal, role, Operation::ViewSeries).is_err() {
+        // Blocked users learn why; everyone else cannot tell the series exists.
+        authorize(principal, Operation::ManageOwnAccount)?;
+        return Err(SeriesError::NotFound);
+    }
+    let actor = authorize_in(principal, role, operation)?;
+    Ok(Access {
+        series,
+        role,
+        actor,
+    })
+}
+
+/// Saves new details of a series (not its photo, owner or state).
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+    details: SeriesDetails,
+) -> Result<Series, SeriesError> {
+    let access = access(ctx, principal, id, Operation::EditSeries).await?;
+    let series = Series {
+        photo: access.series.photo.clone(),
+        archived: access.series.archived,
+        ..details.into_series(
+            access.series.id.clone(),
+            access.series.owner.clone(),
+            access.series.created_at,
+        )
+    };
+    let change = Change::new(
+        "SET #name = :name, description = :description, #location = :location, cost = :cost, \
+         capacity_base = :capacity_base, capacity_flyer = :capacity_flyer, \
+         start_time = :start_time, duration_minutes = :duration_minutes, weekday = :weekday, \
+         time_zone = :time_zone, level_notes = :level_notes, visibility = :visibility",
+    )
+    .when("attribute_exists(PK)")
+    .name("#name", "name")
+    .name("#location", "location")
+    .value(":name", series.name.as_str())
+    .value(":description", series.description.as_str())
+    .value(":location", Value::of(&series.location)?)
+    .value(":cost", Value::of(&series.cost)?)
+    .value(":capacity_base", i64::from(series.capacity_base))
+    .value(":capacity_flyer", i64::from(series.capacity_flyer))
+    .value(":start_time", Value::of(&series.start_time)?)
+    .value(":duration_minutes", i64::from(series.duration_minutes))
+    .value(":weekday", Value::of(&series.weekday)?)
+    .value(":time_zone", series.time_zone.as_str())
+    .value(":level_notes", series.level_notes.as_str())
+    .value(":visibility", Value::of(&series.visibility)?);
+    ctx.store
+        .update_item(&keys::series(id), change)
+        .await
+        .map_err(not_found_on_conflict)?;
+    Ok(series)
+}
+
+/// Archives a series (hidden from the public and the dashboard's active list) or brings it
+/// back.
+#[tracing::instrument(skip_all)]
+pub async fn set_archived(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+    archived: bool,
+) -> Result<(), SeriesError> {
+    access(ctx, principal, id, Operation::EditSeries).await?;
+    let change = Change::new("SET archived = :archived")
+        .when("attribute_exists(PK)")
+        .value(":archived", archived);
+    ctx.store
+        .update_item(&keys::series(id), change)
+        .await
+        .map_err(not_found_on_conflict)
+}
+
+/// Sets or clears the series' photo; returns the photo it replaced (whose objects the caller
+/// deletes).
+pub async fn set_photo(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+    photo: Option<Photo>,
+) -> Result<Option<Photo>, SeriesError> {
+    let access = access(ctx, principal, id, Operation::EditSeries).await?;
+    let change = Change::new("SET photo = :photo")
+        .when("attribute_exists(PK)")
+        .value(":photo", Value::of(&photo)?);
+    ctx.store
+        .update_item(&keys::series(id), change)
+        .await
+        .map_err(not_found_on_conflict)?;
+    Ok(access.series.photo)
+}
+
+/// Deletes a series with its sessions, memberships and invites. Only its owner may, and only
+/// while no upcoming session has registrations (then it can be archived instead).
+#[tracing::instrument(skip_all)]
+pub async fn delete(ctx: &Context, principal: &Principal, id: &SeriesId) -> Result<(), SeriesError> {
+    let access = access(ctx, principal, id, Operation::DeleteSeries).await?;
+    let now = ctx.clock.now();
+    let sessions = super::sessions::of_series(ctx, id).await?;
+    if sessions
+        .iter()
+        .any(|session| session.ends_at > now && session.has_registrations())
+    {
+        return Err(SeriesError::HasRegistrations);
+    }
+    // The series item goes first, in one transaction with the owner's count: from then on the
+    // series does not exist, and the rest is tidying up.
+    ctx.store
+        .transact(vec![
+            ctx.store
+                .delete(&keys::series(id), Condition::new("attribute_exists(PK)"))?,
+            ctx.store.update(
+                &keys::user(&access.series.owner),
+                Change::new("ADD series_count :minus_one")
+                    .when("attribute_exists(PK)")
+                    .value(":minus_one", -1),
+            )?,
+        ])
+        .await
+        .map_err(not_found_on_conflict)?;
+    let partition = keys::series(id).pk;
+    let mut start = None;
+    loop {
+        let mut query = Query::table(&partition);
+        query.start = start.take();
+        let page = ctx.store.query::<KeyOnly>(query).await?;
+        for item in page.items {
+            ctx.store.delete_item(&item.key()).await?;
+        }
+        match page.next {
+            Some(next) => start = Some(next),
+            None => break,
+        }
+    }
+    for session in sessions {
+        super::sessions::remove(ctx, &session).await?;
+    }
+    Ok(())
+}
+
+/// Just the primary key of an item, for tidying up a partition.
+#[derive(Deserialize)]
+struct KeyOnly {
+    #[serde(rename = "PK")]
+    pk: String,
+    #[serde(rename = "SK")]
+    sk: String,
+}
+
+impl KeyOnly {
+    fn key(&self) -> keys::Key {
+        keys::Key {
+            pk: self.pk.clone(),
+            sk: self.sk.clone(),
+        }
+    }
+}
+
+fn not_found_on_conflict(error: StoreError) -> SeriesError {
+    if error.is_conflict() {
+        SeriesError::NotFound
+    } else {
+        error.into()
+    }
 }
 
 /// The series a user organizes (owned or co-organized), newest first.
@@ -238,6 +758,64 @@ pub async fn of_user(ctx: &Context, user: &UserId) -> Result<Vec<(Series, Organi
     Ok(found)
 }
 
+/// An organizer of a series with their account.
+#[derive(Clone, Debug)]
+pub struct Organizer {
+    pub user: User,
+    pub role: OrganizerRole,
+}
+
+/// The organizers of a series, owner first. Needs [`Operation::ViewSeries`].
+pub async fn organizers(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+) -> Result<Vec<Organizer>, SeriesError> {
+    access(ctx, principal, id, Operation::ViewSeries).await?;
+    let partition = keys::series(id).pk;
+    let mut query = Query::table(&partition);
+    query.prefix = Some("ORGANIZER#");
+    let memberships = ctx.store.query::<Membership>(query).await?.items;
+    let mut found = Vec::with_capacity(memberships.len());
+    for membership in memberships {
+        if let Some(user) = ctx.store.get::<User>(&keys::user(&membership.user_id)).await? {
+            found.push(Organizer {
+                user,
+                role: membership.role,
+            });
+        }
+    }
+    found.sort_by_key(|organizer| (organizer.role != OrganizerRole::Owner, organizer.user.display_name.as_str().to_lowercase()));
+    Ok(found)
+}
+
+/// The owner removes a co-organizer.
+pub async fn remove_organizer(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+    user: &UserId,
+) -> Result<(), SeriesError> {
+    access(ctx, principal, id, Operation::ManageOrganizers).await?;
+    remove_co_organizer(ctx, id, user).await
+}
+
+/// A co-organizer steps down.
+pub async fn leave(ctx: &Context, principal: &Principal, id: &SeriesId) -> Result<(), SeriesError> {
+    let access = access(ctx, principal, id, Operation::LeaveSeries).await?;
+    remove_co_organizer(ctx, id, &access.actor.user.id).await
+}
+
+async fn remove_co_organizer(ctx: &Context, id: &SeriesId, user: &UserId) -> Result<(), SeriesError> {
+    let condition = Condition::new("#role = :co_organizer")
+        .name("#role", "role")
+        .value(":co_organizer", Value::of(&OrganizerRole::CoOrganizer)?);
+    ctx.store
+        .transact(vec![ctx.store.delete(&keys::organizer(id, user), condition)?])
+        .await
+        .map_err(not_found_on_conflict)
+}
+
 /// Why a series operation did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum SeriesError {
@@ -245,6 +823,10 @@ pub enum SeriesError {
     Denied(#[from] Denied),
     #[error("There is no such series.")]
     NotFound,
+    #[error("Upcoming sessions of this series have registrations, so it cannot be deleted. Archive it instead.")]
+    HasRegistrations,
+    #[error("Please correct the form.")]
+    Invalid(FormErrors),
     #[error(transparent)]
     Internal(#[from] Error),
 }

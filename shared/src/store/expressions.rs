@@ -105,6 +105,15 @@ impl From<bool> for Value {
     }
 }
 
+impl Value {
+    /// Any serializable value, as the store writes it (a struct becomes a map).
+    pub fn of<T: Serialize>(value: &T) -> Result<Self, StoreError> {
+        serde_dynamo::to_attribute_value(value)
+            .map(Self)
+            .map_err(StoreError::from)
+    }
+}
+
 impl From<AttributeValue> for Value {
     fn from(value: AttributeValue) -> Self {
         Self(value)
@@ -181,6 +190,8 @@ pub struct Query<'a> {
     pub limit: Option<i32>,
     pub start: Option<Item>,
     pub filter: Option<Condition>,
+    /// Only sort keys between these two, inclusive.
+    pub between: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> Query<'a> {
@@ -194,6 +205,7 @@ impl<'a> Query<'a> {
             limit: None,
             start: None,
             filter: None,
+            between: None,
         }
     }
 
@@ -358,6 +370,12 @@ impl Store {
             condition.push_str(&format!(" AND begins_with({sk}, :prefix)"));
             request = request
                 .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()));
+        }
+        if let Some((low, high)) = query.between {
+            condition.push_str(&format!(" AND {sk} BETWEEN :low AND :high"));
+            request = request
+                .expression_attribute_values(":low", AttributeValue::S(low.to_owned()))
+                .expression_attribute_values(":high", AttributeValue::S(high.to_owned()));
         }
         if let Some(filter) = query.filter {
             request = request

@@ -3,6 +3,9 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod calendar;
+pub mod dashboard;
 pub mod error;
 pub mod home;
+pub mod jams;
 pub mod mailbox;

@@ -1,0 +1,320 @@
+//! Co-organizer invites. The owner invites an email address; the invite is an item of the
+//! series (so it can be listed and revoked) and a signed token valid 48 hours (so the link
+//! proves itself without a lookup of a secret). Accepting marks the invite used and adds the
+//! membership in one transaction: two people racing for one invite end with one co-organizer.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    FormErrors,
+    series::{self, Membership, OrganizerRole, Series, SeriesError},
+};
+use crate::{
+    Context, Error,
+    accounts::{self, Email},
+    authorization::{Denied, Operation, Principal, authorize},
+    ids::{SeriesId, UserId},
+    notifications::{Message, Notification},
+    store::{Change, Condition, Entry, Query, StoreError, keys},
+};
+
+/// How long an invite link works.
+pub const INVITE_LIFETIME: SignedDuration = SignedDuration::from_hours(48);
+
+/// The audience of invite tokens, so no other signed token passes as one.
+const AUDIENCE: &str = "co-organizer-invite";
+
+/// An invite, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub id: String,
+    pub series_id: SeriesId,
+    pub email: Email,
+    pub invited_by: UserId,
+    pub inviter_name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    #[serde(default)]
+    pub accepted_by: Option<UserId>,
+    #[serde(default)]
+    pub accepted_at: Option<Timestamp>,
+}
+
+impl Invite {
+    /// The link that accepts it (regenerated from the invite: the same every time).
+    pub fn link(&self, ctx: &Context) -> Result<String, Error> {
+        let claims = Claims {
+            aud: AUDIENCE.to_owned(),
+            sub: self.id.clone(),
+            series: self.series_id.to_string(),
+            exp: self.expires_at.as_second(),
+        };
+        let token = ctx.sessions.sign(&claims)?;
+        Ok(format!("{}/jams/invites/{token}", ctx.config.base_url))
+    }
+
+    fn is_open(&self, now: Timestamp) -> bool {
+        self.accepted_at.is_none() && self.expires_at > now
+    }
+}
+
+/// What an invite token says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Claims {
+    aud: String,
+    /// The invite id.
+    sub: String,
+    series: String,
+    exp: i64,
+}
+
+/// Why an invite link does not work, each with its own page.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("This invite link is not valid. Check that it was copied whole.")]
+    Invalid,
+    #[error("This invite has expired.")]
+    Expired,
+    #[error("This invite has already been accepted.")]
+    Used,
+    #[error("This invite was withdrawn by the series' owner.")]
+    Revoked,
+    #[error("You already organize this series.")]
+    AlreadyOrganizer(SeriesId),
+    #[error(transparent)]
+    Series(#[from] SeriesError),
+}
+
+impl From<StoreError> for InviteError {
+    fn from(error: StoreError) -> Self {
+        Self::Series(error.into())
+    }
+}
+
+impl From<Error> for InviteError {
+    fn from(error: Error) -> Self {
+        Self::Series(error.into())
+    }
+}
+
+impl From<Denied> for InviteError {
+    fn from(denied: Denied) -> Self {
+        Self::Series(denied.into())
+    }
+}
+
+/// A new invite and its link.
+#[derive(Clone, Debug)]
+pub struct Invited {
+    pub invite: Invite,
+    pub link: String,
+}
+
+/// The owner invites `email` to co-organize series `id`: the invite item and its email (in the
+/// outbox) in one transaction.
+#[tracing::instrument(skip_all)]
+pub async fn invite(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+    email: &str,
+) -> Result<Invited, InviteError> {
+    let access = series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
+    let email = Email::parse(email)
+        .map_err(|error| SeriesError::Invalid(FormErrors::single("email", error.0)))?;
+    if let Some(user) = accounts::find_by_email(ctx, &email).await?
+        && ctx
+            .store
+            .get::<Membership>(&keys::organizer(id, &user.id))
+            .await?
+            .is_some()
+    {
+        return Err(SeriesError::Invalid(FormErrors::single(
+            "email",
+            "This person already organizes the series.",
+        ))
+        .into());
+    }
+    let now = ctx.clock.now();
+    if of_series(ctx, id)
+        .await?
+        .iter()
+        .any(|invite| invite.email == email && invite.is_open(now))
+    {
+        return Err(SeriesError::Invalid(FormErrors::single(
+            "email",
+            "An invite to this address is already waiting: copy its link below, or revoke it first.",
+        ))
+        .into());
+    }
+    let invite = Invite {
+        id: crate::ids::base32(&crate::ids::random_bytes::<16>()),
+        series_id: id.clone(),
+        email: email.clone(),
+        invited_by: access.actor.user.id.clone(),
+        inviter_name: access.actor.user.display_name.as_str().to_owned(),
+        created_at: now,
+        expires_at: now.saturating_add(INVITE_LIFETIME).unwrap_or(now),
+        accepted_by: None,
+        accepted_at: None,
+    };
+    let link = invite.link(ctx)?;
+    let notification = Notification::new(
+        ctx,
+        email,
+        Message::CoOrganizerInvite {
+            url: link.clone(),
+            series: access.series.name.clone(),
+            inviter: invite.inviter_name.clone(),
+        },
+    );
+    // Kept a month past expiry so an old link still says "expired", then removed by TTL.
+    let expires = invite.expires_at.as_second() + 30 * 24 * 3600;
+    ctx.store
+        .transact(vec![
+            ctx.store.put(
+                &Entry::new(keys::invite(id, &invite.id)).expires_at(expires),
+                &invite,
+                Some("attribute_not_exists(PK)"),
+            )?,
+            ctx.store
+                .put(&notification.entry(), &notification, None)?,
+        ])
+        .await?;
+    Ok(Invited { invite, link })
+}
+
+async fn of_series(ctx: &Context, id: &SeriesId) -> Result<Vec<Invite>, Error> {
+    let partition = keys::series(id).pk;
+    let mut query = Query::table(&partition);
+    query.prefix = Some("INVITE#");
+    Ok(ctx.store.query::<Invite>(query).await?.items)
+}
+
+/// The invites of a series still waiting to be accepted, with their links (owner only).
+pub async fn pending(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+) -> Result<Vec<Invited>, InviteError> {
+    series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
+    let now = ctx.clock.now();
+    let mut pending = Vec::new();
+    for invite in of_series(ctx, id).await? {
+        if invite.is_open(now) {
+            let link = invite.link(ctx)?;
+            pending.push(Invited { invite, link });
+        }
+    }
+    pending.sort_by_key(|invited| invited.invite.created_at);
+    Ok(pending)
+}
+
+/// The owner withdraws an invite that was not accepted yet.
+pub async fn revoke(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+    invite: &str,
+) -> Result<(), InviteError> {
+    series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
+    let condition = Condition::new("attribute_exists(PK) AND attribute_not_exists(accepted_at)");
+    ctx.store
+        .transact(vec![ctx.store.delete(&keys::invite(id, invite), condition)?])
+        .await
+        .map_err(|error| {
+            if error.is_conflict() {
+                InviteError::Used
+            } else {
+                error.into()
+            }
+        })
+}
+
+/// An open invite as its link shows it.
+#[derive(Clone, Debug)]
+pub struct InvitePreview {
+    pub invite: Invite,
+    pub series: Series,
+}
+
+/// What an invite link leads to, or why it does not work.
+pub async fn preview(ctx: &Context, token: &str) -> Result<InvitePreview, InviteError> {
+    let claims: Claims = ctx
+        .sessions
+        .verify_for(token, AUDIENCE)
+        .ok_or(InviteError::Invalid)?;
+    let series_id: SeriesId = claims.series.parse().map_err(|_| InviteError::Invalid)?;
+    let (invite_key, series_key) = (
+        keys::invite(&series_id, &claims.sub),
+        keys::series(&series_id),
+    );
+    let (invite, series) = tokio::try_join!(
+        ctx.store.get::<Invite>(&invite_key),
+        ctx.store.get::<Series>(&series_key),
+    )?;
+    let (Some(invite), Some(series)) = (invite, series) else {
+        return Err(InviteError::Revoked);
+    };
+    if invite.accepted_at.is_some() {
+        return Err(InviteError::Used);
+    }
+    if invite.expires_at <= ctx.clock.now() || claims.exp <= ctx.clock.now().as_second() {
+        return Err(InviteError::Expired);
+    }
+    Ok(InvitePreview { invite, series })
+}
+
+/// The signed-in user accepts the invite of `token` and becomes a co-organizer.
+#[tracing::instrument(skip_all)]
+pub async fn accept(
+    ctx: &Context,
+    principal: &Principal,
+    token: &str,
+) -> Result<SeriesId, InviteError> {
+    let actor = authorize(principal, Operation::AcceptInvite)?;
+    let InvitePreview { invite, series } = preview(ctx, token).await?;
+    let user = &actor.user.id;
+    if ctx
+        .store
+        .get::<Membership>(&keys::organizer(&series.id, user))
+        .await?
+        .is_some()
+    {
+        return Err(InviteError::AlreadyOrganizer(series.id));
+    }
+    let now = ctx.clock.now();
+    let membership = Membership {
+        series_id: series.id.clone(),
+        user_id: user.clone(),
+        role: OrganizerRole::CoOrganizer,
+        added_at: now,
+    };
+    let claim = Change::new("SET accepted_by = :user, accepted_at = :now")
+        .when("attribute_exists(PK) AND attribute_not_exists(accepted_at)")
+        .value(":user", user.as_str())
+        .value(":now", crate::store::Value::of(&now)?);
+    let result = ctx
+        .store
+        .transact(vec![
+            ctx.store.update(&keys::invite(&series.id, &invite.id), claim)?,
+            ctx.store.put(
+                &series::membership_entry(&membership),
+                &membership,
+                Some("attribute_not_exists(PK)"),
+            )?,
+        ])
+        .await;
+    match result {
+        Ok(()) => Ok(series.id),
+        Err(StoreError::Conflict { items }) if items.contains(&1) => {
+            Err(InviteError::AlreadyOrganizer(series.id))
+        }
+        Err(StoreError::Conflict { .. }) => Err(preview(ctx, token)
+            .await
+            .err()
+            .unwrap_or(InviteError::Used)),
+        Err(error) => Err(error.into()),
+    }
+}
