@@ -139,6 +139,13 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
         session_secret: Secret::new(jamie::ids::hex(&jamie::ids::random_bytes::<32>()))
             .map_err(jamie::Error::Internal)?,
         superadmin_emails: Vec::new(),
+        // Places autocomplete locally only when a real key is given (see the README).
+        google_maps_api_key: std::env::var("GOOGLE_MAPS_API_KEY")
+            .ok()
+            .filter(|key| !key.is_empty())
+            .map(Secret::api_key),
+        places_api_url: std::env::var("PLACES_API_URL")
+            .unwrap_or_else(|_| "https://places.googleapis.com".to_owned()),
     })
 }
 

@@ -18,6 +18,8 @@ pub fn routes() -> Routes {
     web_public::routes()
         .merge(web_auth::routes())
         .merge(web_admin::routes())
+        .merge(web_jams::routes())
+        .merge(web_dashboard::routes())
         .merge(mailbox::routes())
 }
 

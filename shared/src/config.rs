@@ -26,6 +26,12 @@ pub struct Config {
     pub session_secret: Secret,
     /// `SUPERADMIN_EMAILS`: comma-separated addresses made superadmin when they log in.
     pub superadmin_emails: Vec<String>,
+    /// `GOOGLE_MAPS_API_KEY`: optional; when set, the series form offers Places autocomplete
+    /// and picked places are resolved through the Places API (New).
+    pub google_maps_api_key: Option<Secret>,
+    /// `PLACES_API_URL`: the Places API's address (default `https://places.googleapis.com`;
+    /// a local stand-in in tests).
+    pub places_api_url: String,
 }
 
 /// A secret value that never shows in logs or `Debug` output.
@@ -42,6 +48,11 @@ impl Secret {
             return Err(format!("must be at least {} bytes long", Self::MIN_BYTES));
         }
         Ok(Self(value))
+    }
+
+    /// A third-party API key: secret, but of whatever length its issuer chose.
+    pub fn api_key(value: impl Into<String>) -> Self {
+        Self(value.into())
     }
 
     pub fn expose(&self) -> &str {
@@ -170,6 +181,9 @@ impl Config {
             aws_endpoint_url: get("AWS_ENDPOINT_URL"),
             session_secret,
             superadmin_emails,
+            google_maps_api_key: get("GOOGLE_MAPS_API_KEY").map(Secret::api_key),
+            places_api_url: get("PLACES_API_URL")
+                .unwrap_or_else(|| "https://places.googleapis.com".to_owned()),
         })
     }
 }

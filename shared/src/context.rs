@@ -23,6 +23,8 @@ pub struct Context {
     pub clock: Clock,
     /// The session-token keys, derived once from `SESSION_SECRET`.
     pub sessions: SessionKeys,
+    /// The client for third-party HTTPS APIs (Places; later Telegram).
+    pub http: crate::http::HttpClient,
 }
 
 impl Context {
@@ -49,6 +51,7 @@ impl Context {
             events: aws_sdk_eventbridge::Client::new(&sdk),
             photos: aws_sdk_s3::Client::from_conf(s3_config),
             sessions: SessionKeys::new(&config.session_secret),
+            http: crate::http::HttpClient::new(),
             config: Arc::new(config),
             clock,
         }

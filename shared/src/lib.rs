@@ -11,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod health;
+pub mod http;
 pub mod ids;
 pub mod jams;
 pub mod jobs;

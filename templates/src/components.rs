@@ -134,7 +134,10 @@ pub fn field(field: Field<'_>) -> Markup {
 
 /// Whether `maxlength` applies to an input of this type (not to numbers, dates or times).
 fn takes_max_length(kind: &str) -> bool {
-    matches!(kind, "text" | "email" | "search" | "url" | "tel" | "password")
+    matches!(
+        kind,
+        "text" | "email" | "search" | "url" | "tel" | "password"
+    )
 }
 
 /// The line under a control: its error after a failed submit, otherwise its hint.
@@ -326,7 +329,6 @@ fn next_link(text: &str) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
 
-
     #[test]
     fn values_are_percent_encoded() {
         assert_eq!(
@@ -410,11 +412,17 @@ mod tests {
             assert!(!html.contains("href=\"javascript"), "{text}: {html}");
             assert!(!html.contains("href=\"data"), "{text}: {html}");
             assert!(!html.contains("href=\"xhttps"), "{text}: {html}");
-            assert!(!html.contains("<a href=\"https://x.org\">x"), "{text}: {html}");
+            assert!(
+                !html.contains("<a href=\"https://x.org\">x"),
+                "{text}: {html}"
+            );
         }
         assert!(!rich_text("https:// nothing").into_string().contains("<a"));
         let quoted = rich_text("<a href=\"https://x.org\">x</a>").into_string();
-        assert!(quoted.contains(r#"<a href="https://x.org" rel="#), "{quoted}");
+        assert!(
+            quoted.contains(r#"<a href="https://x.org" rel="#),
+            "{quoted}"
+        );
     }
 
     #[test]

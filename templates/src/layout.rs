@@ -241,7 +241,10 @@ mod tests {
         assert!(html.contains("<header") && html.contains("<footer") && html.contains("<nav"));
         assert!(html.contains(&assets::path("app.css")));
         assert!(html.contains(&assets::path("htmx.min.js")));
-        assert!(html.contains(&format!(r#"<script src="{}" defer>"#, assets::path("jams.js"))));
+        assert!(html.contains(&format!(
+            r#"<script src="{}" defer>"#,
+            assets::path("jams.js")
+        )));
         assert!(html.contains("<title>Home · Jamie</title>"));
         assert!(html.contains(r#"name="viewport""#));
         assert!(html.contains(r#"name="back" value="/somewhere""#));

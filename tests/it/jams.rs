@@ -1,69 +1,694 @@
-//! Jam series in the store: creation by the acting organizer, their list, the owner's count.
+//! Jams through the routers: series (create, edit, archive, delete), sessions (schedule one or
+//! many, override, cancel, complete), co-organizer invites in every state, who may do what,
+//! the dashboard and the calendar.
 
+use axum::http::StatusCode;
 use jamie::{
+    Clock,
     accounts::{self, Email},
-    authorization::Principal,
-    ids::SeriesId,
-    jams::series::{self, Cost, Location, OrganizerRole, Series, SeriesError, Visibility},
+    ids::{SeriesId, SessionId},
+    jams::{
+        series::{self, OrganizerRole, Series},
+        sessions::{self, Session, SessionStatus},
+    },
+    notifications::{self, Message},
+    store::{Change, Entry, keys},
 };
-use jamie_tests::spawn_app;
+use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-fn draft(name: &str) -> Series {
-    Series {
-        id: SeriesId::generate(),
-        owner: jamie::ids::UserId::generate(),
-        name: name.to_owned(),
-        description: "Warm-up, then open jamming.".to_owned(),
-        location: Location {
-            venue: "Studio Nord".to_owned(),
-            address: "Nordstraße 1, Berlin".to_owned(),
-            latitude: None,
-            longitude: None,
-        },
-        cost: Cost::Donation,
-        capacity_base: 10,
-        capacity_flyer: 10,
-        start_time: "19:00".parse().unwrap(),
-        duration_minutes: 120,
-        time_zone: "Europe/Berlin".to_owned(),
-        level_notes: String::new(),
-        visibility: Visibility::Public,
-        archived: false,
-        created_at: jiff::Timestamp::UNIX_EPOCH,
+/// Wednesday 10 March 2027, noon UTC: two and a half weeks before Europe's clocks go forward.
+fn march() -> Timestamp {
+    "2027-03-10T12:00:00Z".parse().unwrap()
+}
+
+async fn app_at(now: Timestamp) -> TestApp {
+    spawn_app_with(Options {
+        clock: Clock::fixed(now),
+        superadmin_emails: vec!["root@example.org".to_owned()],
+        ..Options::default()
+    })
+    .await
+}
+
+/// A complete, valid series form with `overrides` replacing fields.
+fn series_form(overrides: &[(&str, &str)]) -> String {
+    let mut fields: Vec<(&str, String)> = [
+        ("name", "Tuesday Acro Jam"),
+        ("description", "Warm-up at 19:00.\nSee https://example.org/jam for details."),
+        ("venue", "Studio Nord"),
+        ("address", "Nordstraße 1, 10115 Berlin"),
+        ("latitude", ""),
+        ("longitude", ""),
+        ("place_id", ""),
+        ("cost_kind", "amount"),
+        ("cost_amount", "12.50"),
+        ("cost_currency", "eur"),
+        ("capacity_base", "10"),
+        ("capacity_flyer", "8"),
+        ("weekday", "tue"),
+        ("start_time", "19:00"),
+        ("duration_minutes", "120"),
+        ("time_zone", "Europe/Berlin"),
+        ("level_notes", "All levels."),
+        ("visibility", "public"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name, value.to_owned()))
+    .collect();
+    for (name, value) in overrides {
+        match fields.iter_mut().find(|(field, _)| field == name) {
+            Some(field) => field.1 = (*value).to_owned(),
+            None => fields.push((name, (*value).to_owned())),
+        }
     }
+    fields
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The id in a `/jams/{id}…` redirect.
+fn series_id_of(response: &TestResponse) -> SeriesId {
+    let location = response.header("location");
+    let id = location
+        .strip_prefix("/jams/")
+        .and_then(|rest| rest.split(['?', '/']).next())
+        .unwrap_or_else(|| panic!("not a series redirect: {location}"));
+    id.parse().unwrap()
+}
+
+/// Signs `email` in and creates a series named `name`.
+async fn organizer_with_series(app: &TestApp, email: &str, name: &str) -> SeriesId {
+    app.sign_in(email, "Organizer").await;
+    let created = app
+        .post_form("/jams", &series_form(&[("name", name)]))
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    series_id_of(&created)
+}
+
+async fn schedule(app: &TestApp, id: &SeriesId, overrides: &[(&str, &str)]) -> TestResponse {
+    let mut fields = vec![
+        ("date", "2027-03-16"),
+        ("start_time", "19:00"),
+        ("end_time", "21:00"),
+        ("repeat", "weekly"),
+        ("count", "8"),
+        ("capacity_base", "10"),
+        ("capacity_flyer", "8"),
+        ("note", ""),
+    ];
+    for (name, value) in overrides {
+        if let Some(field) = fields.iter_mut().find(|(field, _)| field == name) {
+            field.1 = value;
+        }
+    }
+    let form = fields
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    app.post_form(&format!("/jams/{id}/sessions"), &form).await
+}
+
+async fn stored_series(app: &TestApp, id: &SeriesId) -> Option<Series> {
+    app.ctx.store.get::<Series>(&keys::series(id)).await.unwrap()
+}
+
+async fn stored_sessions(app: &TestApp, id: &SeriesId) -> Vec<Session> {
+    sessions::of_series(&app.ctx, id).await.unwrap()
 }
 
 #[tokio::test]
-async fn an_organizer_creates_series_and_owns_them() {
-    let app = spawn_app().await;
-    app.sign_in("org@example.org", "Org").await;
-    let user = accounts::find_by_email(&app.ctx, &Email::parse("org@example.org").unwrap())
+async fn an_organizer_creates_edits_archives_and_deletes_a_series() {
+    let app = app_at(march()).await;
+    app.sign_in("org@example.org", "Olga").await;
+    let empty = app.get("/").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("/jams/new"), "the empty dashboard leads to a first series");
+
+    let form = app.get("/jams/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"name="time_zone""#));
+    let created = app.post_form("/jams", &series_form(&[])).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = series_id_of(&created);
+
+    let page = app.get(&format!("/jams/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tuesday Acro Jam"));
+    assert!(page.body.contains("12.50 EUR"));
+    assert!(
+        page.body.contains(r#"href="https://example.org/jam""#),
+        "links in the description are clickable"
+    );
+    assert!(page.body.contains("https://www.google.com/maps/search/?api=1&amp;query=Studio%20Nord%2C%20Nordstra%C3%9Fe%201%2C%2010115%20Berlin"));
+    let series = stored_series(&app, &id).await.unwrap();
+    assert_eq!(series.time_zone, "Europe/Berlin");
+    assert_eq!((series.capacity_base, series.capacity_flyer), (10, 8));
+    assert_eq!(series.weekday, Some(2));
+
+    let dashboard = app.get("/").await;
+    assert!(dashboard.body.contains("Tuesday Acro Jam"));
+    assert!(dashboard.body.contains(&format!("/jams/{id}")));
+
+    let edit = app.get(&format!("/jams/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains("Nordstraße 1, 10115 Berlin"), "the form shows what is stored");
+    let saved = app
+        .post_form(
+            &format!("/jams/{id}/edit"),
+            &series_form(&[("name", "Thursday Acro Jam"), ("cost_kind", "donation")]),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let series = stored_series(&app, &id).await.unwrap();
+    assert_eq!(series.name, "Thursday Acro Jam");
+    assert_eq!(series.cost, series::Cost::Donation);
+
+    let archived = app.post_form(&format!("/jams/{id}/archive"), "").await;
+    assert_eq!(archived.status, StatusCode::SEE_OTHER);
+    assert!(stored_series(&app, &id).await.unwrap().archived);
+    app.post_form(&format!("/jams/{id}/unarchive"), "").await;
+    assert!(!stored_series(&app, &id).await.unwrap().archived);
+
+    let unconfirmed = app.post_form(&format!("/jams/{id}/delete"), "").await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stored_series(&app, &id).await.is_some());
+    schedule(&app, &id, &[]).await;
+    let deleted = app
+        .post_form(&format!("/jams/{id}/delete"), "confirm=yes")
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+    assert!(stored_series(&app, &id).await.is_none());
+    assert!(stored_sessions(&app, &id).await.is_empty(), "its sessions went too");
+    assert_eq!(app.get(&format!("/jams/{id}")).await.status, StatusCode::NOT_FOUND);
+    let owner = accounts::find_by_email(&app.ctx, &Email::parse("org@example.org").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let principal = Principal::User(Box::new(jamie::authorization::Actor {
-        user: user.clone(),
-        session_id: "test".to_owned(),
-    }));
-    let tuesday = series::create(&app.ctx, &principal, draft("Tuesday Jam"))
+    assert_eq!(owner.series_count, 0);
+}
+
+#[tokio::test]
+async fn the_series_form_puts_each_error_beside_its_field_and_keeps_the_input() {
+    let app = app_at(march()).await;
+    app.sign_in("org@example.org", "Olga").await;
+    let long_name = "n".repeat(101);
+    let cases: [(&[(&str, &str)], &str); 14] = [
+        (&[("name", "")], "Give the series a name."),
+        (&[("name", &long_name)], "At most 100 characters"),
+        (&[("capacity_base", "-1")], "A capacity cannot be negative."),
+        (&[("capacity_flyer", "lots")], "Enter a whole number."),
+        (&[("capacity_flyer", "501")], "At most 500 per role."),
+        (&[("time_zone", "Mars/Olympus_Mons")], "Choose a time zone such as Europe/Berlin."),
+        (&[("time_zone", "")], "Choose a time zone such as Europe/Berlin."),
+        (&[("start_time", "25:00")], "Enter a time like 19:00."),
+        (&[("duration_minutes", "5")], "Between 15 and 1440 minutes"),
+        (&[("cost_amount", "twelve")], "Enter an amount like 10 or 12.50."),
+        (&[("visibility", "secret")], "Choose public or unlisted."),
+        (&[("weekday", "funday")], "Choose a weekday."),
+        (&[("latitude", "123"), ("longitude", "13.4")], "Enter decimal degrees"),
+        (&[("venue", ""), ("address", "")], "Enter the venue or its address."),
+    ];
+    for (overrides, message) in cases {
+        let response = app.post_form("/jams", &series_form(overrides)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{overrides:?}"
+        );
+        assert!(response.body.contains(message), "{overrides:?}: {message}");
+        assert!(response.body.contains(r#"aria-invalid="true""#), "{overrides:?}");
+        assert!(
+            response.body.contains("Warm-up at 19:00."),
+            "{overrides:?}: what was typed stays"
+        );
+    }
+    let owner = accounts::find_by_email(&app.ctx, &Email::parse("org@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(owner.series_count, 0, "nothing was created");
+}
+
+#[tokio::test]
+async fn weekly_sessions_stay_at_local_time_across_the_clock_change_and_skip_taken_dates() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "org@example.org", "Tuesday Jam").await;
+    let form = app.get(&format!("/jams/{id}/sessions/new")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("2027-03-16"), "the next Tuesday is suggested");
+
+    let scheduled = schedule(&app, &id, &[]).await;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.body);
+    assert!(scheduled.header("location").ends_with("done=scheduled-8-0"));
+    let sessions = stored_sessions(&app, &id).await;
+    assert_eq!(sessions.len(), 8);
+    let berlin = TimeZone::get("Europe/Berlin").unwrap();
+    for session in &sessions {
+        let local = session.starts_at.to_zoned_datetime(berlin.clone());
+        assert_eq!((local.hour(), local.minute()), (19, 0), "{local}");
+        assert_eq!(local.weekday(), jiff::civil::Weekday::Tuesday);
+        assert_eq!(session.ends_at - session.starts_at, SignedDuration::from_hours(2));
+    }
+    // 19:00 in Berlin is 18:00 UTC before 28 March and 17:00 UTC after it.
+    assert_eq!(sessions[0].starts_at.to_string(), "2027-03-16T18:00:00Z");
+    assert_eq!(sessions[2].starts_at.to_string(), "2027-03-30T17:00:00Z");
+
+    let again = schedule(&app, &id, &[("count", "10")]).await;
+    assert!(again.header("location").ends_with("done=scheduled-2-8"), "{}", again.header("location"));
+    let page = app.get(again.header("location")).await;
+    assert!(page.body.contains("Scheduled 2 sessions. Skipped 8 dates that already had a session."));
+    assert_eq!(stored_sessions(&app, &id).await.len(), 10);
+
+    let once = schedule(&app, &id, &[("date", "2027-03-18"), ("repeat", "once")]).await;
+    assert!(once.header("location").ends_with("done=scheduled-1-0"));
+    assert_eq!(stored_sessions(&app, &id).await.len(), 11);
+
+    let biweekly = schedule(&app, &id, &[("date", "2027-06-01"), ("repeat", "biweekly"), ("count", "3")]).await;
+    assert!(biweekly.header("location").ends_with("done=scheduled-3-0"));
+    let sessions = stored_sessions(&app, &id).await;
+    let june: Vec<String> = sessions
+        .iter()
+        .filter(|session| session.starts_at > "2027-05-31T00:00:00Z".parse().unwrap())
+        .map(|session| session.starts_at.to_zoned_datetime(berlin.clone()).date().to_string())
+        .collect();
+    assert_eq!(june, ["2027-06-01", "2027-06-15", "2027-06-29"]);
+}
+
+#[tokio::test]
+async fn the_schedule_form_refuses_bad_input_beside_each_field() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "org@example.org", "Tuesday Jam").await;
+    let cases: [(&[(&str, &str)], &str); 9] = [
+        (&[("date", "2027-03-01")], "That date is in the past."),
+        (&[("date", "next tuesday")], "Enter a date like 2026-12-01."),
+        (&[("date", "")], "Enter a date like 2026-12-01."),
+        (&[("end_time", "18:00")], "The end must be after the start."),
+        (&[("count", "200")], "Schedule between 1 and 52 sessions at once."),
+        (&[("count", "0")], "Schedule between 1 and 52 sessions at once."),
+        (&[("repeat", "daily")], "Choose how often."),
+        (&[("capacity_base", "-3")], "A capacity cannot be negative."),
+        (&[("start_time", "")], "Enter a time like 19:00."),
+    ];
+    for (overrides, message) in cases {
+        let response = schedule(&app, &id, overrides).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{overrides:?}");
+        assert!(response.body.contains(message), "{overrides:?}: {message}");
+    }
+    assert!(stored_sessions(&app, &id).await.is_empty());
+}
+
+/// Puts a registration item in the shape the bookings write, and counts it on the session.
+async fn register_directly(app: &TestApp, session: &SessionId, email: &str, status: &str) {
+    let id = jamie::ids::RegistrationId::generate();
+    let item = serde_json::json!({ "email": email, "status": status, "role": "base" });
+    app.ctx
+        .store
+        .put_item(&Entry::new(keys::registration(session, &id)), &item)
         .await
         .unwrap();
+    let counter = match status {
+        "confirmed" => "confirmed_base",
+        "waitlisted" => "waitlisted",
+        _ => return,
+    };
+    app.ctx
+        .store
+        .update_item(
+            &keys::session(session),
+            Change::new(format!("ADD {counter} :one")).value(":one", 1),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "org@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "3")]).await;
+    let sessions = stored_sessions(&app, &id).await;
+    let (first, second) = (&sessions[0], &sessions[1]);
+    let path = |session: &Session| format!("/jams/{id}/sessions/{}", session.id);
+
+    let page = app.get(&path(first)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tue 16 Mar 2027"));
+    register_directly(&app, &first.id, "ana@example.org", "confirmed").await;
+    register_directly(&app, &first.id, "ben@example.org", "waitlisted").await;
+    register_directly(&app, &first.id, "cy@example.org", "cancelled").await;
+
+    let edit = "date=2027-03-16&start_time=19%3A30&end_time=21%3A30&capacity_base=6&capacity_flyer=8\
+                &cost_kind=amount&cost_amount=15&cost_currency=EUR&venue=Park+Hall&address=Parkweg+2&note=Bring+a+mat";
+    let saved = app.post_form(&format!("{}/edit", path(first)), edit).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let edited = app.ctx.store.get::<Session>(&keys::session(&first.id)).await.unwrap().unwrap();
+    assert_eq!(edited.starts_at.to_string(), "2027-03-16T18:30:00Z");
+    assert_eq!(edited.capacity_base, 6);
+    assert_eq!(edited.cost.as_ref().map(|cost| cost.label()).as_deref(), Some("15.00 EUR"));
+    assert_eq!(edited.location.as_ref().map(|l| l.venue.as_str()), Some("Park Hall"));
+    assert_eq!(edited.note, "Bring a mat");
+    assert_eq!((edited.confirmed_base, edited.waitlisted), (1, 1), "counters are untouched");
+    let series = stored_series(&app, &id).await.unwrap();
+    assert!(edited.is_overridden(&series));
+    let changed: Vec<String> = notifications::recent(&app.ctx, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| matches!(n.message, Message::SessionChanged { .. }))
+        .map(|n| n.to.as_str().to_owned())
+        .collect();
+    assert_eq!(changed.len(), 2, "registered and waitlisted are told, the cancelled one not");
+    assert!(changed.contains(&"ana@example.org".to_owned()) && changed.contains(&"ben@example.org".to_owned()));
+
+    // Lowering below the confirmed count removes nobody and shows the over-capacity.
+    let lowered = edit.replace("capacity_base=6", "capacity_base=0");
+    app.post_form(&format!("{}/edit", path(first)), &lowered).await;
+    let page = app.get(&path(first)).await;
+    let edited = app.ctx.store.get::<Session>(&keys::session(&first.id)).await.unwrap().unwrap();
+    assert_eq!((edited.capacity_base, edited.confirmed_base), (0, 1));
+    assert!(page.body.contains("over"), "the page shows the over-capacity");
+
+    let bad = app
+        .post_form(&format!("{}/edit", path(second)), "date=2027-03-23&start_time=21%3A00&end_time=20%3A00&capacity_base=-1&capacity_flyer=8&cost_kind=default&note=")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("The end must be after the start."));
+    assert!(bad.body.contains("A capacity cannot be negative."));
+
+    let no_reason = app.post_form(&format!("{}/cancel", path(first)), "reason=+").await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("Say why"));
+    let cancelled = app
+        .post_form(&format!("{}/cancel", path(first)), "reason=The+hall+is+flooded")
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    let stored = app.ctx.store.get::<Session>(&keys::session(&first.id)).await.unwrap().unwrap();
+    assert_eq!(stored.status, SessionStatus::Cancelled);
+    assert_eq!(stored.cancel_reason.as_deref(), Some("The hall is flooded"));
+    let told = notifications::recent(&app.ctx, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| matches!(&n.message, Message::SessionCancelled { reason, .. } if reason == "The hall is flooded"))
+        .count();
+    assert_eq!(told, 2);
+    let again = app
+        .post_form(&format!("{}/cancel", path(first)), "reason=Again")
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("no longer scheduled"));
+    let page = app.get(&path(first)).await;
+    assert!(page.body.contains("The hall is flooded"));
+
+    let early = app.post_form(&format!("{}/complete", path(second)), "").await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("once it has started"));
+    app.ctx.clock.set(second.starts_at + SignedDuration::from_mins(30));
+    let completed = app.post_form(&format!("{}/complete", path(second)), "").await;
+    assert_eq!(completed.status, StatusCode::SEE_OTHER);
+    assert!(completed.header("location").ends_with("?done=completed"));
+    let stored = app.ctx.store.get::<Session>(&keys::session(&second.id)).await.unwrap().unwrap();
+    assert_eq!(stored.status, SessionStatus::Completed);
+
+    let elsewhere = app
+        .get(&format!("/jams/{id}/sessions/{}", SessionId::generate()))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+}
+
+/// The path of the newest invite link mailed to `email`.
+async fn invite_path(app: &TestApp, email: &str) -> String {
+    let url = app
+        .link_for(email, |message| matches!(message, Message::CoOrganizerInvite { .. }))
+        .await
+        .expect("an invite in the outbox");
+    app.path_of(&url)
+}
+
+async fn invite(app: &TestApp, id: &SeriesId, email: &str) -> String {
+    let invited = app
+        .post_form(&format!("/jams/{id}/invites"), &format!("email={}", encode(email)))
+        .await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.body);
+    invite_path(app, email).await
+}
+
+#[tokio::test]
+async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    let path = invite(&app, &id, "bea@example.org").await;
+    assert!(path.starts_with("/jams/invites/"));
+    let owner_page = app.get(&format!("/jams/{id}")).await;
+    assert!(owner_page.body.contains("bea@example.org"), "the owner sees the pending invite");
+    assert!(owner_page.body.contains(&path), "with its link to copy");
+
+    let bea = app.another_browser();
+    let preview = bea.get(&path).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("Tuesday Jam"));
+    let login = format!("/login?next={}", encode(&path));
+    assert!(preview.body.contains(&login.replace('&', "&amp;")), "{}", preview.body);
+    let accept_anonymously = bea.post_form(&format!("{path}/accept"), "").await;
+    assert_eq!(accept_anonymously.status, StatusCode::SEE_OTHER);
+    assert_eq!(accept_anonymously.header("location"), login);
+
+    // Sign up by magic link and land back on the invite.
+    let requested = bea
+        .post_form("/login", &format!("email=bea%40example.org&display_name=Bea&next={}", encode(&path)))
+        .await;
+    assert_eq!(requested.status, StatusCode::OK);
+    let link = bea.path_of(&bea.magic_link_for("bea@example.org").await.unwrap());
+    let landed = bea.post_form(&link, "").await;
+    assert_eq!(landed.header("location"), path);
+    let accepted = bea.post_form(&format!("{path}/accept"), "").await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(accepted.header("location"), format!("/jams/{id}?done=joined"));
+
+    let bea_user = accounts::find_by_email(&app.ctx, &Email::parse("bea@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let organized = series::of_user(&app.ctx, &bea_user.id).await.unwrap();
+    assert_eq!(organized.len(), 1);
+    assert_eq!(organized[0].1, OrganizerRole::CoOrganizer);
+    assert!(bea.get("/").await.body.contains("Co-organizer"));
+
+    // A co-organizer runs the series but neither deletes it nor manages organizers.
+    assert_eq!(schedule(&bea, &id, &[("count", "2")]).await.status, StatusCode::SEE_OTHER);
+    let edit = bea.post_form(&format!("/jams/{id}/edit"), &series_form(&[("name", "Bea's Jam")])).await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        tuesday.owner, user.id,
-        "the acting user owns it, whatever the draft said"
+        bea.post_form(&format!("/jams/{id}/delete"), "confirm=yes").await.status,
+        StatusCode::FORBIDDEN
     );
-    series::create(&app.ctx, &principal, draft("Sunday Jam"))
+    assert_eq!(
+        bea.post_form(&format!("/jams/{id}/invites"), "email=x%40example.org").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The link is used up.
+    let reused = bea.get(&path).await;
+    assert_eq!(reused.status, StatusCode::GONE);
+    assert!(reused.body.contains("already used"));
+
+    // The owner removes her; she no longer sees the series.
+    let removed = app
+        .post_form(&format!("/jams/{id}/organizers/{}/remove", bea_user.id), "")
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(bea.get(&format!("/jams/{id}")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+
+    let invalid_email = app.post_form(&format!("/jams/{id}/invites"), "email=not-an-address").await;
+    assert_eq!(invalid_email.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid_email.body.contains("Enter an email address like name@example.org."));
+    let own = app.post_form(&format!("/jams/{id}/invites"), "email=owner%40example.org").await;
+    assert!(own.body.contains("already organizes"));
+
+    // Tampered.
+    let path = invite(&app, &id, "cy@example.org").await;
+    let tampered = format!("{}x", path);
+    assert_eq!(app.another_browser().get(&tampered).await.status, StatusCode::NOT_FOUND);
+    let duplicate = app.post_form(&format!("/jams/{id}/invites"), "email=cy%40example.org").await;
+    assert!(duplicate.body.contains("already waiting"));
+
+    // Revoked.
+    let invite_id = {
+        let page = app.get(&format!("/jams/{id}")).await;
+        let end = page.body.find("/revoke").expect("a revoke action");
+        let start = page.body[..end].rfind('/').unwrap() + 1;
+        page.body[start..end].to_owned()
+    };
+    let revoked = app
+        .post_form(&format!("/jams/{id}/invites/{invite_id}/revoke"), "")
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let cy = app.another_browser();
+    let gone = cy.get(&path).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(gone.body.contains("withdrawn"));
+
+    // Expired after 48 hours.
+    let path = invite(&app, &id, "dee@example.org").await;
+    let dee = app.another_browser();
+    dee.sign_in("dee@example.org", "Dee").await;
+    app.ctx.clock.advance(SignedDuration::from_hours(49));
+    let expired = dee.get(&path).await;
+    assert_eq!(expired.status, StatusCode::GONE);
+    assert!(expired.body.contains("expired"));
+    assert_eq!(dee.post_form(&format!("{path}/accept"), "").await.status, StatusCode::GONE);
+
+    // A signed-in user accepts at once, and later leaves.
+    let path = invite(&app, &id, "eve@example.org").await;
+    let eve = app.another_browser();
+    eve.sign_in("eve@example.org", "Eve").await;
+    let accepted = eve.post_form(&format!("{path}/accept"), "").await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let again = app.post_form(&format!("/jams/{id}/invites"), "email=eve%40example.org").await;
+    assert!(again.body.contains("already organizes"));
+    let left = eve.post_form(&format!("/jams/{id}/leave"), "").await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(left.header("location"), "/?done=left");
+    assert_eq!(eve.get(&format!("/jams/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_form(&format!("/jams/{id}/leave"), "").await.status,
+        StatusCode::FORBIDDEN,
+        "the owner cannot leave"
+    );
+}
+
+#[tokio::test]
+async fn users_racing_for_one_invite_leave_exactly_one_co_organizer() {
+    for _round in 0..3 {
+        let app = app_at(march()).await;
+        let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+        let path = invite(&app, &id, "team@example.org").await;
+        let mut browsers = Vec::new();
+        for n in 0..8 {
+            let browser = app.another_browser();
+            browser.sign_in(&format!("racer{n}@example.org"), "Racer").await;
+            browsers.push(browser);
+        }
+        let mut accepts = tokio::task::JoinSet::new();
+        for browser in browsers {
+            let path = path.clone();
+            accepts.spawn(async move { browser.post_form(&format!("{path}/accept"), "").await.status });
+        }
+        let statuses = accepts.join_all().await;
+        let winners = statuses.iter().filter(|status| **status == StatusCode::SEE_OTHER).count();
+        assert_eq!(winners, 1, "{statuses:?}");
+        assert!(statuses.iter().all(|status| *status == StatusCode::SEE_OTHER || *status == StatusCode::GONE));
+        let partition = keys::series(&id).pk;
+        let mut query = jamie::store::Query::table(&partition);
+        query.prefix = Some("ORGANIZER#");
+        let organizers = app.ctx.store.query::<serde_json::Value>(query).await.unwrap().items;
+        assert_eq!(organizers.len(), 2, "the owner and one co-organizer");
+    }
+}
+
+
+#[tokio::test]
+async fn only_organizers_see_a_series_and_superadmins_only_look() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "1")]).await;
+    let session = &stored_sessions(&app, &id).await[0];
+    let series_path = format!("/jams/{id}");
+    let session_path = format!("/jams/{id}/sessions/{}", session.id);
+
+    let anonymous = app.another_browser();
+    for path in [&series_path, &session_path, &format!("/jams/{id}/edit")] {
+        let response = anonymous.get(path).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(response.header("location").starts_with("/login?next="));
+    }
+    assert_eq!(anonymous.get("/calendar").await.status, StatusCode::SEE_OTHER);
+
+    let stranger = app.another_browser();
+    stranger.sign_in("stranger@example.org", "Stranger").await;
+    assert_eq!(stranger.get(&series_path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get(&session_path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger.post_form(&format!("{session_path}/cancel"), "reason=mine").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger.post_form(&format!("/jams/{id}/edit"), &series_form(&[])).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let root = app.another_browser();
+    root.sign_in("root@example.org", "Root").await;
+    assert_eq!(root.get(&series_path).await.status, StatusCode::OK);
+    assert_eq!(root.get(&session_path).await.status, StatusCode::OK);
+    assert_eq!(
+        root.post_form(&format!("/jams/{id}/archive"), "").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Blocked: the owner's session dies and the series answers nobody but the login page.
+    let owner = accounts::find_by_email(&app.ctx, &Email::parse("owner@example.org").unwrap())
         .await
+        .unwrap()
         .unwrap();
+    let blocked = root
+        .post_form(&format!("/admin/users/{}/block", owner.id), "reason=spam")
+        .await;
+    assert_eq!(blocked.status, StatusCode::SEE_OTHER);
+    let after = app.get(&series_path).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(after.header("location").starts_with("/login"));
+}
 
-    let mine = series::of_user(&app.ctx, &user.id).await.unwrap();
-    let names: Vec<&str> = mine.iter().map(|(s, _)| s.name.as_str()).collect();
-    assert_eq!(names.len(), 2);
-    assert!(names.contains(&"Tuesday Jam") && names.contains(&"Sunday Jam"));
-    assert!(mine.iter().all(|(_, role)| *role == OrganizerRole::Owner));
-    let user = accounts::get(&app.ctx, &user.id).await.unwrap().unwrap();
-    assert_eq!(user.series_count, 2);
+#[tokio::test]
+async fn the_dashboard_shows_the_next_session_and_the_calendar_the_month() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    let dashboard = app.get("/").await;
+    assert!(dashboard.body.contains("Tuesday Jam"));
+    assert!(dashboard.body.contains(&format!("/jams/{id}/sessions/new")), "no session yet: schedule one");
 
-    let anonymous = series::create(&app.ctx, &Principal::Anonymous, draft("Nope")).await;
-    assert!(matches!(anonymous, Err(SeriesError::Denied(_))));
+    schedule(&app, &id, &[("count", "8")]).await;
+    let sessions = stored_sessions(&app, &id).await;
+    register_directly(&app, &sessions[0].id, "ana@example.org", "confirmed").await;
+    let dashboard = app.get("/").await;
+    assert!(dashboard.body.contains("Tue 16 Mar 2027"), "{}", dashboard.body);
+    assert!(dashboard.body.contains(&format!("/jams/{id}/sessions/{}", sessions[0].id)));
+    assert!(dashboard.body.contains("1/10"), "confirmed against capacity");
+
+    // After the first session ended, the next one shows.
+    app.ctx.clock.set("2027-03-17T08:00:00Z".parse().unwrap());
+    assert!(app.get("/").await.body.contains("Tue 23 Mar 2027"));
+
+    let calendar = app.get("/calendar?month=2027-03").await;
+    assert_eq!(calendar.status, StatusCode::OK);
+    assert!(calendar.body.contains("March 2027"));
+    for session in sessions.iter().filter(|s| s.starts_at < "2027-04-01T00:00:00Z".parse().unwrap()) {
+        assert!(calendar.body.contains(&format!("/jams/{id}/sessions/{}", session.id)));
+    }
+    assert!(calendar.body.contains("/calendar?month=2027-02"));
+    assert!(calendar.body.contains("/calendar?month=2027-04"));
+    let april = app.get("/calendar?month=2027-04").await;
+    assert!(april.body.contains("April 2027"));
+    assert!(april.body.contains(&format!("/jams/{id}/sessions/{}", sessions[4].id)));
+    let nonsense = app.get("/calendar?month=soon").await;
+    assert_eq!(nonsense.status, StatusCode::OK);
+    assert!(nonsense.body.contains("March 2027"), "falls back to this month");
+
+    // Another organizer sees none of it.
+    let other = app.another_browser();
+    other.sign_in("other@example.org", "Other").await;
+    let theirs = other.get("/calendar?month=2027-03").await;
+    assert!(!theirs.body.contains("Tuesday Jam"));
 }

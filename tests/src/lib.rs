@@ -19,6 +19,7 @@ use jamie_infra::{
 };
 use tower::ServiceExt;
 
+pub mod places;
 pub mod store_race;
 
 /// The emulator this process uses, starting it on first use.

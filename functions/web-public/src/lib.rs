@@ -1,5 +1,4 @@
-//! The `web-public` function: everything anyone can open without logging in — the home page,
-//! the health check and the theme preference; later the public session and series pages, the
+//! The `web-public` function: everything anyone can open without logging in — the health check and the theme preference; later the public session and series pages, the
 //! registration form, the cancel page and a participant's registrations.
 
 use axum::{
@@ -10,14 +9,13 @@ use axum::{
     routing::{get, post},
 };
 use jamie::{Context, auth::LocalPath};
-use jamie_templates::{Theme, pages};
-use jamie_web::{AppError, PageContext, Routes};
+use jamie_templates::Theme;
+use jamie_web::{AppError, Routes};
 use serde::{Deserialize, Serialize};
 
 /// This function's routes, for the dev server to merge with the others.
 pub fn routes() -> Routes {
     Routes::new()
-        .page("/", get(home))
         .page("/health", get(health))
         .action("/preferences/theme", post(set_theme))
 }
@@ -25,10 +23,6 @@ pub fn routes() -> Routes {
 /// The router the Lambda serves.
 pub fn app(ctx: Context) -> Router {
     jamie_web::finish(routes().into_router(ctx))
-}
-
-async fn home(page: PageContext) -> maud::Markup {
-    pages::home::home(&page.page("Acroyoga jams, organized"))
 }
 
 /// The body of `GET /health`.

@@ -34,10 +34,11 @@ pub struct Invite {
     pub invited_by: UserId,
     pub inviter_name: String,
     pub created_at: Timestamp,
-    pub expires_at: Timestamp,
-    #[serde(default)]
+    pub valid_until: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_by: Option<UserId>,
-    #[serde(default)]
+    /// Absent until accepted: the accept transaction's condition checks that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<Timestamp>,
 }
 
@@ -48,14 +49,14 @@ impl Invite {
             aud: AUDIENCE.to_owned(),
             sub: self.id.clone(),
             series: self.series_id.to_string(),
-            exp: self.expires_at.as_second(),
+            exp: self.valid_until.as_second(),
         };
         let token = ctx.sessions.sign(&claims)?;
         Ok(format!("{}/jams/invites/{token}", ctx.config.base_url))
     }
 
     fn is_open(&self, now: Timestamp) -> bool {
-        self.accepted_at.is_none() && self.expires_at > now
+        self.accepted_at.is_none() && self.valid_until > now
     }
 }
 
@@ -155,7 +156,7 @@ pub async fn invite(
         invited_by: access.actor.user.id.clone(),
         inviter_name: access.actor.user.display_name.as_str().to_owned(),
         created_at: now,
-        expires_at: now.saturating_add(INVITE_LIFETIME).unwrap_or(now),
+        valid_until: now.saturating_add(INVITE_LIFETIME).unwrap_or(now),
         accepted_by: None,
         accepted_at: None,
     };
@@ -170,7 +171,7 @@ pub async fn invite(
         },
     );
     // Kept a month past expiry so an old link still says "expired", then removed by TTL.
-    let expires = invite.expires_at.as_second() + 30 * 24 * 3600;
+    let expires = invite.valid_until.as_second() + 30 * 24 * 3600;
     ctx.store
         .transact(vec![
             ctx.store.put(
@@ -260,7 +261,7 @@ pub async fn preview(ctx: &Context, token: &str) -> Result<InvitePreview, Invite
     if invite.accepted_at.is_some() {
         return Err(InviteError::Used);
     }
-    if invite.expires_at <= ctx.clock.now() || claims.exp <= ctx.clock.now().as_second() {
+    if invite.valid_until <= ctx.clock.now() || claims.exp <= ctx.clock.now().as_second() {
         return Err(InviteError::Expired);
     }
     Ok(InvitePreview { invite, series })

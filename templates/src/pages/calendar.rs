@@ -58,7 +58,8 @@ fn entry_class(status: SessionStatus) -> &'static str {
 /// readers, since colour and strike-through are not announced.
 fn entry(entry: &CalendarEntry, class: &str) -> Markup {
     html! {
-        a href=(entry.href) class={ "block rounded-field px-1.5 py-0.5 " (class) " " (entry_class(entry.status)) } {
+        a href=(entry.href) title={ (entry.time) " " (entry.series) }
+            class={ "block rounded-field px-1.5 py-0.5 " (class) " " (entry_class(entry.status)) } {
             @if entry.status != SessionStatus::Scheduled {
                 span class="sr-only" { (entry.status.label()) ": " }
             }
@@ -220,7 +221,10 @@ mod tests {
         assert!(html.contains("Cancelled: "));
         assert!(html.contains(r#"aria-current="date""#));
         assert!(html.contains("Tuesday 1"), "the phone list names the day");
-        assert!(!html.contains("Wednesday 2"), "days without sessions are left out of the list");
+        assert!(
+            !html.contains("Wednesday 2"),
+            "days without sessions are left out of the list"
+        );
         assert!(!html.contains("No sessions this month."));
     }
 

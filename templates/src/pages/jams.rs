@@ -594,8 +594,8 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                     "Co-organizers manage sessions and registrations; the series stays yours."
                 }
                 @if let Some(link) = view.new_invite_link {
-                    div class="alert alert-success alert-soft flex-col items-stretch" role="status" {
-                        p { "Invite created. Send this link to the person you invited:" }
+                    div class="rounded-box border border-success bg-success/10 p-3 flex flex-col gap-2" role="status" {
+                        p class="flex items-center gap-2" { (icons::check_circle("size-5 shrink-0 text-success")) "Invite created. Send this link to the person you invited:" }
                         (copy_box("new-invite-link", "New invite link", link))
                     }
                 }
@@ -606,7 +606,7 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                         autocomplete: "email",
                         required: true,
                         max_length: 254,
-                        hint: Some("The link works for this address only."),
+                        hint: Some("We email them a link that works for 48 hours. Anyone with the link can accept, so share it only with them."),
                         ..Field::from_state("Their email address", "email", view.invite_form)
                     }))
                     button type="submit" class="btn btn-primary self-start mt-2" {
@@ -771,7 +771,7 @@ fn role_summary(role: &str, count: RoleCount) -> Markup {
     let over = count.over();
     html! {
         @if over > 0 {
-            div class="alert alert-warning alert-soft" role="status" {
+            div class="alert alert-warning" role="status" {
                 (icons::exclamation_triangle("size-5 shrink-0"))
                 span {
                     strong { (role) " " (count.confirmed) "/" (count.capacity) }
@@ -779,9 +779,9 @@ fn role_summary(role: &str, count: RoleCount) -> Markup {
                 }
             }
         } @else {
-            div class="stat px-0 py-1" {
-                div class="stat-title" { (role) }
-                div class="stat-value text-2xl tabular-nums" { (count.confirmed) "/" (count.capacity) }
+            div class="flex flex-col" {
+                div class="text-sm text-base-content/70" { (role) }
+                div class="text-2xl font-bold tabular-nums" { (count.confirmed) "/" (count.capacity) }
             }
         }
     }
@@ -814,12 +814,12 @@ pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                 section class="card bg-base-200" aria-labelledby="summary-title" {
                     div class="card-body gap-3" {
                         h2 id="summary-title" class="card-title" { "Registrations" }
-                        div class="grid gap-x-6 sm:grid-cols-3" {
+                        div class="grid gap-x-6 gap-y-3 sm:grid-cols-3" {
                             (role_summary("Bases", view.base))
                             (role_summary("Flyers", view.flyer))
-                            div class="stat px-0 py-1" {
-                                div class="stat-title" { "Waitlist" }
-                                div class="stat-value text-2xl tabular-nums" { (view.waitlist) }
+                            div class="flex flex-col" {
+                                div class="text-sm text-base-content/70" { "Waitlist" }
+                                div class="text-2xl font-bold tabular-nums" { (view.waitlist) }
                             }
                         }
                         dl class="flex flex-col gap-3 text-sm" {
@@ -1080,4 +1080,624 @@ pub fn photo_form(page: &Page<'_>, view: &PhotoFormView<'_>) -> Markup {
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Theme, Viewer};
+
+    const CSRF: &str = r#"<input type="hidden" name="csrf" value="tok">"#;
+
+    fn page() -> Page<'static> {
+        Page::new("Jam", "/jams/s1", Theme::System)
+            .csrf("tok")
+            .viewer(Some(Viewer {
+                name: "Ana",
+                superadmin: false,
+            }))
+    }
+
+    fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
+        let map = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        FormState {
+            values: map(values),
+            errors: map(errors),
+        }
+    }
+
+    /// Each `<form …>…</form>` of the page, opening tag included.
+    fn forms(html: &str) -> Vec<&str> {
+        html.split("<form ")
+            .skip(1)
+            .map(|rest| &rest[..rest.find("</form>").expect("closed form")])
+            .collect()
+    }
+
+    /// Every POST form but those going to `except` carries the CSRF token; returns their actions.
+    fn assert_post_forms_have_csrf(html: &str, except: Option<&str>) -> Vec<String> {
+        let mut actions = Vec::new();
+        for form in forms(html) {
+            let tag = &form[..form.find('>').unwrap()];
+            let action = tag
+                .split("action=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("")
+                .to_owned();
+            if !tag.contains(r#"method="post""#) || except == Some(action.as_str()) {
+                continue;
+            }
+            assert!(form.contains(CSRF), "form to {action} lacks the CSRF token");
+            actions.push(action);
+        }
+        actions
+    }
+
+    /// The error is the note of the named control, which is marked invalid and points to it.
+    fn assert_error_beside(html: &str, name: &str, error: &str) {
+        let note = format!("field-{name}-note");
+        let control = html
+            .split(&format!(r#"id="field-{name}""#))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no control {name}"));
+        let tag = &control[..control.find('>').unwrap()];
+        assert!(tag.contains(r#"aria-invalid="true""#), "{name} not invalid");
+        assert!(tag.contains(&format!(r#"aria-describedby="{note}""#)));
+        let after = html.split(&format!(r#"id="{note}""#)).nth(1).unwrap();
+        assert!(
+            after[..after.find("</p>").unwrap()].contains(error),
+            "{name}: {error} not in its note"
+        );
+    }
+
+    fn row(status: SessionStatus) -> SessionRow {
+        SessionRow {
+            href: "/jams/s1/sessions/2026-12-01".into(),
+            date: "Tue 1 Dec 2026".into(),
+            time: "19:00–21:00".into(),
+            status,
+            base: RoleCount {
+                confirmed: 12,
+                capacity: 10,
+            },
+            flyer: RoleCount {
+                confirmed: 3,
+                capacity: 10,
+            },
+            waitlist: 2,
+            overridden: true,
+            note: "Bring <snacks>".into(),
+        }
+    }
+
+    fn series_view<'a>(invite_form: &'a FormState) -> SeriesView<'a> {
+        SeriesView {
+            id: "s1",
+            name: "Park <jam>",
+            description: "Line one\nsee https://example.org/x.",
+            archived: false,
+            visibility: "unlisted",
+            is_owner: true,
+            can_edit: true,
+            photo: Some("https://cdn.example/p.webp".into()),
+            venue: "Volkspark",
+            address: "Main St 1",
+            maps_url: "https://maps.google.com/?q=Main",
+            cost: "Donation",
+            capacity_base: 10,
+            capacity_flyer: 10,
+            schedule: "Tuesdays 19:00–21:00",
+            time_zone: "Europe/Berlin",
+            level_notes: "All levels",
+            upcoming: vec![row(SessionStatus::Scheduled), row(SessionStatus::Cancelled)],
+            past: vec![row(SessionStatus::Completed)],
+            organizers: vec![
+                OrganizerRow {
+                    name: "Ana".into(),
+                    email: "ana@example.org".into(),
+                    owner: true,
+                    is_viewer: true,
+                    remove_action: None,
+                },
+                OrganizerRow {
+                    name: "Bo <b>".into(),
+                    email: "bo@example.org".into(),
+                    owner: false,
+                    is_viewer: false,
+                    remove_action: Some("/jams/s1/organizers/u2/remove".into()),
+                },
+            ],
+            invites: vec![InviteRow {
+                email: "cy@example.org".into(),
+                expires: "8 Dec 2026".into(),
+                link: "https://jamie.example/invites/abc".into(),
+                revoke_action: "/jams/s1/invites/i1/revoke".into(),
+            }],
+            invite_form,
+            new_invite_link: Some("https://jamie.example/invites/new"),
+            notice: Some("Saved."),
+            problem: Some("Something went wrong."),
+        }
+    }
+
+    #[test]
+    fn the_series_form_keeps_values_and_puts_errors_beside_fields() {
+        let form = state(
+            &[
+                ("name", "Park <jam>"),
+                ("description", "Hi\nthere"),
+                ("cost_kind", "amount"),
+                ("weekday", "tue"),
+                ("visibility", "unlisted"),
+                ("capacity_base", "12"),
+                ("place_id", "pl-1"),
+            ],
+            &[
+                ("name", "Give the series a name."),
+                ("capacity_flyer", "Between 0 and 500."),
+                ("time_zone", "Unknown time zone."),
+            ],
+        );
+        let html = series_form(
+            &page(),
+            &SeriesFormView {
+                heading: "New series",
+                action: "/jams",
+                submit: "Create series",
+                cancel_href: "/jams",
+                form: &form,
+                problem: None,
+                places_enabled: true,
+                time_zones: &["Europe/Berlin", "America/New_York"],
+            },
+        )
+        .into_string();
+        assert_eq!(
+            assert_post_forms_have_csrf(&html, None),
+            ["/preferences/theme", "/logout", "/jams"]
+        );
+        assert!(html.contains(r#"value="Park &lt;jam&gt;""#));
+        assert!(html.contains(">Hi\nthere</textarea>"));
+        assert!(html.contains(r#"<option value="amount" selected>"#));
+        assert!(html.contains(r#"<option value="tue" selected>Tuesday</option>"#));
+        assert!(html.contains(r#"<option value="">No usual day</option>"#));
+        assert!(html.contains(r#"<option value="unlisted" selected>"#));
+        assert!(html.contains("Unlisted series are reachable only by their links."));
+        assert!(html.contains(r#"type="hidden" name="place_id" value="pl-1""#));
+        assert!(html.contains(r#"name="capacity_base" type="number" value="12""#));
+        assert!(html.contains(r#"min="0" max="500""#));
+        assert_error_beside(&html, "name", "Give the series a name.");
+        assert_error_beside(&html, "capacity_flyer", "Between 0 and 500.");
+        assert_error_beside(&html, "time_zone", "Unknown time zone.");
+        assert!(html.contains(r#"list="time-zones" data-browser-time-zone"#));
+        assert!(html.contains(r#"<option value="America/New_York">"#));
+        assert!(html.contains(r##"hx-get="/jams/places" hx-trigger="input changed delay:300ms" hx-target="#place-suggestions" hx-include="this""##));
+        assert!(html.contains(r#"<div id="place-suggestions""#));
+        for name in [
+            "description",
+            "venue",
+            "address",
+            "latitude",
+            "longitude",
+            "cost_amount",
+            "cost_currency",
+            "start_time",
+            "duration_minutes",
+            "level_notes",
+        ] {
+            assert!(
+                html.contains(&format!(r#"name="{name}""#)),
+                "{name} missing"
+            );
+        }
+        for legend in [
+            "About",
+            "Place",
+            "Price and capacity",
+            "Usual time",
+            "Visibility",
+        ] {
+            assert!(
+                html.contains(&format!(">{legend}</legend>")),
+                "{legend} missing"
+            );
+        }
+        assert!(!html.contains(" style="), "no inline styles");
+    }
+
+    #[test]
+    fn the_place_search_is_only_there_when_enabled() {
+        let form = FormState::default();
+        let html = series_form(
+            &page(),
+            &SeriesFormView {
+                heading: "Edit",
+                action: "/jams/s1",
+                submit: "Save",
+                cancel_href: "/jams/s1",
+                form: &form,
+                problem: Some("Check the fields below."),
+                places_enabled: false,
+                time_zones: &[],
+            },
+        )
+        .into_string();
+        assert!(!html.contains("place_query") && !html.contains("hx-get"));
+        assert!(html.contains("Check the fields below."));
+    }
+
+    #[test]
+    fn place_suggestions_carry_their_id_and_text() {
+        let html = place_suggestions(&[PlaceSuggestion {
+            place_id: "ChIJ\"1".into(),
+            text: "Park <1>, Berlin".into(),
+        }])
+        .into_string();
+        assert!(html.contains(
+            r#"type="button" data-place-id="ChIJ&quot;1" data-place-text="Park &lt;1&gt;, Berlin""#
+        ));
+        assert!(html.contains(">Park &lt;1&gt;, Berlin</button>"));
+        assert!(
+            place_suggestions(&[])
+                .into_string()
+                .contains("No matching places")
+        );
+    }
+
+    #[test]
+    fn the_series_page_shows_details_sessions_and_owner_tools() {
+        let invite_form = state(
+            &[("email", "not-an-email")],
+            &[("email", "Enter an email address.")],
+        );
+        let html = series_page(&page(), &series_view(&invite_form)).into_string();
+        assert!(html.contains("Park &lt;jam&gt;") && !html.contains("<jam>"));
+        assert!(html.contains("Unlisted") && !html.contains(">Archived<"));
+        assert!(html.contains(r#"src="https://cdn.example/p.webp""#));
+        assert!(html.contains("Line one<br>see <a href=\"https://example.org/x\""));
+        assert!(
+            html.contains(r#"href="https://maps.google.com/?q=Main""#)
+                && html.contains("Open in Google Maps")
+        );
+        assert!(html.contains("Bases 10 · Flyers 10"));
+        assert!(html.contains("Tuesdays 19:00–21:00") && html.contains("All levels"));
+        assert!(html.contains(r#"href="/jams/s1/edit""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/new""#));
+        assert!(html.contains(r#"href="/jams/s1/photo""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/2026-12-01""#));
+        assert!(html.contains("Bases 12/10 — 2 over"));
+        assert!(html.contains("2 waitlisted") && html.contains("changed"));
+        assert!(html.contains("Bring &lt;snacks&gt;"));
+        assert!(html.contains(r#"<span class="font-semibold line-through">Tue 1 Dec 2026</span>"#));
+        assert!(html.contains("badge-error") && html.contains("badge-neutral"));
+        assert!(html.contains("<details") && html.contains("Past (1)"));
+        assert!(
+            html.contains("Bo &lt;b&gt;")
+                && html.contains("Co-organizer")
+                && html.contains(">Owner<")
+        );
+        assert!(html.contains(r#"value="https://jamie.example/invites/abc""#));
+        assert!(html.contains(r#"data-copy-target="invite-link-0""#));
+        assert!(
+            html.contains(r#"id="new-invite-link""#)
+                && html.contains(r#"value="https://jamie.example/invites/new""#)
+        );
+        assert!(html.contains(r#"value="not-an-email""#));
+        assert_error_beside(&html, "email", "Enter an email address.");
+        assert!(html.contains(r#"name="confirm" value="yes" required"#));
+        assert!(html.contains("can only be archived") || html.contains("only archived"));
+        assert!(html.contains("Saved.") && html.contains("Something went wrong."));
+        let actions = assert_post_forms_have_csrf(&html, None);
+        for action in [
+            "/jams/s1/archive",
+            "/jams/s1/organizers/u2/remove",
+            "/jams/s1/invites",
+            "/jams/s1/invites/i1/revoke",
+            "/jams/s1/delete",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        assert!(
+            !actions.iter().any(|a| a == "/jams/s1/leave"),
+            "the owner cannot leave"
+        );
+    }
+
+    #[test]
+    fn a_co_organizer_sees_no_owner_tools_and_can_leave() {
+        let invite_form = FormState::default();
+        let view = SeriesView {
+            is_owner: false,
+            archived: true,
+            upcoming: vec![],
+            past: vec![],
+            organizers: vec![
+                OrganizerRow {
+                    name: "Ana".into(),
+                    owner: true,
+                    ..OrganizerRow::default()
+                },
+                OrganizerRow {
+                    name: "Bo".into(),
+                    is_viewer: true,
+                    ..OrganizerRow::default()
+                },
+            ],
+            new_invite_link: None,
+            ..series_view(&invite_form)
+        };
+        let html = series_page(&page(), &view).into_string();
+        let actions = assert_post_forms_have_csrf(&html, None);
+        assert!(actions.iter().any(|a| a == "/jams/s1/leave"));
+        assert!(actions.iter().any(|a| a == "/jams/s1/unarchive"));
+        assert!(html.contains("Leave this series") && html.contains(">Archived<"));
+        for owner_only in [
+            "/jams/s1/delete",
+            "/jams/s1/invites",
+            "Danger zone",
+            "Pending invites",
+        ] {
+            assert!(
+                !html.contains(owner_only),
+                "{owner_only} shown to a co-organizer"
+            );
+        }
+        assert!(html.contains("No upcoming sessions."));
+        assert!(
+            !html.contains("<details"),
+            "no past sessions, no past section"
+        );
+    }
+
+    #[test]
+    fn the_schedule_form_names_the_time_zone_and_keeps_values() {
+        let form = state(
+            &[
+                ("date", "2026-12-01"),
+                ("repeat", "biweekly"),
+                ("count", "60"),
+            ],
+            &[("count", "At most 52 sessions at once.")],
+        );
+        let html = schedule_form(
+            &page(),
+            &ScheduleFormView {
+                series_name: "Park <jam>",
+                series_href: "/jams/s1",
+                action: "/jams/s1/sessions",
+                time_zone: "Europe/Berlin",
+                form: &form,
+                problem: None,
+            },
+        )
+        .into_string();
+        assert_eq!(
+            assert_post_forms_have_csrf(&html, None).last().unwrap(),
+            "/jams/s1/sessions"
+        );
+        assert!(html.contains("Europe/Berlin") && html.contains("Park &lt;jam&gt;"));
+        assert!(html.contains(r#"value="2026-12-01""#));
+        assert!(html.contains(r#"<option value="biweekly" selected>Every other week</option>"#));
+        assert!(html.contains("Just this date") && html.contains("Every week"));
+        assert!(html.contains(r#"min="1" max="52""#));
+        assert_error_beside(&html, "count", "At most 52 sessions at once.");
+        for name in [
+            "start_time",
+            "end_time",
+            "capacity_base",
+            "capacity_flyer",
+            "note",
+        ] {
+            assert!(
+                html.contains(&format!(r#"name="{name}""#)),
+                "{name} missing"
+            );
+        }
+    }
+
+    fn session_view<'a>(form: &'a FormState, cancel_form: &'a FormState) -> SessionView<'a> {
+        SessionView {
+            series_name: "Park <jam>",
+            series_href: "/jams/s1",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            time_zone: "Europe/Berlin",
+            status: SessionStatus::Scheduled,
+            cancel_reason: None,
+            base: RoleCount {
+                confirmed: 12,
+                capacity: 10,
+            },
+            flyer: RoleCount {
+                confirmed: 4,
+                capacity: 10,
+            },
+            waitlist: 3,
+            cost: "10 EUR",
+            venue: "Gym",
+            address: "Side St 2",
+            maps_url: "https://maps.google.com/?q=Side",
+            note: "Indoors <today>",
+            can_edit: true,
+            can_complete: true,
+            edit_action: "/jams/s1/sessions/d1",
+            cancel_action: "/jams/s1/sessions/d1/cancel",
+            complete_action: "/jams/s1/sessions/d1/complete",
+            form,
+            cancel_form,
+            notice: None,
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn the_session_page_warns_about_over_capacity_and_offers_the_forms() {
+        let form = state(
+            &[("cost_kind", "default"), ("venue", "Gym <2>")],
+            &[("end_time", "Ends before it starts.")],
+        );
+        let cancel_form = state(
+            &[("reason", "Rain <heavy>")],
+            &[("reason", "Say why, for the registrants.")],
+        );
+        let html = session_page(&page(), &session_view(&form, &cancel_form)).into_string();
+        assert!(html.contains("Bases 12/10</strong>: 2 over capacity — nobody was removed"));
+        assert!(!html.contains("Flyers 4/10</strong>"), "flyers fit");
+        assert!(html.contains("10 EUR") && html.contains("Open in Google Maps"));
+        assert!(html.contains("Indoors &lt;today&gt;") && html.contains("Park &lt;jam&gt;"));
+        let actions = assert_post_forms_have_csrf(&html, None);
+        for action in [
+            "/jams/s1/sessions/d1",
+            "/jams/s1/sessions/d1/cancel",
+            "/jams/s1/sessions/d1/complete",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        assert!(html.contains(r#"<option value="default" selected>Series default</option>"#));
+        assert!(html.contains(r#"value="Gym &lt;2&gt;""#));
+        assert!(
+            html.contains("Leave empty to use the series&#39; place.")
+                || html.contains("Leave empty to use the series' place.")
+        );
+        assert_error_beside(&html, "end_time", "Ends before it starts.");
+        assert_error_beside(&html, "reason", "Say why, for the registrants.");
+        assert!(html.contains(">Rain &lt;heavy&gt;</textarea>"));
+        assert!(html.contains("btn btn-error") && html.contains("Mark completed"));
+    }
+
+    #[test]
+    fn a_cancelled_session_shows_its_reason_and_no_forms() {
+        let form = FormState::default();
+        let view = SessionView {
+            status: SessionStatus::Cancelled,
+            cancel_reason: Some("Venue <closed>"),
+            ..session_view(&form, &form)
+        };
+        let html = session_page(&page(), &view).into_string();
+        assert!(html.contains("Venue &lt;closed&gt;") && html.contains("Cancelled"));
+        assert!(!html.contains("/jams/s1/sessions/d1/cancel") && !html.contains("Mark completed"));
+    }
+
+    #[test]
+    fn an_open_invite_is_accepted_with_a_button_or_after_signing_in() {
+        let open = |signed_in| InviteView {
+            series_name: Some("Park <jam>"),
+            inviter: Some("Ana"),
+            email: Some("bo@example.org"),
+            expires: Some("8 Dec 2026"),
+            state: InviteState::Open {
+                accept_action: "/invites/abc/accept".into(),
+                signed_in,
+                login_href: "/login?next=%2Finvites%2Fabc".into(),
+            },
+        };
+        let html = invite_page(&page(), &open(true)).into_string();
+        assert!(html.contains("Ana invited you"));
+        assert!(html.contains("bo@example.org") && html.contains("Park &lt;jam&gt;"));
+        assert!(html.contains("8 Dec 2026"));
+        assert!(
+            assert_post_forms_have_csrf(&html, None)
+                .iter()
+                .any(|a| a == "/invites/abc/accept")
+        );
+        let html = invite_page(&page(), &open(false)).into_string();
+        assert!(!html.contains("/invites/abc/accept"));
+        assert!(html.contains(r#"href="/login?next=%2Finvites%2Fabc""#));
+        assert!(html.contains("Sign in or sign up to accept"));
+    }
+
+    #[test]
+    fn closed_invites_say_what_happened_and_what_to_do() {
+        for (state, heading) in [
+            (InviteState::Expired, "expired"),
+            (InviteState::Used, "already used"),
+            (InviteState::Revoked, "withdrawn"),
+            (InviteState::Invalid, "does not work"),
+        ] {
+            let html = invite_page(
+                &page(),
+                &InviteView {
+                    series_name: None,
+                    inviter: None,
+                    email: None,
+                    expires: None,
+                    state,
+                },
+            )
+            .into_string();
+            assert!(html.contains(heading), "{heading}");
+            assert!(html.contains("new invite"), "{heading}: no way forward");
+        }
+        let html = invite_page(
+            &page(),
+            &InviteView {
+                series_name: Some("Park"),
+                inviter: None,
+                email: None,
+                expires: None,
+                state: InviteState::AlreadyOrganizer {
+                    series_href: "/jams/s1".into(),
+                },
+            },
+        )
+        .into_string();
+        assert!(html.contains("already organize") && html.contains(r#"href="/jams/s1""#));
+    }
+
+    #[test]
+    fn the_photo_form_posts_to_s3_with_the_file_last() {
+        let fields = vec![
+            ("key".to_owned(), "photos/s1/new".to_owned()),
+            ("policy".to_owned(), "eyJ\"x".to_owned()),
+            ("x-amz-signature".to_owned(), "abc".to_owned()),
+        ];
+        let html = photo_form(
+            &page(),
+            &PhotoFormView {
+                series_name: "Park <jam>",
+                series_href: "/jams/s1",
+                upload_url: "https://bucket.s3.amazonaws.com/",
+                fields: &fields,
+                current: Some("https://cdn.example/p.webp".into()),
+                problem: Some("That file is not a photo."),
+                remove_action: "/jams/s1/photo/remove",
+            },
+        )
+        .into_string();
+        let actions = assert_post_forms_have_csrf(&html, Some("https://bucket.s3.amazonaws.com/"));
+        assert!(actions.iter().any(|a| a == "/jams/s1/photo/remove"));
+        let upload = forms(&html)
+            .into_iter()
+            .find(|form| form.contains("https://bucket.s3.amazonaws.com/"))
+            .unwrap();
+        assert!(upload.starts_with(r#"method="post" action="https://bucket.s3.amazonaws.com/" enctype="multipart/form-data""#));
+        assert!(
+            !upload.contains(r#"name="csrf""#),
+            "the token must not leak to S3"
+        );
+        let names: Vec<&str> = upload
+            .split(" name=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert_eq!(names, ["key", "policy", "x-amz-signature", "file"]);
+        assert!(upload.contains(r#"value="eyJ&quot;x""#));
+        assert!(upload.contains(r#"accept="image/jpeg,image/png,image/webp""#));
+        assert!(
+            upload
+                .contains("JPEG, PNG or WebP, up to 8 MB. Location data in the photo is removed.")
+        );
+        assert!(upload.contains(r#"aria-invalid="true""#));
+        assert!(upload.contains("That file is not a photo."));
+        assert!(
+            html.contains(r#"src="https://cdn.example/p.webp""#)
+                && html.contains("Park &lt;jam&gt;")
+        );
+    }
 }

@@ -1,0 +1,285 @@
+//! The `web-dashboard` function: `/` — the landing page for visitors, and for a signed-in
+//! organizer their series with the next session of each — and `/calendar`, the month of every
+//! session they organize.
+
+use axum::{
+    Router,
+    extract::{Query, State},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use jamie::{
+    Context,
+    authorization::{Actor, Denied},
+    jams::{
+        series::{self, OrganizerRole, Series},
+        sessions::{self, Session},
+    },
+};
+use jamie_templates::pages::{
+    self,
+    calendar::{CalendarDay, CalendarEntry, CalendarView},
+    dashboard::{DashboardCard, DashboardView, NextSession},
+    jams::RoleCount,
+};
+use jamie_web::{AppError, PageContext, Routes};
+use jiff::{
+    SignedDuration, ToSpan,
+    civil::{Date, Weekday},
+};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .page("/", get(home))
+        .page("/calendar", get(calendar))
+}
+
+pub fn app(ctx: Context) -> Router {
+    jamie_web::finish(routes().into_router(ctx))
+}
+
+/// The signed-in actor, or the response that asks to sign in (or explains a block).
+fn signed_in<'a>(page: &'a PageContext) -> Result<&'a Actor, Response> {
+    match jamie::authorization::authorize(
+        &page.principal,
+        jamie::authorization::Operation::ManageOwnAccount,
+    ) {
+        Ok(actor) => Ok(actor),
+        Err(Denied::Blocked) => Err(AppError::Forbidden("This account is blocked.").into_response()),
+        Err(_) => Err(axum::response::Redirect::to(&format!(
+            "/login?next={}",
+            jamie_templates::components::percent_encode(&page.path)
+        ))
+        .into_response()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+fn counts(session: &Session) -> (RoleCount, RoleCount) {
+    (
+        RoleCount {
+            confirmed: session.confirmed_base,
+            capacity: u32::from(session.capacity_base),
+        },
+        RoleCount {
+            confirmed: session.confirmed_flyer,
+            capacity: u32::from(session.capacity_flyer),
+        },
+    )
+}
+
+fn status(session: &Session) -> pages::jams::SessionStatus {
+    match session.status {
+        sessions::SessionStatus::Scheduled => pages::jams::SessionStatus::Scheduled,
+        sessions::SessionStatus::Cancelled => pages::jams::SessionStatus::Cancelled,
+        sessions::SessionStatus::Completed => pages::jams::SessionStatus::Completed,
+    }
+}
+
+fn card(series: &Series, role: OrganizerRole, next: Option<&Session>) -> DashboardCard {
+    let zone = series.zone();
+    DashboardCard {
+        href: format!("/jams/{}", series.id),
+        name: series.name.clone(),
+        role: match role {
+            OrganizerRole::Owner => "Owner",
+            OrganizerRole::CoOrganizer => "Co-organizer",
+        },
+        archived: series.archived,
+        next: next.map(|session| {
+            let start = session.starts_at.to_zoned_datetime(zone.clone());
+            let end = session.ends_at.to_zoned_datetime(zone.clone());
+            let (base, flyer) = counts(session);
+            NextSession {
+                href: format!("/jams/{}/sessions/{}", series.id, session.id),
+                date: start.strftime("%a %-d %b %Y").to_string(),
+                time: format!("{}–{}", start.strftime("%H:%M"), end.strftime("%H:%M")),
+                status: status(session),
+                base,
+                flyer,
+                waitlist: session.waitlisted,
+            }
+        }),
+        schedule_href: format!("/jams/{}/sessions/new", series.id),
+    }
+}
+
+async fn home(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(done): Query<Done>,
+) -> Response {
+    if page.principal.actor().is_none() {
+        return pages::home::home(&page.page("Acroyoga jams, organized")).into_response();
+    }
+    let actor = match signed_in(&page) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let organized = match series::of_user(&ctx, &actor.user.id).await {
+        Ok(organized) => organized,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let now = ctx.clock.now();
+    let mut cards = Vec::with_capacity(organized.len());
+    for (series, role) in &organized {
+        let next = match sessions::next_of_series(&ctx, &series.id, now).await {
+            Ok(next) => next,
+            Err(error) => return AppError::from(error).into_response(),
+        };
+        cards.push(card(series, *role, next.as_ref()));
+    }
+    // Active series first, each group newest first (the order `of_user` gives).
+    cards.sort_by_key(|card| card.archived);
+    let notice = match done.done.as_str() {
+        "deleted" => Some("The series was deleted."),
+        "left" => Some("You no longer co-organize that series."),
+        _ => None,
+    };
+    let view = DashboardView {
+        name: actor.user.display_name.as_str(),
+        cards,
+        notice,
+    };
+    pages::dashboard::dashboard(&page.page("Your jams"), &view).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MonthQuery {
+    #[serde(default)]
+    month: String,
+}
+
+/// The first day of the month `yyyy-mm`, or of the current month when absent or malformed.
+fn month_start(raw: &str, today: Date) -> Date {
+    raw.split_once('-')
+        .and_then(|(year, month)| {
+            Date::new(year.parse().ok()?, month.parse().ok()?, 1).ok()
+        })
+        .unwrap_or_else(|| today.first_of_month())
+}
+
+fn month_param(date: Date) -> String {
+    date.strftime("%Y-%m").to_string()
+}
+
+async fn calendar(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(query): Query<MonthQuery>,
+) -> Response {
+    let actor = match signed_in(&page) {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    let now = ctx.clock.now();
+    let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let first = month_start(&query.month, today);
+    let grid_start = first
+        .checked_sub(i64::from(first.weekday().to_monday_zero_offset()).days())
+        .unwrap_or(first);
+    let last = first.last_of_month();
+    let grid_end = last
+        .checked_add(i64::from(Weekday::Sunday.since(last.weekday())).days())
+        .unwrap_or(last);
+    let organized = match series::of_user(&ctx, &actor.user.id).await {
+        Ok(organized) => organized,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    // Local dates differ from UTC ones by under a day either way.
+    let margin = SignedDuration::from_hours(26);
+    let window = |date: Date| {
+        date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map(|zoned| zoned.timestamp())
+            .unwrap_or(now)
+    };
+    let (from, to) = (
+        window(grid_start).saturating_sub(margin).unwrap_or(now),
+        window(grid_end).saturating_add(margin).unwrap_or(now),
+    );
+    let mut entries: Vec<(Date, String, CalendarEntry)> = Vec::new();
+    for (series, _) in &organized {
+        let found = match sessions::between(&ctx, &series.id, from, to).await {
+            Ok(found) => found,
+            Err(error) => return AppError::from(error).into_response(),
+        };
+        let zone = series.zone();
+        for session in found {
+            let start = session.starts_at.to_zoned_datetime(zone.clone());
+            let time = start.strftime("%H:%M").to_string();
+            entries.push((
+                start.date(),
+                time.clone(),
+                CalendarEntry {
+                    href: format!("/jams/{}/sessions/{}", series.id, session.id),
+                    time,
+                    series: series.name.clone(),
+                    status: status(&session),
+                },
+            ));
+        }
+    }
+    entries.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut weeks = Vec::new();
+    let mut day = grid_start;
+    while day <= grid_end {
+        let mut week = Vec::with_capacity(7);
+        for _ in 0..7 {
+            week.push(CalendarDay {
+                date: day.strftime("%Y-%m-%d").to_string(),
+                day: u8::try_from(day.day()).unwrap_or(1),
+                in_month: day.month() == first.month(),
+                today: day == today,
+                entries: entries
+                    .iter()
+                    .filter(|(date, _, _)| *date == day)
+                    .map(|(_, _, entry)| entry.clone())
+                    .collect(),
+            });
+            day = day.tomorrow().unwrap_or(day);
+        }
+        weeks.push(week);
+    }
+    let prev = first
+        .checked_sub(1.month())
+        .map(month_param)
+        .unwrap_or_default();
+    let next = first
+        .checked_add(1.month())
+        .map(month_param)
+        .unwrap_or_default();
+    let month_label = first.strftime("%B %Y").to_string();
+    let (prev_href, next_href) = (
+        format!("/calendar?month={prev}"),
+        format!("/calendar?month={next}"),
+    );
+    let view = CalendarView {
+        month_label: &month_label,
+        prev_href: &prev_href,
+        next_href: &next_href,
+        today_href: "/calendar",
+        weeks,
+    };
+    pages::calendar::calendar(&page.page(&format!("Calendar — {month_label}")), &view)
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_come_from_the_query_or_today() {
+        let today = Date::new(2026, 11, 25).unwrap();
+        assert_eq!(month_start("2027-02", today), Date::new(2027, 2, 1).unwrap());
+        assert_eq!(month_start("", today), Date::new(2026, 11, 1).unwrap());
+        assert_eq!(month_start("2027-13", today), Date::new(2026, 11, 1).unwrap());
+        assert_eq!(month_start("nonsense", today), Date::new(2026, 11, 1).unwrap());
+    }
+}

@@ -1,0 +1,967 @@
+//! The `web-jams` function: an organizer's series and sessions (`/jams/*`) — create, edit,
+//! archive and delete a series, schedule and override sessions, cancel and complete them,
+//! co-organizers and their invites, the series photo. Access is decided by the domain.
+
+// mod photos;
+mod places;
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use jamie::{
+    Context,
+    authorization::{Denied, Operation},
+    ids::{SeriesId, SessionId, UserId},
+    jams::{
+        Fields, FormErrors,
+        invites::{self, InviteError},
+        series::{self, OrganizerRole, Series, SeriesDetails, SeriesError, Visibility},
+        sessions::{self, Schedule, Session, SessionEdit, SessionError, SessionStatus},
+    },
+};
+use jamie_templates::{
+    components::{FormState, percent_encode},
+    pages::jams::{
+        self as views, InviteRow, InviteState, InviteView, OrganizerRow, RoleCount,
+        ScheduleFormView, SeriesFormView, SeriesView, SessionRow, SessionView,
+    },
+};
+use jamie_web::{AppError, PageContext, Routes};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .page("/jams/new", get(new_series))
+        .action("/jams", post(create_series))
+        .page("/jams/places", get(places::suggestions))
+        .page("/jams/invites/{token}", get(show_invite))
+        .action("/jams/invites/{token}/accept", post(accept_invite))
+        .page("/jams/{series}", get(show_series))
+        .page("/jams/{series}/edit", get(edit_series_form))
+        .action("/jams/{series}/edit", post(edit_series))
+        .action("/jams/{series}/archive", post(archive_series))
+        .action("/jams/{series}/unarchive", post(unarchive_series))
+        .action("/jams/{series}/delete", post(delete_series))
+        .page("/jams/{series}/sessions/new", get(schedule_form))
+        .action("/jams/{series}/sessions", post(schedule_sessions))
+        .page("/jams/{series}/sessions/{session}", get(show_session))
+        .action("/jams/{series}/sessions/{session}/edit", post(edit_session))
+        .action("/jams/{series}/sessions/{session}/cancel", post(cancel_session))
+        .action(
+            "/jams/{series}/sessions/{session}/complete",
+            post(complete_session),
+        )
+        .action("/jams/{series}/invites", post(invite_organizer))
+        .action("/jams/{series}/invites/{invite}/revoke", post(revoke_invite))
+        .action(
+            "/jams/{series}/organizers/{user}/remove",
+            post(remove_organizer),
+        )
+        .action("/jams/{series}/leave", post(leave_series))
+        // .merge(photos::routes())
+}
+
+pub fn app(ctx: Context) -> Router {
+    jamie_web::finish(routes().into_router(ctx))
+}
+
+type FormFields = BTreeMap<String, String>;
+
+/// A form as typed, with the errors the domain found.
+fn form_state(values: FormFields, errors: FormErrors) -> FormState {
+    FormState {
+        values,
+        errors: errors
+            .0
+            .into_iter()
+            .map(|(field, message)| (field.to_owned(), message))
+            .collect(),
+    }
+}
+
+/// The response to a refused or failed series operation.
+fn refused(page: &PageContext, error: SeriesError) -> Response {
+    match error {
+        SeriesError::Denied(Denied::SignInRequired) => {
+            Redirect::to(&format!("/login?next={}", percent_encode(&page.path))).into_response()
+        }
+        SeriesError::Denied(Denied::Blocked) => {
+            AppError::Forbidden("This account is blocked.").into_response()
+        }
+        SeriesError::Denied(Denied::Forbidden) => AppError::Forbidden(
+            "Only the series' owner can do this; co-organizers can do everything else.",
+        )
+        .into_response(),
+        SeriesError::NotFound => AppError::NotFound.into_response(),
+        SeriesError::HasRegistrations | SeriesError::Invalid(_) => {
+            AppError::BadRequest("That is not possible for this series.").into_response()
+        }
+        SeriesError::Internal(error) => AppError::from(error).into_response(),
+    }
+}
+
+fn session_refused(page: &PageContext, error: SessionError) -> Response {
+    match error {
+        SessionError::Series(error) => refused(page, error),
+        SessionError::NotFound => AppError::NotFound.into_response(),
+        SessionError::NotScheduled | SessionError::NotStarted | SessionError::Invalid(_) => {
+            AppError::BadRequest("That is not possible for this session.").into_response()
+        }
+    }
+}
+
+fn parse_series_id(raw: &str) -> Result<SeriesId, Response> {
+    raw.parse().map_err(|_| AppError::NotFound.into_response())
+}
+
+fn parse_ids(series: &str, session: &str) -> Result<(SeriesId, SessionId), Response> {
+    let series = parse_series_id(series)?;
+    let session = session
+        .parse()
+        .map_err(|_| AppError::NotFound.into_response())?;
+    Ok((series, session))
+}
+
+// ---- series ---------------------------------------------------------------------------------
+
+/// The time zones the form suggests.
+fn time_zones() -> &'static [&'static str] {
+    static ZONES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ZONES.get_or_init(|| {
+        let mut zones: Vec<&'static str> = jiff::tz::db()
+            .available()
+            .filter(|name| name.as_str().contains('/') && !name.as_str().starts_with("Etc/"))
+            .map(|name| &*String::leak(name.as_str().to_owned()))
+            .collect();
+        zones.sort_unstable();
+        zones
+    })
+}
+
+fn series_form_page(
+    ctx: &Context,
+    page: &PageContext,
+    existing: Option<&Series>,
+    form: &FormState,
+) -> Response {
+    let (heading, action, cancel) = match existing {
+        Some(series) => (
+            format!("Edit {}", series.name),
+            format!("/jams/{}/edit", series.id),
+            format!("/jams/{}", series.id),
+        ),
+        None => ("New jam series".to_owned(), "/jams".to_owned(), "/".to_owned()),
+    };
+    let view = SeriesFormView {
+        heading: &heading,
+        action: &action,
+        submit: if existing.is_some() {
+            "Save changes"
+        } else {
+            "Create series"
+        },
+        cancel_href: &cancel,
+        form,
+        problem: form
+            .has_errors()
+            .then_some("Some fields need another look; see the notes beside them."),
+        places_enabled: ctx.config.google_maps_api_key.is_some(),
+        time_zones: time_zones(),
+    };
+    let status = if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, views::series_form(&page.page(&heading), &view)).into_response()
+}
+
+async fn new_series(State(ctx): State<Context>, page: PageContext) -> Response {
+    if let Err(denied) =
+        jamie::authorization::authorize(&page.principal, Operation::CreateSeries)
+    {
+        return refused(&page, denied.into());
+    }
+    let mut values = FormFields::new();
+    for (name, value) in [
+        ("cost_kind", "free"),
+        ("cost_currency", "EUR"),
+        ("capacity_base", "10"),
+        ("capacity_flyer", "10"),
+        ("start_time", "19:00"),
+        ("duration_minutes", "120"),
+        ("visibility", "public"),
+    ] {
+        values.insert(name.to_owned(), value.to_owned());
+    }
+    series_form_page(&ctx, &page, None, &form_state(values, FormErrors::default()))
+}
+
+/// The details of a series form, with a place id resolved through the Places API when one
+/// was picked.
+async fn series_details(ctx: &Context, form: &FormFields) -> Result<SeriesDetails, FormErrors> {
+    let mut details = SeriesDetails::parse(&Fields(form))?;
+    jamie::jams::places::resolve(ctx, &mut details.location).await?;
+    Ok(details)
+}
+
+async fn create_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let details = match series_details(&ctx, &form).await {
+        Ok(details) => details,
+        Err(errors) => return series_form_page(&ctx, &page, None, &form_state(form, errors)),
+    };
+    match series::create(&ctx, &page.principal, details).await {
+        Ok(series) => Redirect::to(&format!("/jams/{}?done=created", series.id)).into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
+
+async fn edit_series_form(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
+        Ok(access) => {
+            let form = form_state(access.series.fields(), FormErrors::default());
+            series_form_page(&ctx, &page, Some(&access.series), &form)
+        }
+        Err(error) => refused(&page, error),
+    }
+}
+
+async fn edit_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let access = match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(&page, error),
+    };
+    let details = match series_details(&ctx, &form).await {
+        Ok(details) => details,
+        Err(errors) => {
+            return series_form_page(&ctx, &page, Some(&access.series), &form_state(form, errors));
+        }
+    };
+    match series::update(&ctx, &page.principal, &id, details).await {
+        Ok(_) => Redirect::to(&format!("/jams/{id}?done=saved")).into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+/// The message a redirect's `done` code stands for.
+fn notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "created" => "Your series is ready. Schedule its sessions next.",
+        "saved" => "Saved.",
+        "archived" => "Archived: the series is hidden from participants until you restore it.",
+        "restored" => "Restored from the archive.",
+        "invited" => "Invite sent. You can also copy its link below.",
+        "revoked" => "Invite withdrawn.",
+        "removed" => "Co-organizer removed.",
+        "joined" => "Welcome aboard: you now co-organize this series.",
+        "photo" => "Photo saved.",
+        "photo-removed" => "Photo removed.",
+        "cancelled" => "Session cancelled; everyone registered will be told.",
+        "completed" => "Session marked completed.",
+        done if done.starts_with("scheduled-") => "Sessions scheduled.",
+        _ => return None,
+    })
+}
+
+/// "Scheduled 7 sessions; skipped 1 date that already had one."
+fn scheduled_notice(done: &str) -> Option<String> {
+    let rest = done.strip_prefix("scheduled-")?;
+    let (made, skipped) = rest.split_once('-')?;
+    let made: usize = made.parse().ok()?;
+    let skipped: usize = skipped.parse().ok()?;
+    let sessions = if made == 1 { "session" } else { "sessions" };
+    let mut text = format!("Scheduled {made} {sessions}.");
+    if skipped > 0 {
+        let dates = if skipped == 1 {
+            "date that already had a session"
+        } else {
+            "dates that already had a session"
+        };
+        text.push_str(&format!(" Skipped {skipped} {dates}."));
+    }
+    Some(text)
+}
+
+fn day_label(session: &Session, zone: &jiff::tz::TimeZone) -> (String, String) {
+    let start = session.starts_at.to_zoned_datetime(zone.clone());
+    let end = session.ends_at.to_zoned_datetime(zone.clone());
+    (
+        start.strftime("%a %-d %b %Y").to_string(),
+        format!("{}–{}", start.strftime("%H:%M"), end.strftime("%H:%M")),
+    )
+}
+
+/// The status as the views show it.
+pub fn status_view(status: SessionStatus) -> views::SessionStatus {
+    match status {
+        SessionStatus::Scheduled => views::SessionStatus::Scheduled,
+        SessionStatus::Cancelled => views::SessionStatus::Cancelled,
+        SessionStatus::Completed => views::SessionStatus::Completed,
+    }
+}
+
+/// Confirmed against capacity per role.
+pub fn role_counts(session: &Session) -> (RoleCount, RoleCount) {
+    (
+        RoleCount {
+            confirmed: session.confirmed_base,
+            capacity: u32::from(session.capacity_base),
+        },
+        RoleCount {
+            confirmed: session.confirmed_flyer,
+            capacity: u32::from(session.capacity_flyer),
+        },
+    )
+}
+
+fn session_row(series: &Series, session: &Session) -> SessionRow {
+    let (date, time) = day_label(session, &series.zone());
+    let (base, flyer) = role_counts(session);
+    SessionRow {
+        href: format!("/jams/{}/sessions/{}", series.id, session.id),
+        date,
+        time,
+        status: status_view(session.status),
+        base,
+        flyer,
+        waitlist: session.waitlisted,
+        overridden: session.is_overridden(series),
+        note: session.note.clone(),
+    }
+}
+
+/// The URL of a series photo as served by `web-public`.
+pub fn photo_url(key: &str) -> String {
+    format!("/{key}")
+}
+
+async fn series_page(
+    ctx: &Context,
+    page: &PageContext,
+    id: &SeriesId,
+    notice: Option<&str>,
+    problem: Option<&str>,
+    invite_form: FormState,
+) -> Response {
+    let access = match series::access(ctx, &page.principal, id, Operation::ViewSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(page, error),
+    };
+    let sessions = match sessions::of_series(ctx, id).await {
+        Ok(sessions) => sessions,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let organizers = match series::organizers(ctx, &page.principal, id).await {
+        Ok(organizers) => organizers,
+        Err(error) => return refused(page, error),
+    };
+    let is_owner = access.role == Some(OrganizerRole::Owner);
+    let pending = if is_owner {
+        match invites::pending(ctx, &page.principal, id).await {
+            Ok(pending) => pending,
+            Err(InviteError::Series(error)) => return refused(page, error),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    let series = &access.series;
+    let now = ctx.clock.now();
+    let (past, upcoming): (Vec<&Session>, Vec<&Session>) =
+        sessions.iter().partition(|session| session.ends_at <= now);
+    let viewer = &access.actor.user.id;
+    let organizer_rows = organizers
+        .iter()
+        .map(|organizer| OrganizerRow {
+            name: organizer.user.display_name.as_str().to_owned(),
+            email: organizer.user.email.as_str().to_owned(),
+            owner: organizer.role == OrganizerRole::Owner,
+            is_viewer: &organizer.user.id == viewer,
+            remove_action: (is_owner && organizer.role == OrganizerRole::CoOrganizer).then(|| {
+                format!("/jams/{}/organizers/{}/remove", series.id, organizer.user.id)
+            }),
+        })
+        .collect();
+    let invite_rows = pending
+        .iter()
+        .map(|invited| InviteRow {
+            email: invited.invite.email.as_str().to_owned(),
+            expires: invited
+                .invite
+                .valid_until
+                .to_zoned_datetime(series.zone())
+                .strftime("%a %-d %b, %H:%M")
+                .to_string(),
+            link: invited.link.clone(),
+            revoke_action: format!("/jams/{}/invites/{}/revoke", series.id, invited.invite.id),
+        })
+        .collect();
+    let maps_url = series.location.maps_url();
+    let cost = series.cost.label();
+    let schedule = series.schedule_label();
+    let view = SeriesView {
+        id: series.id.as_str(),
+        name: &series.name,
+        description: &series.description,
+        archived: series.archived,
+        visibility: match series.visibility {
+            Visibility::Public => "Public",
+            Visibility::Unlisted => "Unlisted",
+        },
+        is_owner,
+        can_edit: access.may(Operation::EditSeries),
+        photo: series.photo.as_ref().map(|photo| photo_url(&photo.key)),
+        venue: &series.location.venue,
+        address: &series.location.address,
+        maps_url: &maps_url,
+        cost: &cost,
+        capacity_base: series.capacity_base,
+        capacity_flyer: series.capacity_flyer,
+        schedule: &schedule,
+        time_zone: &series.time_zone,
+        level_notes: &series.level_notes,
+        upcoming: upcoming
+            .into_iter()
+            .map(|session| session_row(series, session))
+            .collect(),
+        past: past
+            .into_iter()
+            .rev()
+            .map(|session| session_row(series, session))
+            .collect(),
+        organizers: organizer_rows,
+        invites: invite_rows,
+        invite_form: &invite_form,
+        new_invite_link: None,
+        notice,
+        problem,
+    };
+    let status = if problem.is_some() || invite_form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, views::series_page(&page.page(&series.name), &view)).into_response()
+}
+
+async fn show_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let scheduled = scheduled_notice(&done.done);
+    let notice = scheduled.as_deref().or(notice(&done.done));
+    series_page(&ctx, &page, &id, notice, None, FormState::default()).await
+}
+
+async fn archive_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    set_archived(ctx, page, id, true).await
+}
+
+async fn unarchive_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    set_archived(ctx, page, id, false).await
+}
+
+async fn set_archived(ctx: Context, page: PageContext, id: String, archived: bool) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let done = if archived { "archived" } else { "restored" };
+    match series::set_archived(&ctx, &page.principal, &id, archived).await {
+        Ok(()) => Redirect::to(&format!("/jams/{id}?done={done}")).into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    if form.confirm != "yes" {
+        let problem = "Tick the box to confirm that the series and its sessions should go.";
+        return series_page(&ctx, &page, &id, None, Some(problem), FormState::default()).await;
+    }
+    match series::delete(&ctx, &page.principal, &id).await {
+        Ok(()) => Redirect::to("/?done=deleted").into_response(),
+        Err(error @ SeriesError::HasRegistrations) => {
+            let problem = error.to_string();
+            series_page(&ctx, &page, &id, None, Some(&problem), FormState::default()).await
+        }
+        Err(error) => refused(&page, error),
+    }
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+async fn schedule_page(
+    ctx: &Context,
+    page: &PageContext,
+    id: &SeriesId,
+    form: Option<FormState>,
+) -> Response {
+    let access = match series::access(ctx, &page.principal, id, Operation::EditSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(page, error),
+    };
+    let series = &access.series;
+    let form = form.unwrap_or_else(|| {
+        form_state(
+            sessions::schedule_defaults(series, ctx.clock.now()),
+            FormErrors::default(),
+        )
+    });
+    let series_href = format!("/jams/{}", series.id);
+    let action = format!("/jams/{}/sessions", series.id);
+    let view = ScheduleFormView {
+        series_name: &series.name,
+        series_href: &series_href,
+        action: &action,
+        time_zone: &series.time_zone,
+        form: &form,
+        problem: form
+            .has_errors()
+            .then_some("Some fields need another look; see the notes beside them."),
+    };
+    let status = if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let title = format!("Schedule sessions of {}", series.name);
+    (status, views::schedule_form(&page.page(&title), &view)).into_response()
+}
+
+async fn schedule_form(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    match parse_series_id(&id) {
+        Ok(id) => schedule_page(&ctx, &page, &id, None).await,
+        Err(response) => response,
+    }
+}
+
+async fn schedule_sessions(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let access = match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(&page, error),
+    };
+    let schedule = match Schedule::parse(&Fields(&form), &access.series, ctx.clock.now()) {
+        Ok(schedule) => schedule,
+        Err(errors) => {
+            return schedule_page(&ctx, &page, &id, Some(form_state(form, errors))).await;
+        }
+    };
+    match sessions::schedule(&ctx, &page.principal, &id, schedule).await {
+        Ok(done) => Redirect::to(&format!(
+            "/jams/{id}?done=scheduled-{}-{}",
+            done.sessions.len(),
+            done.skipped
+        ))
+        .into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
+
+/// The session page, with the edit and cancel forms as given (or filled from the session).
+async fn session_page(
+    ctx: &Context,
+    page: &PageContext,
+    ids: (&SeriesId, &SessionId),
+    notice: Option<&str>,
+    problem: Option<&str>,
+    forms: (Option<FormState>, Option<FormState>),
+) -> Response {
+    let found = match sessions::access(ctx, &page.principal, ids.0, ids.1, Operation::ViewSeries)
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return session_refused(page, error),
+    };
+    let (series, session) = (&found.access.series, &found.session);
+    let zone = series.zone();
+    let (date, time) = day_label(session, &zone);
+    let (base, flyer) = role_counts(session);
+    let location = session.location(series);
+    let maps_url = location.maps_url();
+    let cost = session.cost(series).label();
+    let base_path = format!("/jams/{}/sessions/{}", series.id, session.id);
+    let edit_action = format!("{base_path}/edit");
+    let cancel_action = format!("{base_path}/cancel");
+    let complete_action = format!("{base_path}/complete");
+    let series_href = format!("/jams/{}", series.id);
+    let (form, cancel_form) = forms;
+    let has_errors = form.as_ref().is_some_and(FormState::has_errors)
+        || cancel_form.as_ref().is_some_and(FormState::has_errors);
+    let form =
+        form.unwrap_or_else(|| form_state(session.fields(series), FormErrors::default()));
+    let cancel_form = cancel_form.unwrap_or_default();
+    let scheduled = session.status == SessionStatus::Scheduled;
+    let view = SessionView {
+        series_name: &series.name,
+        series_href: &series_href,
+        date: &date,
+        time: &time,
+        time_zone: &series.time_zone,
+        status: status_view(session.status),
+        cancel_reason: session.cancel_reason.as_deref(),
+        base,
+        flyer,
+        waitlist: session.waitlisted,
+        cost: &cost,
+        venue: &location.venue,
+        address: &location.address,
+        maps_url: &maps_url,
+        note: &session.note,
+        can_edit: found.access.may(Operation::EditSeries),
+        can_complete: scheduled && session.starts_at <= ctx.clock.now(),
+        edit_action: &edit_action,
+        cancel_action: &cancel_action,
+        complete_action: &complete_action,
+        form: &form,
+        cancel_form: &cancel_form,
+        notice,
+        problem,
+    };
+    let status = if problem.is_some() || has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let title = format!("{} — {date}", series.name);
+    (status, views::session_page(&page.page(&title), &view)).into_response()
+}
+
+async fn show_session(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((series, session)): Path<(String, String)>,
+    Query(done): Query<Done>,
+) -> Response {
+    match parse_ids(&series, &session) {
+        Ok((series, session)) => {
+            session_page(
+                &ctx,
+                &page,
+                (&series, &session),
+                notice(&done.done),
+                None,
+                (None, None),
+            )
+            .await
+        }
+        Err(response) => response,
+    }
+}
+
+/// Redirects to the session page with a `done` code, or renders the page with the error.
+async fn after_session_change(
+    ctx: &Context,
+    page: &PageContext,
+    ids: (&SeriesId, &SessionId),
+    result: Result<(), SessionError>,
+    done: &str,
+    form: FormFields,
+    cancel: bool,
+) -> Response {
+    match result {
+        Ok(()) => {
+            Redirect::to(&format!("/jams/{}/sessions/{}?done={done}", ids.0, ids.1))
+                .into_response()
+        }
+        Err(SessionError::Invalid(errors)) => {
+            let state = Some(form_state(form, errors));
+            let forms = if cancel {
+                (None, state)
+            } else {
+                (state, None)
+            };
+            session_page(ctx, page, ids, None, None, forms).await
+        }
+        Err(error @ (SessionError::NotScheduled | SessionError::NotStarted)) => {
+            let problem = error.to_string();
+            session_page(ctx, page, ids, None, Some(&problem), (None, None)).await
+        }
+        Err(error) => session_refused(page, error),
+    }
+}
+
+async fn edit_session(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((series, session)): Path<(String, String)>,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let (series_id, session_id) = match parse_ids(&series, &session) {
+        Ok(ids) => ids,
+        Err(response) => return response,
+    };
+    let access = match series::access(&ctx, &page.principal, &series_id, Operation::EditSeries)
+        .await
+    {
+        Ok(access) => access,
+        Err(error) => return refused(&page, error),
+    };
+    let result = match SessionEdit::parse(&Fields(&form), &access.series, ctx.clock.now()) {
+        Ok(edit) => sessions::edit(&ctx, &page.principal, &series_id, &session_id, edit)
+            .await
+            .map(drop),
+        Err(errors) => Err(SessionError::Invalid(errors)),
+    };
+    let ids = (&series_id, &session_id);
+    after_session_change(&ctx, &page, ids, result, "saved", form, false).await
+}
+
+async fn cancel_session(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((series, session)): Path<(String, String)>,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let (series_id, session_id) = match parse_ids(&series, &session) {
+        Ok(ids) => ids,
+        Err(response) => return response,
+    };
+    let reason = Fields(&form).get("reason").to_owned();
+    let result = sessions::cancel(&ctx, &page.principal, &series_id, &session_id, &reason)
+        .await
+        .map(drop);
+    let ids = (&series_id, &session_id);
+    after_session_change(&ctx, &page, ids, result, "cancelled", form, true).await
+}
+
+async fn complete_session(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((series, session)): Path<(String, String)>,
+) -> Response {
+    let (series_id, session_id) = match parse_ids(&series, &session) {
+        Ok(ids) => ids,
+        Err(response) => return response,
+    };
+    let result = sessions::complete(&ctx, &page.principal, &series_id, &session_id).await;
+    let ids = (&series_id, &session_id);
+    after_session_change(&ctx, &page, ids, result, "completed", FormFields::new(), false).await
+}
+
+// ---- organizers and invites -----------------------------------------------------------------
+
+fn invite_refused(page: &PageContext, error: InviteError) -> Response {
+    match error {
+        InviteError::Series(error) => refused(page, error),
+        _ => AppError::BadRequest("That invite cannot be used.").into_response(),
+    }
+}
+
+async fn invite_organizer(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(form): Form<FormFields>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let email = Fields(&form).get("email").to_owned();
+    match invites::invite(&ctx, &page.principal, &id, &email).await {
+        Ok(_) => Redirect::to(&format!("/jams/{id}?done=invited")).into_response(),
+        Err(InviteError::Series(SeriesError::Invalid(errors))) => {
+            series_page(&ctx, &page, &id, None, None, form_state(form, errors)).await
+        }
+        Err(error) => invite_refused(&page, error),
+    }
+}
+
+async fn revoke_invite(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((id, invite)): Path<(String, String)>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match invites::revoke(&ctx, &page.principal, &id, &invite).await {
+        Ok(()) => Redirect::to(&format!("/jams/{id}?done=revoked")).into_response(),
+        Err(InviteError::Used) => {
+            let problem = "That invite was already accepted.";
+            series_page(&ctx, &page, &id, None, Some(problem), FormState::default()).await
+        }
+        Err(error) => invite_refused(&page, error),
+    }
+}
+
+async fn remove_organizer(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((id, user)): Path<(String, String)>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let Ok(user) = user.parse::<UserId>() else {
+        return AppError::NotFound.into_response();
+    };
+    match series::remove_organizer(&ctx, &page.principal, &id, &user).await {
+        Ok(()) => Redirect::to(&format!("/jams/{id}?done=removed")).into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
+
+async fn leave_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_series_id(&id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match series::leave(&ctx, &page.principal, &id).await {
+        Ok(()) => Redirect::to("/?done=left").into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
+
+/// The page an invite link opens: who invites to what, and a button to accept (or a clear
+/// explanation of why the link no longer works).
+async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response {
+    let login_href = format!("/login?next={}", percent_encode(&page.path));
+    let (preview, state, status) = match invites::preview(ctx, token).await {
+        Ok(preview) => {
+            let state = InviteState::Open {
+                accept_action: format!("/jams/invites/{token}/accept"),
+                signed_in: page.principal.actor().is_some(),
+                login_href,
+            };
+            (Some(preview), state, StatusCode::OK)
+        }
+        Err(InviteError::Invalid) => (None, InviteState::Invalid, StatusCode::NOT_FOUND),
+        Err(InviteError::Revoked) => (None, InviteState::Revoked, StatusCode::GONE),
+        Err(InviteError::Used) => (None, InviteState::Used, StatusCode::GONE),
+        Err(InviteError::Expired) => (None, InviteState::Expired, StatusCode::GONE),
+        Err(InviteError::AlreadyOrganizer(series)) => (
+            None,
+            InviteState::AlreadyOrganizer {
+                series_href: format!("/jams/{series}"),
+            },
+            StatusCode::CONFLICT,
+        ),
+        Err(InviteError::Series(error)) => return refused(page, error),
+    };
+    let expires = preview.as_ref().map(|preview| {
+        preview
+            .invite
+            .valid_until
+            .to_zoned_datetime(preview.series.zone())
+            .strftime("%a %-d %b %Y, %H:%M %Z")
+            .to_string()
+    });
+    let view = InviteView {
+        series_name: preview.as_ref().map(|preview| preview.series.name.as_str()),
+        inviter: preview
+            .as_ref()
+            .map(|preview| preview.invite.inviter_name.as_str()),
+        email: preview
+            .as_ref()
+            .map(|preview| preview.invite.email.as_str()),
+        expires: expires.as_deref(),
+        state,
+    };
+    (status, views::invite_page(&page.page("Co-organizer invite"), &view)).into_response()
+}
+
+async fn show_invite(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    invite_page(&ctx, &page, &token).await
+}
+
+async fn accept_invite(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    match invites::accept(&ctx, &page.principal, &token).await {
+        Ok(series) => Redirect::to(&format!("/jams/{series}?done=joined")).into_response(),
+        Err(InviteError::Series(SeriesError::Denied(Denied::SignInRequired))) => {
+            let next = format!("/jams/invites/{token}");
+            Redirect::to(&format!("/login?next={}", percent_encode(&next))).into_response()
+        }
+        Err(InviteError::Series(error)) => refused(&page, error),
+        Err(_) => invite_page(&ctx, &page, &token).await,
+    }
+}
