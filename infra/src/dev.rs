@@ -67,16 +67,59 @@ pub async fn run() -> Result<(), BoxError> {
     Ok(())
 }
 
-/// The demo organizer `make dev` starts with (their demo series arrives with series).
+/// The demo organizer `make dev` starts with, who owns the demo series.
 pub const DEMO_ORGANIZER: &str = "demo@jamie.localhost";
 
-/// Creates the demo organizer when the table has no accounts yet.
+/// Creates the demo organizer and their demo series (four weekly sessions from next week)
+/// when the table has no such account yet.
 async fn seed_demo(ctx: &Context) -> Result<(), BoxError> {
-    use jamie::accounts::{self, DisplayName, Email};
+    use jamie::{
+        accounts::{self, DisplayName, Email},
+        authorization::{Actor, Principal},
+        jams::{
+            Fields,
+            series::{self, SeriesDetails},
+            sessions::{self, Schedule},
+        },
+    };
     let email = Email::parse(DEMO_ORGANIZER)?;
     if accounts::find_by_email(ctx, &email).await?.is_none() {
-        accounts::find_or_create(ctx, &email, &DisplayName::parse("Demo Organizer")?).await?;
-        tracing::info!("seeded the demo organizer {DEMO_ORGANIZER}");
+        let user =
+            accounts::find_or_create(ctx, &email, &DisplayName::parse("Demo Organizer")?).await?;
+        let organizer = Principal::User(Box::new(Actor {
+            user,
+            session_id: "seed".to_owned(),
+        }));
+        let form: std::collections::BTreeMap<String, String> = [
+            ("name", "Tuesday Acro Jam"),
+            (
+                "description",
+                "Warm-up together at 19:00, then open jamming.\nBeginners welcome: come as a base or a flyer.",
+            ),
+            ("venue", "Studio Nord"),
+            ("address", "Nordstraße 1, 10115 Berlin"),
+            ("cost_kind", "donation"),
+            ("capacity_base", "10"),
+            ("capacity_flyer", "10"),
+            ("weekday", "tue"),
+            ("start_time", "19:00"),
+            ("duration_minutes", "150"),
+            ("time_zone", "Europe/Berlin"),
+            ("level_notes", "All levels."),
+            ("visibility", "public"),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+        let details =
+            SeriesDetails::parse(&Fields(&form)).map_err(|errors| format!("{errors:?}"))?;
+        let demo = series::create(ctx, &organizer, details).await?;
+        let mut schedule = sessions::schedule_defaults(&demo, ctx.clock.now());
+        schedule.insert("count".to_owned(), "4".to_owned());
+        let schedule = Schedule::parse(&Fields(&schedule), &demo, ctx.clock.now())
+            .map_err(|errors| format!("{errors:?}"))?;
+        sessions::schedule(ctx, &organizer, &demo.id, schedule).await?;
+        tracing::info!("seeded the demo organizer {DEMO_ORGANIZER} and their series");
     }
     tracing::info!(
         "sign in as {DEMO_ORGANIZER}: request a link on /login, then open it from /dev/mailbox"

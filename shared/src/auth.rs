@@ -357,12 +357,19 @@ impl SessionKeys {
 
     /// The claims of a token signed by [`SessionKeys::sign`] for `audience`, whatever its
     /// expiry (the caller checks it against its clock, to tell "expired" from "tampered").
-    pub fn verify_for<T: serde::de::DeserializeOwned>(&self, token: &str, audience: &str) -> Option<T> {
+    pub fn verify_for<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        audience: &str,
+    ) -> Option<T> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.validate_exp = false;
         validation.set_audience(&[audience]);
-        validation.required_spec_claims = ["exp", "sub", "aud"].into_iter().map(str::to_owned).collect();
+        validation.required_spec_claims = ["exp", "sub", "aud"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         jsonwebtoken::decode::<T>(token, &self.decoding, &validation)
             .ok()
             .map(|data| data.claims)

@@ -25,6 +25,9 @@ pub struct Context {
     pub sessions: SessionKeys,
     /// The client for third-party HTTPS APIs (Places; later Telegram).
     pub http: crate::http::HttpClient,
+    /// The AWS configuration the clients were built from: its credentials sign presigned
+    /// photo uploads.
+    pub aws: SdkConfig,
 }
 
 impl Context {
@@ -52,6 +55,7 @@ impl Context {
             photos: aws_sdk_s3::Client::from_conf(s3_config),
             sessions: SessionKeys::new(&config.session_secret),
             http: crate::http::HttpClient::new(),
+            aws: sdk,
             config: Arc::new(config),
             clock,
         }

@@ -35,7 +35,10 @@ async fn app_at(now: Timestamp) -> TestApp {
 fn series_form(overrides: &[(&str, &str)]) -> String {
     let mut fields: Vec<(&str, String)> = [
         ("name", "Tuesday Acro Jam"),
-        ("description", "Warm-up at 19:00.\nSee https://example.org/jam for details."),
+        (
+            "description",
+            "Warm-up at 19:00.\nSee https://example.org/jam for details.",
+        ),
         ("venue", "Studio Nord"),
         ("address", "Nordstraße 1, 10115 Berlin"),
         ("latitude", ""),
@@ -114,7 +117,11 @@ async fn schedule(app: &TestApp, id: &SeriesId, overrides: &[(&str, &str)]) -> T
 }
 
 async fn stored_series(app: &TestApp, id: &SeriesId) -> Option<Series> {
-    app.ctx.store.get::<Series>(&keys::series(id)).await.unwrap()
+    app.ctx
+        .store
+        .get::<Series>(&keys::series(id))
+        .await
+        .unwrap()
 }
 
 async fn stored_sessions(app: &TestApp, id: &SeriesId) -> Vec<Session> {
@@ -127,7 +134,10 @@ async fn an_organizer_creates_edits_archives_and_deletes_a_series() {
     app.sign_in("org@example.org", "Olga").await;
     let empty = app.get("/").await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(empty.body.contains("/jams/new"), "the empty dashboard leads to a first series");
+    assert!(
+        empty.body.contains("/jams/new"),
+        "the empty dashboard leads to a first series"
+    );
 
     let form = app.get("/jams/new").await;
     assert_eq!(form.status, StatusCode::OK);
@@ -156,7 +166,10 @@ async fn an_organizer_creates_edits_archives_and_deletes_a_series() {
 
     let edit = app.get(&format!("/jams/{id}/edit")).await;
     assert_eq!(edit.status, StatusCode::OK);
-    assert!(edit.body.contains("Nordstraße 1, 10115 Berlin"), "the form shows what is stored");
+    assert!(
+        edit.body.contains("Nordstraße 1, 10115 Berlin"),
+        "the form shows what is stored"
+    );
     let saved = app
         .post_form(
             &format!("/jams/{id}/edit"),
@@ -183,8 +196,14 @@ async fn an_organizer_creates_edits_archives_and_deletes_a_series() {
         .await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
     assert!(stored_series(&app, &id).await.is_none());
-    assert!(stored_sessions(&app, &id).await.is_empty(), "its sessions went too");
-    assert_eq!(app.get(&format!("/jams/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        stored_sessions(&app, &id).await.is_empty(),
+        "its sessions went too"
+    );
+    assert_eq!(
+        app.get(&format!("/jams/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let owner = accounts::find_by_email(&app.ctx, &Email::parse("org@example.org").unwrap())
         .await
         .unwrap()
@@ -203,15 +222,30 @@ async fn the_series_form_puts_each_error_beside_its_field_and_keeps_the_input() 
         (&[("capacity_base", "-1")], "A capacity cannot be negative."),
         (&[("capacity_flyer", "lots")], "Enter a whole number."),
         (&[("capacity_flyer", "501")], "At most 500 per role."),
-        (&[("time_zone", "Mars/Olympus_Mons")], "Choose a time zone such as Europe/Berlin."),
-        (&[("time_zone", "")], "Choose a time zone such as Europe/Berlin."),
+        (
+            &[("time_zone", "Mars/Olympus_Mons")],
+            "Choose a time zone such as Europe/Berlin.",
+        ),
+        (
+            &[("time_zone", "")],
+            "Choose a time zone such as Europe/Berlin.",
+        ),
         (&[("start_time", "25:00")], "Enter a time like 19:00."),
         (&[("duration_minutes", "5")], "Between 15 and 1440 minutes"),
-        (&[("cost_amount", "twelve")], "Enter an amount like 10 or 12.50."),
+        (
+            &[("cost_amount", "twelve")],
+            "Enter an amount like 10 or 12.50.",
+        ),
         (&[("visibility", "secret")], "Choose public or unlisted."),
         (&[("weekday", "funday")], "Choose a weekday."),
-        (&[("latitude", "123"), ("longitude", "13.4")], "Enter decimal degrees"),
-        (&[("venue", ""), ("address", "")], "Enter the venue or its address."),
+        (
+            &[("latitude", "123"), ("longitude", "13.4")],
+            "Enter decimal degrees",
+        ),
+        (
+            &[("venue", ""), ("address", "")],
+            "Enter the venue or its address.",
+        ),
     ];
     for (overrides, message) in cases {
         let response = app.post_form("/jams", &series_form(overrides)).await;
@@ -221,7 +255,10 @@ async fn the_series_form_puts_each_error_beside_its_field_and_keeps_the_input() 
             "{overrides:?}"
         );
         assert!(response.body.contains(message), "{overrides:?}: {message}");
-        assert!(response.body.contains(r#"aria-invalid="true""#), "{overrides:?}");
+        assert!(
+            response.body.contains(r#"aria-invalid="true""#),
+            "{overrides:?}"
+        );
         assert!(
             response.body.contains("Warm-up at 19:00."),
             "{overrides:?}: what was typed stays"
@@ -240,10 +277,18 @@ async fn weekly_sessions_stay_at_local_time_across_the_clock_change_and_skip_tak
     let id = organizer_with_series(&app, "org@example.org", "Tuesday Jam").await;
     let form = app.get(&format!("/jams/{id}/sessions/new")).await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.body.contains("2027-03-16"), "the next Tuesday is suggested");
+    assert!(
+        form.body.contains("2027-03-16"),
+        "the next Tuesday is suggested"
+    );
 
     let scheduled = schedule(&app, &id, &[]).await;
-    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.body);
+    assert_eq!(
+        scheduled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        scheduled.body
+    );
     assert!(scheduled.header("location").ends_with("done=scheduled-8-0"));
     let sessions = stored_sessions(&app, &id).await;
     assert_eq!(sessions.len(), 8);
@@ -252,29 +297,54 @@ async fn weekly_sessions_stay_at_local_time_across_the_clock_change_and_skip_tak
         let local = session.starts_at.to_zoned_datetime(berlin.clone());
         assert_eq!((local.hour(), local.minute()), (19, 0), "{local}");
         assert_eq!(local.weekday(), jiff::civil::Weekday::Tuesday);
-        assert_eq!(session.ends_at - session.starts_at, SignedDuration::from_hours(2));
+        assert_eq!(
+            session.ends_at - session.starts_at,
+            SignedDuration::from_hours(2)
+        );
     }
     // 19:00 in Berlin is 18:00 UTC before 28 March and 17:00 UTC after it.
     assert_eq!(sessions[0].starts_at.to_string(), "2027-03-16T18:00:00Z");
     assert_eq!(sessions[2].starts_at.to_string(), "2027-03-30T17:00:00Z");
 
     let again = schedule(&app, &id, &[("count", "10")]).await;
-    assert!(again.header("location").ends_with("done=scheduled-2-8"), "{}", again.header("location"));
+    assert!(
+        again.header("location").ends_with("done=scheduled-2-8"),
+        "{}",
+        again.header("location")
+    );
     let page = app.get(again.header("location")).await;
-    assert!(page.body.contains("Scheduled 2 sessions. Skipped 8 dates that already had a session."));
+    assert!(
+        page.body
+            .contains("Scheduled 2 sessions. Skipped 8 dates that already had a session.")
+    );
     assert_eq!(stored_sessions(&app, &id).await.len(), 10);
 
     let once = schedule(&app, &id, &[("date", "2027-03-18"), ("repeat", "once")]).await;
     assert!(once.header("location").ends_with("done=scheduled-1-0"));
     assert_eq!(stored_sessions(&app, &id).await.len(), 11);
 
-    let biweekly = schedule(&app, &id, &[("date", "2027-06-01"), ("repeat", "biweekly"), ("count", "3")]).await;
+    let biweekly = schedule(
+        &app,
+        &id,
+        &[
+            ("date", "2027-06-01"),
+            ("repeat", "biweekly"),
+            ("count", "3"),
+        ],
+    )
+    .await;
     assert!(biweekly.header("location").ends_with("done=scheduled-3-0"));
     let sessions = stored_sessions(&app, &id).await;
     let june: Vec<String> = sessions
         .iter()
         .filter(|session| session.starts_at > "2027-05-31T00:00:00Z".parse().unwrap())
-        .map(|session| session.starts_at.to_zoned_datetime(berlin.clone()).date().to_string())
+        .map(|session| {
+            session
+                .starts_at
+                .to_zoned_datetime(berlin.clone())
+                .date()
+                .to_string()
+        })
         .collect();
     assert_eq!(june, ["2027-06-01", "2027-06-15", "2027-06-29"]);
 }
@@ -288,15 +358,25 @@ async fn the_schedule_form_refuses_bad_input_beside_each_field() {
         (&[("date", "next tuesday")], "Enter a date like 2026-12-01."),
         (&[("date", "")], "Enter a date like 2026-12-01."),
         (&[("end_time", "18:00")], "The end must be after the start."),
-        (&[("count", "200")], "Schedule between 1 and 52 sessions at once."),
-        (&[("count", "0")], "Schedule between 1 and 52 sessions at once."),
+        (
+            &[("count", "200")],
+            "Schedule between 1 and 52 sessions at once.",
+        ),
+        (
+            &[("count", "0")],
+            "Schedule between 1 and 52 sessions at once.",
+        ),
         (&[("repeat", "daily")], "Choose how often."),
         (&[("capacity_base", "-3")], "A capacity cannot be negative."),
         (&[("start_time", "")], "Enter a time like 19:00."),
     ];
     for (overrides, message) in cases {
         let response = schedule(&app, &id, overrides).await;
-        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{overrides:?}");
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{overrides:?}"
+        );
         assert!(response.body.contains(message), "{overrides:?}: {message}");
     }
     assert!(stored_sessions(&app, &id).await.is_empty());
@@ -346,13 +426,29 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
                 &cost_kind=amount&cost_amount=15&cost_currency=EUR&venue=Park+Hall&address=Parkweg+2&note=Bring+a+mat";
     let saved = app.post_form(&format!("{}/edit", path(first)), edit).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let edited = app.ctx.store.get::<Session>(&keys::session(&first.id)).await.unwrap().unwrap();
+    let edited = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&first.id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(edited.starts_at.to_string(), "2027-03-16T18:30:00Z");
     assert_eq!(edited.capacity_base, 6);
-    assert_eq!(edited.cost.as_ref().map(|cost| cost.label()).as_deref(), Some("15.00 EUR"));
-    assert_eq!(edited.location.as_ref().map(|l| l.venue.as_str()), Some("Park Hall"));
+    assert_eq!(
+        edited.cost.as_ref().map(|cost| cost.label()).as_deref(),
+        Some("15.00 EUR")
+    );
+    assert_eq!(
+        edited.location.as_ref().map(|l| l.venue.as_str()),
+        Some("Park Hall")
+    );
     assert_eq!(edited.note, "Bring a mat");
-    assert_eq!((edited.confirmed_base, edited.waitlisted), (1, 1), "counters are untouched");
+    assert_eq!(
+        (edited.confirmed_base, edited.waitlisted),
+        (1, 1),
+        "counters are untouched"
+    );
     let series = stored_series(&app, &id).await.unwrap();
     assert!(edited.is_overridden(&series));
     let changed: Vec<String> = notifications::recent(&app.ctx, 50)
@@ -362,16 +458,33 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
         .filter(|n| matches!(n.message, Message::SessionChanged { .. }))
         .map(|n| n.to.as_str().to_owned())
         .collect();
-    assert_eq!(changed.len(), 2, "registered and waitlisted are told, the cancelled one not");
-    assert!(changed.contains(&"ana@example.org".to_owned()) && changed.contains(&"ben@example.org".to_owned()));
+    assert_eq!(
+        changed.len(),
+        2,
+        "registered and waitlisted are told, the cancelled one not"
+    );
+    assert!(
+        changed.contains(&"ana@example.org".to_owned())
+            && changed.contains(&"ben@example.org".to_owned())
+    );
 
     // Lowering below the confirmed count removes nobody and shows the over-capacity.
     let lowered = edit.replace("capacity_base=6", "capacity_base=0");
-    app.post_form(&format!("{}/edit", path(first)), &lowered).await;
+    app.post_form(&format!("{}/edit", path(first)), &lowered)
+        .await;
     let page = app.get(&path(first)).await;
-    let edited = app.ctx.store.get::<Session>(&keys::session(&first.id)).await.unwrap().unwrap();
+    let edited = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&first.id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((edited.capacity_base, edited.confirmed_base), (0, 1));
-    assert!(page.body.contains("over"), "the page shows the over-capacity");
+    assert!(
+        page.body.contains("over"),
+        "the page shows the over-capacity"
+    );
 
     let bad = app
         .post_form(&format!("{}/edit", path(second)), "date=2027-03-23&start_time=21%3A00&end_time=20%3A00&capacity_base=-1&capacity_flyer=8&cost_kind=default&note=")
@@ -380,14 +493,25 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
     assert!(bad.body.contains("The end must be after the start."));
     assert!(bad.body.contains("A capacity cannot be negative."));
 
-    let no_reason = app.post_form(&format!("{}/cancel", path(first)), "reason=+").await;
+    let no_reason = app
+        .post_form(&format!("{}/cancel", path(first)), "reason=+")
+        .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.body.contains("Say why"));
     let cancelled = app
-        .post_form(&format!("{}/cancel", path(first)), "reason=The+hall+is+flooded")
+        .post_form(
+            &format!("{}/cancel", path(first)),
+            "reason=The+hall+is+flooded",
+        )
         .await;
     assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
-    let stored = app.ctx.store.get::<Session>(&keys::session(&first.id)).await.unwrap().unwrap();
+    let stored = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&first.id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, SessionStatus::Cancelled);
     assert_eq!(stored.cancel_reason.as_deref(), Some("The hall is flooded"));
     let told = notifications::recent(&app.ctx, 50)
@@ -405,14 +529,26 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
     let page = app.get(&path(first)).await;
     assert!(page.body.contains("The hall is flooded"));
 
-    let early = app.post_form(&format!("{}/complete", path(second)), "").await;
+    let early = app
+        .post_form(&format!("{}/complete", path(second)), "")
+        .await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("once it has started"));
-    app.ctx.clock.set(second.starts_at + SignedDuration::from_mins(30));
-    let completed = app.post_form(&format!("{}/complete", path(second)), "").await;
+    app.ctx
+        .clock
+        .set(second.starts_at + SignedDuration::from_mins(30));
+    let completed = app
+        .post_form(&format!("{}/complete", path(second)), "")
+        .await;
     assert_eq!(completed.status, StatusCode::SEE_OTHER);
     assert!(completed.header("location").ends_with("?done=completed"));
-    let stored = app.ctx.store.get::<Session>(&keys::session(&second.id)).await.unwrap().unwrap();
+    let stored = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&second.id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, SessionStatus::Completed);
 
     let elsewhere = app
@@ -424,7 +560,9 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
 /// The path of the newest invite link mailed to `email`.
 async fn invite_path(app: &TestApp, email: &str) -> String {
     let url = app
-        .link_for(email, |message| matches!(message, Message::CoOrganizerInvite { .. }))
+        .link_for(email, |message| {
+            matches!(message, Message::CoOrganizerInvite { .. })
+        })
         .await
         .expect("an invite in the outbox");
     app.path_of(&url)
@@ -432,7 +570,10 @@ async fn invite_path(app: &TestApp, email: &str) -> String {
 
 async fn invite(app: &TestApp, id: &SeriesId, email: &str) -> String {
     let invited = app
-        .post_form(&format!("/jams/{id}/invites"), &format!("email={}", encode(email)))
+        .post_form(
+            &format!("/jams/{id}/invites"),
+            &format!("email={}", encode(email)),
+        )
         .await;
     assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.body);
     invite_path(app, email).await
@@ -445,7 +586,10 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
     let path = invite(&app, &id, "bea@example.org").await;
     assert!(path.starts_with("/jams/invites/"));
     let owner_page = app.get(&format!("/jams/{id}")).await;
-    assert!(owner_page.body.contains("bea@example.org"), "the owner sees the pending invite");
+    assert!(
+        owner_page.body.contains("bea@example.org"),
+        "the owner sees the pending invite"
+    );
     assert!(owner_page.body.contains(&path), "with its link to copy");
 
     let bea = app.another_browser();
@@ -453,14 +597,24 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
     assert_eq!(preview.status, StatusCode::OK);
     assert!(preview.body.contains("Tuesday Jam"));
     let login = format!("/login?next={}", encode(&path));
-    assert!(preview.body.contains(&login.replace('&', "&amp;")), "{}", preview.body);
+    assert!(
+        preview.body.contains(&login.replace('&', "&amp;")),
+        "{}",
+        preview.body
+    );
     let accept_anonymously = bea.post_form(&format!("{path}/accept"), "").await;
     assert_eq!(accept_anonymously.status, StatusCode::SEE_OTHER);
     assert_eq!(accept_anonymously.header("location"), login);
 
     // Sign up by magic link and land back on the invite.
     let requested = bea
-        .post_form("/login", &format!("email=bea%40example.org&display_name=Bea&next={}", encode(&path)))
+        .post_form(
+            "/login",
+            &format!(
+                "email=bea%40example.org&display_name=Bea&next={}",
+                encode(&path)
+            ),
+        )
         .await;
     assert_eq!(requested.status, StatusCode::OK);
     let link = bea.path_of(&bea.magic_link_for("bea@example.org").await.unwrap());
@@ -468,7 +622,10 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
     assert_eq!(landed.header("location"), path);
     let accepted = bea.post_form(&format!("{path}/accept"), "").await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
-    assert_eq!(accepted.header("location"), format!("/jams/{id}?done=joined"));
+    assert_eq!(
+        accepted.header("location"),
+        format!("/jams/{id}?done=joined")
+    );
 
     let bea_user = accounts::find_by_email(&app.ctx, &Email::parse("bea@example.org").unwrap())
         .await
@@ -480,15 +637,27 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
     assert!(bea.get("/").await.body.contains("Co-organizer"));
 
     // A co-organizer runs the series but neither deletes it nor manages organizers.
-    assert_eq!(schedule(&bea, &id, &[("count", "2")]).await.status, StatusCode::SEE_OTHER);
-    let edit = bea.post_form(&format!("/jams/{id}/edit"), &series_form(&[("name", "Bea's Jam")])).await;
+    assert_eq!(
+        schedule(&bea, &id, &[("count", "2")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let edit = bea
+        .post_form(
+            &format!("/jams/{id}/edit"),
+            &series_form(&[("name", "Bea's Jam")]),
+        )
+        .await;
     assert_eq!(edit.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        bea.post_form(&format!("/jams/{id}/delete"), "confirm=yes").await.status,
+        bea.post_form(&format!("/jams/{id}/delete"), "confirm=yes")
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        bea.post_form(&format!("/jams/{id}/invites"), "email=x%40example.org").await.status,
+        bea.post_form(&format!("/jams/{id}/invites"), "email=x%40example.org")
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
 
@@ -502,7 +671,10 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
         .post_form(&format!("/jams/{id}/organizers/{}/remove", bea_user.id), "")
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
-    assert_eq!(bea.get(&format!("/jams/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        bea.get(&format!("/jams/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -510,17 +682,30 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
     let app = app_at(march()).await;
     let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
 
-    let invalid_email = app.post_form(&format!("/jams/{id}/invites"), "email=not-an-address").await;
+    let invalid_email = app
+        .post_form(&format!("/jams/{id}/invites"), "email=not-an-address")
+        .await;
     assert_eq!(invalid_email.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(invalid_email.body.contains("Enter an email address like name@example.org."));
-    let own = app.post_form(&format!("/jams/{id}/invites"), "email=owner%40example.org").await;
+    assert!(
+        invalid_email
+            .body
+            .contains("Enter an email address like name@example.org.")
+    );
+    let own = app
+        .post_form(&format!("/jams/{id}/invites"), "email=owner%40example.org")
+        .await;
     assert!(own.body.contains("already organizes"));
 
     // Tampered.
     let path = invite(&app, &id, "cy@example.org").await;
     let tampered = format!("{}x", path);
-    assert_eq!(app.another_browser().get(&tampered).await.status, StatusCode::NOT_FOUND);
-    let duplicate = app.post_form(&format!("/jams/{id}/invites"), "email=cy%40example.org").await;
+    assert_eq!(
+        app.another_browser().get(&tampered).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let duplicate = app
+        .post_form(&format!("/jams/{id}/invites"), "email=cy%40example.org")
+        .await;
     assert!(duplicate.body.contains("already waiting"));
 
     // Revoked.
@@ -547,7 +732,10 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
     let expired = dee.get(&path).await;
     assert_eq!(expired.status, StatusCode::GONE);
     assert!(expired.body.contains("expired"));
-    assert_eq!(dee.post_form(&format!("{path}/accept"), "").await.status, StatusCode::GONE);
+    assert_eq!(
+        dee.post_form(&format!("{path}/accept"), "").await.status,
+        StatusCode::GONE
+    );
 
     // A signed-in user accepts at once, and later leaves.
     let path = invite(&app, &id, "eve@example.org").await;
@@ -555,12 +743,17 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
     eve.sign_in("eve@example.org", "Eve").await;
     let accepted = eve.post_form(&format!("{path}/accept"), "").await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
-    let again = app.post_form(&format!("/jams/{id}/invites"), "email=eve%40example.org").await;
+    let again = app
+        .post_form(&format!("/jams/{id}/invites"), "email=eve%40example.org")
+        .await;
     assert!(again.body.contains("already organizes"));
     let left = eve.post_form(&format!("/jams/{id}/leave"), "").await;
     assert_eq!(left.status, StatusCode::SEE_OTHER);
     assert_eq!(left.header("location"), "/?done=left");
-    assert_eq!(eve.get(&format!("/jams/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        eve.get(&format!("/jams/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         app.post_form(&format!("/jams/{id}/leave"), "").await.status,
         StatusCode::FORBIDDEN,
@@ -577,26 +770,45 @@ async fn users_racing_for_one_invite_leave_exactly_one_co_organizer() {
         let mut browsers = Vec::new();
         for n in 0..8 {
             let browser = app.another_browser();
-            browser.sign_in(&format!("racer{n}@example.org"), "Racer").await;
+            browser
+                .sign_in(&format!("racer{n}@example.org"), "Racer")
+                .await;
             browsers.push(browser);
         }
         let mut accepts = tokio::task::JoinSet::new();
         for browser in browsers {
             let path = path.clone();
-            accepts.spawn(async move { browser.post_form(&format!("{path}/accept"), "").await.status });
+            accepts.spawn(async move {
+                browser
+                    .post_form(&format!("{path}/accept"), "")
+                    .await
+                    .status
+            });
         }
         let statuses = accepts.join_all().await;
-        let winners = statuses.iter().filter(|status| **status == StatusCode::SEE_OTHER).count();
+        let winners = statuses
+            .iter()
+            .filter(|status| **status == StatusCode::SEE_OTHER)
+            .count();
         assert_eq!(winners, 1, "{statuses:?}");
-        assert!(statuses.iter().all(|status| *status == StatusCode::SEE_OTHER || *status == StatusCode::GONE));
+        assert!(
+            statuses
+                .iter()
+                .all(|status| *status == StatusCode::SEE_OTHER || *status == StatusCode::GONE)
+        );
         let partition = keys::series(&id).pk;
         let mut query = jamie::store::Query::table(&partition);
         query.prefix = Some("ORGANIZER#");
-        let organizers = app.ctx.store.query::<serde_json::Value>(query).await.unwrap().items;
+        let organizers = app
+            .ctx
+            .store
+            .query::<serde_json::Value>(query)
+            .await
+            .unwrap()
+            .items;
         assert_eq!(organizers.len(), 2, "the owner and one co-organizer");
     }
 }
-
 
 #[tokio::test]
 async fn only_organizers_see_a_series_and_superadmins_only_look() {
@@ -613,18 +825,33 @@ async fn only_organizers_see_a_series_and_superadmins_only_look() {
         assert_eq!(response.status, StatusCode::SEE_OTHER, "{path}");
         assert!(response.header("location").starts_with("/login?next="));
     }
-    assert_eq!(anonymous.get("/calendar").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        anonymous.get("/calendar").await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let stranger = app.another_browser();
     stranger.sign_in("stranger@example.org", "Stranger").await;
-    assert_eq!(stranger.get(&series_path).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(stranger.get(&session_path).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        stranger.post_form(&format!("{session_path}/cancel"), "reason=mine").await.status,
+        stranger.get(&series_path).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        stranger.post_form(&format!("/jams/{id}/edit"), &series_form(&[])).await.status,
+        stranger.get(&session_path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger
+            .post_form(&format!("{session_path}/cancel"), "reason=mine")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger
+            .post_form(&format!("/jams/{id}/edit"), &series_form(&[]))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
@@ -633,7 +860,9 @@ async fn only_organizers_see_a_series_and_superadmins_only_look() {
     assert_eq!(root.get(&series_path).await.status, StatusCode::OK);
     assert_eq!(root.get(&session_path).await.status, StatusCode::OK);
     assert_eq!(
-        root.post_form(&format!("/jams/{id}/archive"), "").await.status,
+        root.post_form(&format!("/jams/{id}/archive"), "")
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
 
@@ -657,15 +886,29 @@ async fn the_dashboard_shows_the_next_session_and_the_calendar_the_month() {
     let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
     let dashboard = app.get("/").await;
     assert!(dashboard.body.contains("Tuesday Jam"));
-    assert!(dashboard.body.contains(&format!("/jams/{id}/sessions/new")), "no session yet: schedule one");
+    assert!(
+        dashboard.body.contains(&format!("/jams/{id}/sessions/new")),
+        "no session yet: schedule one"
+    );
 
     schedule(&app, &id, &[("count", "8")]).await;
     let sessions = stored_sessions(&app, &id).await;
     register_directly(&app, &sessions[0].id, "ana@example.org", "confirmed").await;
     let dashboard = app.get("/").await;
-    assert!(dashboard.body.contains("Tue 16 Mar 2027"), "{}", dashboard.body);
-    assert!(dashboard.body.contains(&format!("/jams/{id}/sessions/{}", sessions[0].id)));
-    assert!(dashboard.body.contains("1/10"), "confirmed against capacity");
+    assert!(
+        dashboard.body.contains("Tue 16 Mar 2027"),
+        "{}",
+        dashboard.body
+    );
+    assert!(
+        dashboard
+            .body
+            .contains(&format!("/jams/{id}/sessions/{}", sessions[0].id))
+    );
+    assert!(
+        dashboard.body.contains("1/10"),
+        "confirmed against capacity"
+    );
 
     // After the first session ended, the next one shows.
     app.ctx.clock.set("2027-03-17T08:00:00Z".parse().unwrap());
@@ -674,21 +917,114 @@ async fn the_dashboard_shows_the_next_session_and_the_calendar_the_month() {
     let calendar = app.get("/calendar?month=2027-03").await;
     assert_eq!(calendar.status, StatusCode::OK);
     assert!(calendar.body.contains("March 2027"));
-    for session in sessions.iter().filter(|s| s.starts_at < "2027-04-01T00:00:00Z".parse().unwrap()) {
-        assert!(calendar.body.contains(&format!("/jams/{id}/sessions/{}", session.id)));
+    for session in sessions
+        .iter()
+        .filter(|s| s.starts_at < "2027-04-01T00:00:00Z".parse().unwrap())
+    {
+        assert!(
+            calendar
+                .body
+                .contains(&format!("/jams/{id}/sessions/{}", session.id))
+        );
     }
     assert!(calendar.body.contains("/calendar?month=2027-02"));
     assert!(calendar.body.contains("/calendar?month=2027-04"));
     let april = app.get("/calendar?month=2027-04").await;
     assert!(april.body.contains("April 2027"));
-    assert!(april.body.contains(&format!("/jams/{id}/sessions/{}", sessions[4].id)));
+    assert!(
+        april
+            .body
+            .contains(&format!("/jams/{id}/sessions/{}", sessions[4].id))
+    );
     let nonsense = app.get("/calendar?month=soon").await;
     assert_eq!(nonsense.status, StatusCode::OK);
-    assert!(nonsense.body.contains("March 2027"), "falls back to this month");
+    assert!(
+        nonsense.body.contains("March 2027"),
+        "falls back to this month"
+    );
 
     // Another organizer sees none of it.
     let other = app.another_browser();
     other.sign_in("other@example.org", "Other").await;
     let theirs = other.get("/calendar?month=2027-03").await;
     assert!(!theirs.body.contains("Tuesday Jam"));
+}
+
+#[tokio::test]
+async fn with_a_maps_key_the_form_searches_places_and_resolves_the_picked_one() {
+    use jamie_tests::places::{ACRO_HALL, PlacesStandIn};
+    let stand_in = PlacesStandIn::start().await;
+    let plain = app_at(march()).await;
+    let mut config = (*plain.ctx.config).clone();
+    config.google_maps_api_key = Some(jamie::config::Secret::api_key(stand_in.api_key.clone()));
+    config.places_api_url = stand_in.base_url.clone();
+    let app = plain.with_config(config).await;
+    app.sign_in("org@example.org", "Olga").await;
+
+    let form = app.get("/jams/new").await;
+    assert!(
+        form.body.contains("/jams/places"),
+        "the form offers the search"
+    );
+    let found = app.get("/jams/places?place_query=acro").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains(ACRO_HALL.id) && found.body.contains("Torstraße 1"));
+
+    let created = app
+        .post_form(
+            "/jams",
+            &series_form(&[
+                ("venue", ""),
+                ("address", "acro"),
+                ("place_id", ACRO_HALL.id),
+            ]),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let series = stored_series(&app, &series_id_of(&created)).await.unwrap();
+    assert_eq!(series.location.venue, "Acro Hall");
+    assert_eq!(series.location.address, ACRO_HALL.address);
+    assert_eq!(series.location.latitude, Some(ACRO_HALL.latitude));
+    assert_eq!(series.location.place_id.as_deref(), Some(ACRO_HALL.id));
+    assert!(
+        series
+            .location
+            .maps_url()
+            .ends_with("&query_place_id=ChIJ-acro-hall")
+    );
+    assert!(
+        series
+            .location
+            .maps_url()
+            .contains("query=52.5291%2C13.4014")
+    );
+
+    let unknown = app
+        .post_form("/jams", &series_form(&[("place_id", "ChIJ-nowhere")]))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown
+            .body
+            .contains("We could not find that place; type the address instead.")
+    );
+
+    // Without a key nothing is searched and a stray place id is ignored.
+    plain.sign_in("plain@example.org", "Plain").await;
+    assert!(!plain.get("/jams/new").await.body.contains("/jams/places"));
+    assert_eq!(
+        plain.get("/jams/places?place_query=acro").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let typed = plain
+        .post_form("/jams", &series_form(&[("place_id", ACRO_HALL.id)]))
+        .await;
+    let series = stored_series(&plain, &series_id_of(&typed)).await.unwrap();
+    assert_eq!(series.location.venue, "Studio Nord");
+    assert_eq!(series.location.place_id, None);
+    let anonymous = app.another_browser();
+    assert_eq!(
+        anonymous.get("/jams/places?place_query=acro").await.status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -6,6 +6,7 @@ mod dev_server;
 mod health;
 mod jams;
 mod lambda;
+mod photos;
 mod places;
 mod race;
 mod table;

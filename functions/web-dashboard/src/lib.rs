@@ -46,7 +46,9 @@ fn signed_in<'a>(page: &'a PageContext) -> Result<&'a Actor, Response> {
         jamie::authorization::Operation::ManageOwnAccount,
     ) {
         Ok(actor) => Ok(actor),
-        Err(Denied::Blocked) => Err(AppError::Forbidden("This account is blocked.").into_response()),
+        Err(Denied::Blocked) => {
+            Err(AppError::Forbidden("This account is blocked.").into_response())
+        }
         Err(_) => Err(axum::response::Redirect::to(&format!(
             "/login?next={}",
             jamie_templates::components::percent_encode(&page.path)
@@ -110,11 +112,7 @@ fn card(series: &Series, role: OrganizerRole, next: Option<&Session>) -> Dashboa
     }
 }
 
-async fn home(
-    State(ctx): State<Context>,
-    page: PageContext,
-    Query(done): Query<Done>,
-) -> Response {
+async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<Done>) -> Response {
     if page.principal.actor().is_none() {
         return pages::home::home(&page.page("Acroyoga jams, organized")).into_response();
     }
@@ -159,9 +157,7 @@ struct MonthQuery {
 /// The first day of the month `yyyy-mm`, or of the current month when absent or malformed.
 fn month_start(raw: &str, today: Date) -> Date {
     raw.split_once('-')
-        .and_then(|(year, month)| {
-            Date::new(year.parse().ok()?, month.parse().ok()?, 1).ok()
-        })
+        .and_then(|(year, month)| Date::new(year.parse().ok()?, month.parse().ok()?, 1).ok())
         .unwrap_or_else(|| today.first_of_month())
 }
 
@@ -277,9 +273,18 @@ mod tests {
     #[test]
     fn months_come_from_the_query_or_today() {
         let today = Date::new(2026, 11, 25).unwrap();
-        assert_eq!(month_start("2027-02", today), Date::new(2027, 2, 1).unwrap());
+        assert_eq!(
+            month_start("2027-02", today),
+            Date::new(2027, 2, 1).unwrap()
+        );
         assert_eq!(month_start("", today), Date::new(2026, 11, 1).unwrap());
-        assert_eq!(month_start("2027-13", today), Date::new(2026, 11, 1).unwrap());
-        assert_eq!(month_start("nonsense", today), Date::new(2026, 11, 1).unwrap());
+        assert_eq!(
+            month_start("2027-13", today),
+            Date::new(2026, 11, 1).unwrap()
+        );
+        assert_eq!(
+            month_start("nonsense", today),
+            Date::new(2026, 11, 1).unwrap()
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! archive and delete a series, schedule and override sessions, cancel and complete them,
 //! co-organizers and their invites, the series photo. Access is decided by the domain.
 
-// mod photos;
+mod photos;
 mod places;
 
 use std::collections::BTreeMap;
@@ -52,19 +52,25 @@ pub fn routes() -> Routes {
         .action("/jams/{series}/sessions", post(schedule_sessions))
         .page("/jams/{series}/sessions/{session}", get(show_session))
         .action("/jams/{series}/sessions/{session}/edit", post(edit_session))
-        .action("/jams/{series}/sessions/{session}/cancel", post(cancel_session))
+        .action(
+            "/jams/{series}/sessions/{session}/cancel",
+            post(cancel_session),
+        )
         .action(
             "/jams/{series}/sessions/{session}/complete",
             post(complete_session),
         )
         .action("/jams/{series}/invites", post(invite_organizer))
-        .action("/jams/{series}/invites/{invite}/revoke", post(revoke_invite))
+        .action(
+            "/jams/{series}/invites/{invite}/revoke",
+            post(revoke_invite),
+        )
         .action(
             "/jams/{series}/organizers/{user}/remove",
             post(remove_organizer),
         )
         .action("/jams/{series}/leave", post(leave_series))
-        // .merge(photos::routes())
+        .merge(photos::routes())
 }
 
 pub fn app(ctx: Context) -> Router {
@@ -156,7 +162,11 @@ fn series_form_page(
             format!("/jams/{}/edit", series.id),
             format!("/jams/{}", series.id),
         ),
-        None => ("New jam series".to_owned(), "/jams".to_owned(), "/".to_owned()),
+        None => (
+            "New jam series".to_owned(),
+            "/jams".to_owned(),
+            "/".to_owned(),
+        ),
     };
     let view = SeriesFormView {
         heading: &heading,
@@ -183,9 +193,7 @@ fn series_form_page(
 }
 
 async fn new_series(State(ctx): State<Context>, page: PageContext) -> Response {
-    if let Err(denied) =
-        jamie::authorization::authorize(&page.principal, Operation::CreateSeries)
-    {
+    if let Err(denied) = jamie::authorization::authorize(&page.principal, Operation::CreateSeries) {
         return refused(&page, denied.into());
     }
     let mut values = FormFields::new();
@@ -200,7 +208,12 @@ async fn new_series(State(ctx): State<Context>, page: PageContext) -> Response {
     ] {
         values.insert(name.to_owned(), value.to_owned());
     }
-    series_form_page(&ctx, &page, None, &form_state(values, FormErrors::default()))
+    series_form_page(
+        &ctx,
+        &page,
+        None,
+        &form_state(values, FormErrors::default()),
+    )
 }
 
 /// The details of a series form, with a place id resolved through the Places API when one
@@ -411,7 +424,10 @@ async fn series_page(
             owner: organizer.role == OrganizerRole::Owner,
             is_viewer: &organizer.user.id == viewer,
             remove_action: (is_owner && organizer.role == OrganizerRole::CoOrganizer).then(|| {
-                format!("/jams/{}/organizers/{}/remove", series.id, organizer.user.id)
+                format!(
+                    "/jams/{}/organizers/{}/remove",
+                    series.id, organizer.user.id
+                )
             }),
         })
         .collect();
@@ -641,12 +657,11 @@ async fn session_page(
     problem: Option<&str>,
     forms: (Option<FormState>, Option<FormState>),
 ) -> Response {
-    let found = match sessions::access(ctx, &page.principal, ids.0, ids.1, Operation::ViewSeries)
-        .await
-    {
-        Ok(found) => found,
-        Err(error) => return session_refused(page, error),
-    };
+    let found =
+        match sessions::access(ctx, &page.principal, ids.0, ids.1, Operation::ViewSeries).await {
+            Ok(found) => found,
+            Err(error) => return session_refused(page, error),
+        };
     let (series, session) = (&found.access.series, &found.session);
     let zone = series.zone();
     let (date, time) = day_label(session, &zone);
@@ -662,8 +677,7 @@ async fn session_page(
     let (form, cancel_form) = forms;
     let has_errors = form.as_ref().is_some_and(FormState::has_errors)
         || cancel_form.as_ref().is_some_and(FormState::has_errors);
-    let form =
-        form.unwrap_or_else(|| form_state(session.fields(series), FormErrors::default()));
+    let form = form.unwrap_or_else(|| form_state(session.fields(series), FormErrors::default()));
     let cancel_form = cancel_form.unwrap_or_default();
     let scheduled = session.status == SessionStatus::Scheduled;
     let view = SessionView {
@@ -735,16 +749,11 @@ async fn after_session_change(
 ) -> Response {
     match result {
         Ok(()) => {
-            Redirect::to(&format!("/jams/{}/sessions/{}?done={done}", ids.0, ids.1))
-                .into_response()
+            Redirect::to(&format!("/jams/{}/sessions/{}?done={done}", ids.0, ids.1)).into_response()
         }
         Err(SessionError::Invalid(errors)) => {
             let state = Some(form_state(form, errors));
-            let forms = if cancel {
-                (None, state)
-            } else {
-                (state, None)
-            };
+            let forms = if cancel { (None, state) } else { (state, None) };
             session_page(ctx, page, ids, None, None, forms).await
         }
         Err(error @ (SessionError::NotScheduled | SessionError::NotStarted)) => {
@@ -765,12 +774,11 @@ async fn edit_session(
         Ok(ids) => ids,
         Err(response) => return response,
     };
-    let access = match series::access(&ctx, &page.principal, &series_id, Operation::EditSeries)
-        .await
-    {
-        Ok(access) => access,
-        Err(error) => return refused(&page, error),
-    };
+    let access =
+        match series::access(&ctx, &page.principal, &series_id, Operation::EditSeries).await {
+            Ok(access) => access,
+            Err(error) => return refused(&page, error),
+        };
     let result = match SessionEdit::parse(&Fields(&form), &access.series, ctx.clock.now()) {
         Ok(edit) => sessions::edit(&ctx, &page.principal, &series_id, &session_id, edit)
             .await
@@ -810,7 +818,16 @@ async fn complete_session(
     };
     let result = sessions::complete(&ctx, &page.principal, &series_id, &session_id).await;
     let ids = (&series_id, &session_id);
-    after_session_change(&ctx, &page, ids, result, "completed", FormFields::new(), false).await
+    after_session_change(
+        &ctx,
+        &page,
+        ids,
+        result,
+        "completed",
+        FormFields::new(),
+        false,
+    )
+    .await
 }
 
 // ---- organizers and invites -----------------------------------------------------------------
@@ -939,7 +956,11 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response
         expires: expires.as_deref(),
         state,
     };
-    (status, views::invite_page(&page.page("Co-organizer invite"), &view)).into_response()
+    (
+        status,
+        views::invite_page(&page.page("Co-organizer invite"), &view),
+    )
+        .into_response()
 }
 
 async fn show_invite(

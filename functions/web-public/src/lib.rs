@@ -17,12 +17,32 @@ use serde::{Deserialize, Serialize};
 pub fn routes() -> Routes {
     Routes::new()
         .page("/health", get(health))
+        .page("/photos/{series}/{file}", get(photo))
         .action("/preferences/theme", post(set_theme))
 }
 
 /// The router the Lambda serves.
 pub fn app(ctx: Context) -> Router {
     jamie_web::finish(routes().into_router(ctx))
+}
+
+/// A series photo or thumbnail, with long cache headers (its name never changes content).
+async fn photo(
+    State(ctx): State<Context>,
+    axum::extract::Path((series, file)): axum::extract::Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let key = format!("photos/{series}/{file}");
+    let bytes = jamie::jams::photos::stored(&ctx, &key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, jamie::jams::photos::CONTENT_TYPE),
+            (header::CACHE_CONTROL, jamie::jams::photos::CACHE_CONTROL),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The body of `GET /health`.

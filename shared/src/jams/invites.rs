@@ -179,8 +179,7 @@ pub async fn invite(
                 &invite,
                 Some("attribute_not_exists(PK)"),
             )?,
-            ctx.store
-                .put(&notification.entry(), &notification, None)?,
+            ctx.store.put(&notification.entry(), &notification, None)?,
         ])
         .await?;
     Ok(Invited { invite, link })
@@ -222,7 +221,9 @@ pub async fn revoke(
     series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
     let condition = Condition::new("attribute_exists(PK) AND attribute_not_exists(accepted_at)");
     ctx.store
-        .transact(vec![ctx.store.delete(&keys::invite(id, invite), condition)?])
+        .transact(vec![
+            ctx.store.delete(&keys::invite(id, invite), condition)?,
+        ])
         .await
         .map_err(|error| {
             if error.is_conflict() {
@@ -299,7 +300,8 @@ pub async fn accept(
     let result = ctx
         .store
         .transact(vec![
-            ctx.store.update(&keys::invite(&series.id, &invite.id), claim)?,
+            ctx.store
+                .update(&keys::invite(&series.id, &invite.id), claim)?,
             ctx.store.put(
                 &series::membership_entry(&membership),
                 &membership,
@@ -312,10 +314,9 @@ pub async fn accept(
         Err(StoreError::Conflict { items }) if items.contains(&1) => {
             Err(InviteError::AlreadyOrganizer(series.id))
         }
-        Err(StoreError::Conflict { .. }) => Err(preview(ctx, token)
-            .await
-            .err()
-            .unwrap_or(InviteError::Used)),
+        Err(StoreError::Conflict { .. }) => {
+            Err(preview(ctx, token).await.err().unwrap_or(InviteError::Used))
+        }
         Err(error) => Err(error.into()),
     }
 }

@@ -2,6 +2,7 @@
 //! that turns "every Tuesday 19:00 for 8 weeks" into sessions, and the form parsing they share.
 
 pub mod invites;
+pub mod photos;
 pub mod places;
 pub mod recurrence;
 pub mod series;

@@ -209,7 +209,7 @@ impl Location {
 /// A series' photo: the processed image and its thumbnail in the photo bucket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Photo {
-    /// The object key of the full image (at most 1600 px); the thumbnail's key adds `-thumb`.
+    /// The object key of the full image (at most 1600 px); the thumbnail's adds `-thumb`.
     pub key: String,
     pub width: u32,
     pub height: u32,
@@ -217,7 +217,10 @@ pub struct Photo {
 
 impl Photo {
     pub fn thumbnail_key(&self) -> String {
-        format!("{}-thumb", self.key)
+        match self.key.strip_suffix(".jpg") {
+            Some(stem) => format!("{stem}-thumb.jpg"),
+            None => format!("{}-thumb", self.key),
+        }
     }
 }
 
@@ -392,9 +395,7 @@ fn cost_field(kind: &str) -> &'static str {
 /// A session length in minutes: 15 minutes to 24 hours.
 pub fn parse_duration(raw: &str) -> Result<u16, FieldError> {
     match raw.trim().parse::<i64>() {
-        Ok(minutes) if (15..=1440).contains(&minutes) => {
-            Ok(u16::try_from(minutes).unwrap_or(1440))
-        }
+        Ok(minutes) if (15..=1440).contains(&minutes) => Ok(u16::try_from(minutes).unwrap_or(1440)),
         Ok(_) => Err(FieldError("Between 15 and 1440 minutes (24 hours).")),
         Err(_) => Err(FieldError("Enter the length in minutes, like 120.")),
     }
@@ -665,7 +666,11 @@ pub async fn set_photo(
 /// Deletes a series with its sessions, memberships and invites. Only its owner may, and only
 /// while no upcoming session has registrations (then it can be archived instead).
 #[tracing::instrument(skip_all)]
-pub async fn delete(ctx: &Context, principal: &Principal, id: &SeriesId) -> Result<(), SeriesError> {
+pub async fn delete(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+) -> Result<(), SeriesError> {
     let access = access(ctx, principal, id, Operation::DeleteSeries).await?;
     let now = ctx.clock.now();
     let sessions = super::sessions::of_series(ctx, id).await?;
@@ -778,14 +783,23 @@ pub async fn organizers(
     let memberships = ctx.store.query::<Membership>(query).await?.items;
     let mut found = Vec::with_capacity(memberships.len());
     for membership in memberships {
-        if let Some(user) = ctx.store.get::<User>(&keys::user(&membership.user_id)).await? {
+        if let Some(user) = ctx
+            .store
+            .get::<User>(&keys::user(&membership.user_id))
+            .await?
+        {
             found.push(Organizer {
                 user,
                 role: membership.role,
             });
         }
     }
-    found.sort_by_key(|organizer| (organizer.role != OrganizerRole::Owner, organizer.user.display_name.as_str().to_lowercase()));
+    found.sort_by_key(|organizer| {
+        (
+            organizer.role != OrganizerRole::Owner,
+            organizer.user.display_name.as_str().to_lowercase(),
+        )
+    });
     Ok(found)
 }
 
@@ -806,12 +820,18 @@ pub async fn leave(ctx: &Context, principal: &Principal, id: &SeriesId) -> Resul
     remove_co_organizer(ctx, id, &access.actor.user.id).await
 }
 
-async fn remove_co_organizer(ctx: &Context, id: &SeriesId, user: &UserId) -> Result<(), SeriesError> {
+async fn remove_co_organizer(
+    ctx: &Context,
+    id: &SeriesId,
+    user: &UserId,
+) -> Result<(), SeriesError> {
     let condition = Condition::new("#role = :co_organizer")
         .name("#role", "role")
         .value(":co_organizer", Value::of(&OrganizerRole::CoOrganizer)?);
     ctx.store
-        .transact(vec![ctx.store.delete(&keys::organizer(id, user), condition)?])
+        .transact(vec![
+            ctx.store.delete(&keys::organizer(id, user), condition)?,
+        ])
         .await
         .map_err(not_found_on_conflict)
 }
@@ -823,7 +843,9 @@ pub enum SeriesError {
     Denied(#[from] Denied),
     #[error("There is no such series.")]
     NotFound,
-    #[error("Upcoming sessions of this series have registrations, so it cannot be deleted. Archive it instead.")]
+    #[error(
+        "Upcoming sessions of this series have registrations, so it cannot be deleted. Archive it instead."
+    )]
     HasRegistrations,
     #[error("Please correct the form.")]
     Invalid(FormErrors),

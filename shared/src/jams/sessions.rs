@@ -165,7 +165,10 @@ fn index_keys(session: &Session) -> ((String, String), (String, String)) {
     let sort = format!("{}#{}", keys::sortable_time(session.starts_at), session.id);
     let day = session.starts_at.strftime("%Y-%m-%d").to_string();
     (
-        (keys::sessions_of_series_index(&session.series_id), sort.clone()),
+        (
+            keys::sessions_of_series_index(&session.series_id),
+            sort.clone(),
+        ),
         (keys::sessions_on_day_index(&day), sort),
     )
 }
@@ -202,12 +205,17 @@ pub fn schedule_defaults(series: &Series, now: Timestamp) -> BTreeMap<String, St
     };
     let end = series
         .start_time
-        .checked_add(SignedDuration::from_mins(i64::from(series.duration_minutes)))
+        .checked_add(SignedDuration::from_mins(i64::from(
+            series.duration_minutes,
+        )))
         .unwrap_or(series.start_time);
     let mut fields = BTreeMap::new();
     for (name, value) in [
         ("date", first.strftime("%Y-%m-%d").to_string()),
-        ("start_time", series.start_time.strftime("%H:%M").to_string()),
+        (
+            "start_time",
+            series.start_time.strftime("%H:%M").to_string(),
+        ),
         ("end_time", end.strftime("%H:%M").to_string()),
         ("repeat", "weekly".to_owned()),
         ("count", "8".to_owned()),
@@ -342,7 +350,10 @@ pub async fn schedule(
     let existing: Vec<Timestamp> = between(
         ctx,
         id,
-        first.starts_at.saturating_sub(day).unwrap_or(first.starts_at),
+        first
+            .starts_at
+            .saturating_sub(day)
+            .unwrap_or(first.starts_at),
         last.starts_at.saturating_add(day).unwrap_or(last.starts_at),
     )
     .await?
@@ -420,7 +431,9 @@ async fn query_sessions(
     let mut start = None;
     loop {
         let mut query = Query::index("GSI1", &partition);
-        query.between = bounds.as_ref().map(|(low, high)| (low.as_str(), high.as_str()));
+        query.between = bounds
+            .as_ref()
+            .map(|(low, high)| (low.as_str(), high.as_str()));
         query.start = start.take();
         let page = ctx.store.query::<Session>(query).await?;
         sessions.extend(page.items);
@@ -441,7 +454,10 @@ pub async fn next_of_series(
 ) -> Result<Option<Session>, Error> {
     let partition = keys::sessions_of_series_index(id);
     // Sessions last at most a day: anything that started more than a day ago has ended.
-    let from = keys::sortable_time(now.saturating_sub(SignedDuration::from_hours(24)).unwrap_or(now));
+    let from = keys::sortable_time(
+        now.saturating_sub(SignedDuration::from_hours(24))
+            .unwrap_or(now),
+    );
     let mut start = None;
     loop {
         let mut query = Query::index("GSI1", &partition);
@@ -510,7 +526,11 @@ impl SessionEdit {
             kind => Cost::parse(kind, fields.get("cost_amount"), fields.get("cost_currency"))
                 .map(Some)
                 .map_err(|error| {
-                    let field = if kind == "amount" { "cost_amount" } else { "cost_kind" };
+                    let field = if kind == "amount" {
+                        "cost_amount"
+                    } else {
+                        "cost_kind"
+                    };
                     errors.add(field, error.0);
                 })
                 .ok(),
@@ -615,16 +635,22 @@ pub async fn edit(
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        registrants(ctx, id).await?
+        registrants(ctx, id)
+            .await?
             .into_iter()
             .map(|email| Notification::new(ctx, email, message.clone()))
             .collect()
     } else {
         Vec::new()
     };
-    write_with_notifications(ctx, ctx.store.update(&keys::session(id), change)?, &notifications)
-        .await?;
-    if edited.capacity_base > session.capacity_base || edited.capacity_flyer > session.capacity_flyer
+    write_with_notifications(
+        ctx,
+        ctx.store.update(&keys::session(id), change)?,
+        &notifications,
+    )
+    .await?;
+    if edited.capacity_base > session.capacity_base
+        || edited.capacity_flyer > session.capacity_flyer
     {
         capacity_raised(ctx, &edited).await?;
     }
@@ -679,8 +705,12 @@ pub async fn cancel(
         .into_iter()
         .map(|email| Notification::new(ctx, email, message.clone()))
         .collect();
-    write_with_notifications(ctx, ctx.store.update(&keys::session(id), change)?, &notifications)
-        .await?;
+    write_with_notifications(
+        ctx,
+        ctx.store.update(&keys::session(id), change)?,
+        &notifications,
+    )
+    .await?;
     Ok(Session {
         status: SessionStatus::Cancelled,
         cancel_reason: Some(reason.to_owned()),
@@ -759,7 +789,9 @@ async fn registrants(ctx: &Context, id: &SessionId) -> Result<Vec<Email>, Error>
         emails.extend(
             page.items
                 .into_iter()
-                .filter(|registrant| matches!(registrant.status.as_str(), "confirmed" | "waitlisted"))
+                .filter(|registrant| {
+                    matches!(registrant.status.as_str(), "confirmed" | "waitlisted")
+                })
                 .map(|registrant| registrant.email),
         );
         match page.next {
@@ -775,7 +807,9 @@ pub(crate) async fn remove(ctx: &Context, session: &Session) -> Result<(), Error
     let condition = Condition::new("attribute_exists(PK)");
     match ctx
         .store
-        .transact(vec![ctx.store.delete(&keys::session(&session.id), condition)?])
+        .transact(vec![
+            ctx.store.delete(&keys::session(&session.id), condition)?,
+        ])
         .await
     {
         Ok(()) => Ok(()),

@@ -1,0 +1,127 @@
+//! The series photo: the upload form (a plain multipart POST straight to the bucket, so it
+//! works without JavaScript and past Lambda's body limit), the page the bucket redirects back
+//! to, which processes the upload, and removing the photo.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use jamie::{
+    Context,
+    authorization::Operation,
+    jams::{
+        photos::{self, UploadError},
+        series::{self, SeriesError},
+    },
+};
+use jamie_templates::pages::jams::{PhotoFormView, photo_form};
+use jamie_web::{PageContext, Routes, content_security_policy_allowing_forms_to};
+use serde::Deserialize;
+
+use crate::{parse_series_id, photo_url, refused};
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .page("/jams/{series}/photo", get(upload_page))
+        .page("/jams/{series}/photo/uploaded", get(uploaded))
+        .action("/jams/{series}/photo/remove", post(remove))
+}
+
+async fn render(ctx: &Context, page: &PageContext, id: &str, problem: Option<&str>) -> Response {
+    let id = match parse_series_id(id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let access = match series::access(ctx, &page.principal, &id, Operation::EditSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(page, error),
+    };
+    let redirect = format!("{}/jams/{id}/photo/uploaded", ctx.config.base_url);
+    let upload = match photos::upload_form_for(ctx, &page.principal, &id, &redirect).await {
+        Ok(upload) => upload,
+        Err(error) => return refused(page, error),
+    };
+    let series_href = format!("/jams/{id}");
+    let remove_action = format!("/jams/{id}/photo/remove");
+    let view = PhotoFormView {
+        series_name: &access.series.name,
+        series_href: &series_href,
+        upload_url: &upload.form.url,
+        fields: &upload.form.fields,
+        current: access
+            .series
+            .photo
+            .as_ref()
+            .map(|photo| photo_url(&photo.thumbnail_key())),
+        problem,
+        remove_action: &remove_action,
+    };
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let title = format!("Photo of {}", access.series.name);
+    let mut response = (status, photo_form(&page.page(&title), &view)).into_response();
+    // The form posts to the bucket, another origin than ours.
+    if let Ok(policy) =
+        HeaderValue::from_str(&content_security_policy_allowing_forms_to(&upload.origin))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
+
+async fn upload_page(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    render(&ctx, &page, &id, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Uploaded {
+    #[serde(default)]
+    upload: String,
+}
+
+/// Where the bucket sends the browser after an upload: the photo is processed now.
+async fn uploaded(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Query(query): Query<Uploaded>,
+) -> Response {
+    let series = match parse_series_id(&id) {
+        Ok(series) => series,
+        Err(response) => return response,
+    };
+    match photos::accept_upload(&ctx, &page.principal, &series, &query.upload).await {
+        Ok(_) => Redirect::to(&format!("/jams/{series}?done=photo")).into_response(),
+        Err(
+            UploadError::Series(error @ SeriesError::Internal(_))
+            | UploadError::Series(error @ SeriesError::Denied(_))
+            | UploadError::Series(error @ SeriesError::NotFound),
+        ) => refused(&page, error),
+        Err(error) => {
+            let problem = error.to_string();
+            render(&ctx, &page, &id, Some(&problem)).await
+        }
+    }
+}
+
+async fn remove(State(ctx): State<Context>, page: PageContext, Path(id): Path<String>) -> Response {
+    let series = match parse_series_id(&id) {
+        Ok(series) => series,
+        Err(response) => return response,
+    };
+    match photos::remove(&ctx, &page.principal, &series).await {
+        Ok(()) => Redirect::to(&format!("/jams/{series}?done=photo-removed")).into_response(),
+        Err(error) => refused(&page, error),
+    }
+}
