@@ -93,7 +93,7 @@ async fn organizer_with_series(app: &TestApp, email: &str, name: &str) -> Series
 }
 
 async fn schedule(app: &TestApp, id: &SeriesId, overrides: &[(&str, &str)]) -> TestResponse {
-    let mut fields = vec![
+    let mut fields = [
         ("date", "2027-03-16"),
         ("start_time", "19:00"),
         ("end_time", "21:00"),

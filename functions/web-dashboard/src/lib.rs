@@ -39,22 +39,23 @@ pub fn app(ctx: Context) -> Router {
     jamie_web::finish(routes().into_router(ctx))
 }
 
-/// The signed-in actor, or the response that asks to sign in (or explains a block).
-fn signed_in<'a>(page: &'a PageContext) -> Result<&'a Actor, Response> {
-    match jamie::authorization::authorize(
-        &page.principal,
-        jamie::authorization::Operation::ManageOwnAccount,
-    ) {
-        Ok(actor) => Ok(actor),
-        Err(Denied::Blocked) => {
-            Err(AppError::Forbidden("This account is blocked.").into_response())
-        }
-        Err(_) => Err(axum::response::Redirect::to(&format!(
+/// The page for a visitor who may not see the dashboard: sign in first, or told of a block.
+fn denied(page: &PageContext, denied: Denied) -> Response {
+    match denied {
+        Denied::Blocked => AppError::Forbidden("This account is blocked.").into_response(),
+        _ => axum::response::Redirect::to(&format!(
             "/login?next={}",
             jamie_templates::components::percent_encode(&page.path)
         ))
-        .into_response()),
+        .into_response(),
     }
+}
+
+fn signed_in(page: &PageContext) -> Result<&Actor, Denied> {
+    jamie::authorization::authorize(
+        &page.principal,
+        jamie::authorization::Operation::ManageOwnAccount,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,7 +119,7 @@ async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<
     }
     let actor = match signed_in(&page) {
         Ok(actor) => actor,
-        Err(response) => return response,
+        Err(refusal) => return denied(&page, refusal),
     };
     let organized = match series::of_user(&ctx, &actor.user.id).await {
         Ok(organized) => organized,
@@ -172,7 +173,7 @@ async fn calendar(
 ) -> Response {
     let actor = match signed_in(&page) {
         Ok(actor) => actor,
-        Err(response) => return response,
+        Err(refusal) => return denied(&page, refusal),
     };
     let now = ctx.clock.now();
     let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use axum::{
     Form, Router,
-    extract::{Path, Query, State},
-    http::StatusCode,
+    extract::{FromRequestParts, Path, Query, State},
+    http::{StatusCode, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -122,16 +122,46 @@ fn session_refused(page: &PageContext, error: SessionError) -> Response {
     }
 }
 
-fn parse_series_id(raw: &str) -> Result<SeriesId, Response> {
-    raw.parse().map_err(|_| AppError::NotFound.into_response())
+/// The series of a `/jams/{series}/…` path; a malformed id is a page that does not exist.
+pub(crate) struct SeriesPath(pub SeriesId);
+
+/// The series and session of a `/jams/{series}/sessions/{session}/…` path.
+pub(crate) struct SessionPath(pub SeriesId, pub SessionId);
+
+/// The path's parameters by name.
+async fn path_params(parts: &mut Parts) -> Result<BTreeMap<String, String>, AppError> {
+    Path::<BTreeMap<String, String>>::from_request_parts(parts, &())
+        .await
+        .map(|Path(params)| params)
+        .map_err(|_| AppError::NotFound)
 }
 
-fn parse_ids(series: &str, session: &str) -> Result<(SeriesId, SessionId), Response> {
-    let series = parse_series_id(series)?;
-    let session = session
-        .parse()
-        .map_err(|_| AppError::NotFound.into_response())?;
-    Ok((series, session))
+fn param<T: std::str::FromStr>(
+    params: &BTreeMap<String, String>,
+    name: &str,
+) -> Result<T, AppError> {
+    params
+        .get(name)
+        .and_then(|raw| raw.parse().ok())
+        .ok_or(AppError::NotFound)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SeriesPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        Ok(Self(param(&params, "series")?))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts).await?;
+        Ok(Self(param(&params, "series")?, param(&params, "session")?))
+    }
 }
 
 // ---- series ---------------------------------------------------------------------------------
@@ -242,12 +272,8 @@ async fn create_series(
 async fn edit_series_form(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
         Ok(access) => {
             let form = form_state(access.series.fields(), FormErrors::default());
@@ -260,13 +286,9 @@ async fn edit_series_form(
 async fn edit_series(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let access = match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
         Ok(access) => access,
         Err(error) => return refused(&page, error),
@@ -496,13 +518,9 @@ async fn series_page(
 async fn show_series(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
     Query(done): Query<Done>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let scheduled = scheduled_notice(&done.done);
     let notice = scheduled.as_deref().or(notice(&done.done));
     series_page(&ctx, &page, &id, notice, None, FormState::default()).await
@@ -511,7 +529,7 @@ async fn show_series(
 async fn archive_series(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
 ) -> Response {
     set_archived(ctx, page, id, true).await
 }
@@ -519,16 +537,12 @@ async fn archive_series(
 async fn unarchive_series(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
 ) -> Response {
     set_archived(ctx, page, id, false).await
 }
 
-async fn set_archived(ctx: Context, page: PageContext, id: String, archived: bool) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+async fn set_archived(ctx: Context, page: PageContext, id: SeriesId, archived: bool) -> Response {
     let done = if archived { "archived" } else { "restored" };
     match series::set_archived(&ctx, &page.principal, &id, archived).await {
         Ok(()) => Redirect::to(&format!("/jams/{id}?done={done}")).into_response(),
@@ -545,13 +559,9 @@ struct DeleteForm {
 async fn delete_series(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
     Form(form): Form<DeleteForm>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     if form.confirm != "yes" {
         let problem = "Tick the box to confirm that the series and its sessions should go.";
         return series_page(&ctx, &page, &id, None, Some(problem), FormState::default()).await;
@@ -609,24 +619,17 @@ async fn schedule_page(
 async fn schedule_form(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
 ) -> Response {
-    match parse_series_id(&id) {
-        Ok(id) => schedule_page(&ctx, &page, &id, None).await,
-        Err(response) => response,
-    }
+    schedule_page(&ctx, &page, &id, None).await
 }
 
 async fn schedule_sessions(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let access = match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
         Ok(access) => access,
         Err(error) => return refused(&page, error),
@@ -718,23 +721,11 @@ async fn session_page(
 async fn show_session(
     State(ctx): State<Context>,
     page: PageContext,
-    Path((series, session)): Path<(String, String)>,
+    SessionPath(series_id, session_id): SessionPath,
     Query(done): Query<Done>,
 ) -> Response {
-    match parse_ids(&series, &session) {
-        Ok((series, session)) => {
-            session_page(
-                &ctx,
-                &page,
-                (&series, &session),
-                notice(&done.done),
-                None,
-                (None, None),
-            )
-            .await
-        }
-        Err(response) => response,
-    }
+    let ids = (&series_id, &session_id);
+    session_page(&ctx, &page, ids, notice(&done.done), None, (None, None)).await
 }
 
 /// Redirects to the session page with a `done` code, or renders the page with the error.
@@ -767,13 +758,9 @@ async fn after_session_change(
 async fn edit_session(
     State(ctx): State<Context>,
     page: PageContext,
-    Path((series, session)): Path<(String, String)>,
+    SessionPath(series_id, session_id): SessionPath,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let (series_id, session_id) = match parse_ids(&series, &session) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    };
     let access =
         match series::access(&ctx, &page.principal, &series_id, Operation::EditSeries).await {
             Ok(access) => access,
@@ -792,13 +779,9 @@ async fn edit_session(
 async fn cancel_session(
     State(ctx): State<Context>,
     page: PageContext,
-    Path((series, session)): Path<(String, String)>,
+    SessionPath(series_id, session_id): SessionPath,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let (series_id, session_id) = match parse_ids(&series, &session) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    };
     let reason = Fields(&form).get("reason").to_owned();
     let result = sessions::cancel(&ctx, &page.principal, &series_id, &session_id, &reason)
         .await
@@ -810,12 +793,8 @@ async fn cancel_session(
 async fn complete_session(
     State(ctx): State<Context>,
     page: PageContext,
-    Path((series, session)): Path<(String, String)>,
+    SessionPath(series_id, session_id): SessionPath,
 ) -> Response {
-    let (series_id, session_id) = match parse_ids(&series, &session) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    };
     let result = sessions::complete(&ctx, &page.principal, &series_id, &session_id).await;
     let ids = (&series_id, &session_id);
     after_session_change(
@@ -842,13 +821,9 @@ fn invite_refused(page: &PageContext, error: InviteError) -> Response {
 async fn invite_organizer(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
     Form(form): Form<FormFields>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let email = Fields(&form).get("email").to_owned();
     match invites::invite(&ctx, &page.principal, &id, &email).await {
         Ok(_) => Redirect::to(&format!("/jams/{id}?done=invited")).into_response(),
@@ -862,12 +837,10 @@ async fn invite_organizer(
 async fn revoke_invite(
     State(ctx): State<Context>,
     page: PageContext,
-    Path((id, invite)): Path<(String, String)>,
+    SeriesPath(id): SeriesPath,
+    Path(params): Path<BTreeMap<String, String>>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+    let invite = params.get("invite").cloned().unwrap_or_default();
     match invites::revoke(&ctx, &page.principal, &id, &invite).await {
         Ok(()) => Redirect::to(&format!("/jams/{id}?done=revoked")).into_response(),
         Err(InviteError::Used) => {
@@ -881,13 +854,10 @@ async fn revoke_invite(
 async fn remove_organizer(
     State(ctx): State<Context>,
     page: PageContext,
-    Path((id, user)): Path<(String, String)>,
+    SeriesPath(id): SeriesPath,
+    Path(params): Path<BTreeMap<String, String>>,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    let Ok(user) = user.parse::<UserId>() else {
+    let Ok(user) = param::<UserId>(&params, "user") else {
         return AppError::NotFound.into_response();
     };
     match series::remove_organizer(&ctx, &page.principal, &id, &user).await {
@@ -899,12 +869,8 @@ async fn remove_organizer(
 async fn leave_series(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
 ) -> Response {
-    let id = match parse_series_id(&id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     match series::leave(&ctx, &page.principal, &id).await {
         Ok(()) => Redirect::to("/?done=left").into_response(),
         Err(error) => refused(&page, error),

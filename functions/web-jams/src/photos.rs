@@ -3,7 +3,7 @@
 //! to, which processes the upload, and removing the photo.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -11,6 +11,7 @@ use axum::{
 use jamie::{
     Context,
     authorization::Operation,
+    ids::SeriesId,
     jams::{
         photos::{self, UploadError},
         series::{self, SeriesError},
@@ -20,7 +21,7 @@ use jamie_templates::pages::jams::{PhotoFormView, photo_form};
 use jamie_web::{PageContext, Routes, content_security_policy_allowing_forms_to};
 use serde::Deserialize;
 
-use crate::{parse_series_id, photo_url, refused};
+use crate::{SeriesPath, photo_url, refused};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -29,17 +30,18 @@ pub(crate) fn routes() -> Routes {
         .action("/jams/{series}/photo/remove", post(remove))
 }
 
-async fn render(ctx: &Context, page: &PageContext, id: &str, problem: Option<&str>) -> Response {
-    let id = match parse_series_id(id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    let access = match series::access(ctx, &page.principal, &id, Operation::EditSeries).await {
+async fn render(
+    ctx: &Context,
+    page: &PageContext,
+    id: &SeriesId,
+    problem: Option<&str>,
+) -> Response {
+    let access = match series::access(ctx, &page.principal, id, Operation::EditSeries).await {
         Ok(access) => access,
         Err(error) => return refused(page, error),
     };
     let redirect = format!("{}/jams/{id}/photo/uploaded", ctx.config.base_url);
-    let upload = match photos::upload_form_for(ctx, &page.principal, &id, &redirect).await {
+    let upload = match photos::upload_form_for(ctx, &page.principal, id, &redirect).await {
         Ok(upload) => upload,
         Err(error) => return refused(page, error),
     };
@@ -79,7 +81,7 @@ async fn render(ctx: &Context, page: &PageContext, id: &str, problem: Option<&st
 async fn upload_page(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
 ) -> Response {
     render(&ctx, &page, &id, None).await
 }
@@ -94,15 +96,11 @@ struct Uploaded {
 async fn uploaded(
     State(ctx): State<Context>,
     page: PageContext,
-    Path(id): Path<String>,
+    SeriesPath(id): SeriesPath,
     Query(query): Query<Uploaded>,
 ) -> Response {
-    let series = match parse_series_id(&id) {
-        Ok(series) => series,
-        Err(response) => return response,
-    };
-    match photos::accept_upload(&ctx, &page.principal, &series, &query.upload).await {
-        Ok(_) => Redirect::to(&format!("/jams/{series}?done=photo")).into_response(),
+    match photos::accept_upload(&ctx, &page.principal, &id, &query.upload).await {
+        Ok(_) => Redirect::to(&format!("/jams/{id}?done=photo")).into_response(),
         Err(
             UploadError::Series(error @ SeriesError::Internal(_))
             | UploadError::Series(error @ SeriesError::Denied(_))
@@ -115,11 +113,11 @@ async fn uploaded(
     }
 }
 
-async fn remove(State(ctx): State<Context>, page: PageContext, Path(id): Path<String>) -> Response {
-    let series = match parse_series_id(&id) {
-        Ok(series) => series,
-        Err(response) => return response,
-    };
+async fn remove(
+    State(ctx): State<Context>,
+    page: PageContext,
+    SeriesPath(series): SeriesPath,
+) -> Response {
     match photos::remove(&ctx, &page.principal, &series).await {
         Ok(()) => Redirect::to(&format!("/jams/{series}?done=photo-removed")).into_response(),
         Err(error) => refused(&page, error),
