@@ -292,6 +292,10 @@ pub enum AccountError {
     CannotBlockSelf,
     #[error("Say why the account is blocked (up to 500 characters).")]
     ReasonRequired,
+    #[error(
+        "You own series with upcoming sessions. Cancel those sessions or delete the series first, or hand it over by inviting a co-organizer."
+    )]
+    OwnsUpcomingSessions,
     #[error(transparent)]
     Internal(#[from] Error),
 }
@@ -631,6 +635,26 @@ pub async fn delete(
     use crate::authorization::{Operation, authorize};
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     let user = &actor.user;
+    let now = ctx.clock.now();
+    for (series, role) in crate::jams::series::of_user(ctx, &user.id).await? {
+        if role != crate::jams::series::OrganizerRole::Owner {
+            continue;
+        }
+        let upcoming = crate::jams::sessions::between(
+            ctx,
+            &series.id,
+            now,
+            now.saturating_add(jiff::SignedDuration::from_hours(24 * 366 * 5))
+                .unwrap_or(now),
+        )
+        .await?;
+        if upcoming
+            .iter()
+            .any(|session| session.status == crate::jams::sessions::SessionStatus::Scheduled)
+        {
+            return Err(AccountError::OwnsUpcomingSessions);
+        }
+    }
     crate::auth::end_all_sessions(ctx, &user.id).await?;
     ctx.store.delete_item(&keys::password(&user.id)).await?;
     ctx.store

@@ -865,6 +865,14 @@ async fn only_organizers_see_a_series_and_superadmins_only_look() {
             .status,
         StatusCode::FORBIDDEN
     );
+    let overview = root.get("/admin/series").await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.body.contains("Tuesday Jam") && overview.body.contains("owner@example.org"));
+    assert!(overview.body.contains(&series_path));
+    assert_eq!(
+        stranger.get("/admin/series").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // Blocked: the owner's session dies and the series answers nobody but the login page.
     let owner = accounts::find_by_email(&app.ctx, &Email::parse("owner@example.org").unwrap())
@@ -1027,4 +1035,37 @@ async fn with_a_maps_key_the_form_searches_places_and_resolves_the_picked_one() 
         anonymous.get("/jams/places?place_query=acro").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn an_owner_cannot_delete_their_account_while_sessions_are_coming_up() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("repeat", "once")]).await;
+    let refused = app
+        .post_form("/account/delete", "confirm=owner%40example.org")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("You own series with upcoming sessions.")
+    );
+    assert!(
+        accounts::find_by_email(&app.ctx, &Email::parse("owner@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let session = &stored_sessions(&app, &id).await[0];
+    app.post_form(
+        &format!("/jams/{id}/sessions/{}/cancel", session.id),
+        "reason=Moving+away",
+    )
+    .await;
+    let deleted = app
+        .post_form("/account/delete", "confirm=owner%40example.org")
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
 }

@@ -5,8 +5,9 @@ use jamie_tests::{Options, spawn_app_with};
 use lambda_http::{LambdaEvent, request::LambdaRequest, tower::ServiceExt};
 use serde_json::Value;
 
-/// Feeds `fixture` (a file in tests/fixtures) to the web-public function's Lambda handler.
-async fn invoke_web_public(fixture: &str) -> Value {
+/// Feeds `fixture` (a file in tests/fixtures) to a function's Lambda handler, given the
+/// function's `app`.
+async fn invoke(fixture: &str, function: fn(jamie::Context) -> axum::Router) -> Value {
     let app = spawn_app_with(Options {
         base_url: "https://jamie.example.org".to_owned(),
         ..Options::default()
@@ -15,7 +16,7 @@ async fn invoke_web_public(fixture: &str) -> Value {
     let path = format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
     let event: LambdaRequest = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
         .expect("an API Gateway v2 event");
-    let handler = lambda_http::Adapter::from(web_public::app(app.ctx));
+    let handler = lambda_http::Adapter::from(function(app.ctx));
     let response = handler
         .oneshot(LambdaEvent::new(event, lambda_http::Context::default()))
         .await
@@ -25,7 +26,7 @@ async fn invoke_web_public(fixture: &str) -> Value {
 
 #[tokio::test]
 async fn a_form_post_with_a_cookie_and_a_base64_body_is_handled() {
-    let response = invoke_web_public("apigw-v2-post-theme.json").await;
+    let response = invoke("apigw-v2-post-theme.json", web_public::app).await;
     assert_eq!(response["statusCode"], 303, "{response:#}");
     assert_eq!(response["headers"]["location"], "/s/abc");
     let cookies: Vec<&str> = response["cookies"]
@@ -44,7 +45,7 @@ async fn a_form_post_with_a_cookie_and_a_base64_body_is_handled() {
 
 #[tokio::test]
 async fn a_page_request_reads_the_cookie_and_returns_html() {
-    let response = invoke_web_public("apigw-v2-get-home.json").await;
+    let response = invoke("apigw-v2-get-home.json", web_dashboard::app).await;
     assert_eq!(response["statusCode"], 200, "{response:#}");
     assert!(
         response["headers"]["content-type"]

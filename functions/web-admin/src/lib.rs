@@ -13,10 +13,11 @@ use jamie::{
     accounts::{self, AccountError},
     authorization::Denied,
     ids::UserId,
+    jams::series::{self, SeriesError, Visibility},
 };
 use jamie_templates::{
     components::percent_encode,
-    pages::admin::{UserRow, UsersView, users},
+    pages::admin::{SeriesListView, SeriesRow, UserRow, UsersView, series_list, users},
 };
 use jamie_web::{AppError, PageContext, Routes};
 use serde::Deserialize;
@@ -24,6 +25,7 @@ use serde::Deserialize;
 pub fn routes() -> Routes {
     Routes::new()
         .page("/admin", get(list))
+        .page("/admin/series", get(all_series))
         .action("/admin/users/{id}/block", post(block))
         .action("/admin/users/{id}/unblock", post(unblock))
 }
@@ -54,7 +56,9 @@ fn refused(page: &PageContext, error: AccountError) -> Response {
         }
         AccountError::NotFound => AppError::NotFound.into_response(),
         AccountError::Internal(error) => AppError::from(error).into_response(),
-        AccountError::CannotBlockSelf | AccountError::ReasonRequired => {
+        AccountError::CannotBlockSelf
+        | AccountError::ReasonRequired
+        | AccountError::OwnsUpcomingSessions => {
             AppError::Forbidden("That is not possible.").into_response()
         }
     }
@@ -145,5 +149,49 @@ async fn unblock(
     match accounts::unblock(&ctx, &page.principal, &id).await {
         Ok(()) => Redirect::to("/admin").into_response(),
         Err(error) => refused(&page, error),
+    }
+}
+
+/// Every series with its owner, newest first.
+async fn all_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let after = (!query.after.is_empty()).then_some(query.after.as_str());
+    let (found, next) = match series::all(&ctx, &page.principal, after).await {
+        Ok(found) => found,
+        Err(SeriesError::Denied(denied)) => return refused(&page, AccountError::Denied(denied)),
+        Err(error) => return refused(&page, AccountError::Internal(error_of(error))),
+    };
+    let mut rows = Vec::with_capacity(found.len());
+    for series in found {
+        let owner = match accounts::get(&ctx, &series.owner).await {
+            Ok(owner) => owner.map_or_else(
+                || "(deleted account)".to_owned(),
+                |owner| owner.email.as_str().to_owned(),
+            ),
+            Err(error) => return AppError::from(error).into_response(),
+        };
+        rows.push(SeriesRow {
+            href: format!("/jams/{}", series.id),
+            name: series.name,
+            owner,
+            created: day(series.created_at),
+            archived: series.archived,
+            unlisted: series.visibility == Visibility::Unlisted,
+        });
+    }
+    let view = SeriesListView {
+        rows,
+        next: next.as_deref(),
+    };
+    series_list(&page.page("All series"), &view).into_response()
+}
+
+fn error_of(error: SeriesError) -> jamie::Error {
+    match error {
+        SeriesError::Internal(error) => error,
+        other => jamie::Error::Internal(other.to_string()),
     }
 }

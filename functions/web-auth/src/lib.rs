@@ -451,6 +451,18 @@ async fn delete_account(
             Redirect::to("/").into_response(),
             &clear_session_cookie(&ctx.config),
         ),
+        Err(error @ AccountError::OwnsUpcomingSessions) => {
+            let message = error.to_string();
+            let view = AccountView {
+                delete_error: Some(&message),
+                ..base_view(actor)
+            };
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                account(&page.page("Your account"), &view),
+            )
+                .into_response()
+        }
         Err(error) => account_error(&page, error),
     }
 }

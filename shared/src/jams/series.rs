@@ -528,10 +528,7 @@ pub async fn create(
 }
 
 fn series_entry(series: &Series) -> Entry {
-    Entry::new(keys::series(&series.id)).gsi2(
-        keys::ALL_SERIES_INDEX,
-        format!("{}#{}", keys::sortable_time(series.created_at), series.id),
-    )
+    Entry::new(keys::series(&series.id)).gsi2(keys::ALL_SERIES_INDEX, sort_key(series))
 }
 
 /// A series as the acting user may see it, with their part in it.
@@ -834,6 +831,33 @@ async fn remove_co_organizer(
         ])
         .await
         .map_err(not_found_on_conflict)
+}
+
+/// One page of every series, newest first, and the cursor of the next page (the
+/// superadmin's overview: [`Operation::ViewSeries`] on series they do not organize).
+pub async fn all(
+    ctx: &Context,
+    principal: &Principal,
+    after: Option<&str>,
+) -> Result<(Vec<Series>, Option<String>), SeriesError> {
+    authorize_in(principal, None, Operation::ViewSeries)?;
+    const PAGE: usize = 50;
+    let mut query = Query::index("GSI2", keys::ALL_SERIES_INDEX);
+    query.descending = true;
+    // The cursor is the last sort key shown; the page starts at it and drops it.
+    query.between = after.map(|after| ("", after));
+    query.limit = Some(i32::try_from(PAGE + 1).unwrap_or(51));
+    let mut found = ctx.store.query::<Series>(query).await?.items;
+    if let Some(after) = after {
+        found.retain(|series| sort_key(series) != after);
+    }
+    let next = (found.len() > PAGE).then(|| sort_key(&found[PAGE - 1]));
+    found.truncate(PAGE);
+    Ok((found, next))
+}
+
+fn sort_key(series: &Series) -> String {
+    format!("{}#{}", keys::sortable_time(series.created_at), series.id)
 }
 
 /// Why a series operation did not happen.

@@ -37,7 +37,10 @@ pub fn users(page: &Page<'_>, view: &UsersView<'_>) -> Markup {
         page,
         html! {
             section class="flex flex-col gap-4" aria-labelledby="admin-title" {
-                h1 id="admin-title" class="text-3xl font-bold" { "Users" }
+                div class="flex flex-wrap items-center justify-between gap-2" {
+                    h1 id="admin-title" class="text-3xl font-bold" { "Users" }
+                    a href="/admin/series" class="btn btn-ghost btn-sm" { "All series" }
+                }
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
                 form method="get" action="/admin" role="search" class="join w-full max-w-md" {
                     label for="search" class="sr-only" { "Search by email or name" }
@@ -104,4 +107,64 @@ fn status(page: &Page<'_>, row: &UserRow<'_>) -> Markup {
             }
         }
     }
+}
+
+/// One series in the superadmin's overview.
+#[derive(Clone, Debug, Default)]
+pub struct SeriesRow {
+    pub href: String,
+    pub name: String,
+    pub owner: String,
+    pub created: String,
+    pub archived: bool,
+    pub unlisted: bool,
+}
+
+/// Every series, newest first.
+#[derive(Clone, Debug, Default)]
+pub struct SeriesListView<'a> {
+    pub rows: Vec<SeriesRow>,
+    pub next: Option<&'a str>,
+}
+
+pub fn series_list(page: &Page<'_>, view: &SeriesListView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="flex flex-col gap-4" aria-labelledby="series-title" {
+                div class="flex flex-wrap items-center justify-between gap-2" {
+                    h1 id="series-title" class="text-3xl font-bold" { "All series" }
+                    a href="/admin" class="btn btn-ghost btn-sm" { "Users" }
+                }
+                @if view.rows.is_empty() {
+                    p class="text-base-content/70" { "No series yet." }
+                } @else {
+                    div class="overflow-x-auto" {
+                        table class="table" {
+                            thead { tr { th { "Series" } th { "Owner" } th { "Created" } th { "Status" } } }
+                            tbody {
+                                @for row in &view.rows {
+                                    tr {
+                                        td { a class="link font-semibold" href=(row.href) { (row.name) } }
+                                        td { (row.owner) }
+                                        td class="whitespace-nowrap" { (row.created) }
+                                        td class="flex gap-1" {
+                                            @if row.archived { span class="badge" { "Archived" } }
+                                            @if row.unlisted { span class="badge badge-outline" { "Unlisted" } }
+                                            @if !row.archived && !row.unlisted { span class="badge badge-success badge-soft" { "Public" } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(next) = view.next {
+                    a class="btn btn-ghost self-start" href={ "/admin/series?after=" (percent_encode(next)) } {
+                        "Next page" (icons::chevron_right("size-4"))
+                    }
+                }
+            }
+        },
+    )
 }
