@@ -20,9 +20,8 @@ use jamie_templates::pages::{
     self,
     calendar::{CalendarDay, CalendarEntry, CalendarView},
     dashboard::{DashboardCard, DashboardView, NextSession},
-    jams::RoleCount,
 };
-use jamie_web::{AppError, PageContext, Routes};
+use jamie_web::{AppError, PageContext, Routes, session_counts, session_status, session_when};
 use jiff::{
     SignedDuration, ToSpan,
     civil::{Date, Weekday},
@@ -64,27 +63,6 @@ struct Done {
     done: String,
 }
 
-fn counts(session: &Session) -> (RoleCount, RoleCount) {
-    (
-        RoleCount {
-            confirmed: session.confirmed_base,
-            capacity: u32::from(session.capacity_base),
-        },
-        RoleCount {
-            confirmed: session.confirmed_flyer,
-            capacity: u32::from(session.capacity_flyer),
-        },
-    )
-}
-
-fn status(session: &Session) -> pages::jams::SessionStatus {
-    match session.status {
-        sessions::SessionStatus::Scheduled => pages::jams::SessionStatus::Scheduled,
-        sessions::SessionStatus::Cancelled => pages::jams::SessionStatus::Cancelled,
-        sessions::SessionStatus::Completed => pages::jams::SessionStatus::Completed,
-    }
-}
-
 fn card(series: &Series, role: OrganizerRole, next: Option<&Session>) -> DashboardCard {
     let zone = series.zone();
     DashboardCard {
@@ -96,14 +74,13 @@ fn card(series: &Series, role: OrganizerRole, next: Option<&Session>) -> Dashboa
         },
         archived: series.archived,
         next: next.map(|session| {
-            let start = session.starts_at.to_zoned_datetime(zone.clone());
-            let end = session.ends_at.to_zoned_datetime(zone.clone());
-            let (base, flyer) = counts(session);
+            let (date, time) = session_when(session, &zone);
+            let (base, flyer) = session_counts(session);
             NextSession {
                 href: format!("/jams/{}/sessions/{}", series.id, session.id),
-                date: start.strftime("%a %-d %b %Y").to_string(),
-                time: format!("{}–{}", start.strftime("%H:%M"), end.strftime("%H:%M")),
-                status: status(session),
+                date,
+                time,
+                status: session_status(session.status),
                 base,
                 flyer,
                 waitlist: session.waitlisted,
@@ -217,7 +194,7 @@ async fn calendar(
                     href: format!("/jams/{}/sessions/{}", series.id, session.id),
                     time,
                     series: series.name.clone(),
-                    status: status(&session),
+                    status: session_status(session.status),
                 },
             ));
         }

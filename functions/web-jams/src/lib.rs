@@ -28,11 +28,11 @@ use jamie::{
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::jams::{
-        self as views, InviteRow, InviteState, InviteView, OrganizerRow, RoleCount,
-        ScheduleFormView, SeriesFormView, SeriesView, SessionRow, SessionView,
+        self as views, InviteRow, InviteState, InviteView, OrganizerRow, ScheduleFormView,
+        SeriesFormView, SeriesView, SessionRow, SessionView,
     },
 };
-use jamie_web::{AppError, PageContext, Routes};
+use jamie_web::{AppError, PageContext, Routes, session_counts, session_status, session_when};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -214,11 +214,7 @@ fn series_form_page(
         places_enabled: ctx.config.google_maps_api_key.is_some(),
         time_zones: time_zones(),
     };
-    let status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(form.has_errors());
     (status, views::series_form(&page.page(&heading), &view)).into_response()
 }
 
@@ -350,51 +346,28 @@ fn scheduled_notice(done: &str) -> Option<String> {
     Some(text)
 }
 
-fn day_label(session: &Session, zone: &jiff::tz::TimeZone) -> (String, String) {
-    let start = session.starts_at.to_zoned_datetime(zone.clone());
-    let end = session.ends_at.to_zoned_datetime(zone.clone());
-    (
-        start.strftime("%a %-d %b %Y").to_string(),
-        format!("{}–{}", start.strftime("%H:%M"), end.strftime("%H:%M")),
-    )
-}
-
-/// The status as the views show it.
-pub fn status_view(status: SessionStatus) -> views::SessionStatus {
-    match status {
-        SessionStatus::Scheduled => views::SessionStatus::Scheduled,
-        SessionStatus::Cancelled => views::SessionStatus::Cancelled,
-        SessionStatus::Completed => views::SessionStatus::Completed,
-    }
-}
-
-/// Confirmed against capacity per role.
-pub fn role_counts(session: &Session) -> (RoleCount, RoleCount) {
-    (
-        RoleCount {
-            confirmed: session.confirmed_base,
-            capacity: u32::from(session.capacity_base),
-        },
-        RoleCount {
-            confirmed: session.confirmed_flyer,
-            capacity: u32::from(session.capacity_flyer),
-        },
-    )
-}
-
 fn session_row(series: &Series, session: &Session) -> SessionRow {
-    let (date, time) = day_label(session, &series.zone());
-    let (base, flyer) = role_counts(session);
+    let (date, time) = session_when(session, &series.zone());
+    let (base, flyer) = session_counts(session);
     SessionRow {
         href: format!("/jams/{}/sessions/{}", series.id, session.id),
         date,
         time,
-        status: status_view(session.status),
+        status: session_status(session.status),
         base,
         flyer,
         waitlist: session.waitlisted,
         overridden: session.is_overridden(series),
         note: session.note.clone(),
+    }
+}
+
+/// 422 for a page re-rendered because of a problem, else 200.
+pub(crate) fn status_for(problem: bool) -> StatusCode {
+    if problem {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     }
 }
 
@@ -507,11 +480,7 @@ async fn series_page(
         notice,
         problem,
     };
-    let status = if problem.is_some() || invite_form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(problem.is_some() || invite_form.has_errors());
     (status, views::series_page(&page.page(&series.name), &view)).into_response()
 }
 
@@ -607,11 +576,7 @@ async fn schedule_page(
             .has_errors()
             .then_some("Some fields need another look; see the notes beside them."),
     };
-    let status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(form.has_errors());
     let title = format!("Schedule sessions of {}", series.name);
     (status, views::schedule_form(&page.page(&title), &view)).into_response()
 }
@@ -667,8 +632,8 @@ async fn session_page(
         };
     let (series, session) = (&found.access.series, &found.session);
     let zone = series.zone();
-    let (date, time) = day_label(session, &zone);
-    let (base, flyer) = role_counts(session);
+    let (date, time) = session_when(session, &zone);
+    let (base, flyer) = session_counts(session);
     let location = session.location(series);
     let maps_url = location.maps_url();
     let cost = session.cost(series).label();
@@ -689,7 +654,7 @@ async fn session_page(
         date: &date,
         time: &time,
         time_zone: &series.time_zone,
-        status: status_view(session.status),
+        status: session_status(session.status),
         cancel_reason: session.cancel_reason.as_deref(),
         base,
         flyer,
@@ -709,11 +674,7 @@ async fn session_page(
         notice,
         problem,
     };
-    let status = if problem.is_some() || has_errors {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(problem.is_some() || has_errors);
     let title = format!("{} — {date}", series.name);
     (status, views::session_page(&page.page(&title), &view)).into_response()
 }

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Query, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -21,7 +21,7 @@ use jamie_templates::pages::jams::{PhotoFormView, photo_form};
 use jamie_web::{PageContext, Routes, content_security_policy_allowing_forms_to};
 use serde::Deserialize;
 
-use crate::{SeriesPath, photo_url, refused};
+use crate::{SeriesPath, photo_url, refused, status_for};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -60,11 +60,7 @@ async fn render(
         problem,
         remove_action: &remove_action,
     };
-    let status = if problem.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = status_for(problem.is_some());
     let title = format!("Photo of {}", access.series.name);
     let mut response = (status, photo_form(&page.page(&title), &view)).into_response();
     // The form posts to the bucket, another origin than ours.

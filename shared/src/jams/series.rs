@@ -67,6 +67,24 @@ impl Cost {
         }
     }
 
+    /// The form fields showing this cost: `cost_kind`, `cost_amount`, `cost_currency`.
+    pub fn fields(&self) -> [(&'static str, String); 3] {
+        let (kind, amount, currency) = match self {
+            Cost::Free => ("free", String::new(), String::new()),
+            Cost::Donation => ("donation", String::new(), String::new()),
+            Cost::Amount { minor, currency } => (
+                "amount",
+                format!("{}.{:02}", minor / 100, minor % 100),
+                currency.clone(),
+            ),
+        };
+        [
+            ("cost_kind", kind.to_owned()),
+            ("cost_amount", amount),
+            ("cost_currency", currency),
+        ]
+    }
+
     /// As shown to participants: "Free", "Donation", "12.50 EUR".
     pub fn label(&self) -> String {
         match self {
@@ -410,18 +428,9 @@ impl Series {
         };
         set("name", self.name.clone());
         set("description", self.description.clone());
-        let (kind, amount, currency) = match &self.cost {
-            Cost::Free => ("free", String::new(), String::new()),
-            Cost::Donation => ("donation", String::new(), String::new()),
-            Cost::Amount { minor, currency } => (
-                "amount",
-                format!("{}.{:02}", minor / 100, minor % 100),
-                currency.clone(),
-            ),
-        };
-        set("cost_kind", kind.to_owned());
-        set("cost_amount", amount);
-        set("cost_currency", currency);
+        for (name, value) in self.cost.fields() {
+            set(name, value);
+        }
         set("capacity_base", self.capacity_base.to_string());
         set("capacity_flyer", self.capacity_flyer.to_string());
         let weekday = WEEKDAYS

@@ -135,19 +135,17 @@ impl Session {
         set("end_time", end.strftime("%H:%M").to_string());
         set("capacity_base", self.capacity_base.to_string());
         set("capacity_flyer", self.capacity_flyer.to_string());
-        let (kind, amount, currency) = match &self.cost {
-            None => ("default", String::new(), String::new()),
-            Some(Cost::Free) => ("free", String::new(), String::new()),
-            Some(Cost::Donation) => ("donation", String::new(), String::new()),
-            Some(Cost::Amount { minor, currency }) => (
-                "amount",
-                format!("{}.{:02}", minor / 100, minor % 100),
-                currency.clone(),
-            ),
+        let cost = match &self.cost {
+            Some(cost) => cost.fields(),
+            None => [
+                ("cost_kind", "default".to_owned()),
+                ("cost_amount", String::new()),
+                ("cost_currency", String::new()),
+            ],
         };
-        set("cost_kind", kind.to_owned());
-        set("cost_amount", amount);
-        set("cost_currency", currency);
+        for (name, value) in cost {
+            set(name, value);
+        }
         set("note", self.note.clone());
         fields
     }
