@@ -147,8 +147,8 @@ pub struct User {
     pub superadmin: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked: Option<Block>,
-    /// Series this user owns or co-organizes; kept by the transactions that add and remove
-    /// organizers, so the superadmin's list needs no count query per row.
+    /// Series this user owns; kept by the transactions that create and delete series, so the
+    /// superadmin's list needs no count query per row.
     #[serde(default)]
     pub series_count: u32,
 }

@@ -520,6 +520,48 @@ mod tests {
     }
 
     #[test]
+    fn tokens_for_other_purposes_never_pass_as_sessions_nor_the_reverse() {
+        #[derive(Serialize, Deserialize)]
+        struct Purpose {
+            aud: String,
+            sub: String,
+            sid: String,
+            exp: i64,
+        }
+        let now: Timestamp = "2026-11-25T20:00:00Z".parse().unwrap();
+        let other = keys()
+            .sign(&Purpose {
+                aud: "co-organizer-invite".to_owned(),
+                sub: UserId::generate().to_string(),
+                sid: "sid".to_owned(),
+                exp: now.as_second() + 3600,
+            })
+            .unwrap();
+        assert!(
+            keys().verify(&other, now).is_none(),
+            "an invite is no session"
+        );
+        assert!(
+            keys()
+                .verify_for::<Purpose>(&other, "co-organizer-invite")
+                .is_some(),
+            "but it is an invite"
+        );
+        assert!(
+            keys()
+                .verify_for::<Purpose>(&other, "something-else")
+                .is_none()
+        );
+        let session = keys().issue(&UserId::generate(), "sid", now).unwrap();
+        assert!(
+            keys()
+                .verify_for::<Purpose>(&session, "co-organizer-invite")
+                .is_none(),
+            "a session is no invite"
+        );
+    }
+
+    #[test]
     fn tokens_signed_otherwise_are_refused() {
         let now = Timestamp::now();
         let user = UserId::generate();

@@ -1069,3 +1069,65 @@ async fn an_owner_cannot_delete_their_account_while_sessions_are_coming_up() {
         .await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
 }
+
+#[tokio::test]
+async fn racing_schedules_never_put_two_sessions_on_one_date() {
+    for _round in 0..3 {
+        let app = app_at(march()).await;
+        let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+        let mut racers = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let app = app.clone();
+            let id = id.clone();
+            racers.spawn(async move { schedule(&app, &id, &[("count", "6")]).await.status });
+        }
+        let statuses = racers.join_all().await;
+        assert!(
+            statuses
+                .iter()
+                .all(|status| *status == StatusCode::SEE_OTHER),
+            "{statuses:?}"
+        );
+        let sessions = stored_sessions(&app, &id).await;
+        assert_eq!(sessions.len(), 6, "each of the six dates once");
+        let mut dates: Vec<Timestamp> = sessions.iter().map(|session| session.starts_at).collect();
+        dates.dedup();
+        assert_eq!(dates.len(), 6);
+    }
+}
+
+#[tokio::test]
+async fn a_session_cannot_move_onto_a_date_that_has_one() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "2")]).await;
+    let sessions = stored_sessions(&app, &id).await;
+    let onto_the_next = "date=2027-03-23&start_time=10%3A00&end_time=12%3A00&capacity_base=10&capacity_flyer=8&cost_kind=default&note=";
+    let clash = app
+        .post_form(
+            &format!("/jams/{id}/sessions/{}/edit", sessions[0].id),
+            onto_the_next,
+        )
+        .await;
+    assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        clash
+            .body
+            .contains("Another session of this series is on that date.")
+    );
+    let elsewhere = onto_the_next.replace("2027-03-23", "2027-03-24");
+    let moved = app
+        .post_form(
+            &format!("/jams/{id}/sessions/{}/edit", sessions[0].id),
+            &elsewhere,
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    // The date it left is free again.
+    let back = schedule(&app, &id, &[("repeat", "once")]).await;
+    assert!(
+        back.header("location").ends_with("done=scheduled-1-0"),
+        "{}",
+        back.header("location")
+    );
+}

@@ -537,7 +537,7 @@ pub async fn remove(
     Ok(())
 }
 
-async fn delete_photo_objects(ctx: &Context, photo: &Photo) -> Result<(), Error> {
+pub(crate) async fn delete_photo_objects(ctx: &Context, photo: &Photo) -> Result<(), Error> {
     delete_object(ctx, &photo.key).await?;
     delete_object(ctx, &photo.thumbnail_key()).await
 }

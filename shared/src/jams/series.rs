@@ -701,10 +701,21 @@ pub async fn delete(
         ])
         .await
         .map_err(not_found_on_conflict)?;
-    let partition = keys::series(id).pk;
+    delete_partition(ctx, &keys::series(id).pk).await?;
+    for session in sessions {
+        delete_partition(ctx, &keys::session(&session.id).pk).await?;
+    }
+    if let Some(photo) = &access.series.photo {
+        super::photos::delete_photo_objects(ctx, photo).await?;
+    }
+    Ok(())
+}
+
+/// Deletes every item of a table partition (the tidying up after a series is gone).
+async fn delete_partition(ctx: &Context, partition: &str) -> Result<(), Error> {
     let mut start = None;
     loop {
-        let mut query = Query::table(&partition);
+        let mut query = Query::table(partition);
         query.start = start.take();
         let page = ctx.store.query::<KeyOnly>(query).await?;
         for item in page.items {
@@ -712,13 +723,9 @@ pub async fn delete(
         }
         match page.next {
             Some(next) => start = Some(next),
-            None => break,
+            None => return Ok(()),
         }
     }
-    for session in sessions {
-        super::sessions::remove(ctx, &session).await?;
-    }
-    Ok(())
 }
 
 /// Just the primary key of an item, for tidying up a partition.
@@ -853,9 +860,11 @@ pub async fn all(
     const PAGE: usize = 50;
     let mut query = Query::index("GSI2", keys::ALL_SERIES_INDEX);
     query.descending = true;
-    // The cursor is the last sort key shown; the page starts at it and drops it.
-    query.between = after.map(|after| ("", after));
-    query.limit = Some(i32::try_from(PAGE + 1).unwrap_or(51));
+    // The cursor is the last sort key shown; the page starts at it and drops it. Sort keys
+    // start with a year, so "0" is below all of them (DynamoDB refuses an empty bound).
+    query.between = after.map(|after| ("0", after));
+    let wanted = PAGE + 1 + usize::from(after.is_some());
+    query.limit = Some(i32::try_from(wanted).unwrap_or(52));
     let mut found = ctx.store.query::<Series>(query).await?.items;
     if let Some(after) = after {
         found.retain(|series| sort_key(series) != after);
@@ -941,5 +950,88 @@ mod tests {
         assert!(parse_time_zone("Mars/Olympus_Mons").is_err());
         assert_eq!(parse_time("19:00").unwrap().hour(), 19);
         assert!(parse_time("7pm").is_err());
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_series_form_round_trips_through_its_fields() {
+        let typed = form(&[
+            ("name", " Tuesday Jam "),
+            ("description", "Warm-up.\nJam."),
+            ("venue", "Studio Nord"),
+            ("address", "Nordstraße 1"),
+            ("latitude", "52,52"),
+            ("longitude", "13.4"),
+            ("cost_kind", "amount"),
+            ("cost_amount", "12.5"),
+            ("cost_currency", "eur"),
+            ("capacity_base", "10"),
+            ("capacity_flyer", "8"),
+            ("weekday", "tue"),
+            ("start_time", "19:00"),
+            ("duration_minutes", "150"),
+            ("time_zone", "Europe/Berlin"),
+            ("visibility", "unlisted"),
+        ]);
+        let details = SeriesDetails::parse(&Fields(&typed)).unwrap();
+        assert_eq!(details.name, "Tuesday Jam");
+        assert_eq!(details.location.latitude, Some(52.52));
+        assert_eq!(details.weekday, Some(2));
+        let series = details.clone().into_series(
+            SeriesId::generate(),
+            UserId::generate(),
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(series.schedule_label(), "Tuesdays at 19:00 for 2 h 30 min");
+        let again = SeriesDetails::parse(&Fields(&series.fields())).unwrap();
+        assert_eq!(again, details, "the edit form shows exactly what was saved");
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_beside_itself() {
+        let errors = SeriesDetails::parse(&Fields(&form(&[("weekday", "someday")]))).unwrap_err();
+        for field in [
+            "name",
+            "address",
+            "cost_kind",
+            "capacity_base",
+            "capacity_flyer",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "time_zone",
+            "visibility",
+        ] {
+            assert!(errors.has(field), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn maps_links_prefer_coordinates_and_pin_the_place() {
+        let typed = Location {
+            venue: "Studio Nord".to_owned(),
+            address: "Nordstraße 1, Berlin".to_owned(),
+            ..Location::default()
+        };
+        assert_eq!(
+            typed.maps_url(),
+            "https://www.google.com/maps/search/?api=1&query=Studio%20Nord%2C%20Nordstra%C3%9Fe%201%2C%20Berlin"
+        );
+        let placed = Location {
+            latitude: Some(52.5291),
+            longitude: Some(13.4014),
+            place_id: Some("ChIJ-acro".to_owned()),
+            ..typed
+        };
+        assert_eq!(
+            placed.maps_url(),
+            "https://www.google.com/maps/search/?api=1&query=52.5291%2C13.4014&query_place_id=ChIJ-acro"
+        );
     }
 }

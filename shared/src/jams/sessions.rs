@@ -158,6 +158,17 @@ fn session_entry(session: &Session) -> Entry {
         .gsi2(gsi2.0, gsi2.1)
 }
 
+/// The item that gives a local date of a series to one session.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct DateClaim {
+    session_id: SessionId,
+}
+
+fn date_claim_key(session: &Session, zone: &TimeZone) -> keys::Key {
+    let date = session.starts_at.to_zoned_datetime(zone.clone()).date();
+    keys::session_date(&session.series_id, &date.strftime("%Y-%m-%d").to_string())
+}
+
 /// The index keys of a session: by series and start time, and by UTC start day.
 fn index_keys(session: &Session) -> ((String, String), (String, String)) {
     let sort = format!("{}#{}", keys::sortable_time(session.starts_at), session.id);
@@ -381,19 +392,33 @@ pub async fn schedule(
             created_at: now,
         })
         .collect();
-    for chunk in sessions.chunks(25) {
-        let writes = chunk
-            .iter()
-            .map(|session| {
-                ctx.store.put(
-                    &session_entry(session),
-                    session,
-                    Some("attribute_not_exists(PK)"),
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        ctx.store.transact(writes).await?;
+    // One transaction per session with the claim on its local date: of two schedules racing
+    // for a date, one gets it and the other skips it.
+    let zone = &schedule.recurrence.zone;
+    let mut created = Vec::with_capacity(sessions.len());
+    let mut skipped = skipped;
+    for session in sessions {
+        let writes = vec![
+            ctx.store.put(
+                &session_entry(&session),
+                &session,
+                Some("attribute_not_exists(PK)"),
+            )?,
+            ctx.store.put(
+                &Entry::new(date_claim_key(&session, zone)),
+                &DateClaim {
+                    session_id: session.id.clone(),
+                },
+                Some("attribute_not_exists(PK)"),
+            )?,
+        ];
+        match ctx.store.transact(writes).await {
+            Ok(()) => created.push(session),
+            Err(error) if error.is_conflict() => skipped += 1,
+            Err(error) => return Err(error.into()),
+        }
     }
+    let sessions = created;
     Ok(Scheduled { sessions, skipped })
 }
 
@@ -574,7 +599,8 @@ impl SessionEdit {
 
 /// Saves an edit of a scheduled session. When its time or place changes and people are
 /// registered, each of them gets a change notification in the same write. Raising a capacity
-/// promotes from the waitlist; lowering it below the confirmed count removes nobody.
+/// promotes from the waitlist; lowering it below the confirmed count removes nobody. Moving it
+/// to a date that has another session of the series is refused.
 #[tracing::instrument(skip_all)]
 pub async fn edit(
     ctx: &Context,
@@ -583,76 +609,145 @@ pub async fn edit(
     id: &SessionId,
     edit: SessionEdit,
 ) -> Result<Session, SessionError> {
-    let SessionAccess { access, session } =
+    let SessionAccess { access, .. } =
         access(ctx, principal, series_id, id, Operation::EditSeries).await?;
     let series = &access.series;
-    let edited = Session {
-        starts_at: edit.starts_at,
-        ends_at: edit.ends_at,
-        capacity_base: edit.capacity_base,
-        capacity_flyer: edit.capacity_flyer,
-        cost: edit.cost,
-        location: edit.location,
-        note: edit.note,
-        ..session.clone()
-    };
-    let ((gsi1pk, gsi1sk), (gsi2pk, gsi2sk)) = index_keys(&edited);
-    let change = Change::new(
-        "SET starts_at = :starts_at, ends_at = :ends_at, capacity_base = :capacity_base, \
-         capacity_flyer = :capacity_flyer, cost = :cost, #location = :location, note = :note, \
-         GSI1PK = :gsi1pk, GSI1SK = :gsi1sk, GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
-    )
-    .when("#status = :scheduled")
-    .name("#status", "status")
-    .name("#location", "location")
-    .value(":scheduled", SessionStatus::Scheduled.stored())
-    .value(":starts_at", Value::of(&edited.starts_at)?)
-    .value(":ends_at", Value::of(&edited.ends_at)?)
-    .value(":capacity_base", i64::from(edited.capacity_base))
-    .value(":capacity_flyer", i64::from(edited.capacity_flyer))
-    .value(":cost", Value::of(&edited.cost)?)
-    .value(":location", Value::of(&edited.location)?)
-    .value(":note", edited.note.as_str())
-    .value(":gsi1pk", gsi1pk)
-    .value(":gsi1sk", gsi1sk)
-    .value(":gsi2pk", gsi2pk)
-    .value(":gsi2sk", gsi2sk);
-    let moved = edited.starts_at != session.starts_at
-        || edited.ends_at != session.ends_at
-        || edited.location(series) != session.location(series);
-    let notifications = if moved && session.has_registrations() {
-        let zone = series.zone();
-        let location = edited.location(series);
-        let message = Message::SessionChanged {
-            url: edited.public_url(ctx),
-            series: series.name.clone(),
-            when: edited.when_label(&zone),
-            place: [location.venue.as_str(), location.address.as_str()]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
+    let zone = series.zone();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let session = current(ctx, id).await?;
+        let edited = Session {
+            starts_at: edit.starts_at,
+            ends_at: edit.ends_at,
+            capacity_base: edit.capacity_base,
+            capacity_flyer: edit.capacity_flyer,
+            cost: edit.cost.clone(),
+            location: edit.location.clone(),
+            note: edit.note.clone(),
+            ..session.clone()
         };
-        registrants(ctx, id)
-            .await?
-            .into_iter()
-            .map(|email| Notification::new(ctx, email, message.clone()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    write_with_notifications(
-        ctx,
-        ctx.store.update(&keys::session(id), change)?,
-        &notifications,
-    )
-    .await?;
-    if edited.capacity_base > session.capacity_base
-        || edited.capacity_flyer > session.capacity_flyer
-    {
-        capacity_raised(ctx, &edited).await?;
+        let ((gsi1pk, gsi1sk), (gsi2pk, gsi2sk)) = index_keys(&edited);
+        let change = unchanged_since_read(
+            Change::new(
+                "SET starts_at = :starts_at, ends_at = :ends_at, capacity_base = :capacity_base, \
+                 capacity_flyer = :capacity_flyer, cost = :cost, #location = :location, note = :note, \
+                 GSI1PK = :gsi1pk, GSI1SK = :gsi1sk, GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
+            ),
+            &session,
+        )
+        .name("#location", "location")
+        .value(":starts_at", Value::of(&edited.starts_at)?)
+        .value(":ends_at", Value::of(&edited.ends_at)?)
+        .value(":capacity_base", i64::from(edited.capacity_base))
+        .value(":capacity_flyer", i64::from(edited.capacity_flyer))
+        .value(":cost", Value::of(&edited.cost)?)
+        .value(":location", Value::of(&edited.location)?)
+        .value(":note", edited.note.as_str())
+        .value(":gsi1pk", gsi1pk)
+        .value(":gsi1sk", gsi1sk)
+        .value(":gsi2pk", gsi2pk)
+        .value(":gsi2sk", gsi2sk);
+        let mut writes = vec![ctx.store.update(&keys::session(id), change)?];
+        let (old_date, new_date) = (
+            date_claim_key(&session, &zone),
+            date_claim_key(&edited, &zone),
+        );
+        if old_date != new_date {
+            writes.push(ctx.store.delete(&old_date, Condition::default())?);
+            writes.push(ctx.store.put(
+                &Entry::new(new_date),
+                &DateClaim {
+                    session_id: id.clone(),
+                },
+                Some("attribute_not_exists(PK)"),
+            )?);
+        }
+        let moved = edited.starts_at != session.starts_at
+            || edited.ends_at != session.ends_at
+            || edited.location(series) != session.location(series);
+        let notifications = if moved && session.has_registrations() {
+            let location = edited.location(series);
+            let message = Message::SessionChanged {
+                url: edited.public_url(ctx),
+                series: series.name.clone(),
+                when: edited.when_label(&zone),
+                place: [location.venue.as_str(), location.address.as_str()]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            notify_all(ctx, id, &message).await?
+        } else {
+            Vec::new()
+        };
+        match write_with_notifications(ctx, writes, &notifications).await {
+            Ok(()) => {
+                if edited.capacity_base > session.capacity_base
+                    || edited.capacity_flyer > session.capacity_flyer
+                {
+                    capacity_raised(ctx, &edited).await?;
+                }
+                return Ok(edited);
+            }
+            Err(StoreError::Conflict { items }) if items.contains(&2) => {
+                return Err(SessionError::Invalid(FormErrors::single(
+                    "date",
+                    "Another session of this series is on that date.",
+                )));
+            }
+            Err(StoreError::Conflict { .. }) if attempts < MAX_ATTEMPTS => continue,
+            Err(StoreError::Conflict { .. }) => return Err(SessionError::NotScheduled),
+            Err(error) => return Err(error.into()),
+        }
     }
-    Ok(edited)
+}
+
+/// How often a session change is tried again when a booking changed the session between its
+/// read and its write.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// The session as it is now (strongly consistent), still scheduled.
+async fn current(ctx: &Context, id: &SessionId) -> Result<Session, SessionError> {
+    let session = ctx
+        .store
+        .get::<Session>(&keys::session(id))
+        .await?
+        .ok_or(SessionError::NotFound)?;
+    if session.status != SessionStatus::Scheduled {
+        return Err(SessionError::NotScheduled);
+    }
+    Ok(session)
+}
+
+/// `change` under the condition that the session is still scheduled and its counts are those
+/// that were read: a booking in between makes the write fail, and it is tried again with the
+/// registrants read anew, so nobody who registered meanwhile misses the notification.
+fn unchanged_since_read(change: Change, session: &Session) -> Change {
+    change
+        .when(
+            "#status = :scheduled AND confirmed_base = :confirmed_base \
+             AND confirmed_flyer = :confirmed_flyer AND waitlisted = :waitlisted",
+        )
+        .name("#status", "status")
+        .value(":scheduled", SessionStatus::Scheduled.stored())
+        .value(":confirmed_base", i64::from(session.confirmed_base))
+        .value(":confirmed_flyer", i64::from(session.confirmed_flyer))
+        .value(":waitlisted", i64::from(session.waitlisted))
+}
+
+/// A notification of `message` for everyone registered or waitlisted for session `id`.
+async fn notify_all(
+    ctx: &Context,
+    id: &SessionId,
+    message: &Message,
+) -> Result<Vec<Notification>, Error> {
+    Ok(registrants(ctx, id)
+        .await?
+        .into_iter()
+        .map(|email| Notification::new(ctx, email, message.clone()))
+        .collect())
 }
 
 /// Promotion after a capacity was raised: the bookings (the next issue) move as many
@@ -684,36 +779,39 @@ pub async fn cancel(
             "At most 500 characters, please.",
         )));
     }
-    let SessionAccess { access, session } =
+    let SessionAccess { access, .. } =
         access(ctx, principal, series_id, id, Operation::EditSeries).await?;
-    let change = Change::new("SET #status = :cancelled, cancel_reason = :reason")
-        .when("#status = :scheduled")
-        .name("#status", "status")
-        .value(":scheduled", SessionStatus::Scheduled.stored())
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let session = current(ctx, id).await?;
+        let change = unchanged_since_read(
+            Change::new("SET #status = :cancelled, cancel_reason = :reason"),
+            &session,
+        )
         .value(":cancelled", SessionStatus::Cancelled.stored())
         .value(":reason", reason);
-    let message = Message::SessionCancelled {
-        url: session.public_url(ctx),
-        series: access.series.name.clone(),
-        when: session.when_label(&access.series.zone()),
-        reason: reason.to_owned(),
-    };
-    let notifications: Vec<Notification> = registrants(ctx, id)
-        .await?
-        .into_iter()
-        .map(|email| Notification::new(ctx, email, message.clone()))
-        .collect();
-    write_with_notifications(
-        ctx,
-        ctx.store.update(&keys::session(id), change)?,
-        &notifications,
-    )
-    .await?;
-    Ok(Session {
-        status: SessionStatus::Cancelled,
-        cancel_reason: Some(reason.to_owned()),
-        ..session
-    })
+        let message = Message::SessionCancelled {
+            url: session.public_url(ctx),
+            series: access.series.name.clone(),
+            when: session.when_label(&access.series.zone()),
+            reason: reason.to_owned(),
+        };
+        let notifications = notify_all(ctx, id, &message).await?;
+        let writes = vec![ctx.store.update(&keys::session(id), change)?];
+        match write_with_notifications(ctx, writes, &notifications).await {
+            Ok(()) => {
+                return Ok(Session {
+                    status: SessionStatus::Cancelled,
+                    cancel_reason: Some(reason.to_owned()),
+                    ..session
+                });
+            }
+            Err(StoreError::Conflict { .. }) if attempts < MAX_ATTEMPTS => continue,
+            Err(StoreError::Conflict { .. }) => return Err(SessionError::NotScheduled),
+            Err(error) => return Err(error.into()),
+        }
+    }
 }
 
 /// Marks a scheduled session that has started as completed (the cleanup job does the same for
@@ -741,23 +839,20 @@ pub async fn complete(
         .map_err(not_scheduled_on_conflict)
 }
 
-/// Writes `change` with its notifications: in one transaction when they fit (up to 99
-/// registrants, every real jam), else the change with the first 99 and the rest after it.
+/// Writes `writes` with their notifications: in one transaction when they fit (up to 100
+/// items, every real jam), else with the first notifications that fit and the rest after it.
 async fn write_with_notifications(
     ctx: &Context,
-    change: aws_sdk_dynamodb::types::TransactWriteItem,
+    mut writes: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
     notifications: &[Notification],
-) -> Result<(), SessionError> {
-    let mut chunks = notifications.chunks(99);
-    let mut writes = vec![change];
-    for notification in chunks.next().unwrap_or_default() {
+) -> Result<(), StoreError> {
+    let room = 100 - writes.len();
+    let (first, rest) = notifications.split_at(room.min(notifications.len()));
+    for notification in first {
         writes.push(ctx.store.put(&notification.entry(), notification, None)?);
     }
-    ctx.store
-        .transact(writes)
-        .await
-        .map_err(not_scheduled_on_conflict)?;
-    for chunk in chunks {
+    ctx.store.transact(writes).await?;
+    for chunk in rest.chunks(100) {
         let writes = chunk
             .iter()
             .map(|notification| ctx.store.put(&notification.entry(), notification, None))
@@ -798,22 +893,6 @@ async fn registrants(ctx: &Context, id: &SessionId) -> Result<Vec<Email>, Error>
         }
     }
     Ok(emails)
-}
-
-/// Deletes a session item (its series is being deleted; it has no upcoming registrations).
-pub(crate) async fn remove(ctx: &Context, session: &Session) -> Result<(), Error> {
-    let condition = Condition::new("attribute_exists(PK)");
-    match ctx
-        .store
-        .transact(vec![
-            ctx.store.delete(&keys::session(&session.id), condition)?,
-        ])
-        .await
-    {
-        Ok(()) => Ok(()),
-        Err(error) if error.is_conflict() => Ok(()),
-        Err(error) => Err(error.into()),
-    }
 }
 
 fn not_scheduled_on_conflict(error: StoreError) -> SessionError {

@@ -82,6 +82,12 @@ pub fn invite(series: &SeriesId, invite: &str) -> Key {
     Key::new(format!("SERIES#{series}"), &format!("INVITE#{invite}"))
 }
 
+/// The claim that gives one local date of a series to one session (`yyyy-mm-dd`, in the
+/// series' time zone): scheduling skips a date that has one.
+pub fn session_date(series: &SeriesId, date: &str) -> Key {
+    Key::new(format!("SERIES#{series}"), &format!("DATE#{date}"))
+}
+
 /// A jam session: holds the per-role capacities, confirmed counts and waitlist sequence.
 pub fn session(id: &SessionId) -> Key {
     Key::new(format!("SESSION#{id}"), "SESSION")
