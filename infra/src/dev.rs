@@ -114,7 +114,7 @@ async fn seed_demo(ctx: &Context) -> Result<(), BoxError> {
         let details =
             SeriesDetails::parse(&Fields(&form)).map_err(|errors| format!("{errors:?}"))?;
         let demo = series::create(ctx, &organizer, details).await?;
-        let mut schedule = sessions::schedule_defaults(&demo, ctx.clock.now());
+        let mut schedule = sessions::schedule_defaults(&demo, ctx.clock.now(), None);
         schedule.insert("count".to_owned(), "4".to_owned());
         let schedule = Schedule::parse(&Fields(&schedule), &demo, ctx.clock.now())
             .map_err(|errors| format!("{errors:?}"))?;

@@ -14,7 +14,9 @@ pub enum Tone {
     Error,
 }
 
-/// A message box with an icon; errors are announced to screen readers at once.
+/// A message box with an icon; errors are announced to screen readers at once. Solid colours:
+/// the content colour on the tone keeps at least 4.5:1 in the light and the dark theme (the soft
+/// variant does not).
 pub fn alert(tone: Tone, message: &str) -> Markup {
     let (class, icon, role) = match tone {
         Tone::Info => (
@@ -34,7 +36,7 @@ pub fn alert(tone: Tone, message: &str) -> Markup {
         ),
     };
     html! {
-        div class={ "alert alert-soft " (class) } role=(role) {
+        div class={ "alert " (class) } role=(role) {
             (icon)
             span { (message) }
         }
@@ -76,7 +78,12 @@ pub struct Field<'a> {
     pub value: &'a str,
     pub error: Option<&'a str>,
     pub hint: Option<&'a str>,
+    /// The control's `id` (its note's is this plus `-note`); `field-{name}` when `None`. Two
+    /// forms on one page with a field of the same name need different ids.
+    pub id: Option<&'a str>,
     pub autocomplete: &'a str,
+    /// Marks the field as required: the `required` attribute and a visible "required" beside
+    /// the label. Only for fields the server requires too.
     pub required: bool,
     pub max_length: usize,
     /// `min`, `max` and `step` for number, date and time inputs.
@@ -94,6 +101,7 @@ impl<'a> Field<'a> {
             value: "",
             error: None,
             hint: None,
+            id: None,
             autocomplete: "off",
             required: false,
             max_length: 500,
@@ -114,11 +122,16 @@ impl<'a> Field<'a> {
 }
 
 pub fn field(field: Field<'_>) -> Markup {
-    let id = format!("field-{}", field.name);
+    let id = field
+        .id
+        .map_or_else(|| format!("field-{}", field.name), str::to_owned);
     let described = format!("{id}-note");
     html! {
         fieldset class="fieldset" {
-            label class="fieldset-legend text-sm" for=(id) { (field.label) }
+            label class="fieldset-legend text-sm" for=(id) {
+                (field.label)
+                @if field.required { (required_marker()) }
+            }
             input id=(id) name=(field.name) type=(field.kind) value=(field.value)
                 class={ "input w-full" @if field.error.is_some() { " input-error" } }
                 autocomplete=(field.autocomplete)
@@ -140,11 +153,28 @@ fn takes_max_length(kind: &str) -> bool {
     )
 }
 
-/// The line under a control: its error after a failed submit, otherwise its hint.
-fn note(id: &str, error: Option<&str>, hint: Option<&str>) -> Markup {
+/// The small "required" beside the label of a control with the `required` attribute (hidden
+/// from screen readers, which announce the attribute).
+pub fn required_marker() -> Markup {
     html! {
-        p id=(id) class={ "label text-sm whitespace-normal" @if error.is_some() { " text-error" } } {
-            @if let Some(error) = error { (error) } @else if let Some(hint) = hint { (hint) }
+        span class="text-xs font-normal text-base-content/70" aria-hidden="true" { "required" }
+    }
+}
+
+/// The line under a control: its error after a failed submit, otherwise its hint. An error is
+/// in the full text colour with an icon, not in the error colour (too faint on light
+/// backgrounds for small text).
+pub fn note(id: &str, error: Option<&str>, hint: Option<&str>) -> Markup {
+    html! {
+        @if let Some(error) = error {
+            p id=(id) class="label text-sm whitespace-normal items-start text-base-content font-medium" {
+                (icons::exclamation_triangle("size-4 shrink-0 mt-0.5 text-error"))
+                span { (error) }
+            }
+        } @else {
+            p id=(id) class="label text-sm whitespace-normal" {
+                @if let Some(hint) = hint { (hint) }
+            }
         }
     }
 }
@@ -351,6 +381,42 @@ mod tests {
         );
     }
 
+    #[test]
+    fn alerts_are_solid() {
+        for (tone, class) in [
+            (Tone::Info, "alert-info"),
+            (Tone::Success, "alert-success"),
+            (Tone::Error, "alert-error"),
+        ] {
+            let html = alert(tone, "x").into_string();
+            assert!(
+                html.starts_with(&format!(r#"<div class="alert {class}" role="#)),
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_field_can_take_its_own_id_and_shows_required() {
+        let html = field(Field {
+            id: Some("field-password-email"),
+            required: true,
+            hint: Some("Hint."),
+            ..Field::new("Email", "email")
+        })
+        .into_string();
+        assert!(html.contains(r#"<label class="fieldset-legend text-sm" for="field-password-email">Email<span class="text-xs font-normal text-base-content/70" aria-hidden="true">required</span></label>"#));
+        assert!(html.contains(r#"<input id="field-password-email" name="email""#));
+        assert!(html.contains(r#" required aria-describedby="field-password-email-note">"#));
+        assert!(html.contains(
+            r#"<p id="field-password-email-note" class="label text-sm whitespace-normal">Hint.</p>"#
+        ));
+
+        let html = field(Field::new("Name", "name")).into_string();
+        assert!(html.contains(r#"for="field-name">Name</label>"#));
+        assert!(!html.contains("required"));
+    }
+
     fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
         let map = |pairs: &[(&str, &str)]| {
             pairs
@@ -449,7 +515,8 @@ mod tests {
         assert!(html.contains(r#"<option value="tue" selected>Tuesday</option>"#));
         assert!(html.contains(r#"<option value="mon">Monday</option>"#));
         assert!(html.contains(r#"aria-invalid="true" aria-describedby="field-weekday-note""#));
-        assert!(html.contains(r#"<p id="field-weekday-note" class="label text-sm whitespace-normal text-error">Pick a day.</p>"#));
+        assert!(html.contains(r#"<p id="field-weekday-note" class="label text-sm whitespace-normal items-start text-base-content font-medium"><svg"#));
+        assert!(html.contains("<span>Pick a day.</span></p>"));
 
         let html = textarea("Notes", "notes", &form, Some("hint"), 100).into_string();
         assert!(html.contains(r#"maxlength="100""#));

@@ -156,9 +156,10 @@ fn banner(page: &Page<'_>) -> Markup {
                 (theme_switch(page))
                 @if let Some(viewer) = page.viewer {
                     @if viewer.superadmin {
-                        a href="/admin" class="btn btn-ghost btn-sm" {
+                        a href="/admin" class="btn btn-ghost btn-sm" title="Admin" {
                             (icons::shield_check("size-4"))
                             span class="hidden sm:inline" { "Admin" }
+                            span class="sm:hidden sr-only" { "Admin" }
                         }
                     }
                     a href="/account" class="btn btn-ghost btn-sm max-w-40" title="Your account" {
@@ -168,9 +169,10 @@ fn banner(page: &Page<'_>) -> Markup {
                     }
                     form method="post" action="/logout" {
                         (csrf_field(page.csrf))
-                        button type="submit" class="btn btn-ghost btn-sm" {
+                        button type="submit" class="btn btn-ghost btn-sm" title="Log out" {
                             (icons::arrow_left_start_on_rectangle("size-4"))
                             span class="hidden sm:inline" { "Log out" }
+                            span class="sm:hidden sr-only" { "Log out" }
                         }
                     }
                 } @else {
@@ -272,6 +274,48 @@ mod tests {
         assert!(!html.contains("<script>alert(1)"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("\"><x"));
+    }
+
+    #[test]
+    fn icon_buttons_keep_a_name_on_small_screens() {
+        let page = Page::new("Home", "/", Theme::System)
+            .csrf("tok")
+            .viewer(Some(Viewer {
+                name: "Ana",
+                superadmin: true,
+            }));
+        let html = layout(&page, html! {}).into_string();
+        for (open, label) in [
+            (
+                r#"<button type="submit" class="btn btn-ghost btn-sm" title="Log out">"#,
+                "Log out",
+            ),
+            (
+                r#"<a href="/admin" class="btn btn-ghost btn-sm" title="Admin">"#,
+                "Admin",
+            ),
+            (
+                r#"<a href="/account" class="btn btn-ghost btn-sm max-w-40" title="Your account">"#,
+                "Your account",
+            ),
+        ] {
+            let rest = html
+                .split(open)
+                .nth(1)
+                .unwrap_or_else(|| panic!("no {label}"));
+            let end = if open.starts_with("<a") {
+                "</a>"
+            } else {
+                "</button>"
+            };
+            let inside = &rest[..rest.find(end).unwrap()];
+            assert!(
+                inside.contains(&format!(
+                    r#"<span class="sm:hidden sr-only">{label}</span>"#
+                )),
+                "{label}: no name below sm"
+            );
+        }
     }
 
     #[test]

@@ -10,3 +10,56 @@ pub mod pages;
 
 pub use layout::{Page, Theme, Viewer, csrf_field, layout};
 pub use maud::Markup;
+
+#[cfg(test)]
+mod tests {
+    /// The view sources (this file aside, which names the classes it looks for).
+    const SOURCES: [(&str, &str); 12] = [
+        ("components.rs", include_str!("components.rs")),
+        ("layout.rs", include_str!("layout.rs")),
+        ("pages/account.rs", include_str!("pages/account.rs")),
+        ("pages/admin.rs", include_str!("pages/admin.rs")),
+        ("pages/auth.rs", include_str!("pages/auth.rs")),
+        ("pages/calendar.rs", include_str!("pages/calendar.rs")),
+        ("pages/dashboard.rs", include_str!("pages/dashboard.rs")),
+        ("pages/error.rs", include_str!("pages/error.rs")),
+        ("pages/home.rs", include_str!("pages/home.rs")),
+        ("pages/jams.rs", include_str!("pages/jams.rs")),
+        ("pages/mailbox.rs", include_str!("pages/mailbox.rs")),
+        ("pages/mod.rs", include_str!("pages/mod.rs")),
+    ];
+
+    /// In daisyUI's light theme the status colours (info, success, warning, error) are under
+    /// 4.5:1 as text on the base colours, so text never takes them: soft and outline variants
+    /// (coloured text) are out, solid ones (their content colour on the status colour) are in,
+    /// and `text-{status}` colours icons only.
+    #[test]
+    fn status_colours_never_colour_small_text() {
+        for (file, source) in SOURCES {
+            let views = source.split("#[cfg(test)]").next().unwrap_or_default();
+            for (number, line) in views.lines().enumerate() {
+                let at = format!("{file}:{}: {}", number + 1, line.trim());
+                for variant in [
+                    "alert-soft",
+                    "badge-soft",
+                    "btn-soft",
+                    "alert-outline",
+                    "alert-dash",
+                ] {
+                    assert!(!line.contains(variant), "{at}");
+                }
+                assert!(!line.contains("btn-outline btn-"), "{at}");
+                for status in ["info", "success", "warning", "error"] {
+                    let colour = format!("text-{status}");
+                    if line.contains(&colour) && !line.contains(&format!("{colour}-content")) {
+                        assert!(line.contains("icons::"), "{at}: text-{status} on text");
+                    }
+                }
+                assert!(
+                    !line.contains("opacity-"),
+                    "{at}: opacity dims text below 4.5:1"
+                );
+            }
+        }
+    }
+}

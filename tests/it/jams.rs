@@ -663,8 +663,17 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
 
     // The link is used up.
     let reused = bea.get(&path).await;
-    assert_eq!(reused.status, StatusCode::GONE);
-    assert!(reused.body.contains("already used"));
+    assert_eq!(
+        reused.status,
+        StatusCode::CONFLICT,
+        "she already organizes it"
+    );
+    assert!(reused.body.contains(&format!("/jams/{id}")));
+    let someone_else = app.another_browser();
+    someone_else.sign_in("late@example.org", "Late").await;
+    let used = someone_else.get(&path).await;
+    assert_eq!(used.status, StatusCode::GONE);
+    assert!(used.body.contains("already used"));
 
     // The owner removes her; she no longer sees the series.
     let removed = app

@@ -206,7 +206,13 @@ async fn a_photo_is_uploaded_to_the_bucket_stripped_of_gps_resized_and_served() 
         StatusCode::NOT_FOUND
     );
 
-    let removed = app.post_form(&format!("/jams/{id}/photo/remove"), "").await;
+    let unticked = app.post_form(&format!("/jams/{id}/photo/remove"), "").await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.body.contains("Tick the box to remove the photo."));
+    assert!(stored(&app, &id).await.photo.is_some());
+    let removed = app
+        .post_form(&format!("/jams/{id}/photo/remove"), "confirm=yes")
+        .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     assert!(stored(&app, &id).await.photo.is_none());
     assert!(

@@ -152,8 +152,16 @@ async fn calendar(
         Ok(actor) => actor,
         Err(refusal) => return denied(&page, refusal),
     };
+    let organized = match series::of_user(&ctx, &actor.user.id).await {
+        Ok(organized) => organized,
+        Err(error) => return AppError::from(error).into_response(),
+    };
     let now = ctx.clock.now();
-    let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    // "Today" where the organizer's jams happen (their newest series' zone).
+    let zone = organized
+        .first()
+        .map_or(jiff::tz::TimeZone::UTC, |(series, _)| series.zone());
+    let today = now.to_zoned_datetime(zone).date();
     let first = month_start(&query.month, today);
     let grid_start = first
         .checked_sub(i64::from(first.weekday().to_monday_zero_offset()).days())
@@ -162,10 +170,6 @@ async fn calendar(
     let grid_end = last
         .checked_add(i64::from(Weekday::Sunday.since(last.weekday())).days())
         .unwrap_or(last);
-    let organized = match series::of_user(&ctx, &actor.user.id).await {
-        Ok(organized) => organized,
-        Err(error) => return AppError::from(error).into_response(),
-    };
     // Local dates differ from UTC ones by under a day either way.
     let margin = SignedDuration::from_hours(26);
     let window = |date: Date| {
@@ -195,6 +199,8 @@ async fn calendar(
                     time,
                     series: series.name.clone(),
                     status: session_status(session.status),
+                    overridden: session.is_overridden(series),
+                    archived: series.archived,
                 },
             ));
         }

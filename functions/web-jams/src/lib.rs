@@ -312,7 +312,7 @@ fn notice(done: &str) -> Option<&'static str> {
     Some(match done {
         "created" => "Your series is ready. Schedule its sessions next.",
         "saved" => "Saved.",
-        "archived" => "Archived: the series is hidden from participants until you restore it.",
+        "archived" => "Series archived.",
         "restored" => "Restored from the archive.",
         "invited" => "Invite sent. You can also copy its link below.",
         "revoked" => "Invite withdrawn.",
@@ -334,7 +334,11 @@ fn scheduled_notice(done: &str) -> Option<String> {
     let made: usize = made.parse().ok()?;
     let skipped: usize = skipped.parse().ok()?;
     let sessions = if made == 1 { "session" } else { "sessions" };
-    let mut text = format!("Scheduled {made} {sessions}.");
+    let mut text = if made == 0 {
+        "No new sessions.".to_owned()
+    } else {
+        format!("Scheduled {made} {sessions}.")
+    };
     if skipped > 0 {
         let dates = if skipped == 1 {
             "date that already had a session"
@@ -359,6 +363,7 @@ fn session_row(series: &Series, session: &Session) -> SessionRow {
         waitlist: session.waitlisted,
         overridden: session.is_overridden(series),
         note: session.note.clone(),
+        cancel_reason: session.cancel_reason.clone(),
     }
 }
 
@@ -434,7 +439,7 @@ async fn series_page(
                 .invite
                 .valid_until
                 .to_zoned_datetime(series.zone())
-                .strftime("%a %-d %b, %H:%M")
+                .strftime("%a %-d %b, %H:%M %Z")
                 .to_string(),
             link: invited.link.clone(),
             revoke_action: format!("/jams/{}/invites/{}/revoke", series.id, invited.invite.id),
@@ -558,12 +563,17 @@ async fn schedule_page(
         Err(error) => return refused(page, error),
     };
     let series = &access.series;
-    let form = form.unwrap_or_else(|| {
-        form_state(
-            sessions::schedule_defaults(series, ctx.clock.now()),
-            FormErrors::default(),
-        )
-    });
+    let form = match form {
+        Some(form) => form,
+        None => {
+            let last = match sessions::of_series(ctx, id).await {
+                Ok(all) => all.last().map(|session| session.starts_at),
+                Err(error) => return AppError::from(error).into_response(),
+            };
+            let defaults = sessions::schedule_defaults(series, ctx.clock.now(), last);
+            form_state(defaults, FormErrors::default())
+        }
+    };
     let series_href = format!("/jams/{}", series.id);
     let action = format!("/jams/{}/sessions", series.id);
     let view = ScheduleFormView {
@@ -853,7 +863,14 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response
         }
         Err(InviteError::Invalid) => (None, InviteState::Invalid, StatusCode::NOT_FOUND),
         Err(InviteError::Revoked) => (None, InviteState::Revoked, StatusCode::GONE),
-        Err(InviteError::Used) => (None, InviteState::Used, StatusCode::GONE),
+        Err(InviteError::Used) => match already_organizes(ctx, page, token).await {
+            Some(series_href) => (
+                None,
+                InviteState::AlreadyOrganizer { series_href },
+                StatusCode::CONFLICT,
+            ),
+            None => (None, InviteState::Used, StatusCode::GONE),
+        },
         Err(InviteError::Expired) => (None, InviteState::Expired, StatusCode::GONE),
         Err(InviteError::AlreadyOrganizer(series)) => (
             None,
@@ -888,6 +905,16 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response
         views::invite_page(&page.page("Co-organizer invite"), &view),
     )
         .into_response()
+}
+
+/// The series page of the invite's series when the viewer already organizes it (they most
+/// likely accepted this very invite).
+async fn already_organizes(ctx: &Context, page: &PageContext, token: &str) -> Option<String> {
+    let series = invites::series_of(ctx, token)?;
+    let access = series::access(ctx, &page.principal, &series, Operation::ViewSeries)
+        .await
+        .ok()?;
+    access.role.map(|_| format!("/jams/{series}"))
 }
 
 async fn show_invite(

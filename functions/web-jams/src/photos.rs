@@ -3,6 +3,7 @@
 //! to, which processes the upload, and removing the photo.
 
 use axum::{
+    Form,
     extract::{Query, State},
     http::{HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
@@ -30,11 +31,18 @@ pub(crate) fn routes() -> Routes {
         .action("/jams/{series}/photo/remove", post(remove))
 }
 
+/// What went wrong on the photo page: the upload, or the removal.
+#[derive(Clone, Copy, Debug, Default)]
+struct Problems<'a> {
+    upload: Option<&'a str>,
+    remove: Option<&'a str>,
+}
+
 async fn render(
     ctx: &Context,
     page: &PageContext,
     id: &SeriesId,
-    problem: Option<&str>,
+    problems: Problems<'_>,
 ) -> Response {
     let access = match series::access(ctx, &page.principal, id, Operation::EditSeries).await {
         Ok(access) => access,
@@ -57,10 +65,11 @@ async fn render(
             .photo
             .as_ref()
             .map(|photo| photo_url(&photo.thumbnail_key())),
-        problem,
+        problem: problems.upload,
+        remove_problem: problems.remove,
         remove_action: &remove_action,
     };
-    let status = status_for(problem.is_some());
+    let status = status_for(problems.upload.is_some() || problems.remove.is_some());
     let title = format!("Photo of {}", access.series.name);
     let mut response = (status, photo_form(&page.page(&title), &view)).into_response();
     // The form posts to the bucket, another origin than ours.
@@ -79,7 +88,7 @@ async fn upload_page(
     page: PageContext,
     SeriesPath(id): SeriesPath,
 ) -> Response {
-    render(&ctx, &page, &id, None).await
+    render(&ctx, &page, &id, Problems::default()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,16 +113,34 @@ async fn uploaded(
         ) => refused(&page, error),
         Err(error) => {
             let problem = error.to_string();
-            render(&ctx, &page, &id, Some(&problem)).await
+            let problems = Problems {
+                upload: Some(&problem),
+                remove: None,
+            };
+            render(&ctx, &page, &id, problems).await
         }
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    confirm: String,
 }
 
 async fn remove(
     State(ctx): State<Context>,
     page: PageContext,
     SeriesPath(series): SeriesPath,
+    Form(form): Form<RemoveForm>,
 ) -> Response {
+    if form.confirm != "yes" {
+        let problems = Problems {
+            upload: None,
+            remove: Some("Tick the box to remove the photo."),
+        };
+        return render(&ctx, &page, &series, problems).await;
+    }
     match photos::remove(&ctx, &page.principal, &series).await {
         Ok(()) => Redirect::to(&format!("/jams/{series}?done=photo-removed")).into_response(),
         Err(error) => refused(&page, error),

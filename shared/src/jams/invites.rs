@@ -241,6 +241,13 @@ pub struct InvitePreview {
     pub series: Series,
 }
 
+/// The series a genuine invite token names, whatever became of the invite (so the person who
+/// accepted it can be sent to the series).
+pub fn series_of(ctx: &Context, token: &str) -> Option<SeriesId> {
+    let claims: Claims = ctx.sessions.verify_for(token, AUDIENCE)?;
+    claims.series.parse().ok()
+}
+
 /// What an invite link leads to, or why it does not work.
 pub async fn preview(ctx: &Context, token: &str) -> Result<InvitePreview, InviteError> {
     let claims: Claims = ctx

@@ -108,12 +108,15 @@ pub fn parse_capacity(raw: &str) -> Result<u16, FieldError> {
 }
 
 /// An IANA time zone name that the bundled database knows.
+/// An IANA time zone name that the bundled database knows, in its canonical spelling
+/// (`europe/berlin` is stored as `Europe/Berlin`).
 pub fn parse_time_zone(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
-    if name.is_empty() || name.len() > 64 || TimeZone::get(name).is_err() {
-        return Err(FieldError("Choose a time zone such as Europe/Berlin."));
-    }
-    Ok(name.to_owned())
+    let zone = (!name.is_empty() && name.len() <= 64)
+        .then(|| TimeZone::get(name).ok())
+        .flatten()
+        .ok_or(FieldError("Choose a time zone such as Europe/Berlin."))?;
+    Ok(zone.iana_name().unwrap_or(name).to_owned())
 }
 
 /// A local time of day, `HH:MM`.
@@ -945,6 +948,10 @@ mod tests {
         assert!(parse_capacity("ten").is_err());
         assert_eq!(
             parse_time_zone("Europe/Berlin").as_deref(),
+            Ok("Europe/Berlin")
+        );
+        assert_eq!(
+            parse_time_zone(" europe/berlin ").as_deref(),
             Ok("Europe/Berlin")
         );
         assert!(parse_time_zone("Mars/Olympus_Mons").is_err());

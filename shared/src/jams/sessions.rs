@@ -198,20 +198,35 @@ pub struct Schedule {
     pub note: String,
 }
 
-/// The defaults of the schedule form for `series`: its usual time, its capacities, next week.
-pub fn schedule_defaults(series: &Series, now: Timestamp) -> BTreeMap<String, String> {
+/// The defaults of the schedule form for `series`: its usual time and capacities, from the
+/// first usual weekday that is still ahead — today if its start is still to come — and after
+/// `last`, the start of its latest session, if there is one.
+pub fn schedule_defaults(
+    series: &Series,
+    now: Timestamp,
+    last: Option<Timestamp>,
+) -> BTreeMap<String, String> {
     let zone = series.zone();
-    let today = now.to_zoned_datetime(zone).date();
-    let first = match series.weekday {
-        Some(weekday) => {
-            let mut date = today.tomorrow().unwrap_or(today);
-            while date.weekday().to_monday_one_offset() != weekday {
-                date = date.tomorrow().unwrap_or(date);
-            }
-            date
-        }
-        None => today.tomorrow().unwrap_or(today),
+    let local_now = now.to_zoned_datetime(zone.clone());
+    let today = local_now.date();
+    let mut first = if local_now.time() < series.start_time {
+        today
+    } else {
+        today.tomorrow().unwrap_or(today)
     };
+    if let Some(last) = last {
+        let after_last = last
+            .to_zoned_datetime(zone)
+            .date()
+            .tomorrow()
+            .unwrap_or(today);
+        first = first.max(after_last);
+    }
+    if let Some(weekday) = series.weekday {
+        while first.weekday().to_monday_one_offset() != weekday {
+            first = first.tomorrow().unwrap_or(first);
+        }
+    }
     let end = series
         .start_time
         .checked_add(SignedDuration::from_mins(i64::from(

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use crate::{
     Page,
     components::{Field, Tone, alert, field},
+    icons,
     layout::{csrf_field, layout},
 };
 
@@ -131,13 +132,15 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                         }
                         form method="post" action="/account/logout-everywhere" {
                             (csrf_field(page.csrf))
-                            button type="submit" class="btn btn-outline btn-warning" { "Log out everywhere" }
+                            button type="submit" class="btn btn-warning" { "Log out everywhere" }
                         }
                     }
                 }
                 div class="card border border-error" {
                     div class="card-body" {
-                        h2 class="card-title text-error" { "Delete account" }
+                        h2 class="card-title" {
+                            (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Delete account"
+                        }
                         p class="text-base-content/80" {
                             "This removes your name, email and password from Jamie and signs you out everywhere. It cannot be undone."
                         }

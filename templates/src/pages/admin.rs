@@ -151,7 +151,7 @@ pub fn series_list(page: &Page<'_>, view: &SeriesListView<'_>) -> Markup {
                                         td class="flex gap-1" {
                                             @if row.archived { span class="badge" { "Archived" } }
                                             @if row.unlisted { span class="badge badge-outline" { "Unlisted" } }
-                                            @if !row.archived && !row.unlisted { span class="badge badge-success badge-soft" { "Public" } }
+                                            @if !row.archived && !row.unlisted { span class="badge badge-success" { "Public" } }
                                         }
                                     }
                                 }

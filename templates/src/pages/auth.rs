@@ -74,9 +74,11 @@ pub fn login(page: &Page<'_>, form: &LoginForm<'_>) -> Markup {
                         form method="post" action="/login/password" novalidate {
                             (csrf_field(page.csrf))
                             input type="hidden" name="next" value=(form.next);
+                            // Same name as the link form's field, its own id.
                             (field(Field {
                                 kind: "email",
                                 value: form.email,
+                                id: Some("field-password-email"),
                                 autocomplete: "username",
                                 required: true,
                                 max_length: 254,
@@ -174,5 +176,35 @@ mod tests {
         assert!(html.contains(r#"aria-invalid="true""#));
         assert!(html.contains("Enter an email address like name@example.org."));
         assert!(html.contains(r#"name="next" value="/jams""#));
+    }
+
+    #[test]
+    fn each_login_form_labels_its_own_email_field() {
+        let page = Page::new("Log in", "/login", Theme::System).csrf("tok");
+        let html = login(&page, &LoginForm::default()).into_string();
+        let ids: Vec<&str> = html
+            .split(r#" id=""#)
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            assert!(!ids[i + 1..].contains(id), "id {id} used twice");
+        }
+        for id in ["field-email", "field-password-email", "field-password"] {
+            assert!(
+                html.contains(&format!(r#"for="{id}""#)),
+                "no label for {id}"
+            );
+            assert!(html.contains(&format!(r#"aria-describedby="{id}-note""#)));
+            assert!(html.contains(&format!(r#"<p id="{id}-note""#)));
+        }
+        assert!(html.contains(r#"<input id="field-email" name="email" type="email""#));
+        assert!(html.contains(r#"<input id="field-password-email" name="email" type="email""#));
+        // Both are required: the attribute and the visible marker.
+        assert_eq!(
+            html.matches(r#"aria-hidden="true">required</span>"#)
+                .count(),
+            3
+        );
     }
 }

@@ -12,6 +12,10 @@ pub struct CalendarEntry {
     pub time: String,
     pub series: String,
     pub status: SessionStatus,
+    /// The session differs from its series (place, price or capacity).
+    pub overridden: bool,
+    /// The session's series is archived (hidden from participants).
+    pub archived: bool,
 }
 
 /// One day cell.
@@ -46,24 +50,43 @@ const WEEKDAYS: [(&str, &str); 7] = [
     ("Sun", "Sunday"),
 ];
 
-fn entry_class(status: SessionStatus) -> &'static str {
-    match status {
-        SessionStatus::Scheduled => "bg-primary/15 hover:bg-primary/25",
-        SessionStatus::Cancelled => "bg-error/10 text-error line-through hover:bg-error/20",
-        SessionStatus::Completed => "bg-base-200 text-base-content/60 hover:bg-base-300",
+/// The colours of an entry. The text stays in the base colour (at least 70%, over 4.5:1 in both
+/// themes): the status colours are too faint as small text on light backgrounds.
+fn entry_class(entry: &CalendarEntry) -> &'static str {
+    match (entry.status, entry.archived) {
+        (SessionStatus::Cancelled, false) => "bg-error/10 line-through hover:bg-error/20",
+        (SessionStatus::Cancelled, true) => {
+            "bg-base-200 text-base-content/70 line-through hover:bg-base-300"
+        }
+        (SessionStatus::Scheduled, false) => "bg-primary/15 hover:bg-primary/25",
+        (SessionStatus::Completed, _) | (SessionStatus::Scheduled, true) => {
+            "bg-base-200 text-base-content/70 hover:bg-base-300"
+        }
     }
 }
 
-/// A session as a small coloured link; a non-scheduled status is also spelled out for screen
-/// readers, since colour and strike-through are not announced.
+/// A session as a small coloured link; a non-scheduled status, a change from the series and an
+/// archived series are also spelled out for screen readers, since colour, strike-through and
+/// icons are not announced.
 fn entry(entry: &CalendarEntry, class: &str) -> Markup {
     html! {
-        a href=(entry.href) title={ (entry.time) " " (entry.series) }
-            class={ "block rounded-field px-1.5 py-0.5 " (class) " " (entry_class(entry.status)) } {
+        a href=(entry.href)
+            title={
+                (entry.time) " " (entry.series)
+                @if entry.overridden { " (changed)" }
+                @if entry.archived { " (archived series)" }
+            }
+            class={ "block rounded-field px-1.5 py-0.5 " (class) " " (entry_class(entry)) } {
             @if entry.status != SessionStatus::Scheduled {
                 span class="sr-only" { (entry.status.label()) ": " }
             }
-            span class="tabular-nums font-semibold" { (entry.time) } " " (entry.series)
+            span class="tabular-nums font-semibold" { (entry.time) }
+            @if entry.overridden {
+                " " (icons::pencil_square("size-3.5 inline-block align-[-0.125em]"))
+                span class="sr-only" { " (changed)" }
+            }
+            " " (entry.series)
+            @if entry.archived { span class="sr-only" { " (archived series)" } }
         }
     }
 }
@@ -108,12 +131,15 @@ pub fn calendar(page: &Page<'_>, view: &CalendarView<'_>) -> Markup {
                             tr {
                                 @for day in week {
                                     td class={ "align-top h-28 border border-base-300 p-1"
-                                        @if !day.in_month { " bg-base-200 opacity-60" }
+                                        // Not dimmed with opacity: that would take the entries' text
+                                        // below 4.5:1.
+                                        @if !day.in_month { " bg-base-200" }
                                         @if day.today { " bg-primary/5" } } {
                                         div class="flex justify-end" {
                                             time datetime=(day.date) aria-current=[day.today.then_some("date")]
                                                 class={ "text-sm size-7 inline-flex items-center justify-center rounded-full"
-                                                    @if day.today { " bg-primary text-primary-content font-bold" } } {
+                                                    @if day.today { " bg-primary text-primary-content font-bold" }
+                                                    @else if !day.in_month { " text-base-content/70" } } {
                                                 (day.day)
                                             }
                                         }
@@ -188,12 +214,16 @@ mod tests {
                     time: "19:00".into(),
                     series: "Park <jam>".into(),
                     status: SessionStatus::Scheduled,
+                    overridden: false,
+                    archived: false,
                 },
                 CalendarEntry {
                     href: "/jams/s2/sessions/d1".into(),
                     time: "20:00".into(),
                     series: "Gym jam".into(),
                     status: SessionStatus::Cancelled,
+                    overridden: false,
+                    archived: false,
                 },
             ],
         );
@@ -219,6 +249,8 @@ mod tests {
         assert_eq!(html.matches(r#"href="/jams/s1/sessions/d1""#).count(), 2);
         assert!(html.contains("line-through"));
         assert!(html.contains("Cancelled: "));
+        assert!(!html.contains("text-error") && !html.contains("opacity-"));
+        assert!(!html.contains("(changed)") && !html.contains("(archived series)"));
         assert!(html.contains(r#"aria-current="date""#));
         assert!(html.contains("Tuesday 1"), "the phone list names the day");
         assert!(
@@ -243,5 +275,38 @@ mod tests {
         )
         .into_string();
         assert!(html.contains("No sessions this month."));
+    }
+
+    fn entry_html(overridden: bool, archived: bool, status: SessionStatus) -> String {
+        let item = CalendarEntry {
+            href: "/jams/s1/sessions/d1".into(),
+            time: "19:00".into(),
+            series: "Park".into(),
+            status,
+            overridden,
+            archived,
+        };
+        entry(&item, "py-2").into_string()
+    }
+
+    #[test]
+    fn changed_sessions_are_marked_with_an_icon_and_words() {
+        let html = entry_html(true, false, SessionStatus::Scheduled);
+        assert!(html.contains(r#"title="19:00 Park (changed)""#));
+        assert!(html.contains(r#"<span class="tabular-nums font-semibold">19:00</span> <svg"#));
+        assert!(html.contains(r#"<span class="sr-only"> (changed)</span> Park</a>"#));
+        assert!(html.contains("bg-primary/15"));
+    }
+
+    #[test]
+    fn sessions_of_archived_series_are_muted_and_say_so() {
+        let html = entry_html(false, true, SessionStatus::Scheduled);
+        assert!(html.contains(r#"title="19:00 Park (archived series)""#));
+        assert!(html.contains(r#"Park<span class="sr-only"> (archived series)</span></a>"#));
+        assert!(html.contains("text-base-content/70") && !html.contains("bg-primary"));
+        let html = entry_html(true, true, SessionStatus::Cancelled);
+        assert!(html.contains(r#"title="19:00 Park (changed) (archived series)""#));
+        assert!(html.contains("Cancelled: ") && html.contains("line-through"));
+        assert!(html.contains("text-base-content/70") && !html.contains("bg-error"));
     }
 }

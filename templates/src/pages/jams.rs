@@ -5,7 +5,10 @@ use maud::{Markup, html};
 
 use crate::{
     Page,
-    components::{Field, FormState, Tone, alert, field, input, rich_text, select, textarea},
+    components::{
+        Field, FormState, Tone, alert, field, input, note, required_marker, rich_text, select,
+        textarea,
+    },
     icons,
     layout::{csrf_field, layout},
 };
@@ -27,9 +30,10 @@ impl SessionStatus {
         }
     }
 
+    /// Solid badges: the soft ones are too faint on light backgrounds.
     fn badge_class(self) -> &'static str {
         match self {
-            Self::Scheduled => "badge badge-info badge-soft",
+            Self::Scheduled => "badge badge-info",
             Self::Cancelled => "badge badge-error",
             Self::Completed => "badge badge-neutral",
         }
@@ -39,6 +43,17 @@ impl SessionStatus {
 /// The coloured badge naming a session's status.
 pub fn status_badge(status: SessionStatus) -> Markup {
     html! { span class=(status.badge_class()) { (status.label()) } }
+}
+
+/// "Public" or "Unlisted": who can find a series.
+pub fn visibility_badge(unlisted: bool) -> Markup {
+    html! {
+        @if unlisted {
+            span class="badge badge-outline" title="Reachable only by its links" { "Unlisted" }
+        } @else {
+            span class="badge badge-success" { "Public" }
+        }
+    }
 }
 
 /// Confirmed people in one role against its capacity (over capacity when confirmed > capacity:
@@ -56,11 +71,12 @@ impl RoleCount {
     }
 }
 
-/// "Bases 3/10", or "Bases 12/10 — 2 over" in the error colour.
+/// "Bases 3/10", or "Bases 12/10 — 2 over" in bold with a warning icon.
 pub fn role_count(role: &str, count: RoleCount) -> Markup {
     let over = count.over();
     html! {
-        span class={ "whitespace-nowrap" @if over > 0 { " text-error font-semibold" } } {
+        span class={ "whitespace-nowrap" @if over > 0 { " font-semibold inline-flex items-center gap-1" } } {
+            @if over > 0 { (icons::exclamation_triangle("size-4 shrink-0 text-error")) }
             (role) " " (count.confirmed) "/" (count.capacity)
             @if over > 0 { " — " (over) " over" }
         }
@@ -97,6 +113,8 @@ pub struct SessionRow {
     /// The session differs from the series (place, price or capacity).
     pub overridden: bool,
     pub note: String,
+    /// Why a cancelled session was cancelled.
+    pub cancel_reason: Option<String>,
 }
 
 /// One organizer of a series.
@@ -162,6 +180,18 @@ fn group(title: &str, body: Markup) -> Markup {
     }
 }
 
+/// A [`group`] with a line under its legend that describes the whole group (e.g. which of its
+/// fields are required); `id` names that line.
+fn described_group(title: &str, id: &str, description: &str, body: Markup) -> Markup {
+    html! {
+        fieldset class="card card-body bg-base-200 gap-1" aria-describedby=(id) {
+            legend class="card-title float-left w-full" { (title) }
+            p id=(id) class="text-sm" { (description) }
+            (body)
+        }
+    }
+}
+
 /// A number input taking value and error from the form.
 fn number(label: &str, name: &str, form: &FormState, range: (&str, &str)) -> Markup {
     field(Field {
@@ -217,9 +247,7 @@ fn time_zone_field(form: &FormState, zones: &[&str]) -> Markup {
             datalist id="time-zones" {
                 @for zone in zones { option value=(zone); }
             }
-            p id="field-time_zone-note" class={ "label text-sm whitespace-normal" @if error.is_some() { " text-error" } } {
-                @if let Some(error) = error { (error) } @else { "Where the jam happens, e.g. Europe/Berlin." }
-            }
+            (note("field-time_zone-note", error, Some("Where the jam happens, e.g. Europe/Berlin.")))
         }
     }
 }
@@ -240,7 +268,7 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
                     (group("About", html! {
                         (field(Field {
                             required: true,
-                            max_length: 120,
+                            max_length: 100,
                             hint: Some("e.g. Sunday Acro Jam in the Park."),
                             ..Field::from_state("Name", "name", form)
                         }))
@@ -249,7 +277,7 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
                         (textarea("Level notes", "level_notes", form,
                             Some("Who the jam suits, e.g. beginners welcome, bring a spotter."), 1000))
                     }))
-                    (group("Place", html! {
+                    (described_group("Place", "place-required", "Venue or address is required.", html! {
                         @if view.places_enabled {
                             fieldset class="fieldset" {
                                 label class="fieldset-legend text-sm" for="field-place_query" { "Search for the place" }
@@ -268,7 +296,7 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
                         }
                         input type="hidden" name="place_id" value=(form.value("place_id"));
                         (field(Field {
-                            max_length: 120,
+                            max_length: 200,
                             hint: Some("e.g. Volkspark, by the fountain."),
                             ..Field::from_state("Venue", "venue", form)
                         }))
@@ -437,9 +465,14 @@ fn session_list(rows: &[SessionRow]) -> Markup {
                                 span class="tabular-nums" { (row.time) }
                                 (status_badge(row.status))
                                 @if row.overridden {
-                                    span class="badge badge-warning badge-soft" title="Place, price or capacity differs from the series" {
+                                    span class="badge badge-warning" title="Place, price or capacity differs from the series" {
                                         "changed"
                                     }
+                                }
+                            }
+                            @if let Some(reason) = row.cancel_reason.as_deref().filter(|_| row.status == SessionStatus::Cancelled) {
+                                p class="text-sm truncate" title=(reason) {
+                                    span class="font-semibold" { "Reason: " } (reason)
                                 }
                             }
                             div class="text-sm" { (counts_line(row.base, row.flyer, row.waitlist)) }
@@ -469,9 +502,15 @@ pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
                     div class="flex flex-col gap-2 min-w-0" {
                         h1 id="series-title" class="text-3xl font-bold break-words" { (view.name) }
                         div class="flex flex-wrap gap-2" {
+                            (visibility_badge(view.visibility == "unlisted"))
                             @if view.archived { span class="badge badge-neutral" { "Archived" } }
-                            @if view.visibility == "unlisted" { span class="badge badge-ghost" { "Unlisted" } }
                         }
+                    }
+                }
+                @if view.archived {
+                    div class="alert" {
+                        (icons::information_circle("size-5 shrink-0"))
+                        span { "Archived: hidden from participants until you restore it." }
                     }
                 }
                 @if view.can_edit {
@@ -482,7 +521,7 @@ pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
                         @if view.archived {
                             form method="post" action={ (base) "/unarchive" } {
                                 (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-ghost" { "Unarchive" }
+                                button type="submit" class="btn btn-sm btn-ghost" { "Restore from archive" }
                             }
                         } @else {
                             form method="post" action={ (base) "/archive" } {
@@ -568,14 +607,14 @@ fn organizers(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                         @if let Some(action) = &organizer.remove_action {
                             form method="post" action=(action) {
                                 (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-ghost text-error" {
+                                button type="submit" class="btn btn-sm btn-error" {
                                     "Remove" span class="sr-only" { " " (organizer.name) }
                                 }
                             }
                         } @else if organizer.is_viewer && !view.is_owner {
                             form method="post" action={ (base) "/leave" } {
                                 (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-outline btn-warning" { "Leave this series" }
+                                button type="submit" class="btn btn-sm btn-warning" { "Leave this series" }
                             }
                         }
                     }
@@ -625,7 +664,7 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                                     }
                                     form method="post" action=(invite.revoke_action) {
                                         (csrf_field(page.csrf))
-                                        button type="submit" class="btn btn-sm btn-ghost text-error" {
+                                        button type="submit" class="btn btn-sm btn-error" {
                                             "Revoke" span class="sr-only" { " the invite for " (invite.email) }
                                         }
                                     }
@@ -644,7 +683,9 @@ fn danger_zone(page: &Page<'_>, base: &str) -> Markup {
     html! {
         section class="card border border-error" aria-labelledby="danger-title" {
             div class="card-body gap-3" {
-                h2 id="danger-title" class="card-title text-error" { "Danger zone" }
+                h2 id="danger-title" class="card-title" {
+                    (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Danger zone"
+                }
                 p class="text-sm text-base-content/80" {
                     "Deleting removes the series and all its sessions for good. "
                     "A series with registrations for future sessions cannot be deleted, only archived: "
@@ -653,7 +694,9 @@ fn danger_zone(page: &Page<'_>, base: &str) -> Markup {
                 form method="post" action={ (base) "/delete" } class="flex flex-col gap-3 items-start" {
                     (csrf_field(page.csrf))
                     label class="label whitespace-normal text-base-content" {
-                        input type="checkbox" name="confirm" value="yes" required class="checkbox checkbox-error";
+                        // No `required`: the server answers an unticked box with a message on the
+                        // page, as every other form does, rather than a browser popup.
+                        input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error";
                         "I understand this deletes the series and its sessions"
                     }
                     button type="submit" class="btn btn-error" { (icons::trash("size-4")) "Delete series" }
@@ -674,12 +717,28 @@ pub struct ScheduleFormView<'a> {
     pub problem: Option<&'a str>,
 }
 
+/// A required date or time input (the server requires them in both session forms).
+fn required_input(
+    label: &str,
+    name: &str,
+    kind: &str,
+    form: &FormState,
+    hint: Option<&str>,
+) -> Markup {
+    field(Field {
+        kind,
+        hint,
+        required: true,
+        ..Field::from_state(label, name, form)
+    })
+}
+
 /// Start and end time side by side.
 fn time_fields(form: &FormState) -> Markup {
     html! {
         div class="grid grid-cols-2 gap-x-4" {
-            (input("Starts", "start_time", "time", form, None))
-            (input("Ends", "end_time", "time", form, None))
+            (required_input("Starts", "start_time", "time", form, None))
+            (required_input("Ends", "end_time", "time", form, None))
         }
     }
 }
@@ -708,8 +767,7 @@ pub fn schedule_form(page: &Page<'_>, view: &ScheduleFormView<'_>) -> Markup {
                 form method="post" action=(view.action) class="card bg-base-200" novalidate {
                     div class="card-body gap-1" {
                         (csrf_field(page.csrf))
-                        (field(Field { kind: "date", required: true,
-                            hint: Some("The first session."), ..Field::from_state("Date", "date", form) }))
+                        (required_input("Date", "date", "date", form, Some("The first session.")))
                         (time_fields(form))
                         div class="grid gap-x-4 sm:grid-cols-2" {
                             (select("Repeat", "repeat", &[
@@ -806,8 +864,9 @@ pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                         (status_badge(view.status))
                     }
                     @if let Some(reason) = view.cancel_reason {
-                        div class="alert alert-error alert-soft" {
-                            span { strong { "Cancelled: " } (reason) }
+                        div class="alert alert-error" {
+                            (icons::x_mark("size-5 shrink-0"))
+                            span class="break-words min-w-0" { strong { "Cancelled: " } (reason) }
                         }
                     }
                 }
@@ -860,7 +919,7 @@ fn session_edit_form(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                 h2 id="edit-title" class="card-title" { "Change this session" }
                 p class="text-sm text-base-content/80" { "Times are in " (view.time_zone) "." }
                 (csrf_field(page.csrf))
-                (input("Date", "date", "date", form, None))
+                (required_input("Date", "date", "date", form, None))
                 (time_fields(form))
                 (capacity_fields(form))
                 (cost_fields(form, &[
@@ -869,7 +928,7 @@ fn session_edit_form(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                     ("donation", "Donation"),
                     ("amount", "Set amount"),
                 ]))
-                (field(Field { max_length: 120, ..Field::from_state("Venue", "venue", form) }))
+                (field(Field { max_length: 200, ..Field::from_state("Venue", "venue", form) }))
                 (field(Field {
                     max_length: 300,
                     hint: Some("Leave empty to use the series' place."),
@@ -889,17 +948,19 @@ fn session_cancel_form(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
     html! {
         section class="card border border-error" aria-labelledby="cancel-title" {
             form method="post" action=(view.cancel_action) class="card-body gap-1" {
-                h2 id="cancel-title" class="card-title text-error" { "Cancel this session" }
+                h2 id="cancel-title" class="card-title" {
+                    (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Cancel this session"
+                }
                 (csrf_field(page.csrf))
                 fieldset class="fieldset" {
-                    label class="fieldset-legend text-sm" for="field-reason" { "Reason" }
-                    textarea id="field-reason" name="reason" rows="3" maxlength="500" required
+                    label class="fieldset-legend text-sm" for="field-reason" { "Reason" (required_marker()) }
+                    // `aria-required`, not `required`: the server puts a missing reason beside the
+                    // field, as every other form does, rather than a browser popup.
+                    textarea id="field-reason" name="reason" rows="3" maxlength="500" aria-required="true"
                         class={ "textarea w-full" @if error.is_some() { " textarea-error" } }
                         aria-invalid=[error.map(|_| "true")]
                         aria-describedby="field-reason-note" { (view.cancel_form.value("reason")) }
-                    p id="field-reason-note" class={ "label text-sm whitespace-normal" @if error.is_some() { " text-error" } } {
-                        @if let Some(error) = error { (error) } @else { "Everyone registered gets this message." }
-                    }
+                    (note("field-reason-note", error, Some("Everyone registered gets this message.")))
                 }
                 div class="card-actions justify-end mt-2" {
                     button type="submit" class="btn btn-error" { (icons::x_mark("size-4")) "Cancel session" }
@@ -979,7 +1040,12 @@ pub fn invite_page(page: &Page<'_>, view: &InviteView<'_>) -> Markup {
         InviteState::Used => (
             icons::check_circle("size-12"),
             "This invite was already used",
-            html! { p class="text-lg" { "Each invite works once. If it was not you who accepted it: " (ask) } },
+            html! {
+                p class="text-lg" {
+                    "Each invite works once. If you accepted it, the series is already on your dashboard; "
+                    "otherwise ask the series' owner for a new invite."
+                }
+            },
         ),
         InviteState::Revoked => (
             icons::x_mark("size-12"),
@@ -1023,6 +1089,8 @@ pub struct PhotoFormView<'a> {
     pub current: Option<String>,
     pub problem: Option<&'a str>,
     pub remove_action: &'a str,
+    /// Why the photo was not removed (the confirmation box was not ticked), beside that box.
+    pub remove_problem: Option<&'a str>,
 }
 
 pub fn photo_form(page: &Page<'_>, view: &PhotoFormView<'_>) -> Markup {
@@ -1043,9 +1111,19 @@ pub fn photo_form(page: &Page<'_>, view: &PhotoFormView<'_>) -> Markup {
                             class="w-full aspect-video object-cover rounded-box";
                         figcaption class="text-sm text-base-content/70" { "The current photo." }
                     }
-                    form method="post" action=(view.remove_action) {
+                    // Confirmed by a tick, without JavaScript; the server checks `confirm=yes`.
+                    form method="post" action=(view.remove_action) class="flex flex-col gap-2 items-start" {
                         (csrf_field(page.csrf))
-                        button type="submit" class="btn btn-sm btn-ghost text-error" { (icons::trash("size-4")) "Remove photo" }
+                        label class="label whitespace-normal text-base-content" {
+                            input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error"
+                                aria-invalid=[view.remove_problem.map(|_| "true")]
+                                aria-describedby=[view.remove_problem.map(|_| "remove-photo-note")];
+                            "Yes, remove the photo"
+                        }
+                        @if let Some(problem) = view.remove_problem {
+                            (note("remove-photo-note", Some(problem), None))
+                        }
+                        button type="submit" class="btn btn-sm btn-error" { (icons::trash("size-4")) "Remove photo" }
                     }
                 }
                 // Goes to S3 on another origin: no CSRF token, and `file` must come last.
@@ -1156,6 +1234,40 @@ mod tests {
         );
     }
 
+    /// The opening tag of the first input, select or textarea named `name`.
+    fn control<'h>(html: &'h str, name: &str) -> &'h str {
+        html.match_indices(&format!(r#" name="{name}""#))
+            .map(|(at, _)| {
+                let start = html[..at].rfind('<').unwrap();
+                &html[start..at + html[at..].find('>').unwrap()]
+            })
+            .find(|tag| {
+                ["<input", "<select", "<textarea"]
+                    .iter()
+                    .any(|t| tag.starts_with(t))
+            })
+            .unwrap_or_else(|| panic!("no control {name}"))
+    }
+
+    /// Whether the control `name` is required (attribute) and its label says so (marker), as a
+    /// pair; panics when one is without the other.
+    fn required(html: &str, name: &str) -> bool {
+        let tag = control(html, name);
+        let attribute = tag.contains(" required");
+        let id = tag
+            .split(r#"id=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let label = html.split(&format!(r#"for="{id}""#)).nth(1).unwrap();
+        let marker = label[..label.find("</label>").unwrap()]
+            .contains(r#"aria-hidden="true">required</span>"#);
+        assert_eq!(attribute, marker, "{name}: attribute and marker disagree");
+        attribute
+    }
+
     fn row(status: SessionStatus) -> SessionRow {
         SessionRow {
             href: "/jams/s1/sessions/2026-12-01".into(),
@@ -1173,6 +1285,8 @@ mod tests {
             waitlist: 2,
             overridden: true,
             note: "Bring <snacks>".into(),
+            // Shown for cancelled sessions only.
+            cancel_reason: Some("Rain <heavy> all evening".into()),
         }
     }
 
@@ -1223,6 +1337,37 @@ mod tests {
             new_invite_link: Some("https://jamie.example/invites/new"),
             notice: Some("Saved."),
             problem: Some("Something went wrong."),
+        }
+    }
+
+    #[test]
+    fn over_capacity_is_bold_with_an_icon_and_badges_are_solid() {
+        let over = role_count(
+            "Bases",
+            RoleCount {
+                confirmed: 12,
+                capacity: 10,
+            },
+        )
+        .into_string();
+        assert!(over.starts_with(
+            r#"<span class="whitespace-nowrap font-semibold inline-flex items-center gap-1"><svg"#
+        ));
+        assert!(over.ends_with("</svg>Bases 12/10 — 2 over</span>"));
+        let within = role_count("Bases", RoleCount::default()).into_string();
+        assert_eq!(
+            within,
+            r#"<span class="whitespace-nowrap">Bases 0/0</span>"#
+        );
+        for (status, class) in [
+            (SessionStatus::Scheduled, "badge badge-info"),
+            (SessionStatus::Cancelled, "badge badge-error"),
+            (SessionStatus::Completed, "badge badge-neutral"),
+        ] {
+            assert_eq!(
+                status_badge(status).into_string(),
+                format!(r#"<span class="{class}">{}</span>"#, status.label())
+            );
         }
     }
 
@@ -1309,6 +1454,14 @@ mod tests {
             );
         }
         assert!(!html.contains(" style="), "no inline styles");
+        assert!(required(&html, "name"), "the name is required");
+        for optional in ["venue", "address", "description", "cost_amount", "latitude"] {
+            assert!(!required(&html, optional), "{optional} marked required");
+        }
+        assert!(html.contains(
+            r#"<fieldset class="card card-body bg-base-200 gap-1" aria-describedby="place-required"><legend class="card-title float-left w-full">Place</legend><p id="place-required" class="text-sm">Venue or address is required.</p>"#
+        ));
+        assert!(html.contains(r#"name="name" type="text" value="Park &lt;jam&gt;" class="input w-full input-error" autocomplete="off" maxlength="100""#));
     }
 
     #[test]
@@ -1358,7 +1511,11 @@ mod tests {
         );
         let html = series_page(&page(), &series_view(&invite_form)).into_string();
         assert!(html.contains("Park &lt;jam&gt;") && !html.contains("<jam>"));
-        assert!(html.contains("Unlisted") && !html.contains(">Archived<"));
+        assert!(html.contains(
+            r#"class="badge badge-outline" title="Reachable only by its links">Unlisted<"#
+        ));
+        assert!(!html.contains(">Public<") && !html.contains(">Archived<"));
+        assert!(!html.contains("Archived: hidden"));
         assert!(html.contains(r#"src="https://cdn.example/p.webp""#));
         assert!(html.contains("Line one<br>see <a href=\"https://example.org/x\""));
         assert!(
@@ -1372,7 +1529,11 @@ mod tests {
         assert!(html.contains(r#"href="/jams/s1/photo""#));
         assert!(html.contains(r#"href="/jams/s1/sessions/2026-12-01""#));
         assert!(html.contains("Bases 12/10 — 2 over"));
-        assert!(html.contains("2 waitlisted") && html.contains("changed"));
+        assert!(html.contains("2 waitlisted") && html.contains(r#"class="badge badge-warning""#));
+        assert!(html.contains(">changed</span>"));
+        // The reason of the cancelled session only, on one line with the full text on hover.
+        assert_eq!(html.matches("Rain &lt;heavy&gt; all evening").count(), 2);
+        assert!(html.contains(r#"<p class="text-sm truncate" title="Rain &lt;heavy&gt; all evening"><span class="font-semibold">Reason: </span>Rain &lt;heavy&gt; all evening</p>"#));
         assert!(html.contains("Bring &lt;snacks&gt;"));
         assert!(html.contains(r#"<span class="font-semibold line-through">Tue 1 Dec 2026</span>"#));
         assert!(html.contains("badge-error") && html.contains("badge-neutral"));
@@ -1390,7 +1551,10 @@ mod tests {
         );
         assert!(html.contains(r#"value="not-an-email""#));
         assert_error_beside(&html, "email", "Enter an email address.");
-        assert!(html.contains(r#"name="confirm" value="yes" required"#));
+        assert!(html.contains(
+            r#"<input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error">"#
+        ));
+        assert!(html.contains(">Archive</button>") && !html.contains("Restore from archive"));
         assert!(html.contains("can only be archived") || html.contains("only archived"));
         assert!(html.contains("Saved.") && html.contains("Something went wrong."));
         let actions = assert_post_forms_have_csrf(&html, None);
@@ -1415,6 +1579,7 @@ mod tests {
         let view = SeriesView {
             is_owner: false,
             archived: true,
+            visibility: "public",
             upcoming: vec![],
             past: vec![],
             organizers: vec![
@@ -1437,6 +1602,13 @@ mod tests {
         assert!(actions.iter().any(|a| a == "/jams/s1/leave"));
         assert!(actions.iter().any(|a| a == "/jams/s1/unarchive"));
         assert!(html.contains("Leave this series") && html.contains(">Archived<"));
+        assert!(html.contains(r#"class="btn btn-sm btn-warning">Leave this series<"#));
+        assert!(html.contains(r#"<span class="badge badge-success">Public</span>"#));
+        assert!(!html.contains("Unlisted"));
+        assert!(
+            html.contains(">Restore from archive</button>") && !html.contains(">Archive</button>")
+        );
+        assert!(html.contains("Archived: hidden from participants until you restore it."));
         for owner_only in [
             "/jams/s1/delete",
             "/jams/s1/invites",
@@ -1487,6 +1659,12 @@ mod tests {
         assert!(html.contains("Just this date") && html.contains("Every week"));
         assert!(html.contains(r#"min="1" max="52""#));
         assert_error_beside(&html, "count", "At most 52 sessions at once.");
+        for name in ["date", "start_time", "end_time"] {
+            assert!(required(&html, name), "{name} not required");
+        }
+        for name in ["count", "capacity_base", "capacity_flyer"] {
+            assert!(!required(&html, name), "{name} marked required");
+        }
         for name in [
             "start_time",
             "end_time",
@@ -1569,6 +1747,20 @@ mod tests {
         assert_error_beside(&html, "reason", "Say why, for the registrants.");
         assert!(html.contains(">Rain &lt;heavy&gt;</textarea>"));
         assert!(html.contains("btn btn-error") && html.contains("Mark completed"));
+        // The reason is required, but the server says so beside it: no browser popup.
+        let reason = control(&html, "reason");
+        assert!(reason.contains(r#"aria-required="true""#) && !reason.contains(" required"));
+        assert!(html.contains(r#"for="field-reason">Reason<span class="text-xs font-normal text-base-content/70" aria-hidden="true">required</span></label>"#));
+        let cancel = forms(&html)
+            .into_iter()
+            .find(|form| form.contains("/cancel"))
+            .unwrap();
+        assert!(!cancel.contains(" required"));
+        for name in ["date", "start_time", "end_time"] {
+            assert!(required(&html, name), "{name} not required");
+        }
+        assert!(!required(&html, "venue") && !required(&html, "address"));
+        assert!(html.contains(r#"name="venue" type="text" value="Gym &lt;2&gt;" class="input w-full" autocomplete="off" maxlength="200""#));
     }
 
     #[test]
@@ -1581,6 +1773,8 @@ mod tests {
         };
         let html = session_page(&page(), &view).into_string();
         assert!(html.contains("Venue &lt;closed&gt;") && html.contains("Cancelled"));
+        assert!(html.contains(r#"<div class="alert alert-error"><svg"#));
+        assert!(!html.contains("alert-soft"));
         assert!(!html.contains("/jams/s1/sessions/d1/cancel") && !html.contains("Mark completed"));
     }
 
@@ -1634,6 +1828,24 @@ mod tests {
             assert!(html.contains(heading), "{heading}");
             assert!(html.contains("new invite"), "{heading}: no way forward");
         }
+        let used = invite_page(
+            &page(),
+            &InviteView {
+                series_name: None,
+                inviter: None,
+                email: None,
+                expires: None,
+                state: InviteState::Used,
+            },
+        )
+        .into_string();
+        assert!(used.contains(
+            "Each invite works once. If you accepted it, the series is already on your dashboard; \
+             otherwise ask the series&#39; owner for a new invite."
+        ) || used.contains(
+            "Each invite works once. If you accepted it, the series is already on your dashboard; \
+             otherwise ask the series' owner for a new invite."
+        ));
         let html = invite_page(
             &page(),
             &InviteView {
@@ -1667,6 +1879,7 @@ mod tests {
                 current: Some("https://cdn.example/p.webp".into()),
                 problem: Some("That file is not a photo."),
                 remove_action: "/jams/s1/photo/remove",
+                remove_problem: None,
             },
         )
         .into_string();
@@ -1699,5 +1912,49 @@ mod tests {
             html.contains(r#"src="https://cdn.example/p.webp""#)
                 && html.contains("Park &lt;jam&gt;")
         );
+    }
+
+    #[test]
+    fn removing_the_photo_takes_a_ticked_box() {
+        let view = |remove_problem| PhotoFormView {
+            series_name: "Park",
+            series_href: "/jams/s1",
+            upload_url: "https://bucket.s3.amazonaws.com/",
+            current: Some("https://cdn.example/p.webp".into()),
+            remove_action: "/jams/s1/photo/remove",
+            remove_problem,
+            ..PhotoFormView::default()
+        };
+        let html = photo_form(&page(), &view(None)).into_string();
+        let remove = forms(&html)
+            .into_iter()
+            .find(|form| form.contains("/jams/s1/photo/remove"))
+            .unwrap();
+        assert!(remove.contains(
+            r#"<input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error">Yes, remove the photo</label>"#
+        ));
+        assert!(!remove.contains(" required") && !remove.contains("aria-invalid"));
+        assert!(
+            remove.contains(r#"class="btn btn-sm btn-error""#) && remove.contains("Remove photo")
+        );
+
+        let html =
+            photo_form(&page(), &view(Some("Tick the box to remove the photo."))).into_string();
+        let remove = forms(&html)
+            .into_iter()
+            .find(|form| form.contains("/jams/s1/photo/remove"))
+            .unwrap();
+        assert!(remove.contains(
+            r#"name="confirm" value="yes" class="checkbox checkbox-error" aria-invalid="true" aria-describedby="remove-photo-note">"#
+        ));
+        assert!(remove.contains(r#"<p id="remove-photo-note""#));
+        assert!(remove.contains("<span>Tick the box to remove the photo.</span>"));
+
+        let without = PhotoFormView {
+            current: None,
+            ..view(None)
+        };
+        let html = photo_form(&page(), &without).into_string();
+        assert!(!html.contains("/jams/s1/photo/remove"), "nothing to remove");
     }
 }
