@@ -490,7 +490,7 @@ def _listen(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-        sock.listen(128)
+        sock.listen(1024)  # hundreds of racing clients connect at once in the race tests
     except OSError as e:
         sock.close()
         _err(f"cannot listen on {host}:{port}: {e.strerror or e}")

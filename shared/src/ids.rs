@@ -119,6 +119,22 @@ id_type!(
     RegistrationId,
     "registration"
 );
+impl RegistrationId {
+    /// A fresh id that sorts after every id made at an earlier millisecond: 10 characters of
+    /// the time (in the ASCII-ordered subset of the id alphabet) and 16 random ones (80 bits).
+    /// Registrations of a session therefore list in the order they were made.
+    pub fn generate_at(at: jiff::Timestamp) -> Self {
+        const ORDERED: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+        let millis = u64::try_from(at.as_millisecond()).unwrap_or(0);
+        let mut id = String::with_capacity(ID_LEN);
+        for shift in (0..10).rev() {
+            id.push(char::from(ORDERED[((millis >> (shift * 5)) & 31) as usize]));
+        }
+        id.push_str(&base32(&random_bytes::<10>()));
+        Self(id)
+    }
+}
+
 id_type!(
     /// An outbox notification.
     NotificationId,

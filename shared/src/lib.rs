@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod authorization;
+pub mod bookings;
 pub mod clock;
 pub mod config;
 pub mod context;

@@ -40,6 +40,29 @@ pub enum Message {
         when: String,
         reason: String,
     },
+    /// A registration was made: confirmed (in `role`) or waitlisted (for `role`); `url` is
+    /// the private cancel link, `session_url` the session's page.
+    Registered {
+        url: String,
+        session_url: String,
+        series: String,
+        when: String,
+        confirmed: bool,
+        role: String,
+    },
+    /// A waitlisted registration got a spot as `role`.
+    Promoted {
+        url: String,
+        series: String,
+        when: String,
+        role: String,
+    },
+    /// A registration was cancelled (by its person or an organizer).
+    RegistrationCancelled {
+        url: String,
+        series: String,
+        when: String,
+    },
 }
 
 impl Message {
@@ -50,7 +73,10 @@ impl Message {
             | Message::EmailChange { url }
             | Message::CoOrganizerInvite { url, .. }
             | Message::SessionChanged { url, .. }
-            | Message::SessionCancelled { url, .. } => url,
+            | Message::SessionCancelled { url, .. }
+            | Message::Registered { url, .. }
+            | Message::Promoted { url, .. }
+            | Message::RegistrationCancelled { url, .. } => url,
         }
     }
 }
@@ -64,6 +90,12 @@ impl Message {
             Message::CoOrganizerInvite { .. } => "You are invited to co-organize a jam on Jamie",
             Message::SessionChanged { .. } => "A jam you registered for has changed",
             Message::SessionCancelled { .. } => "A jam you registered for is cancelled",
+            Message::Registered {
+                confirmed: true, ..
+            } => "You're registered for the jam",
+            Message::Registered { .. } => "You're on the waitlist for the jam",
+            Message::Promoted { .. } => "A spot freed up: you're in",
+            Message::RegistrationCancelled { .. } => "Your jam registration is cancelled",
         }
     }
 }

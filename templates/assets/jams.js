@@ -10,6 +10,8 @@
  * 3. button[data-place-id][data-place-text] (htmx place suggestions): copies
  *    the id into input[name=place_id] and the text into input[name=address]
  *    of the same form, then clears #place-suggestions.
+ * 4. button[data-print] (check-in list): rendered hidden, shown here, prints
+ *    the page on click.
  * Clicks are delegated from the document, so buttons swapped in by htmx work.
  */
 (function () {
@@ -82,15 +84,26 @@
     if (place) {
       event.preventDefault();
       choosePlace(place);
+      return;
+    }
+    if (target.closest("button[data-print]")) {
+      event.preventDefault();
+      window.print();
     }
   });
+
+  function showPrintButtons(root) {
+    for (const button of root.querySelectorAll("button[data-print]")) button.hidden = false;
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () {
       fillTimeZones(document);
+      showPrintButtons(document);
     });
   } else {
     fillTimeZones(document);
+    showPrintButtons(document);
   }
   document.addEventListener("htmx:load", function (event) {
     if (event.target && event.target.querySelectorAll) fillTimeZones(event.target);

@@ -11,6 +11,7 @@ use crate::icons;
 pub enum Tone {
     Info,
     Success,
+    Warning,
     Error,
 }
 
@@ -27,6 +28,11 @@ pub fn alert(tone: Tone, message: &str) -> Markup {
         Tone::Success => (
             "alert-success",
             icons::check_circle("size-6 shrink-0"),
+            "status",
+        ),
+        Tone::Warning => (
+            "alert-warning",
+            icons::exclamation_triangle("size-6 shrink-0"),
             "status",
         ),
         Tone::Error => (
@@ -386,6 +392,7 @@ mod tests {
         for (tone, class) in [
             (Tone::Info, "alert-info"),
             (Tone::Success, "alert-success"),
+            (Tone::Warning, "alert-warning"),
             (Tone::Error, "alert-error"),
         ] {
             let html = alert(tone, "x").into_string();

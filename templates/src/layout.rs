@@ -68,6 +68,17 @@ pub struct Viewer<'a> {
     pub superadmin: bool,
 }
 
+/// How a page previews when its link is shared (OpenGraph and Twitter card tags).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Social<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// The page's absolute URL.
+    pub url: &'a str,
+    /// The absolute URL of a large picture; without one the card is a plain summary.
+    pub image: Option<&'a str>,
+}
+
 /// What the layout needs to know about the request it renders for.
 #[derive(Clone, Debug)]
 pub struct Page<'a> {
@@ -81,6 +92,8 @@ pub struct Page<'a> {
     /// The CSRF token every form on the page posts back.
     pub csrf: &'a str,
     pub viewer: Option<Viewer<'a>>,
+    /// Link preview tags for pages worth sharing; none on the rest.
+    pub social: Option<Social<'a>>,
 }
 
 impl<'a> Page<'a> {
@@ -92,6 +105,7 @@ impl<'a> Page<'a> {
             theme,
             csrf: "",
             viewer: None,
+            social: None,
         }
     }
 
@@ -109,6 +123,12 @@ impl<'a> Page<'a> {
         self.description = description;
         self
     }
+
+    /// Adds OpenGraph and Twitter card tags to the head.
+    pub fn social(mut self, social: Social<'a>) -> Self {
+        self.social = Some(social);
+        self
+    }
 }
 
 /// The full HTML document around `main`.
@@ -122,6 +142,7 @@ pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
                 title { (page.title) " · Jamie" }
                 meta name="description" content=(page.description);
                 meta name="color-scheme" content="light dark";
+                @if let Some(social) = &page.social { (social_tags(social)) }
                 // htmx must not inject its own <style>: the CSP allows our stylesheet only.
                 meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
                 link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'%3E%3Ctext y='.9em' font-size='90'%3E%F0%9F%A4%B8%3C/text%3E%3C/svg%3E";
@@ -130,8 +151,8 @@ pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
                 script src=(assets::path("htmx.min.js")) defer {}
                 script src=(assets::path("jams.js")) defer {}
             }
-            body class="min-h-screen flex flex-col bg-base-100 text-base-content" {
-                a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 btn btn-sm btn-primary" {
+            body class="min-h-screen flex flex-col bg-base-100 text-base-content print:bg-white print:text-black" {
+                a href="#main" class="print:hidden sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 btn btn-sm btn-primary" {
                     "Skip to content"
                 }
                 (banner(page))
@@ -144,9 +165,26 @@ pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
     }
 }
 
+/// OpenGraph and Twitter card tags: a large card with a picture, a summary without.
+fn social_tags(social: &Social<'_>) -> Markup {
+    html! {
+        meta property="og:type" content="website";
+        meta property="og:site_name" content="Jamie";
+        meta property="og:title" content=(social.title);
+        meta property="og:description" content=(social.description);
+        meta property="og:url" content=(social.url);
+        @if let Some(image) = social.image {
+            meta property="og:image" content=(image);
+        }
+        meta name="twitter:card" content=(if social.image.is_some() { "summary_large_image" } else { "summary" });
+        meta name="twitter:title" content=(social.title);
+        meta name="twitter:description" content=(social.description);
+    }
+}
+
 fn banner(page: &Page<'_>) -> Markup {
     html! {
-        header class="border-b border-base-300 bg-base-100" {
+        header class="border-b border-base-300 bg-base-100 print:hidden" {
             nav class="navbar max-w-5xl mx-auto px-4 gap-2" aria-label="Main" {
                 div class="flex-1" {
                     a href="/" class="text-xl font-bold tracking-tight link link-hover" {
@@ -213,7 +251,7 @@ pub fn csrf_field(token: &str) -> Markup {
 
 fn footer() -> Markup {
     html! {
-        footer class="border-t border-base-300 text-sm text-base-content/70" {
+        footer class="border-t border-base-300 text-sm text-base-content/70 print:hidden" {
             div class="max-w-5xl mx-auto px-4 py-6 flex flex-col sm:flex-row gap-2 justify-between" {
                 p { "Jamie — registrations for community acroyoga jams." }
                 p { "Made for organizers who would rather be on the mat." }
@@ -316,6 +354,50 @@ mod tests {
                 "{label}: no name below sm"
             );
         }
+    }
+
+    #[test]
+    fn social_tags_are_only_on_pages_that_ask_for_them() {
+        assert!(!render(Theme::System).contains("og:"));
+        let social = Social {
+            title: "Park <jam>",
+            description: "Tue \"1\" Dec",
+            url: "https://jamie.example/s/1",
+            image: Some("https://cdn.example/p.webp"),
+        };
+        let page = Page::new("Jam", "/s/1", Theme::System).social(social);
+        let html = layout(&page, html! {}).into_string();
+        let head = &html[..html.find("</head>").unwrap()];
+        for tag in [
+            r#"<meta property="og:type" content="website">"#,
+            r#"<meta property="og:title" content="Park &lt;jam&gt;">"#,
+            r#"<meta property="og:description" content="Tue &quot;1&quot; Dec">"#,
+            r#"<meta property="og:url" content="https://jamie.example/s/1">"#,
+            r#"<meta property="og:image" content="https://cdn.example/p.webp">"#,
+            r#"<meta name="twitter:card" content="summary_large_image">"#,
+            r#"<meta name="twitter:title" content="Park &lt;jam&gt;">"#,
+            r#"<meta name="twitter:description" content="Tue &quot;1&quot; Dec">"#,
+        ] {
+            assert!(head.contains(tag), "{tag} missing");
+        }
+        let page = Page::new("Jam", "/s/1", Theme::System).social(Social {
+            image: None,
+            ..social
+        });
+        let html = layout(&page, html! {}).into_string();
+        assert!(!html.contains("og:image"));
+        assert!(html.contains(r#"<meta name="twitter:card" content="summary">"#));
+    }
+
+    #[test]
+    fn the_chrome_is_not_printed() {
+        let html = render(Theme::System);
+        assert!(
+            html.contains(r#"<header class="border-b border-base-300 bg-base-100 print:hidden">"#)
+        );
+        assert!(html.contains(
+            r#"<footer class="border-t border-base-300 text-sm text-base-content/70 print:hidden">"#
+        ));
     }
 
     #[test]

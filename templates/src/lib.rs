@@ -8,18 +8,19 @@ pub mod icons;
 pub mod layout;
 pub mod pages;
 
-pub use layout::{Page, Theme, Viewer, csrf_field, layout};
+pub use layout::{Page, Social, Theme, Viewer, csrf_field, layout};
 pub use maud::Markup;
 
 #[cfg(test)]
 mod tests {
     /// The view sources (this file aside, which names the classes it looks for).
-    const SOURCES: [(&str, &str); 12] = [
+    const SOURCES: [(&str, &str); 13] = [
         ("components.rs", include_str!("components.rs")),
         ("layout.rs", include_str!("layout.rs")),
         ("pages/account.rs", include_str!("pages/account.rs")),
         ("pages/admin.rs", include_str!("pages/admin.rs")),
         ("pages/auth.rs", include_str!("pages/auth.rs")),
+        ("pages/bookings.rs", include_str!("pages/bookings.rs")),
         ("pages/calendar.rs", include_str!("pages/calendar.rs")),
         ("pages/dashboard.rs", include_str!("pages/dashboard.rs")),
         ("pages/error.rs", include_str!("pages/error.rs")),

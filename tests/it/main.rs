@@ -2,12 +2,14 @@
 //! resources in the emulator the harness starts.
 
 mod auth;
+mod bookings;
 mod dev_server;
 mod health;
 mod jams;
 mod lambda;
 mod photos;
 mod places;
+mod public;
 mod race;
 mod table;
 mod web;

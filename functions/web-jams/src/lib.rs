@@ -4,6 +4,7 @@
 
 mod photos;
 mod places;
+mod registrations;
 
 use std::collections::BTreeMap;
 
@@ -71,6 +72,7 @@ pub fn routes() -> Routes {
         )
         .action("/jams/{series}/leave", post(leave_series))
         .merge(photos::routes())
+        .merge(registrations::routes())
 }
 
 pub fn app(ctx: Context) -> Router {
@@ -80,7 +82,7 @@ pub fn app(ctx: Context) -> Router {
 type FormFields = BTreeMap<String, String>;
 
 /// A form as typed, with the errors the domain found.
-fn form_state(values: FormFields, errors: FormErrors) -> FormState {
+pub(crate) fn form_state(values: FormFields, errors: FormErrors) -> FormState {
     FormState {
         values,
         errors: errors

@@ -1,5 +1,8 @@
-//! The `web-public` function: everything anyone can open without logging in — the health check and the theme preference; later the public session and series pages, the
-//! registration form, the cancel page and a participant's registrations.
+//! The `web-public` function: everything anyone can open without logging in — the public
+//! session and series pages with the registration form, the private cancel page, series
+//! photos, the health check and the theme preference.
+
+mod bookings;
 
 use axum::{
     Form, Json, Router,
@@ -19,6 +22,7 @@ pub fn routes() -> Routes {
         .page("/health", get(health))
         .page("/photos/{series}/{file}", get(photo))
         .action("/preferences/theme", post(set_theme))
+        .merge(bookings::routes())
 }
 
 /// The router the Lambda serves.

@@ -819,6 +819,28 @@ pub async fn organizers(
     Ok(found)
 }
 
+/// The display names of a series' organizers, owner first (shown on its public pages).
+pub async fn organizer_names(ctx: &Context, id: &SeriesId) -> Result<Vec<String>, Error> {
+    let partition = keys::series(id).pk;
+    let mut query = Query::table(&partition);
+    query.prefix = Some("ORGANIZER#");
+    let mut memberships = ctx.store.query::<Membership>(query).await?.items;
+    memberships
+        .sort_by_key(|membership| (membership.role != OrganizerRole::Owner, membership.added_at));
+    let mut names = Vec::with_capacity(memberships.len());
+    for membership in memberships {
+        if let Some(user) = ctx
+            .store
+            .get::<User>(&keys::user(&membership.user_id))
+            .await?
+            && user.blocked.is_none()
+        {
+            names.push(user.display_name.as_str().to_owned());
+        }
+    }
+    Ok(names)
+}
+
 /// The owner removes a co-organizer.
 pub async fn remove_organizer(
     ctx: &Context,

@@ -74,6 +74,19 @@ pub struct Session {
     pub confirmed_flyer: u32,
     #[serde(default)]
     pub waitlisted: u32,
+    /// Waitlisted registrations by the role they asked for (their sum is `waitlisted`).
+    #[serde(default)]
+    pub waitlisted_base: u32,
+    #[serde(default)]
+    pub waitlisted_flyer: u32,
+    #[serde(default)]
+    pub waitlisted_either: u32,
+    /// The waitlist number the next waitlisted registration gets.
+    #[serde(default)]
+    pub waitlist_seq: u64,
+    /// Registration closes this many minutes before the start (0: at the start).
+    #[serde(default)]
+    pub closes_minutes_before: u32,
     pub created_at: Timestamp,
 }
 
@@ -404,6 +417,11 @@ pub async fn schedule(
             confirmed_base: 0,
             confirmed_flyer: 0,
             waitlisted: 0,
+            waitlisted_base: 0,
+            waitlisted_flyer: 0,
+            waitlisted_either: 0,
+            waitlist_seq: 0,
+            closes_minutes_before: 0,
             created_at: now,
         })
         .collect();
@@ -765,11 +783,17 @@ async fn notify_all(
         .collect())
 }
 
-/// Promotion after a capacity was raised: the bookings (the next issue) move as many
-/// waitlisted people as now fit, FIFO per role. Until registrations exist, nobody waits.
-async fn capacity_raised(_ctx: &Context, session: &Session) -> Result<(), Error> {
-    tracing::debug!(session = %session.id, waitlisted = session.waitlisted, "capacity raised");
-    Ok(())
+/// After a capacity was raised: as many waitlisted people as now fit are promoted, FIFO per
+/// role, each with their notification.
+async fn capacity_raised(ctx: &Context, session: &Session) -> Result<(), Error> {
+    match crate::bookings::promote_waiting(ctx, &session.id).await {
+        Ok(promoted) => {
+            tracing::info!(session = %session.id, promoted = promoted.len(), "capacity raised");
+            Ok(())
+        }
+        Err(crate::bookings::BookingError::Internal(error)) => Err(error),
+        Err(error) => Err(Error::Internal(format!("promoting after a raise: {error}"))),
+    }
 }
 
 /// Cancels a scheduled session with a reason that everyone registered or waitlisted is told.

@@ -305,6 +305,35 @@ impl Store {
         Ok(())
     }
 
+    /// Applies one update outside a transaction and returns the updated attributes as `T`
+    /// (for counters: `ADD n :one` then read the new `n`); a failed condition is a `Conflict`.
+    pub async fn update_returning<T: DeserializeOwned>(
+        &self,
+        key: &Key,
+        change: Change,
+    ) -> Result<T, StoreError> {
+        let Change {
+            expression,
+            condition,
+        } = change;
+        let output = self
+            .client()
+            .update_item()
+            .table_name(self.table_name())
+            .set_key(Some(key_attributes(key)))
+            .update_expression(expression)
+            .set_condition_expression(condition.expression)
+            .set_expression_attribute_names(non_empty(condition.names))
+            .set_expression_attribute_values(non_empty(condition.values))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(serde_dynamo::from_item(
+            output.attributes.unwrap_or_default(),
+        )?)
+    }
+
     /// Deletes one item if `condition` holds and returns what it was: the single-use primitive
     /// (of any number of racing callers, exactly one gets `Some`).
     pub async fn take<T: DeserializeOwned>(

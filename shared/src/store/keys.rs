@@ -123,9 +123,13 @@ pub fn participant_index(email: &str) -> String {
     format!("PARTICIPANT#{email}")
 }
 
-/// A cancel link, by the hash of its secret.
-pub fn cancel_token(hash: &TokenHash) -> Key {
-    Key::new(format!("CANCEL#{}", hash.as_str()), "CANCEL")
+/// A cancel link of a session's registration, by the hash of its secret. It sits in the
+/// session's partition, so one query reads the link, the session and its registrations.
+pub fn cancel_token(session: &SessionId, hash: &TokenHash) -> Key {
+    Key::new(
+        format!("SESSION#{session}"),
+        &format!("CANCEL#{}", hash.as_str()),
+    )
 }
 
 /// A notification in the outbox.

@@ -429,7 +429,7 @@ fn copy_box(id: &str, label: &str, value: &str) -> Markup {
 }
 
 /// The place, with a map link when there is one.
-fn place(venue: &str, address: &str, maps_url: &str) -> Markup {
+pub(crate) fn place(venue: &str, address: &str, maps_url: &str) -> Markup {
     html! {
         @if !venue.is_empty() { span class="font-semibold" { (venue) } br; }
         @if !address.is_empty() { span { (address) } br; }
@@ -442,7 +442,7 @@ fn place(venue: &str, address: &str, maps_url: &str) -> Markup {
 }
 
 /// A label and its value in a details list.
-fn detail(icon: Markup, term: &str, value: Markup) -> Markup {
+pub(crate) fn detail(icon: Markup, term: &str, value: Markup) -> Markup {
     html! {
         div class="flex gap-3" {
             dt class="text-primary pt-0.5" { (icon) span class="sr-only" { (term) } }
@@ -744,7 +744,7 @@ fn time_fields(form: &FormState) -> Markup {
 }
 
 /// A link back to the series.
-fn back_link(href: &str, name: &str) -> Markup {
+pub(crate) fn back_link(href: &str, name: &str) -> Markup {
     html! {
         a href=(href) class="link link-hover text-sm inline-flex items-center gap-1 self-start" {
             (icons::chevron_left("size-4")) (name)

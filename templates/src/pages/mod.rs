@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod bookings;
 pub mod calendar;
 pub mod dashboard;
 pub mod error;

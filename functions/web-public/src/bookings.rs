@@ -1,0 +1,452 @@
+//! The participant's side: the public session page with its registration form, the result
+//! page, the private cancel page, and the public series page. No login anywhere.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use jamie::{
+    Context,
+    bookings::{
+        self, BookingError, ByLink, Cancelled, PublicSession, RegistrationInput,
+        RegistrationStatus, Role, Source,
+    },
+    ids::{SeriesId, SessionId},
+    jams::{Fields, FormErrors, sessions::SessionStatus},
+};
+use jamie_templates::{
+    Markup,
+    components::FormState,
+    layout::Social,
+    pages::bookings::{
+        CancelState, CancelView, PublicSeriesView, PublicSessionView, PublicState, RegisteredView,
+        SeriesSessionLink, cancel_page, counts_text, public_series, public_session, registered,
+    },
+};
+use jamie_web::{AppError, PageContext, Routes, session_counts, session_when};
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .page("/s/{session}", get(show_session))
+        .action("/s/{session}/register", post(register))
+        .action("/s/{session}/resend", post(resend))
+        .page("/cancel/{token}", get(show_cancel))
+        .action("/cancel/{token}", post(cancel))
+        .page("/series/{series}", get(show_series))
+}
+
+fn refused(error: BookingError) -> Response {
+    match error {
+        BookingError::Internal(error) => AppError::from(error).into_response(),
+        BookingError::Busy => AppError::Unavailable(jamie::Error::Internal(
+            "registrations kept racing".to_owned(),
+        ))
+        .into_response(),
+        _ => AppError::NotFound.into_response(),
+    }
+}
+
+fn state_of(found: &PublicSession, now: jiff::Timestamp) -> PublicState {
+    match found.session.status {
+        SessionStatus::Cancelled => PublicState::Cancelled,
+        SessionStatus::Completed => PublicState::Completed,
+        SessionStatus::Scheduled if bookings::is_open(&found.session, now).is_err() => {
+            if found.session.ends_at <= now {
+                PublicState::Completed
+            } else {
+                PublicState::Closed
+            }
+        }
+        SessionStatus::Scheduled => PublicState::Open,
+    }
+}
+
+/// What the registration form shows besides the session.
+#[derive(Default)]
+struct FormOutcome<'a> {
+    form: FormState,
+    problem: Option<&'a str>,
+    duplicate: Option<&'a str>,
+    notice: Option<&'a str>,
+}
+
+async fn session_page(
+    ctx: &Context,
+    page: &PageContext,
+    found: &PublicSession,
+    outcome: FormOutcome<'_>,
+    status: StatusCode,
+) -> Response {
+    let (session, series) = (&found.session, &found.series);
+    let zone = series.zone();
+    let (date, time) = session_when(session, &zone);
+    let (base, flyer) = session_counts(session);
+    let location = session.location(series);
+    let maps_url = location.maps_url();
+    let cost = session.cost(series).label();
+    let base_url = ctx.config.base_url.as_str();
+    let url = format!("{base_url}/s/{}", session.id);
+    let photo = series
+        .photo
+        .as_ref()
+        .map(|photo| format!("{base_url}/{}", photo.key));
+    let series_href = format!("/series/{}", series.id);
+    let register_action = format!("/s/{}/register", session.id);
+    let resend_action = format!("/s/{}/resend", session.id);
+    let organizers = match jamie::jams::series::organizer_names(ctx, &series.id).await {
+        Ok(names) => names,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let title = format!("{} — {date}", series.name);
+    let summary = format!(
+        "{date}, {time} · {} · {}",
+        location.venue,
+        counts_text(base, flyer, session.waitlisted)
+    );
+    let view = PublicSessionView {
+        series_name: &series.name,
+        series_href: &series_href,
+        url: &url,
+        photo: photo.clone(),
+        date: &date,
+        time: &time,
+        time_zone: &series.time_zone,
+        venue: &location.venue,
+        address: &location.address,
+        maps_url: &maps_url,
+        cost: &cost,
+        description: &series.description,
+        level_notes: &series.level_notes,
+        note: &session.note,
+        organizers: &organizers,
+        base,
+        flyer,
+        waitlist: session.waitlisted,
+        state: state_of(found, ctx.clock.now()),
+        cancel_reason: session.cancel_reason.as_deref(),
+        register_action: &register_action,
+        form: &outcome.form,
+        problem: outcome.problem,
+        duplicate: outcome.duplicate,
+        notice: outcome.notice,
+        resend_action: &resend_action,
+    };
+    let social = Social {
+        title: &title,
+        description: &summary,
+        url: &url,
+        image: photo.as_deref(),
+    };
+    let page = page.page(&title).description(&summary).social(social);
+    (status, public_session(&page, &view)).into_response()
+}
+
+fn parse_session(raw: &str) -> Option<SessionId> {
+    raw.parse().ok()
+}
+
+async fn show_session(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_session(&id) else {
+        return AppError::NotFound.into_response();
+    };
+    match bookings::public_session(&ctx, &id).await {
+        Ok(found) => {
+            let mut form = FormState::default();
+            form.values.insert("role".to_owned(), String::new());
+            let outcome = FormOutcome {
+                form,
+                ..FormOutcome::default()
+            };
+            session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
+        }
+        Err(error) => refused(error),
+    }
+}
+
+fn form_state(values: BTreeMap<String, String>, errors: FormErrors) -> FormState {
+    FormState {
+        values,
+        errors: errors
+            .0
+            .into_iter()
+            .map(|(field, message)| (field.to_owned(), message))
+            .collect(),
+    }
+}
+
+async fn register(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let Some(id) = parse_session(&id) else {
+        return AppError::NotFound.into_response();
+    };
+    let found = match bookings::public_session(&ctx, &id).await {
+        Ok(found) => found,
+        Err(error) => return refused(error),
+    };
+    let input = match RegistrationInput::parse(&Fields(&form), true) {
+        Ok(input) => input,
+        Err(errors) => {
+            let outcome = FormOutcome {
+                form: form_state(form, errors),
+                problem: Some("Some fields need another look; see the notes beside them."),
+                ..FormOutcome::default()
+            };
+            return session_page(
+                &ctx,
+                &page,
+                &found,
+                outcome,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match bookings::register(&ctx, &id, input, Source::Public).await {
+        Ok(done) => {
+            let zone = found.series.zone();
+            let (date, time) = session_when(&found.session, &zone);
+            let registration = &done.registration;
+            let session_href = format!("/s/{id}");
+            let role = registration
+                .role
+                .map_or(registration.requested.as_str(), Role::as_str);
+            let view = RegisteredView {
+                series_name: &found.series.name,
+                session_href: &session_href,
+                date: &date,
+                time: &time,
+                time_zone: &found.series.time_zone,
+                name: &registration.name,
+                email: registration.email.as_str(),
+                confirmed: registration.status == RegistrationStatus::Confirmed,
+                role,
+                position: done.position,
+                cancel_url: &done.cancel_url,
+            };
+            let title = if view.confirmed {
+                "You're registered"
+            } else {
+                "You're on the waitlist"
+            };
+            private(registered(&page.page(title), &view).into_response())
+        }
+        Err(error @ (BookingError::Closed | BookingError::SessionCancelled)) => {
+            let message = error.to_string();
+            let outcome = FormOutcome {
+                form: form_state(form, FormErrors::default()),
+                problem: Some(&message),
+                ..FormOutcome::default()
+            };
+            session_page(&ctx, &page, &found, outcome, StatusCode::CONFLICT).await
+        }
+        Err(BookingError::AlreadyRegistered(_)) => {
+            let outcome = FormOutcome {
+                form: form_state(form, FormErrors::default()),
+                duplicate: Some(
+                    "This email address is already registered for this session. We can email you its confirmation, with the link to cancel, again.",
+                ),
+                ..FormOutcome::default()
+            };
+            session_page(&ctx, &page, &found, outcome, StatusCode::CONFLICT).await
+        }
+        Err(error) => refused(error),
+    }
+}
+
+async fn resend(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Response {
+    let Some(id) = parse_session(&id) else {
+        return AppError::NotFound.into_response();
+    };
+    let email = Fields(&form).get("email").to_owned();
+    if let Err(error) = bookings::resend(&ctx, &id, &email).await {
+        return refused(error);
+    }
+    let found = match bookings::public_session(&ctx, &id).await {
+        Ok(found) => found,
+        Err(error) => return refused(error),
+    };
+    let outcome = FormOutcome {
+        notice: Some(
+            "If this address is registered for the session, its confirmation is on its way again.",
+        ),
+        ..FormOutcome::default()
+    };
+    // The same answer whether or not the address is registered.
+    session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
+}
+
+fn status_label(found: &ByLink) -> String {
+    let registration = &found.registration;
+    match (registration.status, registration.role) {
+        (RegistrationStatus::Confirmed, Some(role)) => format!("Confirmed as a {}", role.as_str()),
+        (RegistrationStatus::Waitlisted, _) => match found.position {
+            Some(position) => format!(
+                "On the waitlist: number {position} for {}",
+                queue_name(registration.requested.as_str())
+            ),
+            None => "On the waitlist".to_owned(),
+        },
+        _ => "Cancelled".to_owned(),
+    }
+}
+
+fn queue_name(requested: &str) -> &'static str {
+    match requested {
+        "base" => "bases",
+        "flyer" => "flyers",
+        _ => "either role",
+    }
+}
+
+fn cancel_view_page(
+    ctx: &Context,
+    page: &PageContext,
+    token: &str,
+    found: &ByLink,
+    notice: Option<&str>,
+) -> Markup {
+    let (date, time) = session_when(&found.session, &found.series.zone());
+    let label = status_label(found);
+    let state = if found.registration.status == RegistrationStatus::Cancelled {
+        CancelState::AlreadyCancelled
+    } else if found.session.ends_at <= ctx.clock.now() {
+        CancelState::SessionOver
+    } else {
+        CancelState::Active {
+            action: format!("/cancel/{token}"),
+        }
+    };
+    let view = CancelView {
+        series_name: &found.series.name,
+        date: &date,
+        time: &time,
+        name: &found.registration.name,
+        status_label: &label,
+        state,
+        notice,
+    };
+    cancel_page(&page.page("Your registration"), &view)
+}
+
+/// Pages whose address holds a secret (the cancel link): never sent on as a referrer, never
+/// indexed.
+fn private(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::REFERRER_POLICY,
+        axum::http::HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        "x-robots-tag",
+        axum::http::HeaderValue::from_static("noindex"),
+    );
+    response
+}
+
+async fn show_cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    match bookings::by_link(&ctx, &token).await {
+        Ok(found) => private(cancel_view_page(&ctx, &page, &token, &found, None).into_response()),
+        Err(error) => refused(error),
+    }
+}
+
+async fn cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    let notice = match bookings::cancel_by_link(&ctx, &token).await {
+        Ok(Cancelled::Now { promoted: Some(_) }) => {
+            "Your registration is cancelled. Your spot went to the next person on the waitlist."
+        }
+        Ok(Cancelled::Now { promoted: None }) => "Your registration is cancelled.",
+        Ok(Cancelled::Already) => "This registration was already cancelled.",
+        Err(error) => return refused(error),
+    };
+    match bookings::by_link(&ctx, &token).await {
+        Ok(found) => {
+            private(cancel_view_page(&ctx, &page, &token, &found, Some(notice)).into_response())
+        }
+        Err(error) => refused(error),
+    }
+}
+
+async fn show_series(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<SeriesId>() else {
+        return AppError::NotFound.into_response();
+    };
+    let (series, upcoming) = match bookings::public_series(&ctx, &id).await {
+        Ok(found) => found,
+        Err(error) => return refused(error),
+    };
+    let zone = series.zone();
+    let now = ctx.clock.now();
+    let sessions = upcoming
+        .into_iter()
+        .map(|session| {
+            let (date, time) = session_when(&session, &zone);
+            let (base, flyer) = session_counts(&session);
+            let found = PublicSession {
+                session,
+                series: series.clone(),
+            };
+            SeriesSessionLink {
+                href: format!("/s/{}", found.session.id),
+                date,
+                time,
+                counts: counts_text(base, flyer, found.session.waitlisted),
+                state: state_of(&found, now),
+            }
+        })
+        .collect();
+    let maps_url = series.location.maps_url();
+    let cost = series.cost.label();
+    let schedule = series.schedule_label();
+    let organizers = match jamie::jams::series::organizer_names(&ctx, &series.id).await {
+        Ok(names) => names,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let base_url = ctx.config.base_url.as_str();
+    let view = PublicSeriesView {
+        name: &series.name,
+        description: &series.description,
+        photo: series
+            .photo
+            .as_ref()
+            .map(|photo| format!("{base_url}/{}", photo.key)),
+        venue: &series.location.venue,
+        address: &series.location.address,
+        maps_url: &maps_url,
+        cost: &cost,
+        schedule: &schedule,
+        organizers: &organizers,
+        sessions,
+    };
+    public_series(&page.page(&series.name), &view).into_response()
+}

@@ -1,0 +1,1547 @@
+//! Bookings: registrations for a session, per-role capacity, the FIFO waitlist and automatic
+//! promotion, secret cancel links. Every rule of ARCHITECTURE §4 is kept by the conditions of
+//! one transaction per change, never by a read alone:
+//!
+//! - A registration is one TransactWriteItems: the session's counters (under a condition that
+//!   decides confirmed or waitlisted), the registration, the (session, email) claim, the
+//!   cancel link and the outbox email. Confirming needs `confirmed < capacity` and nobody
+//!   waiting for that role; waitlisting needs the role closed to newcomers and takes the
+//!   session's waitlist number under the condition that it is still the one read, so waitlist
+//!   order is the order of successful writes.
+//! - Cancelling a confirmed spot promotes the earliest waitlisted registration that fits the
+//!   freed role in the same transaction, under the condition that the waitlist counts are those
+//!   read (so nobody joins the waitlist unseen while a spot is given back).
+//! - A lost race is retried from a fresh read, with jittered backoff.
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Context, Error,
+    accounts::Email,
+    authorization::{Denied, Operation, Principal},
+    ids::{RegistrationId, SecretToken, SeriesId, SessionId, TokenHash},
+    jams::{
+        Fields, FormErrors,
+        series::{self, Series},
+        sessions::{Session, SessionStatus},
+    },
+    notifications::{Message, Notification},
+    store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+};
+
+/// A role a confirmed participant holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Base,
+    Flyer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Base => "base",
+            Role::Flyer => "flyer",
+        }
+    }
+
+    fn confirmed_attribute(self) -> &'static str {
+        match self {
+            Role::Base => "confirmed_base",
+            Role::Flyer => "confirmed_flyer",
+        }
+    }
+
+    fn capacity_attribute(self) -> &'static str {
+        match self {
+            Role::Base => "capacity_base",
+            Role::Flyer => "capacity_flyer",
+        }
+    }
+}
+
+/// The role a participant asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleChoice {
+    Base,
+    Flyer,
+    /// Whichever role has room (bases first); on the waitlist, whichever frees first.
+    Either,
+}
+
+impl RoleChoice {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "base" => Some(RoleChoice::Base),
+            "flyer" => Some(RoleChoice::Flyer),
+            "either" => Some(RoleChoice::Either),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleChoice::Base => "base",
+            RoleChoice::Flyer => "flyer",
+            RoleChoice::Either => "either",
+        }
+    }
+
+    /// The roles that satisfy this choice, in the order they are tried.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            RoleChoice::Base => &[Role::Base],
+            RoleChoice::Flyer => &[Role::Flyer],
+            RoleChoice::Either => &[Role::Base, Role::Flyer],
+        }
+    }
+
+    fn fits(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+
+    fn waitlisted_attribute(self) -> &'static str {
+        match self {
+            RoleChoice::Base => "waitlisted_base",
+            RoleChoice::Flyer => "waitlisted_flyer",
+            RoleChoice::Either => "waitlisted_either",
+        }
+    }
+}
+
+/// Where a registration stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Confirmed => "confirmed",
+            RegistrationStatus::Waitlisted => "waitlisted",
+            RegistrationStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A registration, as stored in its session's partition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub id: RegistrationId,
+    pub session_id: SessionId,
+    pub series_id: SeriesId,
+    pub name: String,
+    pub email: Email,
+    #[serde(default)]
+    pub note: String,
+    pub requested: RoleChoice,
+    /// The role held while confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    pub status: RegistrationStatus,
+    /// The session's waitlist number when it joined the waitlist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlist_seq: Option<u64>,
+    pub starts_at: Timestamp,
+    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    pub cancel_hash: TokenHash,
+    /// Entered by an organizer.
+    #[serde(default)]
+    pub manual: bool,
+}
+
+fn registration_entry(registration: &Registration) -> Entry {
+    let entry = Entry::new(keys::registration(
+        &registration.session_id,
+        &registration.id,
+    ))
+    .gsi2(
+        keys::participant_index(registration.email.as_str()),
+        format!(
+            "{}#{}",
+            keys::sortable_time(registration.starts_at),
+            registration.session_id
+        ),
+    );
+    match registration.waitlist_seq {
+        Some(seq) if registration.status == RegistrationStatus::Waitlisted => entry.gsi1(
+            keys::waitlist_index(&registration.session_id, registration.requested.as_str()),
+            format!("{seq:012}"),
+        ),
+        _ => entry,
+    }
+}
+
+/// The (session, email) claim: one active registration per address.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct EmailClaim {
+    registration_id: RegistrationId,
+}
+
+/// The item behind a cancel link.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CancelLink {
+    registration_id: RegistrationId,
+}
+
+/// What a participant (or an organizer for them) types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistrationInput {
+    pub name: String,
+    pub email: Email,
+    pub requested: RoleChoice,
+    pub note: String,
+}
+
+impl RegistrationInput {
+    /// The registration form: `name`, `email`, `role`, `note`, and `consent` when asked.
+    pub fn parse(fields: &Fields<'_>, consent_required: bool) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::default();
+        let name = fields.text("name", 100, &mut errors);
+        if name.is_empty() && !errors.has("name") {
+            errors.add("name", "Tell the organizers your name.");
+        }
+        if name.chars().any(char::is_control) {
+            errors.add("name", "Use letters, spaces and punctuation only.");
+        }
+        let email = fields.parse_with("email", Email::parse, &mut errors);
+        let requested = RoleChoice::parse(fields.get("role"));
+        if requested.is_none() {
+            errors.add("role", "Choose base, flyer or either.");
+        }
+        let note = fields.text("note", 1000, &mut errors);
+        if consent_required && fields.get("consent") != "yes" {
+            errors.add(
+                "consent",
+                "Please agree, so the organizers may see your registration.",
+            );
+        }
+        match (email, requested) {
+            (Some(email), Some(requested)) if !errors.any() => Ok(Self {
+                name,
+                email,
+                requested,
+                note,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Why a booking operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("There is no such session.")]
+    NotFound,
+    #[error("Registration for this session is closed.")]
+    Closed,
+    #[error("This session is cancelled.")]
+    SessionCancelled,
+    #[error("This address is already registered for this session.")]
+    AlreadyRegistered(RegistrationId),
+    #[error("Please correct the form.")]
+    Invalid(FormErrors),
+    #[error("Too many people are registering at this moment; please try again.")]
+    Busy,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl From<StoreError> for BookingError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// A new registration with the secret cancel link (shown once, and emailed).
+#[derive(Clone, Debug)]
+pub struct Registered {
+    pub registration: Registration,
+    pub cancel_url: String,
+    /// Its place in the waitlist of its role, when waitlisted.
+    pub position: Option<u32>,
+}
+
+/// How many times a booking is tried again after losing a race.
+const MAX_ATTEMPTS: u32 = 400;
+
+/// A short random pause after a lost race, growing with the attempts (up to about a second),
+/// so that racers spread out instead of colliding again.
+async fn back_off(attempt: u32) {
+    let ceiling = 8u64 << attempt.min(7);
+    let [a, b] = crate::ids::random_bytes::<2>();
+    let millis = u64::from(u16::from_le_bytes([a, b])) % ceiling.max(1);
+    tokio::time::sleep(Duration::from_millis(millis + 1)).await;
+}
+
+/// The session's partition: the session, its registrations and (optionally) one cancel link,
+/// in one strongly consistent query.
+struct Partition {
+    session: Session,
+    registrations: Vec<Registration>,
+}
+
+/// Items of a session partition, whatever their kind.
+#[derive(Deserialize)]
+struct AnyItem {
+    #[serde(rename = "SK")]
+    sk: String,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+async fn read_partition(ctx: &Context, session: &SessionId) -> Result<Option<Partition>, Error> {
+    let pk = keys::session(session).pk;
+    let mut found_session = None;
+    let mut registrations = Vec::new();
+    let mut start = None;
+    loop {
+        let mut query = Query::table(&pk);
+        query.start = start.take();
+        let page = ctx.store.query::<AnyItem>(query).await?;
+        for item in page.items {
+            let value = serde_json::Value::Object(item.rest);
+            if item.sk == "SESSION" {
+                found_session = Some(serde_json::from_value::<Session>(value).map_err(|e| {
+                    Error::Internal(format!("a session item does not match its shape: {e}"))
+                })?);
+            } else if item.sk.starts_with("REG#") {
+                registrations.push(serde_json::from_value::<Registration>(value).map_err(|e| {
+                    Error::Internal(format!("a registration does not match its shape: {e}"))
+                })?);
+            }
+        }
+        match page.next {
+            Some(next) => start = Some(next),
+            None => break,
+        }
+    }
+    Ok(found_session.map(|session| Partition {
+        session,
+        registrations,
+    }))
+}
+
+/// Whether `session` takes registrations at `now`.
+pub fn is_open(session: &Session, now: Timestamp) -> Result<(), BookingError> {
+    match session.status {
+        SessionStatus::Cancelled => return Err(BookingError::SessionCancelled),
+        SessionStatus::Completed => return Err(BookingError::Closed),
+        SessionStatus::Scheduled => {}
+    }
+    let closes = session
+        .starts_at
+        .saturating_sub(SignedDuration::from_mins(i64::from(
+            session.closes_minutes_before,
+        )))
+        .unwrap_or(session.starts_at);
+    if now >= closes {
+        return Err(BookingError::Closed);
+    }
+    Ok(())
+}
+
+/// People waiting who fit `role`.
+fn waiting_for(session: &Session, role: Role) -> u32 {
+    match role {
+        Role::Base => session.waitlisted_base + session.waitlisted_either,
+        Role::Flyer => session.waitlisted_flyer + session.waitlisted_either,
+    }
+}
+
+fn confirmed(session: &Session, role: Role) -> u32 {
+    match role {
+        Role::Base => session.confirmed_base,
+        Role::Flyer => session.confirmed_flyer,
+    }
+}
+
+fn capacity(session: &Session, role: Role) -> u32 {
+    match role {
+        Role::Base => u32::from(session.capacity_base),
+        Role::Flyer => u32::from(session.capacity_flyer),
+    }
+}
+
+/// Whether a newcomer may take `role` now: room, and nobody waiting for it.
+fn open_to_newcomers(session: &Session, role: Role) -> bool {
+    confirmed(session, role) < capacity(session, role) && waiting_for(session, role) == 0
+}
+
+/// The condition that `role` is open to a newcomer, on the session item.
+fn open_condition(role: Role) -> String {
+    let waiting = match role {
+        Role::Base => {
+            "(attribute_not_exists(waitlisted_base) OR waitlisted_base = :zero) \
+             AND (attribute_not_exists(waitlisted_either) OR waitlisted_either = :zero)"
+        }
+        Role::Flyer => {
+            "(attribute_not_exists(waitlisted_flyer) OR waitlisted_flyer = :zero) \
+             AND (attribute_not_exists(waitlisted_either) OR waitlisted_either = :zero)"
+        }
+    };
+    format!(
+        "{} < {} AND {waiting}",
+        role.confirmed_attribute(),
+        role.capacity_attribute()
+    )
+}
+
+/// `attribute = placeholder`, where a missing attribute counts as 0 when `zero` (sessions
+/// written before the attribute existed).
+fn unchanged(attribute: &str, placeholder: &str, zero: bool) -> String {
+    if zero {
+        format!("(attribute_not_exists({attribute}) OR {attribute} = {placeholder})")
+    } else {
+        format!("{attribute} = {placeholder}")
+    }
+}
+
+/// The condition that the session's waitlist counts are those of `session` (placeholders
+/// `:wb`, `:wf`, `:we`).
+fn waitlist_as_read(session: &Session) -> String {
+    [
+        unchanged("waitlisted_base", ":wb", session.waitlisted_base == 0),
+        unchanged("waitlisted_flyer", ":wf", session.waitlisted_flyer == 0),
+        unchanged("waitlisted_either", ":we", session.waitlisted_either == 0),
+    ]
+    .join(" AND ")
+}
+
+/// The condition that `role` is closed to a newcomer (full, or people wait for it).
+fn closed_condition(role: Role) -> String {
+    let waiting = match role {
+        Role::Base => "waitlisted_base > :zero OR waitlisted_either > :zero",
+        Role::Flyer => "waitlisted_flyer > :zero OR waitlisted_either > :zero",
+    };
+    format!(
+        "({} >= {} OR {waiting})",
+        role.confirmed_attribute(),
+        role.capacity_attribute()
+    )
+}
+
+/// How a new registration is entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// By the participant, on the public page (or in Telegram).
+    Public,
+    /// By an organizer; `over_capacity` confirms even when the role is full.
+    Manual { over_capacity: bool },
+}
+
+/// Registers `input` for session `id`: confirmed when a role it fits is open, else
+/// waitlisted. One transaction writes everything; a lost race is tried again.
+#[tracing::instrument(skip_all, fields(session = %id))]
+pub async fn register(
+    ctx: &Context,
+    id: &SessionId,
+    input: RegistrationInput,
+    source: Source,
+) -> Result<Registered, BookingError> {
+    let token = SecretToken::generate();
+    let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        if attempt > MAX_ATTEMPTS {
+            return Err(BookingError::Busy);
+        }
+        let now = ctx.clock.now();
+        let session = ctx
+            .store
+            .get::<Session>(&keys::session(id))
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        is_open(&session, now)?;
+        let over_capacity = matches!(
+            source,
+            Source::Manual {
+                over_capacity: true
+            }
+        );
+        let role = input
+            .requested
+            .roles()
+            .iter()
+            .copied()
+            .find(|role| open_to_newcomers(&session, *role) || over_capacity);
+        // Waitlisted: take the next waitlist number first, under the condition that every
+        // role that fits is closed to newcomers. Numbers are handed out in the order these
+        // writes succeed, without conflicts between people joining the waitlist together.
+        let ticket = match role {
+            Some(_) => None,
+            None => match take_ticket(ctx, id, input.requested).await {
+                Ok(ticket) => Some(ticket),
+                Err(StoreError::Conflict { .. }) => {
+                    back_off(attempt).await;
+                    continue;
+                }
+                Err(error) => return Err(error.into()),
+            },
+        };
+        let registration = Registration {
+            id: RegistrationId::generate_at(now),
+            session_id: id.clone(),
+            series_id: session.series_id.clone(),
+            name: input.name.clone(),
+            email: input.email.clone(),
+            note: input.note.clone(),
+            requested: input.requested,
+            role,
+            status: if role.is_some() {
+                RegistrationStatus::Confirmed
+            } else {
+                RegistrationStatus::Waitlisted
+            },
+            waitlist_seq: ticket,
+            starts_at: session.starts_at,
+            created_at: now,
+            promoted_at: None,
+            cancelled_at: None,
+            cancel_hash: token.hash(),
+            manual: matches!(source, Source::Manual { .. }),
+        };
+        let counter = match role {
+            Some(role) => {
+                let condition = if over_capacity {
+                    "#status = :scheduled".to_owned()
+                } else {
+                    format!("#status = :scheduled AND {}", open_condition(role))
+                };
+                Change::new(format!("ADD {} :one", role.confirmed_attribute()))
+                    .when(condition)
+                    .value(":zero", 0)
+            }
+            None => Change::new(format!(
+                "ADD waitlisted :one, {} :one",
+                input.requested.waitlisted_attribute()
+            ))
+            .when(format!(
+                "#status = :scheduled AND {}",
+                closed_to_newcomers(input.requested)
+            ))
+            .value(":zero", 0),
+        }
+        .name("#status", "status")
+        .value(":scheduled", "scheduled")
+        .value(":one", 1);
+        let series = ctx
+            .store
+            .get::<Series>(&keys::series(&session.series_id))
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        let message = registration_message(ctx, &series, &session, &registration, &cancel_url);
+        let notification = Notification::new(ctx, registration.email.clone(), message);
+        let writes = vec![
+            ctx.store.update(&keys::session(id), counter)?,
+            ctx.store.put(
+                &registration_entry(&registration),
+                &registration,
+                Some("attribute_not_exists(PK)"),
+            )?,
+            ctx.store.put(
+                &Entry::new(keys::registration_email(id, registration.email.as_str())),
+                &EmailClaim {
+                    registration_id: registration.id.clone(),
+                },
+                Some("attribute_not_exists(PK)"),
+            )?,
+            ctx.store.put(
+                &Entry::new(keys::cancel_token(id, &registration.cancel_hash)),
+                &CancelLink {
+                    registration_id: registration.id.clone(),
+                },
+                Some("attribute_not_exists(PK)"),
+            )?,
+            ctx.store.put(&notification.entry(), &notification, None)?,
+        ];
+        match ctx.store.transact(writes).await {
+            Ok(()) => {
+                let position = match registration.status {
+                    RegistrationStatus::Waitlisted => Some(position_now(ctx, &registration).await?),
+                    _ => None,
+                };
+                return Ok(Registered {
+                    registration,
+                    cancel_url,
+                    position,
+                });
+            }
+            Err(StoreError::Conflict { items }) if items.contains(&2) => {
+                let existing = ctx
+                    .store
+                    .get::<EmailClaim>(&keys::registration_email(id, input.email.as_str()))
+                    .await?;
+                match existing {
+                    Some(claim) => {
+                        return Err(BookingError::AlreadyRegistered(claim.registration_id));
+                    }
+                    // Cancelled in between: try again.
+                    None => back_off(attempt).await,
+                }
+            }
+            Err(StoreError::Conflict { .. }) => back_off(attempt).await,
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// All the roles `requested` fits are closed to newcomers (full, or people wait for them).
+fn closed_to_newcomers(requested: RoleChoice) -> String {
+    requested
+        .roles()
+        .iter()
+        .map(|role| closed_condition(*role))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The session's next waitlist number, taken (`ADD waitlist_seq 1`) while the session is
+/// scheduled and every role `requested` fits is closed to newcomers.
+async fn take_ticket(
+    ctx: &Context,
+    id: &SessionId,
+    requested: RoleChoice,
+) -> Result<u64, StoreError> {
+    #[derive(Deserialize)]
+    struct Taken {
+        waitlist_seq: u64,
+    }
+    let taken: Taken = ctx
+        .store
+        .update_returning(
+            &keys::session(id),
+            Change::new("ADD waitlist_seq :one")
+                .when(format!(
+                    "#status = :scheduled AND {}",
+                    closed_to_newcomers(requested)
+                ))
+                .name("#status", "status")
+                .value(":scheduled", "scheduled")
+                .value(":one", 1)
+                .value(":zero", 0),
+        )
+        .await?;
+    Ok(taken.waitlist_seq.saturating_sub(1))
+}
+
+/// The email a new registration gets.
+fn registration_message(
+    ctx: &Context,
+    series: &Series,
+    session: &Session,
+    registration: &Registration,
+    cancel_url: &str,
+) -> Message {
+    let when = session.when_label(&series.zone());
+    Message::Registered {
+        url: cancel_url.to_owned(),
+        session_url: session.public_url(ctx),
+        series: series.name.clone(),
+        when,
+        confirmed: registration.status == RegistrationStatus::Confirmed,
+        role: registration
+            .role
+            .map_or(registration.requested.as_str(), Role::as_str)
+            .to_owned(),
+    }
+}
+
+/// The place of a waitlisted registration in the queue of the roles it fits: 1 + the people
+/// waiting before it who compete for any of the same roles. Read from the index (eventually
+/// consistent: right a moment after the write, for display only).
+pub async fn position_now(ctx: &Context, registration: &Registration) -> Result<u32, Error> {
+    let Some(seq) = registration.waitlist_seq else {
+        return Ok(0);
+    };
+    let mut ahead = 0u32;
+    for choice in [RoleChoice::Base, RoleChoice::Flyer, RoleChoice::Either] {
+        let competes = choice
+            .roles()
+            .iter()
+            .any(|role| registration.requested.fits(*role));
+        if !competes {
+            continue;
+        }
+        let partition = keys::waitlist_index(&registration.session_id, choice.as_str());
+        let high = format!("{:012}", seq.saturating_sub(1));
+        let mut query = Query::index("GSI1", &partition);
+        if seq == 0 {
+            continue;
+        }
+        query.between = Some(("000000000000", high.as_str()));
+        let mut start = None;
+        loop {
+            query.start = start.take();
+            let page = ctx.store.query::<KeysOnly>(query.clone()).await?;
+            ahead += u32::try_from(page.items.len()).unwrap_or(u32::MAX);
+            match page.next {
+                Some(next) => start = Some(next),
+                None => break,
+            }
+        }
+    }
+    Ok(ahead + 1)
+}
+
+/// Positions of every waitlisted registration in a session, from a consistent read: for each,
+/// 1 + the waitlisted ones before it that compete for any of the same roles.
+pub fn positions(registrations: &[Registration]) -> Vec<(RegistrationId, u32)> {
+    let mut waiting: Vec<&Registration> = registrations
+        .iter()
+        .filter(|registration| registration.status == RegistrationStatus::Waitlisted)
+        .collect();
+    waiting.sort_by_key(|registration| registration.waitlist_seq);
+    waiting
+        .iter()
+        .enumerate()
+        .map(|(index, registration)| {
+            let ahead = waiting[..index]
+                .iter()
+                .filter(|earlier| {
+                    earlier
+                        .requested
+                        .roles()
+                        .iter()
+                        .any(|role| registration.requested.fits(*role))
+                })
+                .count();
+            (
+                registration.id.clone(),
+                u32::try_from(ahead + 1).unwrap_or(u32::MAX),
+            )
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct KeysOnly {}
+
+/// What cancelling did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Cancelled now; `promoted` took the freed spot.
+    Now { promoted: Option<RegistrationId> },
+    /// It was cancelled before (cancelling is idempotent).
+    Already,
+}
+
+/// A registration reached through its cancel link.
+#[derive(Clone, Debug)]
+pub struct ByLink {
+    pub registration: Registration,
+    pub session: Session,
+    pub series: Series,
+    pub position: Option<u32>,
+}
+
+/// Splits a cancel link's token, `{session id}.{secret}`.
+fn parse_link(token: &str) -> Option<(SessionId, SecretToken)> {
+    let (session, secret) = token.split_once('.')?;
+    Some((session.parse().ok()?, SecretToken::parse(secret)?))
+}
+
+/// The registration a cancel link belongs to.
+pub async fn by_link(ctx: &Context, token: &str) -> Result<ByLink, BookingError> {
+    let (session_id, secret) = parse_link(token).ok_or(BookingError::NotFound)?;
+    let link = ctx
+        .store
+        .get::<CancelLink>(&keys::cancel_token(&session_id, &secret.hash()))
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    let partition = read_partition(ctx, &session_id)
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    let registration = partition
+        .registrations
+        .iter()
+        .find(|registration| registration.id == link.registration_id)
+        .cloned()
+        .ok_or(BookingError::NotFound)?;
+    let series = ctx
+        .store
+        .get::<Series>(&keys::series(&partition.session.series_id))
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    let position = positions(&partition.registrations)
+        .into_iter()
+        .find(|(id, _)| *id == registration.id)
+        .map(|(_, position)| position);
+    Ok(ByLink {
+        registration,
+        session: partition.session,
+        series,
+        position,
+    })
+}
+
+/// Cancels the registration of a cancel link (idempotent).
+#[tracing::instrument(skip_all)]
+pub async fn cancel_by_link(ctx: &Context, token: &str) -> Result<Cancelled, BookingError> {
+    let (session_id, secret) = parse_link(token).ok_or(BookingError::NotFound)?;
+    let link = ctx
+        .store
+        .get::<CancelLink>(&keys::cancel_token(&session_id, &secret.hash()))
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    cancel(ctx, &session_id, &link.registration_id).await
+}
+
+/// An organizer cancels a registration on someone's behalf (they are told).
+pub async fn cancel_for(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    registration: &RegistrationId,
+) -> Result<Cancelled, BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    cancel(ctx, session_id, registration).await
+}
+
+async fn organizer_of(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+) -> Result<(), BookingError> {
+    match series::access(ctx, principal, series_id, Operation::EditSeries).await {
+        Ok(_) => Ok(()),
+        Err(series::SeriesError::Denied(denied)) => Err(denied.into()),
+        Err(series::SeriesError::Internal(error)) => Err(error.into()),
+        Err(_) => Err(BookingError::NotFound),
+    }
+}
+
+/// Cancels registration `id`: a confirmed spot goes, in the same transaction, to the earliest
+/// waitlisted registration that fits its role. When another cancel promoted that person first,
+/// the next in line is tried without reading again; anything else lost is retried from a
+/// fresh read.
+async fn cancel(
+    ctx: &Context,
+    session_id: &SessionId,
+    id: &RegistrationId,
+) -> Result<Cancelled, BookingError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        if attempt > MAX_ATTEMPTS {
+            return Err(BookingError::Busy);
+        }
+        let partition = read_partition(ctx, session_id)
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        let session = &partition.session;
+        let registration = partition
+            .registrations
+            .iter()
+            .find(|registration| registration.id == *id)
+            .ok_or(BookingError::NotFound)?;
+        if registration.status == RegistrationStatus::Cancelled {
+            return Ok(Cancelled::Already);
+        }
+        let series = ctx
+            .store
+            .get::<Series>(&keys::series(&session.series_id))
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        let in_line: Vec<&Registration> = match (registration.status, registration.role) {
+            (RegistrationStatus::Confirmed, Some(role))
+                if session.status == SessionStatus::Scheduled =>
+            {
+                waiting_in_order(&partition.registrations, role)
+            }
+            _ => Vec::new(),
+        };
+        let candidates = in_line.into_iter().map(Some).chain([None]);
+        for promoted in candidates {
+            let writes = cancel_writes(ctx, &series, session, registration, promoted)?;
+            match ctx.store.transact(writes).await {
+                Ok(()) => {
+                    return Ok(Cancelled::Now {
+                        promoted: promoted.map(|next| next.id.clone()),
+                    });
+                }
+                // Someone else promoted this person: the next in line, from the same read.
+                Err(StoreError::Conflict { items }) if items == [PROMOTED_ITEM] => continue,
+                Err(StoreError::Conflict { .. }) => break,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        back_off(attempt).await;
+    }
+}
+
+/// The position of the promoted registration's update in a cancel transaction.
+const PROMOTED_ITEM: usize = 4;
+
+/// The writes of a cancel: the registration, its email claim, the session's counters, the
+/// cancelled person's email, and the promotion of `promoted` (with their email) if any.
+fn cancel_writes(
+    ctx: &Context,
+    series: &Series,
+    session: &Session,
+    registration: &Registration,
+    promoted: Option<&Registration>,
+) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
+    let session_id = &session.id;
+    let now = ctx.clock.now();
+    let mut writes = Vec::with_capacity(6);
+    writes.push(
+        ctx.store.update(
+            &keys::registration(session_id, &registration.id),
+            Change::new("SET #status = :cancelled, cancelled_at = :now REMOVE GSI1PK, GSI1SK")
+                .when("#status = :was")
+                .name("#status", "status")
+                .value(":cancelled", "cancelled")
+                .value(":was", registration.status.as_str())
+                .value(":now", Value::of(&now)?),
+        )?,
+    );
+    writes.push(ctx.store.delete(
+        &keys::registration_email(session_id, registration.email.as_str()),
+        Condition::default(),
+    )?);
+    let counters = match (registration.status, registration.role, promoted) {
+        // The spot passes on: the promoted person leaves the waitlist, the count stays.
+        (RegistrationStatus::Confirmed, Some(_), Some(next)) => Change::new(format!(
+            "ADD {} :minus, waitlisted :minus",
+            next.requested.waitlisted_attribute()
+        )),
+        // The spot is given back: only if nobody joined the waitlist since the read (no new
+        // waitlist number was taken and the counts are those read).
+        (RegistrationStatus::Confirmed, Some(role), None) => {
+            Change::new(format!("ADD {} :minus", role.confirmed_attribute()))
+                .when(format!(
+                    "{} AND {}",
+                    waitlist_as_read(session),
+                    unchanged("waitlist_seq", ":seq", session.waitlist_seq == 0)
+                ))
+                .value(":wb", i64::from(session.waitlisted_base))
+                .value(":wf", i64::from(session.waitlisted_flyer))
+                .value(":we", i64::from(session.waitlisted_either))
+                .value(
+                    ":seq",
+                    i64::try_from(session.waitlist_seq).unwrap_or(i64::MAX),
+                )
+        }
+        _ => Change::new(format!(
+            "ADD {} :minus, waitlisted :minus",
+            registration.requested.waitlisted_attribute()
+        )),
+    }
+    .value(":minus", -1);
+    writes.push(ctx.store.update(&keys::session(session_id), counters)?);
+    let when = session.when_label(&series.zone());
+    let cancelled_note = Notification::new(
+        ctx,
+        registration.email.clone(),
+        Message::RegistrationCancelled {
+            url: session.public_url(ctx),
+            series: series.name.clone(),
+            when: when.clone(),
+        },
+    );
+    writes.push(
+        ctx.store
+            .put(&cancelled_note.entry(), &cancelled_note, None)?,
+    );
+    if let (Some(next), Some(role)) = (promoted, registration.role) {
+        writes.push(promotion(ctx, session_id, next, role)?);
+        let promoted_note = Notification::new(
+            ctx,
+            next.email.clone(),
+            Message::Promoted {
+                url: session.public_url(ctx),
+                series: series.name.clone(),
+                when,
+                role: role.as_str().to_owned(),
+            },
+        );
+        writes.push(
+            ctx.store
+                .put(&promoted_note.entry(), &promoted_note, None)?,
+        );
+    }
+    Ok(writes)
+}
+
+/// The update that confirms waitlisted registration `next` as `role`.
+fn promotion(
+    ctx: &Context,
+    session_id: &SessionId,
+    next: &Registration,
+    role: Role,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+    ctx.store.update(
+        &keys::registration(session_id, &next.id),
+        Change::new(
+            "SET #status = :confirmed, #role = :role, promoted_at = :now REMOVE GSI1PK, GSI1SK",
+        )
+        .when("#status = :waitlisted")
+        .name("#status", "status")
+        .name("#role", "role")
+        .value(":confirmed", "confirmed")
+        .value(":waitlisted", "waitlisted")
+        .value(":role", role.as_str())
+        .value(":now", Value::of(&ctx.clock.now())?),
+    )
+}
+
+/// Waitlisted registrations that fit `role`, earliest first.
+fn waiting_in_order(registrations: &[Registration], role: Role) -> Vec<&Registration> {
+    let mut waiting: Vec<&Registration> = registrations
+        .iter()
+        .filter(|registration| {
+            registration.status == RegistrationStatus::Waitlisted
+                && registration.requested.fits(role)
+        })
+        .collect();
+    waiting.sort_by_key(|registration| registration.waitlist_seq);
+    waiting
+}
+
+/// The earliest waitlisted registration that fits `role`.
+fn next_in_line(registrations: &[Registration], role: Role) -> Option<&Registration> {
+    waiting_in_order(registrations, role).into_iter().next()
+}
+
+/// Fills the free spots of a session from its waitlist, one promotion per transaction, each
+/// under the condition that the spot is still free and the waitlist as read (after a capacity
+/// was raised, and by the safety-net sweep). Returns who was promoted.
+pub async fn promote_waiting(
+    ctx: &Context,
+    session_id: &SessionId,
+) -> Result<Vec<RegistrationId>, BookingError> {
+    let mut promoted = Vec::new();
+    let mut attempt = 0;
+    loop {
+        let Some(partition) = read_partition(ctx, session_id).await? else {
+            return Ok(promoted);
+        };
+        let session = &partition.session;
+        if session.status != SessionStatus::Scheduled {
+            return Ok(promoted);
+        }
+        // A free role and the earliest person waiting who fits it.
+        let candidate = [Role::Base, Role::Flyer]
+            .into_iter()
+            .filter(|role| confirmed(session, *role) < capacity(session, *role))
+            .filter_map(|role| {
+                next_in_line(&partition.registrations, role).map(|next| (role, next))
+            })
+            .min_by_key(|(_, next)| next.waitlist_seq);
+        let Some((role, next)) = candidate else {
+            return Ok(promoted);
+        };
+        let series = ctx
+            .store
+            .get::<Series>(&keys::series(&session.series_id))
+            .await?
+            .ok_or(BookingError::NotFound)?;
+        let notification = Notification::new(
+            ctx,
+            next.email.clone(),
+            Message::Promoted {
+                url: session.public_url(ctx),
+                series: series.name.clone(),
+                when: session.when_label(&series.zone()),
+                role: role.as_str().to_owned(),
+            },
+        );
+        let writes = vec![
+            ctx.store.update(
+                &keys::session(session_id),
+                Change::new(format!(
+                    "ADD {} :one, {} :minus, waitlisted :minus",
+                    role.confirmed_attribute(),
+                    next.requested.waitlisted_attribute()
+                ))
+                .when(format!(
+                    "#status = :scheduled AND {} < {} AND {}",
+                    role.confirmed_attribute(),
+                    role.capacity_attribute(),
+                    waitlist_as_read(session)
+                ))
+                .name("#status", "status")
+                .value(":scheduled", "scheduled")
+                .value(":one", 1)
+                .value(":minus", -1)
+                .value(":wb", i64::from(session.waitlisted_base))
+                .value(":wf", i64::from(session.waitlisted_flyer))
+                .value(":we", i64::from(session.waitlisted_either)),
+            )?,
+            promotion(ctx, session_id, next, role)?,
+            ctx.store.put(&notification.entry(), &notification, None)?,
+        ];
+        match ctx.store.transact(writes).await {
+            Ok(()) => {
+                promoted.push(next.id.clone());
+                attempt = 0;
+            }
+            Err(StoreError::Conflict { .. }) => {
+                attempt += 1;
+                if attempt > MAX_ATTEMPTS {
+                    return Err(BookingError::Busy);
+                }
+                back_off(attempt).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// Every registration of a session with the session, for its organizers, in the order they
+/// were made (the export and the check-in list).
+pub async fn of_session(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+) -> Result<(Session, Vec<Registration>), BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    let partition = read_partition(ctx, session_id)
+        .await?
+        .filter(|partition| &partition.session.series_id == series_id)
+        .ok_or(BookingError::NotFound)?;
+    Ok((partition.session, partition.registrations))
+}
+
+/// A session as its public page shows it.
+#[derive(Clone, Debug)]
+pub struct PublicSession {
+    pub session: Session,
+    pub series: Series,
+}
+
+/// The public view of session `id`: two reads. Archived series are not public.
+pub async fn public_session(ctx: &Context, id: &SessionId) -> Result<PublicSession, BookingError> {
+    let session = ctx
+        .store
+        .get::<Session>(&keys::session(id))
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    let series = ctx
+        .store
+        .get::<Series>(&keys::series(&session.series_id))
+        .await?
+        .filter(|series| !series.archived)
+        .ok_or(BookingError::NotFound)?;
+    Ok(PublicSession { session, series })
+}
+
+/// Emails the confirmation of the active registration of `email` for session `id` again, with
+/// a fresh cancel link (the first one keeps working). Says nothing about whether there is one:
+/// the page answers the same either way. At most 3 a session and address an hour.
+pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), BookingError> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let Some(claim) = ctx
+        .store
+        .get::<EmailClaim>(&keys::registration_email(id, email.as_str()))
+        .await?
+    else {
+        return Ok(());
+    };
+    let PublicSession { session, series } = public_session(ctx, id).await?;
+    let Some(registration) = ctx
+        .store
+        .get::<Registration>(&keys::registration(id, &claim.registration_id))
+        .await?
+    else {
+        return Ok(());
+    };
+    let token = SecretToken::generate();
+    let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
+    let message = registration_message(ctx, &series, &session, &registration, &cancel_url);
+    let notification = Notification::new(ctx, registration.email.clone(), message);
+    let limit = crate::auth::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3)?;
+    let result = ctx
+        .store
+        .transact(vec![
+            limit,
+            ctx.store.put(
+                &Entry::new(keys::cancel_token(id, &token.hash())),
+                &CancelLink {
+                    registration_id: registration.id.clone(),
+                },
+                Some("attribute_not_exists(PK)"),
+            )?,
+            ctx.store.put(&notification.entry(), &notification, None)?,
+        ])
+        .await;
+    match result {
+        // Over the limit: quietly nothing, like an unknown address.
+        Ok(()) | Err(StoreError::Conflict { .. }) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Upcoming sessions of a public (or unlisted, reached by its link) series.
+pub async fn public_series(
+    ctx: &Context,
+    id: &SeriesId,
+) -> Result<(Series, Vec<Session>), BookingError> {
+    let series = ctx
+        .store
+        .get::<Series>(&keys::series(id))
+        .await?
+        .filter(|series| !series.archived)
+        .ok_or(BookingError::NotFound)?;
+    let now = ctx.clock.now();
+    let upcoming = crate::jams::sessions::between(
+        ctx,
+        id,
+        now.saturating_sub(SignedDuration::from_hours(24))
+            .unwrap_or(now),
+        now.saturating_add(SignedDuration::from_hours(24 * 366))
+            .unwrap_or(now),
+    )
+    .await?
+    .into_iter()
+    .filter(|session| session.ends_at > now)
+    .collect();
+    Ok((series, upcoming))
+}
+
+/// What the organizer's registration table shows: filters and a page of 50.
+#[derive(Clone, Debug, Default)]
+pub struct TableFilter {
+    pub status: Option<RegistrationStatus>,
+    pub requested: Option<RoleChoice>,
+    /// Part of a name or an email address (case-sensitive on names as stored; emails are
+    /// lowercase).
+    pub search: String,
+}
+
+/// Registrations per table page.
+pub const TABLE_PAGE: i32 = 50;
+
+/// One page of a session's registrations in the order they were made: the session item and
+/// one query of the partition (filtered in the store), so a session with 10,000
+/// registrations costs the same per page. `after` is the last registration id shown.
+pub async fn table_page(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    filter: &TableFilter,
+    after: Option<&RegistrationId>,
+) -> Result<(Session, Vec<Registration>, Option<RegistrationId>), BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    let session = ctx
+        .store
+        .get::<Session>(&keys::session(session_id))
+        .await?
+        .filter(|session| &session.series_id == series_id)
+        .ok_or(BookingError::NotFound)?;
+    let partition = keys::session(session_id).pk;
+    let mut query = Query::table(&partition);
+    query.prefix = Some("REG#");
+    query.limit = Some(TABLE_PAGE);
+    if let Some(after) = after {
+        query.start = Some(crate::store::key_attributes(&keys::registration(
+            session_id, after,
+        )));
+    }
+    let mut clauses = Vec::new();
+    let mut condition = Condition::default();
+    if let Some(status) = filter.status {
+        clauses.push("#status = :status");
+        condition = condition
+            .name("#status", "status")
+            .value(":status", status.as_str());
+    }
+    if let Some(requested) = filter.requested {
+        clauses.push("requested = :requested");
+        condition = condition.value(":requested", requested.as_str());
+    }
+    let search = filter.search.trim();
+    if !search.is_empty() {
+        clauses.push("(contains(#name, :search) OR contains(email, :lower))");
+        condition = condition
+            .name("#name", "name")
+            .value(":search", search)
+            .value(":lower", search.to_lowercase());
+    }
+    if !clauses.is_empty() {
+        condition.expression = Some(clauses.join(" AND "));
+        query.filter = Some(condition);
+    }
+    let page = ctx.store.query::<Registration>(query).await?;
+    let next = page
+        .next
+        .and(page.items.last())
+        .map(|registration| registration.id.clone());
+    Ok((session, page.items, next))
+}
+
+/// An organizer enters someone by hand: the same rules, or confirmed over capacity when
+/// `over_capacity`.
+pub async fn register_for(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    input: RegistrationInput,
+    over_capacity: bool,
+) -> Result<Registered, BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    let belongs = ctx
+        .store
+        .get::<Session>(&keys::session(session_id))
+        .await?
+        .is_some_and(|session| &session.series_id == series_id);
+    if !belongs {
+        return Err(BookingError::NotFound);
+    }
+    register(ctx, session_id, input, Source::Manual { over_capacity }).await
+}
+
+/// The CSV of a session's registrations: UTF-8 with a byte-order mark (so Excel reads it as
+/// UTF-8), RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
+pub fn to_csv(registrations: &[Registration], zone: &jiff::tz::TimeZone) -> String {
+    fn cell(value: &str) -> String {
+        let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{value}")
+        } else {
+            value.to_owned()
+        };
+        if value.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", value.replace('"', "\"\""))
+        } else {
+            value
+        }
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str("Name,Email,Asked for,Role,Status,Waitlist number,Registered at,Note,Entered by organizer\r\n");
+    for registration in registrations {
+        let row = [
+            registration.name.clone(),
+            registration.email.as_str().to_owned(),
+            registration.requested.as_str().to_owned(),
+            registration.role.map(Role::as_str).unwrap_or("").to_owned(),
+            registration.status.as_str().to_owned(),
+            registration
+                .waitlist_seq
+                .filter(|_| registration.status == RegistrationStatus::Waitlisted)
+                .map(|seq| (seq + 1).to_string())
+                .unwrap_or_default(),
+            registration
+                .created_at
+                .to_zoned_datetime(zone.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string(),
+            registration.note.clone(),
+            if registration.manual { "yes" } else { "no" }.to_owned(),
+        ];
+        let cells: Vec<String> = row.iter().map(|value| cell(value)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(base: (u32, u16), flyer: (u32, u16), waiting: (u32, u32, u32)) -> Session {
+        Session {
+            id: SessionId::generate(),
+            series_id: SeriesId::generate(),
+            starts_at: "2027-03-16T18:00:00Z".parse().unwrap(),
+            ends_at: "2027-03-16T20:00:00Z".parse().unwrap(),
+            capacity_base: base.1,
+            capacity_flyer: flyer.1,
+            cost: None,
+            location: None,
+            note: String::new(),
+            status: SessionStatus::Scheduled,
+            cancel_reason: None,
+            confirmed_base: base.0,
+            confirmed_flyer: flyer.0,
+            waitlisted: waiting.0 + waiting.1 + waiting.2,
+            waitlisted_base: waiting.0,
+            waitlisted_flyer: waiting.1,
+            waitlisted_either: waiting.2,
+            waitlist_seq: 0,
+            closes_minutes_before: 0,
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn waiting(requested: RoleChoice, seq: u64) -> Registration {
+        Registration {
+            id: RegistrationId::generate(),
+            session_id: SessionId::generate(),
+            series_id: SeriesId::generate(),
+            name: "N".to_owned(),
+            email: Email::parse("n@example.org").unwrap(),
+            note: String::new(),
+            requested,
+            role: None,
+            status: RegistrationStatus::Waitlisted,
+            waitlist_seq: Some(seq),
+            starts_at: Timestamp::UNIX_EPOCH,
+            created_at: Timestamp::UNIX_EPOCH,
+            promoted_at: None,
+            cancelled_at: None,
+            cancel_hash: SecretToken::generate().hash(),
+            manual: false,
+        }
+    }
+
+    #[test]
+    fn a_role_is_open_while_there_is_room_and_nobody_waits_for_it() {
+        assert!(open_to_newcomers(
+            &session((9, 10), (10, 10), (0, 0, 0)),
+            Role::Base
+        ));
+        assert!(!open_to_newcomers(
+            &session((10, 10), (0, 10), (0, 0, 0)),
+            Role::Base
+        ));
+        assert!(
+            !open_to_newcomers(&session((5, 10), (0, 10), (0, 0, 1)), Role::Base),
+            "someone who takes either waits"
+        );
+        assert!(open_to_newcomers(
+            &session((5, 10), (0, 10), (0, 3, 0)),
+            Role::Base
+        ));
+        assert!(!open_to_newcomers(
+            &session((0, 0), (0, 10), (0, 0, 0)),
+            Role::Base
+        ));
+    }
+
+    #[test]
+    fn the_next_in_line_is_the_earliest_who_fits_the_freed_role() {
+        let list = [
+            waiting(RoleChoice::Flyer, 0),
+            waiting(RoleChoice::Either, 1),
+            waiting(RoleChoice::Base, 2),
+        ];
+        assert_eq!(next_in_line(&list, Role::Base).unwrap().id, list[1].id);
+        assert_eq!(next_in_line(&list, Role::Flyer).unwrap().id, list[0].id);
+        let only_bases = [waiting(RoleChoice::Base, 4)];
+        assert!(next_in_line(&only_bases, Role::Flyer).is_none());
+    }
+
+    #[test]
+    fn positions_count_who_competes_for_the_same_roles() {
+        let list = vec![
+            waiting(RoleChoice::Base, 0),
+            waiting(RoleChoice::Flyer, 1),
+            waiting(RoleChoice::Either, 2),
+            waiting(RoleChoice::Base, 3),
+            waiting(RoleChoice::Flyer, 4),
+        ];
+        let found: Vec<u32> = positions(&list).into_iter().map(|(_, p)| p).collect();
+        // base: 1st; flyer: 1st; either: behind both; base: behind base and either; flyer:
+        // behind flyer and either.
+        assert_eq!(found, [1, 1, 3, 3, 3]);
+    }
+
+    #[test]
+    fn registration_forms_are_checked_field_by_field() {
+        let fields = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let good = fields(&[
+            ("name", "Ana"),
+            ("email", "Ana@Example.org"),
+            ("role", "either"),
+            ("consent", "yes"),
+        ]);
+        let input = RegistrationInput::parse(&Fields(&good), true).unwrap();
+        assert_eq!(input.email.as_str(), "ana@example.org");
+        assert_eq!(input.requested, RoleChoice::Either);
+        let long = "x".repeat(10 * 1024);
+        let bad = fields(&[("name", &long), ("email", "nope"), ("role", "spotter")]);
+        let errors = RegistrationInput::parse(&Fields(&bad), true).unwrap_err();
+        for field in ["name", "email", "role", "consent"] {
+            assert!(errors.has(field), "{field}");
+        }
+        assert!(
+            RegistrationInput::parse(&Fields(&fields(&[])), false)
+                .unwrap_err()
+                .has("name")
+        );
+    }
+
+    #[test]
+    fn cancel_links_name_their_session() {
+        let session = SessionId::generate();
+        let secret = SecretToken::generate();
+        let (found, token) = parse_link(&format!("{session}.{}", secret.expose())).unwrap();
+        assert_eq!(found, session);
+        assert_eq!(token.hash(), secret.hash());
+        assert!(parse_link("nonsense").is_none());
+        assert!(parse_link(&format!("{session}.short")).is_none());
+    }
+
+    #[test]
+    fn the_export_round_trips_through_a_csv_reader_and_defuses_formulas() {
+        let names = [
+            "Doe, Jane",
+            "Ana \"Flyer\" Li",
+            "Line\nBreak",
+            "Łucja Żółw 李小龍",
+            "=HYPERLINK(\"http://evil\")",
+            "+49 123",
+            "-minus",
+            "@sum",
+        ];
+        let registrations: Vec<Registration> = names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| Registration {
+                name: (*name).to_owned(),
+                note: if n == 0 {
+                    "note, with \"quotes\"".to_owned()
+                } else {
+                    String::new()
+                },
+                status: RegistrationStatus::Confirmed,
+                role: Some(Role::Flyer),
+                ..waiting(RoleChoice::Either, n as u64)
+            })
+            .collect();
+        let csv = to_csv(&registrations, &jiff::tz::TimeZone::UTC);
+        assert!(csv.starts_with('\u{feff}'), "a byte-order mark for Excel");
+        let mut reader = ::csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), names.len());
+        for (row, name) in rows.iter().zip(names) {
+            let expected = if name.starts_with(['=', '+', '-', '@']) {
+                format!("'{name}")
+            } else {
+                name.to_owned()
+            };
+            assert_eq!(&row[0], expected);
+            assert_eq!(&row[3], "flyer");
+        }
+        assert_eq!(&rows[0][7], "note, with \"quotes\"");
+    }
+}

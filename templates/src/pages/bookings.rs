@@ -1,0 +1,1708 @@
+//! Registrations. Participants see a session with its registration form, the page after
+//! registering, the page their private cancel link opens and a series' upcoming dates;
+//! organizers see a session's registration table and a printable check-in list.
+
+use maud::{Markup, html};
+
+use crate::{
+    Page, Social,
+    components::{
+        Field, FormState, Tone, alert, field, note, required_marker, rich_text, select, textarea,
+    },
+    icons,
+    layout::{csrf_field, layout},
+    pages::jams::{RoleCount, back_link, counts_line, detail, place},
+};
+
+/// Where a session stands for participants.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PublicState {
+    #[default]
+    Open,
+    /// Registration closed: the session started or is past the cut-off.
+    Closed,
+    Cancelled,
+    Completed,
+}
+
+impl PublicState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Closed => "Registration closed",
+            Self::Cancelled => "Cancelled",
+            Self::Completed => "Took place",
+        }
+    }
+
+    /// Whether the counts still tell anyone something (not once cancelled or over).
+    fn counts_matter(self) -> bool {
+        matches!(self, Self::Open | Self::Closed)
+    }
+
+    /// Solid badges: the soft ones are too faint on light backgrounds.
+    fn badge_class(self) -> &'static str {
+        match self {
+            Self::Open => "badge badge-success",
+            Self::Closed | Self::Completed => "badge badge-neutral",
+            Self::Cancelled => "badge badge-error",
+        }
+    }
+}
+
+/// The badge naming where a session stands.
+fn state_badge(state: PublicState) -> Markup {
+    html! { span class=(state.badge_class()) { (state.label()) } }
+}
+
+/// "Bases 7/10 · Flyers 10/10 (full) · 3 on the waitlist": what participants see of the counts
+/// (a role at or over capacity says "full"; no waitlist part when nobody waits). Also for
+/// [`SeriesSessionLink::counts`].
+pub fn counts_text(base: RoleCount, flyer: RoleCount, waitlist: u32) -> String {
+    let role = |name: &str, count: RoleCount| {
+        let full = if count.confirmed >= count.capacity {
+            " (full)"
+        } else {
+            ""
+        };
+        format!("{name} {}/{}{full}", count.confirmed, count.capacity)
+    };
+    let mut line = format!("{} · {}", role("Bases", base), role("Flyers", flyer));
+    if waitlist > 0 {
+        line.push_str(&format!(" · {waitlist} on the waitlist"));
+    }
+    line
+}
+
+/// "Ana", "Ana and Bo", "Ana, Bo and Cy".
+fn names(list: &[String]) -> String {
+    match list {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "Organized by …", when anyone is named.
+fn organized_by(organizers: &[String]) -> Markup {
+    html! {
+        @if !organizers.is_empty() {
+            p class="flex items-start gap-2" {
+                (icons::user_group("size-5 shrink-0 text-primary"))
+                span class="min-w-0 break-words" { "Organized by " (names(organizers)) }
+            }
+        }
+    }
+}
+
+/// A photo across the page; decorative, the heading names the jam.
+fn photo(url: Option<&str>) -> Markup {
+    html! {
+        @if let Some(url) = url {
+            img src=(url) alt="" class="w-full aspect-video object-cover rounded-box";
+        }
+    }
+}
+
+/// A session as participants see it, with the registration form while it is open.
+#[derive(Clone, Debug)]
+pub struct PublicSessionView<'a> {
+    pub series_name: &'a str,
+    /// The public series page, `/series/{id}`.
+    pub series_href: &'a str,
+    /// The absolute URL of this page (`og:url`).
+    pub url: &'a str,
+    /// The absolute URL of the 1600 px photo (`og:image`), also shown on the page.
+    pub photo: Option<String>,
+    /// e.g. "Tue 1 Dec 2026".
+    pub date: &'a str,
+    /// e.g. "19:00–21:00".
+    pub time: &'a str,
+    pub time_zone: &'a str,
+    pub venue: &'a str,
+    pub address: &'a str,
+    pub maps_url: &'a str,
+    pub cost: &'a str,
+    /// Rendered with [`rich_text`].
+    pub description: &'a str,
+    pub level_notes: &'a str,
+    /// The session's own note.
+    pub note: &'a str,
+    pub organizers: &'a [String],
+    pub base: RoleCount,
+    pub flyer: RoleCount,
+    pub waitlist: u32,
+    pub state: PublicState,
+    pub cancel_reason: Option<&'a str>,
+    /// `POST /s/{id}/register`.
+    pub register_action: &'a str,
+    pub form: &'a FormState,
+    pub problem: Option<&'a str>,
+    /// A second registration for the same email: this message plus a "resend my confirmation"
+    /// form (POST `resend_action` with hidden email) is shown instead of the success.
+    pub duplicate: Option<&'a str>,
+    /// A note on top after a quiet success (the resend form).
+    pub notice: Option<&'a str>,
+    pub resend_action: &'a str,
+}
+
+/// The link preview of a session: "Park Jam · Tue 1 Dec 2026" and when, where and how full.
+fn session_social_text(view: &PublicSessionView<'_>) -> (String, String) {
+    let title = format!("{} · {}", view.series_name, view.date);
+    let mut description = String::new();
+    if view.state == PublicState::Cancelled {
+        description.push_str("Cancelled: ");
+    }
+    description.push_str(&format!("{}, {}", view.date, view.time));
+    if !view.time_zone.is_empty() {
+        description.push_str(&format!(" ({})", view.time_zone));
+    }
+    let place = if view.venue.is_empty() {
+        view.address
+    } else {
+        view.venue
+    };
+    if !place.is_empty() {
+        description.push_str(&format!(" at {place}"));
+    }
+    description.push('.');
+    if view.state.counts_matter() {
+        description.push_str(&format!(
+            " {}.",
+            counts_text(view.base, view.flyer, view.waitlist)
+        ));
+    }
+    (title, description)
+}
+
+/// The session page. Adds the OpenGraph and Twitter card tags from the view unless `page`
+/// already has some.
+pub fn public_session(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
+    let (title, description) = session_social_text(view);
+    let mut page: Page<'_> = page.clone();
+    if page.social.is_none() {
+        page = page.social(Social {
+            title: &title,
+            description: &description,
+            url: view.url,
+            image: view.photo.as_deref(),
+        });
+    }
+    let cancelled = view.state == PublicState::Cancelled;
+    layout(
+        &page,
+        html! {
+            article class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="session-title" {
+                (photo(view.photo.as_deref()))
+                header class="flex flex-col gap-2" {
+                    h1 id="session-title" class="text-3xl font-bold break-words" { (view.series_name) }
+                    p class="flex flex-wrap items-center gap-x-2 gap-y-1 text-lg" {
+                        (icons::calendar_days("size-5 shrink-0 text-primary"))
+                        span class={ "font-semibold" @if cancelled { " line-through" } } { (view.date) }
+                        span class="tabular-nums" { (view.time) }
+                        @if !view.time_zone.is_empty() {
+                            span class="text-base text-base-content/70" { "(" (view.time_zone) ")" }
+                        }
+                        @if view.state != PublicState::Open { (state_badge(view.state)) }
+                    }
+                }
+                dl class="card bg-base-200 card-body gap-3" {
+                    @if !(view.venue.is_empty() && view.address.is_empty() && view.maps_url.is_empty()) {
+                        (detail(icons::map_pin("size-5"), "Place", place(view.venue, view.address, view.maps_url)))
+                    }
+                    @if !view.cost.is_empty() {
+                        (detail(icons::banknotes("size-5"), "Price", html! { (view.cost) }))
+                    }
+                    @if view.state.counts_matter() {
+                        (detail(icons::users("size-5"), "Spots", html! {
+                            span { (counts_text(view.base, view.flyer, view.waitlist)) }
+                        }))
+                    }
+                    @if !view.level_notes.trim().is_empty() {
+                        (detail(icons::sparkles("size-5"), "Level", html! {
+                            div class="flex flex-col gap-2" { (rich_text(view.level_notes)) }
+                        }))
+                    }
+                }
+                @if !view.note.trim().is_empty() {
+                    div class="alert items-start" {
+                        (icons::information_circle("size-5 shrink-0"))
+                        div class="flex flex-col gap-2 min-w-0 break-words" { (rich_text(view.note)) }
+                    }
+                }
+                (registration(&page, view))
+                @if !view.description.trim().is_empty() {
+                    section class="flex flex-col gap-3" aria-labelledby="about-title" {
+                        h2 id="about-title" class="text-2xl font-bold" { "About this jam" }
+                        div class="flex flex-col gap-3 break-words" { (rich_text(view.description)) }
+                    }
+                }
+                (organized_by(view.organizers))
+                a href=(view.series_href) class="link link-primary self-start" { "All dates of this jam" }
+            }
+        },
+    )
+}
+
+/// The registration part of the session page: the form while open, otherwise why not.
+fn registration(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
+    let open = view.state == PublicState::Open;
+    html! {
+        section id="register" class="flex flex-col gap-3" aria-labelledby="register-title" {
+            h2 id="register-title" class={ "text-2xl font-bold" @if !open { " sr-only" } } {
+                @if open { "Register" } @else { "Registration" }
+            }
+            @if let Some(notice) = view.notice {
+                (alert(Tone::Success, notice))
+            }
+            @if let Some(duplicate) = view.duplicate {
+                div class="flex flex-col gap-2" {
+                    (alert(Tone::Warning, duplicate))
+                    form method="post" action=(view.resend_action) class="self-start" {
+                        (csrf_field(page.csrf))
+                        input type="hidden" name="email" value=(view.form.value("email"));
+                        button type="submit" class="btn btn-sm" {
+                            (icons::envelope("size-4")) "Email me my confirmation again"
+                        }
+                    }
+                }
+            }
+            @match view.state {
+                PublicState::Open => (register_form(page, view)),
+                PublicState::Closed => {
+                    div class="alert items-start" role="status" {
+                        (icons::clock("size-6 shrink-0"))
+                        div class="flex flex-col gap-1" {
+                            strong { "Registration is closed" }
+                            span {
+                                "This session has started or is too close to register. "
+                                a href=(view.series_href) class="link" { "See other dates" }
+                                "."
+                            }
+                        }
+                    }
+                }
+                PublicState::Cancelled => {
+                    div class="alert alert-error items-start" role="status" {
+                        (icons::x_mark("size-6 shrink-0"))
+                        div class="flex flex-col gap-1 min-w-0 break-words" {
+                            strong { "This session is cancelled" }
+                            @if let Some(reason) = view.cancel_reason.filter(|reason| !reason.trim().is_empty()) {
+                                span { (reason) }
+                            }
+                        }
+                    }
+                }
+                PublicState::Completed => {
+                    div class="alert items-start" role="status" {
+                        (icons::check_circle("size-6 shrink-0"))
+                        div class="flex flex-col gap-1" {
+                            strong { "This session took place on " (view.date) "." }
+                            span {
+                                a href=(view.series_href) class="link" { "See the next dates" }
+                                "."
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a role's radio card says about room: "3 spots left" or that it is full.
+fn room(count: RoleCount) -> String {
+    match count.capacity.saturating_sub(count.confirmed) {
+        0 => "Full: you join the waitlist".to_owned(),
+        1 => "1 spot left".to_owned(),
+        left => format!("{left} spots left"),
+    }
+}
+
+/// The role as three radio cards; the group is marked invalid and its error is beside it.
+fn role_choice(form: &FormState, base: RoleCount, flyer: RoleCount) -> Markup {
+    let error = form.error("role");
+    let chosen = form.value("role");
+    let options = [
+        ("base", "Base", Some(room(base))),
+        ("flyer", "Flyer", Some(room(flyer))),
+        ("either", "Either — whichever role has room", None),
+    ];
+    html! {
+        fieldset class="fieldset" role="radiogroup"
+            aria-invalid=[error.map(|_| "true")]
+            aria-describedby="field-role-note" {
+            legend class="fieldset-legend text-sm" { "Your role" (required_marker()) }
+            div class="grid gap-2 sm:grid-cols-3" {
+                @for (value, label, detail) in options {
+                    label for={ "field-role-" (value) }
+                        class={
+                            "flex items-start gap-3 rounded-box border-2 bg-base-100 p-3 cursor-pointer has-checked:border-primary"
+                            @if error.is_some() { " border-error" } @else { " border-base-300" }
+                        } {
+                        input id={ "field-role-" (value) } type="radio" name="role" value=(value)
+                            class="radio radio-primary radio-sm mt-0.5 shrink-0"
+                            checked[chosen == value] required;
+                        span class="flex flex-col text-sm" {
+                            span class="font-semibold text-base" { (label) }
+                            @if let Some(detail) = detail { span class="text-sm" { (detail) } }
+                        }
+                    }
+                }
+            }
+            (note("field-role-note", error, None))
+        }
+    }
+}
+
+/// A checkbox with its label, ticked when the form sent `value`, its error beside it.
+fn checkbox(
+    form: &FormState,
+    name: &str,
+    label: Markup,
+    required: bool,
+    hint: Option<&str>,
+) -> Markup {
+    let id = format!("field-{name}");
+    let described = format!("{id}-note");
+    let error = form.error(name);
+    html! {
+        fieldset class="fieldset" {
+            label class="label whitespace-normal items-start gap-3 text-sm text-base-content" for=(id) {
+                input id=(id) type="checkbox" name=(name) value="yes"
+                    class="checkbox checkbox-primary shrink-0"
+                    checked[form.value(name) == "yes"] required[required]
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=(described);
+                span { (label) @if required { " " (required_marker()) } }
+            }
+            (note(&described, error, hint))
+        }
+    }
+}
+
+fn register_form(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
+    let form = view.form;
+    html! {
+        @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+        form method="post" action=(view.register_action) class="card bg-base-200" novalidate {
+            div class="card-body gap-1" {
+                (csrf_field(page.csrf))
+                (field(Field {
+                    required: true,
+                    max_length: 100,
+                    autocomplete: "name",
+                    ..Field::from_state("Your name", "name", form)
+                }))
+                (field(Field {
+                    kind: "email",
+                    required: true,
+                    max_length: 254,
+                    autocomplete: "email",
+                    hint: Some("Your confirmation and your cancel link go here."),
+                    ..Field::from_state("Email", "email", form)
+                }))
+                (role_choice(form, view.base, view.flyer))
+                (textarea("Note to the organizer (optional)", "note", form,
+                    Some("Only the organizers see it, e.g. that it is your first jam."), 1000))
+                (checkbox(form, "consent", html! {
+                    "I agree that the organizers see my name, email and note for this jam and that Jamie emails me about it."
+                }, true, None))
+                div class="card-actions mt-2" {
+                    button type="submit" class="btn btn-primary w-full sm:w-auto" { "Register" }
+                }
+            }
+        }
+    }
+}
+
+/// The page after registering.
+#[derive(Clone, Debug, Default)]
+pub struct RegisteredView<'a> {
+    pub series_name: &'a str,
+    pub session_href: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    pub time_zone: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub confirmed: bool,
+    /// "base" / "flyer" when confirmed; the requested "base" / "flyer" / "either" when waitlisted.
+    pub role: &'a str,
+    /// The waitlist position in the role's queue.
+    pub position: Option<u32>,
+    /// The secret cancel link (also emailed).
+    pub cancel_url: &'a str,
+}
+
+/// "a base", "a flyer".
+fn as_role(role: &str) -> Option<&'static str> {
+    match role {
+        "base" => Some("a base"),
+        "flyer" => Some("a flyer"),
+        _ => None,
+    }
+}
+
+/// The queue a waitlisted person is in: "bases", "flyers", "either role".
+fn queue(role: &str) -> &'static str {
+    match role {
+        "base" => "bases",
+        "flyer" => "flyers",
+        _ => "either role",
+    }
+}
+
+pub fn registered(page: &Page<'_>, view: &RegisteredView<'_>) -> Markup {
+    let when = html! {
+        strong { (view.series_name) } " on " (view.date) ", " span class="tabular-nums" { (view.time) }
+        @if !view.time_zone.is_empty() { " (" (view.time_zone) ")" }
+    };
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto flex flex-col gap-5" aria-labelledby="registered-title" {
+                @if view.confirmed {
+                    div class="flex items-center gap-3" {
+                        (icons::check_circle("size-10 shrink-0 text-success"))
+                        h1 id="registered-title" class="text-3xl font-bold" { "You're in!" }
+                    }
+                    p class="text-lg" {
+                        @if let Some(role) = as_role(view.role) {
+                            "Confirmed as " (role) " for " (when) "."
+                        } @else {
+                            "Confirmed for " (when) "."
+                        }
+                    }
+                } @else {
+                    div class="flex items-center gap-3" {
+                        (icons::clock("size-10 shrink-0 text-primary"))
+                        h1 id="registered-title" class="text-3xl font-bold" { "You're on the waitlist" }
+                    }
+                    p class="text-lg" {
+                        @if let Some(position) = view.position {
+                            "You're number " (position) " in the queue for " (queue(view.role))
+                        } @else {
+                            "You're in the queue for " (queue(view.role))
+                        }
+                        " at " (when) ". We'll email you if a spot frees up."
+                    }
+                }
+                p class="flex items-start gap-2" {
+                    (icons::envelope("size-5 shrink-0 mt-0.5"))
+                    span class="min-w-0 break-words" {
+                        "We sent a confirmation"
+                        @if !view.name.is_empty() { " for " (view.name) }
+                        " to " strong class="break-all" { (view.email) } "."
+                    }
+                }
+                div class="card bg-base-200" {
+                    div class="card-body gap-2" {
+                        a href=(view.cancel_url) class="link link-primary font-semibold self-start" {
+                            "Can't make it? Cancel here"
+                        }
+                        p class="text-sm" {
+                            "The link is in the email too. Keep it to yourself: anyone with it can cancel your spot."
+                        }
+                    }
+                }
+                (back_link(view.session_href, "Back to the session"))
+            }
+        },
+    )
+}
+
+/// What the private cancel link can still do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CancelState {
+    /// Cancellable: the form posts to `action`.
+    Active {
+        action: String,
+    },
+    AlreadyCancelled,
+    SessionOver,
+}
+
+/// The page the private cancel link opens.
+#[derive(Clone, Debug)]
+pub struct CancelView<'a> {
+    pub series_name: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    pub name: &'a str,
+    /// e.g. "Confirmed as a base", "Waitlisted (number 2 for flyers)", "Cancelled".
+    pub status_label: &'a str,
+    pub state: CancelState,
+    /// e.g. "Your registration is cancelled. Your spot went to the next person on the waitlist."
+    pub notice: Option<&'a str>,
+}
+
+/// The cancel page. With a notice (just cancelled), the "already cancelled" line is left out:
+/// the notice says it.
+pub fn cancel_page(page: &Page<'_>, view: &CancelView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto flex flex-col gap-5" aria-labelledby="cancel-title" {
+                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
+                h1 id="cancel-title" class="text-3xl font-bold" { "Your registration" }
+                dl class="card bg-base-200 card-body gap-3" {
+                    (detail(icons::calendar_days("size-5"), "Session", html! {
+                        span class="font-semibold" { (view.series_name) } br;
+                        (view.date) ", " span class="tabular-nums" { (view.time) }
+                    }))
+                    (detail(icons::users("size-5"), "Registration", html! {
+                        (view.name) br;
+                        (view.status_label)
+                    }))
+                }
+                @match &view.state {
+                    CancelState::Active { action } => {
+                        form method="post" action=(action) class="flex flex-col gap-3 items-start" {
+                            (csrf_field(page.csrf))
+                            p { "Can't come? Cancel, and the next person on the waitlist gets your spot." }
+                            button type="submit" class="btn btn-error" {
+                                (icons::x_mark("size-4")) "Cancel my registration"
+                            }
+                        }
+                    }
+                    CancelState::AlreadyCancelled => {
+                        @if view.notice.is_none() {
+                            div class="alert" role="status" {
+                                (icons::information_circle("size-6 shrink-0"))
+                                span { "This registration is already cancelled." }
+                            }
+                        }
+                    }
+                    CancelState::SessionOver => {
+                        div class="alert" role="status" {
+                            (icons::clock("size-6 shrink-0"))
+                            span { "This session has already taken place." }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// One upcoming session on the public series page.
+#[derive(Clone, Debug, Default)]
+pub struct SeriesSessionLink {
+    /// `/s/{id}`.
+    pub href: String,
+    pub date: String,
+    pub time: String,
+    /// e.g. from [`counts_text`].
+    pub counts: String,
+    pub state: PublicState,
+}
+
+/// A series as participants see it.
+#[derive(Clone, Debug, Default)]
+pub struct PublicSeriesView<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub photo: Option<String>,
+    pub venue: &'a str,
+    pub address: &'a str,
+    pub maps_url: &'a str,
+    pub cost: &'a str,
+    pub schedule: &'a str,
+    pub organizers: &'a [String],
+    pub sessions: Vec<SeriesSessionLink>,
+}
+
+/// The public series page. It sets no link preview tags itself (the view has no URL): add
+/// them with [`Page::social`].
+pub fn public_series(page: &Page<'_>, view: &PublicSeriesView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            article class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="series-title" {
+                (photo(view.photo.as_deref()))
+                h1 id="series-title" class="text-3xl font-bold break-words" { (view.name) }
+                dl class="card bg-base-200 card-body gap-3" {
+                    @if !(view.venue.is_empty() && view.address.is_empty() && view.maps_url.is_empty()) {
+                        (detail(icons::map_pin("size-5"), "Place", place(view.venue, view.address, view.maps_url)))
+                    }
+                    @if !view.cost.is_empty() {
+                        (detail(icons::banknotes("size-5"), "Price", html! { (view.cost) }))
+                    }
+                    @if !view.schedule.is_empty() {
+                        (detail(icons::clock("size-5"), "Usual time", html! { (view.schedule) }))
+                    }
+                }
+                section class="flex flex-col gap-3" aria-labelledby="dates-title" {
+                    h2 id="dates-title" class="text-2xl font-bold" { "Upcoming sessions" }
+                    @if view.sessions.is_empty() {
+                        p class="card bg-base-200 card-body" { "No upcoming sessions." }
+                    } @else {
+                        ul class="flex flex-col gap-2" {
+                            @for session in &view.sessions {
+                                li {
+                                    a href=(session.href) class="card card-sm bg-base-200 hover:bg-base-300 transition-colors" {
+                                        div class="card-body gap-1" {
+                                            div class="flex flex-wrap items-center gap-x-3 gap-y-1" {
+                                                span class={ "font-semibold" @if session.state == PublicState::Cancelled { " line-through" } } {
+                                                    (session.date)
+                                                }
+                                                span class="tabular-nums" { (session.time) }
+                                                (state_badge(session.state))
+                                            }
+                                            @if !session.counts.is_empty() {
+                                                span class="text-sm" { (session.counts) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !view.description.trim().is_empty() {
+                    section class="flex flex-col gap-3" aria-labelledby="about-title" {
+                        h2 id="about-title" class="text-2xl font-bold" { "About this jam" }
+                        div class="flex flex-col gap-3 break-words" { (rich_text(view.description)) }
+                    }
+                }
+                (organized_by(view.organizers))
+            }
+        },
+    )
+}
+
+/// One registration in the organizer's table.
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub note: String,
+    /// base | flyer | either.
+    pub requested: String,
+    /// The role held when confirmed.
+    pub role: Option<String>,
+    /// confirmed | waitlisted | cancelled.
+    pub status: String,
+    /// The waitlist position in the role's queue.
+    pub position: Option<u32>,
+    pub registered_at: String,
+    /// Added by an organizer.
+    pub manual: bool,
+    pub cancel_action: Option<String>,
+    /// (label, POST action), e.g. ("Confirm as base", "/jams/…/registrations/{id}/move?to=base").
+    pub move_actions: Vec<(String, String)>,
+}
+
+/// A session's registrations, as its organizers see them.
+#[derive(Clone, Debug)]
+pub struct TableView<'a> {
+    pub series_name: &'a str,
+    pub session_href: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    pub base: RoleCount,
+    pub flyer: RoleCount,
+    pub waitlist: u32,
+    pub rows: Vec<RegistrationRow>,
+    /// "" | confirmed | waitlisted | cancelled (query parameter `status`).
+    pub status_filter: &'a str,
+    /// "" | base | flyer | either (query parameter `role`).
+    pub role_filter: &'a str,
+    /// Query parameter `q`.
+    pub search: &'a str,
+    pub next_href: Option<String>,
+    pub export_href: &'a str,
+    pub checkin_href: &'a str,
+    pub add_action: &'a str,
+    pub add_form: &'a FormState,
+    pub notice: Option<&'a str>,
+    pub problem: Option<&'a str>,
+}
+
+fn role_label(role: &str) -> &str {
+    match role {
+        "base" => "Base",
+        "flyer" => "Flyer",
+        "either" => "Either",
+        other => other,
+    }
+}
+
+/// A registration's status as a solid badge, with the waitlist position.
+fn registration_badge(status: &str, position: Option<u32>) -> Markup {
+    let (class, label) = match status {
+        "confirmed" => ("badge badge-success", "Confirmed"),
+        "waitlisted" => ("badge badge-warning", "Waitlisted"),
+        "cancelled" => ("badge badge-neutral", "Cancelled"),
+        other => ("badge", other),
+    };
+    html! {
+        span class={ (class) " whitespace-nowrap" } {
+            (label)
+            @if let (Some(position), "waitlisted") = (position, status) { " #" (position) }
+        }
+    }
+}
+
+/// A filter `<select>` of the GET form (its own ids: the add form has a `role` field too).
+fn filter_select(label: &str, name: &str, options: &[(&str, &str)], selected: &str) -> Markup {
+    let id = format!("filter-{name}");
+    html! {
+        fieldset class="fieldset py-0" {
+            label class="fieldset-legend text-sm" for=(id) { (label) }
+            select id=(id) name=(name) class="select w-full" {
+                @for (value, text) in options {
+                    option value=(value) selected[*value == selected] { (text) }
+                }
+            }
+        }
+    }
+}
+
+/// The label of a table cell, shown on phones where the rows are cards and the head is hidden.
+fn cell_label(label: &str) -> Markup {
+    html! { span class="md:hidden text-base-content/70" { (label) ": " } }
+}
+
+pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
+    let filtered =
+        !(view.status_filter.is_empty() && view.role_filter.is_empty() && view.search.is_empty());
+    layout(
+        page,
+        html! {
+            section class="flex flex-col gap-5" aria-labelledby="registrations-title" {
+                (back_link(view.session_href, &format!("{} · {}", view.series_name, view.date)))
+                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
+                @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+                header class="flex flex-col gap-2" {
+                    h1 id="registrations-title" class="text-3xl font-bold" { "Registrations" }
+                    p class="break-words" {
+                        span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
+                        span class="tabular-nums" { (view.time) }
+                    }
+                    div { (counts_line(view.base, view.flyer, view.waitlist)) }
+                }
+                div class="flex flex-wrap gap-2" {
+                    a href=(view.export_href) class="btn btn-sm" { (icons::arrow_down_tray("size-4")) "Export CSV" }
+                    a href=(view.checkin_href) class="btn btn-sm" { (icons::ticket("size-4")) "Check-in list" }
+                    a href="#add" class="btn btn-sm btn-primary" { (icons::plus("size-4")) "Add someone" }
+                }
+                form method="get" action=(page.path) role="search" aria-label="Filter registrations"
+                    class="card bg-base-200 card-body grid gap-x-3 gap-y-1 sm:grid-cols-2 lg:grid-cols-4 lg:items-end" {
+                    (filter_select("Status", "status", &[
+                        ("", "All statuses"),
+                        ("confirmed", "Confirmed"),
+                        ("waitlisted", "Waitlisted"),
+                        ("cancelled", "Cancelled"),
+                    ], view.status_filter))
+                    (filter_select("Role", "role", &[
+                        ("", "All roles"),
+                        ("base", "Base"),
+                        ("flyer", "Flyer"),
+                        ("either", "Either"),
+                    ], view.role_filter))
+                    fieldset class="fieldset py-0" {
+                        label class="fieldset-legend text-sm" for="filter-q" { "Name or email" }
+                        input id="filter-q" name="q" type="search" value=(view.search)
+                            maxlength="254" autocomplete="off" class="input w-full";
+                    }
+                    div class="flex gap-2 mt-2 lg:mt-0 lg:pb-1" {
+                        button type="submit" class="btn btn-primary" { (icons::magnifying_glass("size-4")) "Filter" }
+                        @if filtered { a href=(page.path) class="btn btn-ghost" { "Show all" } }
+                    }
+                }
+                @if view.rows.is_empty() {
+                    p class="card bg-base-200 card-body" {
+                        @if filtered { "No registrations match these filters." } @else { "No registrations yet." }
+                    }
+                } @else {
+                    (rows_table(page, &view.rows))
+                }
+                @if let Some(next) = &view.next_href {
+                    a href=(next) class="btn btn-ghost btn-sm self-start" { "Next 50" (icons::chevron_right("size-4")) }
+                }
+                (add_form(page, view))
+            }
+        },
+    )
+}
+
+/// The table; below `md` its rows are cards and each cell carries its own label.
+fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
+    html! {
+        div class="md:overflow-x-auto" {
+            table class="table block md:table" {
+                caption class="sr-only" { "Registrations" }
+                thead class="hidden md:table-header-group" {
+                    tr {
+                        th scope="col" { "Person" }
+                        th scope="col" { "Asked for" }
+                        th scope="col" { "Role" }
+                        th scope="col" { "Status" }
+                        th scope="col" { "Registered" }
+                        th scope="col" { "Actions" }
+                    }
+                }
+                tbody class="flex flex-col gap-3 md:table-row-group" {
+                    @for row in rows {
+                        tr class="flex flex-col gap-1 rounded-box bg-base-200 p-4 md:table-row md:bg-transparent md:p-0" {
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top min-w-0" {
+                                div class="flex flex-wrap items-center gap-2" {
+                                    span class="font-semibold break-words" { (row.name) }
+                                    @if row.manual { span class="badge badge-ghost badge-sm" { "Added by an organizer" } }
+                                }
+                                div class="text-sm break-all" { (row.email) }
+                                @if !row.note.trim().is_empty() {
+                                    p class="text-sm mt-1 whitespace-pre-line break-words max-w-prose" {
+                                        span class="font-semibold" { "Note: " } (row.note)
+                                    }
+                                }
+                            }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (cell_label("Asked for")) (role_label(&row.requested)) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" {
+                                (cell_label("Role"))
+                                @if let Some(role) = &row.role { (role_label(role)) } @else { "—" }
+                            }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (registration_badge(&row.status, row.position)) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (row.registered_at) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" {
+                                div class="flex flex-wrap gap-1 mt-1 md:mt-0" {
+                                    @for (label, action) in &row.move_actions {
+                                        form method="post" action=(action) {
+                                            (csrf_field(page.csrf))
+                                            button type="submit" class="btn btn-xs" {
+                                                (label) span class="sr-only" { " — " (row.name) }
+                                            }
+                                        }
+                                    }
+                                    @if let Some(action) = &row.cancel_action {
+                                        form method="post" action=(action) {
+                                            (csrf_field(page.csrf))
+                                            button type="submit" class="btn btn-xs btn-error" {
+                                                "Cancel for them" span class="sr-only" { " — " (row.name) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn add_form(page: &Page<'_>, view: &TableView<'_>) -> Markup {
+    let form = view.add_form;
+    html! {
+        section id="add" class="card bg-base-200" aria-labelledby="add-title" {
+            form method="post" action=(view.add_action) class="card-body gap-1" novalidate {
+                h2 id="add-title" class="card-title" { "Add someone" }
+                p class="text-sm" { "For someone who asked you directly. They are confirmed while their role has room, otherwise waitlisted." }
+                (csrf_field(page.csrf))
+                div class="grid gap-x-4 sm:grid-cols-2" {
+                    (field(Field {
+                        required: true,
+                        max_length: 100,
+                        ..Field::from_state("Name", "name", form)
+                    }))
+                    (field(Field {
+                        kind: "email",
+                        required: true,
+                        max_length: 254,
+                        ..Field::from_state("Email", "email", form)
+                    }))
+                }
+                (select("Role", "role", &[("base", "Base"), ("flyer", "Flyer"), ("either", "Either")], form, None))
+                (textarea("Note", "note", form, None, 1000))
+                (checkbox(form, "override", html! { "Confirm even if the role is full" }, false, None))
+                div class="card-actions justify-end mt-2" {
+                    button type="submit" class="btn btn-primary" { (icons::plus("size-4")) "Add" }
+                }
+            }
+        }
+    }
+}
+
+/// One person on the check-in list.
+#[derive(Clone, Debug, Default)]
+pub struct CheckinRow {
+    pub name: String,
+    /// Shown beside the name unless it is the column's own role ("base" among the bases).
+    pub role: String,
+}
+
+fn checkin_column(title: &str, role: &str, rows: &[CheckinRow]) -> Markup {
+    let id = format!("checkin-{role}");
+    html! {
+        section class="flex flex-col gap-1 min-w-0" aria-labelledby=(id) {
+            h2 id=(id) class="text-xl font-bold border-b-2 border-current pb-1" {
+                (title) " (" (rows.len()) ")"
+            }
+            @if rows.is_empty() {
+                p class="py-2" { "Nobody." }
+            } @else {
+                ul {
+                    @for row in rows {
+                        li class="flex items-center gap-3 py-2 border-b border-base-300 break-inside-avoid" {
+                            span class="size-5 shrink-0 rounded-sm border-2 border-current" aria-hidden="true" {}
+                            span class="min-w-0 break-words" {
+                                (row.name)
+                                @if !row.role.is_empty() && row.role != role {
+                                    " " span class="text-sm" { "(" (row.role) ")" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A list to print and tick at the door: bases and flyers side by side, a box per person.
+pub fn checkin_list(
+    page: &Page<'_>,
+    series_name: &str,
+    date: &str,
+    time: &str,
+    bases: &[CheckinRow],
+    flyers: &[CheckinRow],
+) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="flex flex-col gap-4 print:text-black" aria-labelledby="checkin-title" {
+                header class="flex flex-wrap items-start justify-between gap-2" {
+                    div class="min-w-0" {
+                        h1 id="checkin-title" class="text-2xl font-bold break-words" { (series_name) }
+                        p { (date) " · " span class="tabular-nums" { (time) } }
+                    }
+                    // Shown by jams.js, which prints on click; the browser's print works anyway.
+                    button type="button" data-print hidden class="btn btn-sm print:hidden" { "Print" }
+                }
+                div class="grid gap-6 sm:grid-cols-2 print:grid-cols-2" {
+                    (checkin_column("Bases", "base", bases))
+                    (checkin_column("Flyers", "flyer", flyers))
+                }
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Theme;
+
+    const CSRF: &str = r#"<input type="hidden" name="csrf" value="tok">"#;
+
+    fn page() -> Page<'static> {
+        Page::new("Jam", "/s/d1", Theme::System).csrf("tok")
+    }
+
+    fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
+        let map = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        FormState {
+            values: map(values),
+            errors: map(errors),
+        }
+    }
+
+    /// Each `<form …>…</form>` of the page, opening tag included.
+    fn forms(html: &str) -> Vec<&str> {
+        html.split("<form ")
+            .skip(1)
+            .map(|rest| &rest[..rest.find("</form>").expect("closed form")])
+            .collect()
+    }
+
+    /// Every POST form carries the CSRF token; returns their actions, in order.
+    fn post_actions(html: &str) -> Vec<String> {
+        let mut actions = Vec::new();
+        for form in forms(html) {
+            let tag = &form[..form.find('>').unwrap()];
+            let action = tag
+                .split("action=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("")
+                .to_owned();
+            if tag.contains(r#"method="post""#) {
+                assert!(form.contains(CSRF), "form to {action} lacks the CSRF token");
+                actions.push(action);
+            }
+        }
+        actions
+    }
+
+    /// The opening tag of the element with `id`.
+    fn tag<'h>(html: &'h str, id: &str) -> &'h str {
+        let at = html
+            .find(&format!(r#" id="{id}""#))
+            .unwrap_or_else(|| panic!("no #{id}"));
+        let start = html[..at].rfind('<').unwrap();
+        &html[start..at + html[at..].find('>').unwrap()]
+    }
+
+    /// The error is the note of the control `id`, which is marked invalid and points to it.
+    fn assert_error_beside(html: &str, id: &str, error: &str) {
+        let note = format!("{id}-note");
+        let control = tag(html, id);
+        assert!(
+            control.contains(r#"aria-invalid="true""#),
+            "{id} not invalid"
+        );
+        assert!(
+            control.contains(&format!(r#"aria-describedby="{note}""#)),
+            "{id}"
+        );
+        let after = html.split(&format!(r#"id="{note}""#)).nth(1).unwrap();
+        assert!(
+            after[..after.find("</p>").unwrap()].contains(error),
+            "{id}: {error} not in its note"
+        );
+    }
+
+    fn head_of(html: &str) -> &str {
+        &html[..html.find("</head>").unwrap()]
+    }
+
+    const ORGANIZERS: [String; 0] = [];
+
+    fn session<'a>(form: &'a FormState, organizers: &'a [String]) -> PublicSessionView<'a> {
+        PublicSessionView {
+            series_name: "Park <jam>",
+            series_href: "/series/s1",
+            url: "https://jamie.example/s/d1",
+            photo: Some("https://cdn.example/p-1600.webp".into()),
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            time_zone: "Europe/Berlin",
+            venue: "Volkspark <east>",
+            address: "Main St 1",
+            maps_url: "https://maps.google.com/?q=Main&x=1",
+            cost: "Donation",
+            description: "Bring water <b>\nsee https://example.org/x.",
+            level_notes: "All levels <welcome>",
+            note: "Indoors <today>",
+            organizers,
+            base: RoleCount {
+                confirmed: 7,
+                capacity: 10,
+            },
+            flyer: RoleCount {
+                confirmed: 10,
+                capacity: 10,
+            },
+            waitlist: 3,
+            state: PublicState::Open,
+            cancel_reason: None,
+            register_action: "/s/d1/register",
+            form,
+            problem: None,
+            duplicate: None,
+            notice: None,
+            resend_action: "/s/d1/resend",
+        }
+    }
+
+    #[test]
+    fn counts_say_full_and_skip_an_empty_waitlist() {
+        let count = |confirmed, capacity| RoleCount {
+            confirmed,
+            capacity,
+        };
+        assert_eq!(
+            counts_text(count(7, 10), count(10, 10), 3),
+            "Bases 7/10 · Flyers 10/10 (full) · 3 on the waitlist"
+        );
+        assert_eq!(
+            counts_text(count(12, 10), count(0, 8), 0),
+            "Bases 12/10 (full) · Flyers 0/8"
+        );
+        assert_eq!(names(&[]), "");
+        assert_eq!(names(&["Ana".into()]), "Ana");
+        assert_eq!(
+            names(&["Ana".into(), "Bo".into(), "Cy".into()]),
+            "Ana, Bo and Cy"
+        );
+    }
+
+    #[test]
+    fn an_open_session_shows_everything_and_the_registration_form() {
+        let organizers = ["Ana".to_owned(), "Bo <b>".to_owned()];
+        let form = FormState::default();
+        let html = public_session(&page(), &session(&form, &organizers)).into_string();
+        assert!(html.contains(
+            r#"<h1 id="session-title" class="text-3xl font-bold break-words">Park &lt;jam&gt;</h1>"#
+        ));
+        assert!(!html.contains("<jam>") && !html.contains("<east>") && !html.contains("<b>"));
+        assert!(html.contains(r#"<img src="https://cdn.example/p-1600.webp" alt="""#));
+        assert!(html.contains("Tue 1 Dec 2026") && html.contains("19:00–21:00"));
+        assert!(html.contains("(Europe/Berlin)"));
+        assert!(html.contains("Volkspark &lt;east&gt;") && html.contains("Main St 1"));
+        assert!(html.contains(r#"href="https://maps.google.com/?q=Main&amp;x=1""#));
+        assert!(html.contains(">Open in Google Maps</a>"));
+        assert!(html.contains("Donation"));
+        assert!(html.contains("<span>Bases 7/10 · Flyers 10/10 (full) · 3 on the waitlist</span>"));
+        assert!(html.contains("Bring water &lt;b&gt;<br>see <a href=\"https://example.org/x\""));
+        assert!(
+            html.contains("All levels &lt;welcome&gt;") && html.contains("Indoors &lt;today&gt;")
+        );
+        assert!(html.contains("Organized by Ana and Bo &lt;b&gt;"));
+        assert!(html.contains(r#"href="/series/s1""#));
+        assert!(!html.contains("Registration is closed") && !html.contains("is cancelled"));
+
+        assert_eq!(
+            post_actions(&html),
+            ["/preferences/theme", "/s/d1/register"]
+        );
+        let register = forms(&html)
+            .into_iter()
+            .find(|form| form.contains("/s/d1/register"))
+            .unwrap();
+        assert!(register.contains(">Register</button>"));
+        let name = tag(register, "field-name");
+        assert!(name.contains(r#"maxlength="100""#) && name.contains(" required"));
+        let email = tag(register, "field-email");
+        assert!(email.contains(r#"type="email""#) && email.contains(" required"));
+        for (value, label) in [
+            ("base", "Base"),
+            ("flyer", "Flyer"),
+            ("either", "Either — whichever role has room"),
+        ] {
+            let radio = tag(register, &format!("field-role-{value}"));
+            assert!(radio.contains(&format!(r#"type="radio" name="role" value="{value}""#)));
+            assert!(!radio.contains("checked"));
+            assert!(register.contains(&format!(
+                r#"<span class="font-semibold text-base">{label}</span>"#
+            )));
+        }
+        assert!(
+            register.contains("3 spots left") && register.contains("Full: you join the waitlist")
+        );
+        let note = tag(register, "field-note");
+        assert!(note.starts_with("<textarea") && note.contains(r#"maxlength="1000""#));
+        assert!(!note.contains("required"));
+        let consent = tag(register, "field-consent");
+        assert!(consent.contains(r#"type="checkbox" name="consent" value="yes""#));
+        assert!(register.contains(
+            "I agree that the organizers see my name, email and note for this jam and that Jamie emails me about it."
+        ));
+        assert!(!html.contains(" style=") && !html.contains("<script>"));
+    }
+
+    #[test]
+    fn a_session_page_previews_with_its_photo() {
+        let form = FormState::default();
+        let html = public_session(&page(), &session(&form, &ORGANIZERS)).into_string();
+        let head = head_of(&html);
+        for tag in [
+            r#"<meta property="og:title" content="Park &lt;jam&gt; · Tue 1 Dec 2026">"#,
+            r#"<meta property="og:url" content="https://jamie.example/s/d1">"#,
+            r#"<meta property="og:type" content="website">"#,
+            r#"<meta property="og:image" content="https://cdn.example/p-1600.webp">"#,
+            r#"<meta name="twitter:card" content="summary_large_image">"#,
+            r#"<meta name="twitter:title" content="Park &lt;jam&gt; · Tue 1 Dec 2026">"#,
+        ] {
+            assert!(head.contains(tag), "{tag} missing");
+        }
+        let description = "Tue 1 Dec 2026, 19:00–21:00 (Europe/Berlin) at Volkspark &lt;east&gt;. Bases 7/10 · Flyers 10/10 (full) · 3 on the waitlist.";
+        assert!(head.contains(&format!(
+            r#"<meta property="og:description" content="{description}">"#
+        )));
+        assert!(head.contains(&format!(
+            r#"<meta name="twitter:description" content="{description}">"#
+        )));
+
+        let view = PublicSessionView {
+            photo: None,
+            state: PublicState::Cancelled,
+            ..session(&form, &ORGANIZERS)
+        };
+        let html = public_session(&page(), &view).into_string();
+        let head = head_of(&html);
+        assert!(!head.contains("og:image") && !html.contains("<img"));
+        assert!(head.contains(r#"<meta name="twitter:card" content="summary">"#));
+        assert!(head.contains(r#"content="Cancelled: Tue 1 Dec 2026"#));
+
+        // Tags the handler set win.
+        let custom = page().social(Social {
+            title: "Custom",
+            description: "Mine",
+            url: "https://jamie.example/x",
+            image: None,
+        });
+        let html = public_session(&custom, &session(&form, &ORGANIZERS)).into_string();
+        assert!(html.contains(r#"<meta property="og:title" content="Custom">"#));
+        assert_eq!(html.matches("og:title").count(), 1);
+    }
+
+    #[test]
+    fn a_failed_registration_keeps_values_and_puts_errors_beside_fields() {
+        let form = state(
+            &[
+                ("name", "Ana <x>"),
+                ("email", "ana\"@example"),
+                ("role", "flyer"),
+                ("note", "first <jam>"),
+                ("consent", "yes"),
+            ],
+            &[
+                ("name", "Too long."),
+                ("email", "Enter an email address."),
+                ("role", "Choose base, flyer or either."),
+                ("note", "At most 1000 characters."),
+                ("consent", "Tick the box to register."),
+            ],
+        );
+        let view = PublicSessionView {
+            problem: Some("Check the fields below."),
+            ..session(&form, &ORGANIZERS)
+        };
+        let html = public_session(&page(), &view).into_string();
+        assert!(html.contains("Check the fields below.") && html.contains(r#"role="alert""#));
+        assert!(html.contains(r#"value="Ana &lt;x&gt;""#));
+        assert!(html.contains(r#"value="ana&quot;@example""#));
+        assert!(html.contains(">first &lt;jam&gt;</textarea>"));
+        assert!(tag(&html, "field-role-flyer").contains(" checked"));
+        assert!(!tag(&html, "field-role-base").contains(" checked"));
+        assert!(tag(&html, "field-consent").contains(" checked"));
+        for id in ["field-name", "field-email", "field-note", "field-consent"] {
+            let field = &id["field-".len()..];
+            assert_error_beside(&html, id, form.error(field).unwrap());
+        }
+        // The radio group is invalid as a whole, its error beside it.
+        let group = &html[..html.find(r#"id="field-role-base""#).unwrap()];
+        let group = &group[group.rfind("<fieldset").unwrap()..];
+        assert!(group.contains(
+            r#"role="radiogroup" aria-invalid="true" aria-describedby="field-role-note""#
+        ));
+        let after = html.split(r#"id="field-role-note""#).nth(1).unwrap();
+        assert!(after[..after.find("</p>").unwrap()].contains("Choose base, flyer or either."));
+    }
+
+    #[test]
+    fn a_duplicate_registration_offers_to_resend_the_confirmation() {
+        let form = state(&[("email", "ana@example.org\"><x")], &[]);
+        let view = PublicSessionView {
+            duplicate: Some("You're already registered with <this> email."),
+            ..session(&form, &ORGANIZERS)
+        };
+        let html = public_session(&page(), &view).into_string();
+        assert!(html.contains(r#"<div class="alert alert-warning" role="status">"#));
+        assert!(html.contains("You're already registered with &lt;this&gt; email."));
+        assert!(post_actions(&html).contains(&"/s/d1/resend".to_owned()));
+        let resend = forms(&html)
+            .into_iter()
+            .find(|form| form.contains("/s/d1/resend"))
+            .unwrap();
+        assert!(resend.contains(
+            r#"<input type="hidden" name="email" value="ana@example.org&quot;&gt;&lt;x">"#
+        ));
+        assert!(resend.contains("Email me my confirmation again</button>"));
+        let without = public_session(&page(), &session(&form, &ORGANIZERS)).into_string();
+        assert!(!without.contains("/s/d1/resend") && !without.contains("alert-warning"));
+    }
+
+    #[test]
+    fn closed_cancelled_and_completed_sessions_have_no_form() {
+        let form = FormState::default();
+        for (state, says) in [
+            (PublicState::Closed, "Registration is closed"),
+            (PublicState::Cancelled, "This session is cancelled"),
+            (
+                PublicState::Completed,
+                "This session took place on Tue 1 Dec 2026.",
+            ),
+        ] {
+            let view = PublicSessionView {
+                state,
+                cancel_reason: Some("Rain <heavy>"),
+                ..session(&form, &ORGANIZERS)
+            };
+            let html = public_session(&page(), &view).into_string();
+            assert!(html.contains(says), "{state:?}: {says}");
+            assert!(!html.contains("/s/d1/register"), "{state:?}: form shown");
+            assert!(!html.contains(r#"name="consent""#));
+            assert!(html.contains(&format!(">{}</span>", state.label())));
+            assert_eq!(
+                html.contains("Rain &lt;heavy&gt;"),
+                state == PublicState::Cancelled,
+                "{state:?}: the reason belongs to cancelled sessions"
+            );
+            assert_eq!(
+                html.contains(r#"<div class="alert alert-error items-start" role="status">"#),
+                state == PublicState::Cancelled
+            );
+            assert_eq!(
+                html.contains("3 on the waitlist"),
+                state == PublicState::Closed,
+                "{state:?}: counts only while they matter"
+            );
+        }
+    }
+
+    fn registered_view(confirmed: bool, role: &'static str) -> RegisteredView<'static> {
+        RegisteredView {
+            series_name: "Park <jam>",
+            session_href: "/s/d1",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            time_zone: "Europe/Berlin",
+            name: "Ana <x>",
+            email: "ana@example.org",
+            confirmed,
+            role,
+            position: Some(3),
+            cancel_url: "https://jamie.example/r/secret-token",
+        }
+    }
+
+    #[test]
+    fn the_registered_page_says_where_they_stand_and_how_to_cancel() {
+        let html = registered(&page(), &registered_view(true, "base")).into_string();
+        assert!(html.contains("You're in!"));
+        assert!(html.contains(
+            "Confirmed as a base for <strong>Park &lt;jam&gt;</strong> on Tue 1 Dec 2026"
+        ));
+        assert!(html.contains("(Europe/Berlin)"));
+        assert!(html.contains(r#"href="https://jamie.example/r/secret-token""#));
+        assert!(html.contains("Can't make it? Cancel here</a>"));
+        assert!(html.contains("We sent a confirmation for Ana &lt;x&gt; to"));
+        assert!(html.contains("ana@example.org"));
+        let main = html.split("<main").nth(1).unwrap();
+        assert!(!main.contains("waitlist"));
+
+        let html = registered(&page(), &registered_view(false, "base")).into_string();
+        assert!(html.contains("You're on the waitlist"));
+        assert!(html.contains("number 3 in the queue for bases"));
+        assert!(html.contains("We'll email you if a spot frees up."));
+        assert!(html.contains("Can't make it? Cancel here"));
+        let html = registered(&page(), &registered_view(false, "either")).into_string();
+        assert!(html.contains("number 3 in the queue for either role"));
+        let html = registered(
+            &page(),
+            &RegisteredView {
+                position: None,
+                ..registered_view(false, "flyer")
+            },
+        )
+        .into_string();
+        assert!(html.contains("You're in the queue for flyers"));
+    }
+
+    fn cancel_view(state: CancelState, notice: Option<&'static str>) -> CancelView<'static> {
+        CancelView {
+            series_name: "Park <jam>",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            name: "Ana <x>",
+            status_label: "Waitlisted (number 2 for flyers)",
+            state,
+            notice,
+        }
+    }
+
+    #[test]
+    fn the_cancel_page_cancels_with_one_red_button() {
+        let html = cancel_page(
+            &page(),
+            &cancel_view(
+                CancelState::Active {
+                    action: "/r/secret/cancel".into(),
+                },
+                None,
+            ),
+        )
+        .into_string();
+        assert_eq!(
+            post_actions(&html),
+            ["/preferences/theme", "/r/secret/cancel"]
+        );
+        assert!(html.contains(r#"<button type="submit" class="btn btn-error">"#));
+        assert!(html.contains("Cancel my registration</button>"));
+        assert!(html.contains("Park &lt;jam&gt;") && html.contains("Ana &lt;x&gt;"));
+        assert!(html.contains("Waitlisted (number 2 for flyers)"));
+
+        let html =
+            cancel_page(&page(), &cancel_view(CancelState::AlreadyCancelled, None)).into_string();
+        assert!(html.contains("This registration is already cancelled."));
+        assert!(!html.contains("Cancel my registration"));
+
+        let notice =
+            "Your registration is cancelled. Your spot went to the next person on the waitlist.";
+        let html = cancel_page(
+            &page(),
+            &cancel_view(CancelState::AlreadyCancelled, Some(notice)),
+        )
+        .into_string();
+        assert!(html.contains(notice) && html.contains("alert-success"));
+        assert!(!html.contains("already cancelled"), "the notice says it");
+
+        let html = cancel_page(&page(), &cancel_view(CancelState::SessionOver, None)).into_string();
+        assert!(html.contains("This session has already taken place."));
+        assert!(!html.contains("Cancel my registration"));
+    }
+
+    #[test]
+    fn the_public_series_lists_upcoming_sessions() {
+        let organizers = ["Ana".to_owned()];
+        let view = PublicSeriesView {
+            name: "Park <jam>",
+            description: "Every <week>",
+            photo: Some("https://cdn.example/p.webp".into()),
+            venue: "Volkspark",
+            address: "Main St 1",
+            maps_url: "https://maps.google.com/?q=Main",
+            cost: "Free",
+            schedule: "Tuesdays 19:00–21:00",
+            organizers: &organizers,
+            sessions: vec![
+                SeriesSessionLink {
+                    href: "/s/d1".into(),
+                    date: "Tue 1 Dec 2026".into(),
+                    time: "19:00–21:00".into(),
+                    counts: "Bases 1/10 · Flyers <2>/10".into(),
+                    state: PublicState::Open,
+                },
+                SeriesSessionLink {
+                    href: "/s/d2".into(),
+                    date: "Tue 8 Dec 2026".into(),
+                    state: PublicState::Cancelled,
+                    ..SeriesSessionLink::default()
+                },
+            ],
+        };
+        let html = public_series(&page(), &view).into_string();
+        assert!(html.contains("Park &lt;jam&gt;") && html.contains("Every &lt;week&gt;"));
+        assert!(html.contains(r#"href="/s/d1""#) && html.contains(r#"href="/s/d2""#));
+        assert!(html.contains("Bases 1/10 · Flyers &lt;2&gt;/10"));
+        assert!(html.contains(r#"<span class="badge badge-success">Open</span>"#));
+        assert!(html.contains(r#"<span class="badge badge-error">Cancelled</span>"#));
+        assert!(html.contains(r#"<span class="font-semibold line-through">Tue 8 Dec 2026</span>"#));
+        assert!(html.contains("Tuesdays 19:00–21:00") && html.contains("Open in Google Maps"));
+        assert!(html.contains("Organized by Ana"));
+        assert!(!html.contains("No upcoming sessions."));
+
+        let html = public_series(
+            &page(),
+            &PublicSeriesView {
+                sessions: vec![],
+                ..view
+            },
+        )
+        .into_string();
+        assert!(html.contains("No upcoming sessions."));
+    }
+
+    fn table_view<'a>(add_form: &'a FormState, rows: Vec<RegistrationRow>) -> TableView<'a> {
+        TableView {
+            series_name: "Park <jam>",
+            session_href: "/jams/s1/sessions/d1",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            base: RoleCount {
+                confirmed: 7,
+                capacity: 10,
+            },
+            flyer: RoleCount {
+                confirmed: 10,
+                capacity: 10,
+            },
+            waitlist: 1,
+            rows,
+            status_filter: "waitlisted",
+            role_filter: "either",
+            search: "ana\"<",
+            next_href: Some(
+                "/jams/s1/sessions/d1/registrations?after=abc&status=waitlisted".into(),
+            ),
+            export_href: "/jams/s1/sessions/d1/registrations.csv",
+            checkin_href: "/jams/s1/sessions/d1/checkin",
+            add_action: "/jams/s1/sessions/d1/registrations",
+            add_form,
+            notice: Some("Moved."),
+            problem: None,
+        }
+    }
+
+    fn rows() -> Vec<RegistrationRow> {
+        vec![
+            RegistrationRow {
+                id: "r1".into(),
+                name: "Ana <x>".into(),
+                email: "ana@example.org".into(),
+                note: "first <jam>".into(),
+                requested: "either".into(),
+                role: None,
+                status: "waitlisted".into(),
+                position: Some(2),
+                registered_at: "1 Nov, 10:00".into(),
+                manual: true,
+                cancel_action: Some("/jams/s1/sessions/d1/registrations/r1/cancel".into()),
+                move_actions: vec![(
+                    "Confirm as base".into(),
+                    "/jams/s1/sessions/d1/registrations/r1/move?to=base".into(),
+                )],
+            },
+            RegistrationRow {
+                id: "r2".into(),
+                name: "Bo".into(),
+                status: "cancelled".into(),
+                requested: "flyer".into(),
+                ..RegistrationRow::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn the_registration_table_filters_lists_and_acts() {
+        let add_form = FormState::default();
+        let html = registrations_table(&page(), &table_view(&add_form, rows())).into_string();
+        let actions = post_actions(&html);
+        for action in [
+            "/jams/s1/sessions/d1/registrations/r1/cancel",
+            "/jams/s1/sessions/d1/registrations/r1/move?to=base",
+            "/jams/s1/sessions/d1/registrations",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        let filter = forms(&html)
+            .into_iter()
+            .find(|form| form.contains(r#"role="search""#))
+            .unwrap();
+        assert!(filter.starts_with(r#"method="get" action="/s/d1""#));
+        assert!(!filter.contains(r#"name="csrf""#), "no token in URLs");
+        assert!(filter.contains(r#"<option value="waitlisted" selected>Waitlisted</option>"#));
+        assert!(filter.contains(r#"<option value="either" selected>Either</option>"#));
+        assert!(filter.contains(r#"name="q" type="search" value="ana&quot;&lt;""#));
+        assert!(filter.contains(">Name or email</label>"));
+        assert!(html.contains("Bases 7/10") && html.contains("1 waitlisted"));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations.csv""#));
+        assert!(html.contains("Export CSV") && html.contains("Check-in list"));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/checkin""#));
+        assert!(html.contains(
+            r#"href="/jams/s1/sessions/d1/registrations?after=abc&amp;status=waitlisted""#
+        ));
+        assert!(html.contains("Next 50"));
+        assert!(html.contains("Ana &lt;x&gt;") && html.contains("first &lt;jam&gt;"));
+        assert!(!html.contains("<x>") && !html.contains("<jam>"));
+        assert!(html.contains(
+            r#"<span class="badge badge-warning whitespace-nowrap">Waitlisted #2</span>"#
+        ));
+        assert!(
+            html.contains(
+                r#"<span class="badge badge-neutral whitespace-nowrap">Cancelled</span>"#
+            )
+        );
+        assert!(html.contains("Added by an organizer"));
+        assert!(html.contains(
+            r#"class="btn btn-xs btn-error">Cancel for them<span class="sr-only"> — Ana &lt;x&gt;</span>"#
+        ));
+        assert!(html.contains(r#"class="btn btn-xs">Confirm as base<span class="sr-only">"#));
+        assert_eq!(
+            html.matches("Cancel for them").count(),
+            1,
+            "Bo has no actions"
+        );
+        assert!(html.contains("Moved."));
+        assert!(html.contains(r#"<thead class="hidden md:table-header-group">"#));
+    }
+
+    #[test]
+    fn the_add_form_keeps_values_and_puts_errors_beside_fields() {
+        let add_form = state(
+            &[
+                ("name", "Cy <c>"),
+                ("email", "cy@"),
+                ("role", "flyer"),
+                ("note", "door <list>"),
+                ("override", "yes"),
+            ],
+            &[
+                ("name", "Give a name."),
+                ("email", "Enter an email address."),
+                ("role", "Choose a role."),
+                ("note", "Too long."),
+                ("override", "Only owners may."),
+            ],
+        );
+        let html = registrations_table(&page(), &table_view(&add_form, vec![])).into_string();
+        assert!(html.contains("No registrations match these filters."));
+        assert!(
+            html.contains(r#"value="Cy &lt;c&gt;""#)
+                && html.contains(">door &lt;list&gt;</textarea>")
+        );
+        assert!(html.contains(r#"<option value="flyer" selected>Flyer</option>"#));
+        let check = tag(&html, "field-override");
+        assert!(check.contains(r#"type="checkbox" name="override" value="yes""#));
+        assert!(check.contains(" checked") && !check.contains(" required"));
+        assert!(html.contains("Confirm even if the role is full"));
+        for (id, error) in [
+            ("field-name", "Give a name."),
+            ("field-email", "Enter an email address."),
+            ("field-role", "Choose a role."),
+            ("field-note", "Too long."),
+            ("field-override", "Only owners may."),
+        ] {
+            assert_error_beside(&html, id, error);
+        }
+        let unfiltered = TableView {
+            status_filter: "",
+            role_filter: "",
+            search: "",
+            next_href: None,
+            ..table_view(&add_form, vec![])
+        };
+        let html = registrations_table(&page(), &unfiltered).into_string();
+        assert!(html.contains("No registrations yet.") && !html.contains("Next 50"));
+        assert!(!html.contains("Show all"));
+    }
+
+    #[test]
+    fn the_checkin_list_prints_two_columns_with_boxes() {
+        let bases = [
+            CheckinRow {
+                name: "Ana <x>".into(),
+                role: "base".into(),
+            },
+            CheckinRow {
+                name: "Cy".into(),
+                role: "either".into(),
+            },
+        ];
+        let html = checkin_list(
+            &page(),
+            "Park <jam>",
+            "Tue 1 Dec 2026",
+            "19:00",
+            &bases,
+            &[],
+        )
+        .into_string();
+        assert!(html.contains("Park &lt;jam&gt;") && html.contains("Ana &lt;x&gt;"));
+        assert!(html.contains("Bases (2)") && html.contains("Flyers (0)"));
+        assert!(html.contains("sm:grid-cols-2 print:grid-cols-2"));
+        assert_eq!(
+            html.matches(r#"<span class="size-5 shrink-0 rounded-sm border-2 border-current" aria-hidden="true"></span>"#)
+                .count(),
+            2
+        );
+        assert!(html.contains("Cy <span class=\"text-sm\">(either)</span>"));
+        assert!(!html.contains("(base)"));
+        assert!(html.contains(
+            r#"<button type="button" data-print hidden class="btn btn-sm print:hidden">"#
+        ));
+        assert!(html.contains("print:hidden"), "the banner is not printed");
+    }
+}

@@ -1,0 +1,443 @@
+//! The participant's journeys through the routers: the public session page, registering
+//! (confirmed, waitlisted, refused), the private cancel link with promotion, the public series
+//! page; and the organizer's registration table, manual entry, export and check-in list.
+
+use axum::http::{StatusCode, header};
+use jamie::{
+    Clock,
+    ids::{SeriesId, SessionId},
+    jams::sessions::{self, Session},
+    notifications::{self, Message},
+    store::keys,
+};
+use jamie_tests::{Options, TestApp, encode, spawn_app_with};
+use jiff::SignedDuration;
+
+/// An organizer's app (signed in) with a series of 1 base + 1 flyer place and one session on
+/// Tuesday 16 March 2027, 19:00 Berlin; the clock is the Wednesday before.
+async fn organizer_with_session() -> (TestApp, SeriesId, SessionId) {
+    let app = spawn_app_with(Options {
+        clock: Clock::fixed("2027-03-10T12:00:00Z".parse().unwrap()),
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("org@example.org", "Olga Organizer").await;
+    let created = app
+        .post_form(
+            "/jams",
+            "name=Tuesday+Jam&description=Bring+water.&venue=Studio+Nord&address=Nordstra%C3%9Fe+1&cost_kind=donation\
+             &capacity_base=1&capacity_flyer=1&weekday=tue&start_time=19%3A00&duration_minutes=120\
+             &time_zone=Europe%2FBerlin&visibility=unlisted",
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let series: SeriesId = created.header("location")["/jams/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let scheduled = app
+        .post_form(
+            &format!("/jams/{series}/sessions"),
+            "date=2027-03-16&start_time=19%3A00&end_time=21%3A00&repeat=once&count=1&capacity_base=1&capacity_flyer=1&note=",
+        )
+        .await;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER);
+    let session = sessions::of_series(&app.ctx, &series).await.unwrap()[0]
+        .id
+        .clone();
+    (app, series, session)
+}
+
+fn registration(name: &str, email: &str, role: &str) -> String {
+    format!(
+        "name={}&email={}&role={role}&note=&consent=yes",
+        encode(name),
+        encode(email)
+    )
+}
+
+/// The private cancel link emailed to `email`, as a path.
+async fn cancel_path(app: &TestApp, email: &str) -> String {
+    let url = app
+        .link_for(email, |message| {
+            matches!(message, Message::Registered { .. })
+        })
+        .await
+        .expect("a confirmation in the outbox");
+    app.path_of(&url)
+}
+
+#[tokio::test]
+async fn a_participant_registers_is_waitlisted_cancels_and_the_next_one_is_promoted() {
+    let (app, series, session) = organizer_with_session().await;
+    let visitor = app.another_browser();
+    let page = visitor.get(&format!("/s/{session}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tuesday Jam"));
+    assert!(page.body.contains("Tue 16 Mar 2027"));
+    assert!(
+        page.body.contains("Olga Organizer"),
+        "organizer names are shown"
+    );
+    assert!(page.body.contains(r#"property="og:title""#));
+    assert!(page.body.contains(r#"name="twitter:card""#));
+    assert!(page.body.contains("maps/search"));
+
+    let ana = visitor
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ana", "ana@example.org", "base"),
+        )
+        .await;
+    assert_eq!(ana.status, StatusCode::OK, "{}", ana.body);
+    assert!(
+        ana.body.contains("/cancel/"),
+        "the result page carries the cancel link"
+    );
+    let ben = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ben", "ben@example.org", "either"),
+        )
+        .await;
+    assert_eq!(ben.status, StatusCode::OK);
+    let cy = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Cy", "cy@example.org", "base"),
+        )
+        .await;
+    assert_eq!(cy.status, StatusCode::OK);
+    assert!(cy.body.contains("waitlist"), "{}", cy.body);
+    let stored = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            stored.confirmed_base,
+            stored.confirmed_flyer,
+            stored.waitlisted
+        ),
+        (1, 1, 1)
+    );
+
+    // Ana's cancel link: a page, one button, idempotent, and Cy moves up.
+    let path = cancel_path(&app, "ana@example.org").await;
+    let shown = visitor.get(&path).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("Ana"));
+    let cancelled = visitor.post_form(&path, "").await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    assert!(
+        cancelled.body.contains("next person on the waitlist"),
+        "{}",
+        cancelled.body
+    );
+    let again = visitor.post_form(&path, "").await;
+    assert!(again.body.contains("already cancelled"));
+    let promoted = notifications::recent(&app.ctx, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .any(|n| {
+            n.to.as_str() == "cy@example.org" && matches!(n.message, Message::Promoted { .. })
+        });
+    assert!(promoted, "Cy is told");
+    let stored = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.confirmed_base, stored.waitlisted), (1, 0));
+    assert_eq!(
+        visitor.get("/cancel/nonsense").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let forged = format!("/cancel/{session}.{}", "A".repeat(43));
+    assert_eq!(visitor.get(&forged).await.status, StatusCode::NOT_FOUND);
+
+    // The public series page lists the session.
+    let series_page = visitor.get(&format!("/series/{series}")).await;
+    assert_eq!(series_page.status, StatusCode::OK);
+    assert!(series_page.body.contains(&format!("/s/{session}")));
+}
+
+#[tokio::test]
+async fn the_registration_form_refuses_bad_input_beside_each_field() {
+    let (app, _, session) = organizer_with_session().await;
+    let visitor = app.another_browser();
+    let long = "x".repeat(10 * 1024);
+    let cases: [(String, &str); 6] = [
+        (
+            registration("Ana", "not-an-email", "base"),
+            "Enter an email address like name@example.org.",
+        ),
+        (
+            registration("Ana", "ana@example.org", "spotter"),
+            "Choose base, flyer or either.",
+        ),
+        (
+            registration(&long, "ana@example.org", "base"),
+            "At most 100 characters",
+        ),
+        (
+            registration("", "ana@example.org", "base"),
+            "Tell the organizers your name.",
+        ),
+        (
+            "name=Ana&email=ana%40example.org&role=base".to_owned(),
+            "Please agree",
+        ),
+        (String::new(), "Enter your email address."),
+    ];
+    for (form, message) in cases {
+        let response = visitor
+            .post_form(&format!("/s/{session}/register"), &form)
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{message}"
+        );
+        assert!(response.body.contains(message), "{message}");
+    }
+    let stored = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.confirmed_base + stored.confirmed_flyer + stored.waitlisted,
+        0
+    );
+
+    // Twice the same address: refused, with a resend offer that answers alike for anyone.
+    visitor
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ana", "ana@example.org", "base"),
+        )
+        .await;
+    let twice = visitor
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ana", "ANA@example.org", "flyer"),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(twice.body.contains("already registered"));
+    assert!(twice.body.contains(&format!("/s/{session}/resend")));
+    let resent = visitor
+        .post_form(&format!("/s/{session}/resend"), "email=ana%40example.org")
+        .await;
+    let unknown = visitor
+        .post_form(
+            &format!("/s/{session}/resend"),
+            "email=nobody%40example.org",
+        )
+        .await;
+    assert_eq!(resent.status, unknown.status);
+    let confirmations = notifications::recent(&app.ctx, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| {
+            n.to.as_str() == "ana@example.org" && matches!(n.message, Message::Registered { .. })
+        })
+        .count();
+    assert_eq!(confirmations, 2, "the first and the resent one");
+    assert!(
+        !notifications::recent(&app.ctx, 50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.to.as_str() == "nobody@example.org")
+    );
+}
+
+#[tokio::test]
+async fn closed_cancelled_and_unknown_sessions_take_no_registration() {
+    let (app, series, session) = organizer_with_session().await;
+    let visitor = app.another_browser();
+    assert_eq!(
+        visitor
+            .get(&format!("/s/{}", SessionId::generate()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get("/s/not-an-id").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    app.post_form(
+        &format!("/jams/{series}/sessions/{session}/cancel"),
+        "reason=The+hall+is+flooded",
+    )
+    .await;
+    let page = visitor.get(&format!("/s/{session}")).await;
+    assert!(page.body.contains("cancelled") && page.body.contains("The hall is flooded"));
+    let refused = visitor
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ana", "ana@example.org", "base"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains("This session is cancelled"));
+
+    let (app, _, session) = organizer_with_session().await;
+    app.ctx.clock.set("2027-03-16T18:30:00Z".parse().unwrap());
+    let late = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ana", "ana@example.org", "base"),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(
+        late.body.contains("Registration is closed"),
+        "{}",
+        late.body
+    );
+    app.ctx.clock.advance(SignedDuration::from_hours(3));
+    let past = app.another_browser().get(&format!("/s/{session}")).await;
+    assert!(past.body.contains("took place"), "{}", past.body);
+}
+
+#[tokio::test]
+async fn organizers_see_filter_add_cancel_export_and_print_registrations() {
+    let (app, series, session) = organizer_with_session().await;
+    for (name, email, role) in [
+        ("Doe, Jane", "jane@example.org", "base"),
+        ("=cmd|' /C calc'!A0", "evil@example.org", "flyer"),
+        ("Łucja", "lucja@example.org", "base"),
+    ] {
+        app.another_browser()
+            .post_form(
+                &format!("/s/{session}/register"),
+                &registration(name, email, role),
+            )
+            .await;
+    }
+    let path = format!("/jams/{series}/sessions/{session}/registrations");
+    let table = app.get(&path).await;
+    assert_eq!(table.status, StatusCode::OK, "{}", table.body);
+    assert!(table.body.contains("Doe, Jane") && table.body.contains("Łucja"));
+    let waitlisted = app.get(&format!("{path}?status=waitlisted")).await;
+    assert!(waitlisted.body.contains("Łucja") && !waitlisted.body.contains("Doe, Jane"));
+    let searched = app.get(&format!("{path}?q=jane")).await;
+    assert!(searched.body.contains("jane@example.org") && !searched.body.contains("Łucja"));
+
+    // By hand, over capacity on purpose.
+    let added = app
+        .post_form(
+            &path,
+            "name=Walk+In&email=walk%40example.org&role=base&note=&override=yes",
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let stored = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.confirmed_base, 2,
+        "one over the capacity of 1, as chosen"
+    );
+    let duplicate = app
+        .post_form(
+            &path,
+            "name=Walk+In&email=walk%40example.org&role=base&note=",
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let csv = app.get(&format!("{path}.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header(header::CONTENT_TYPE).starts_with("text/csv"));
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert!(csv.body.contains("\"Doe, Jane\""));
+    assert!(csv.body.contains("'=cmd"), "formulas are defused");
+    let checkin = app
+        .get(&format!("/jams/{series}/sessions/{session}/checkin"))
+        .await;
+    assert_eq!(checkin.status, StatusCode::OK);
+    assert!(checkin.body.contains("Doe, Jane") && checkin.body.contains("Walk In"));
+
+    // Cancel on someone's behalf: they are told.
+    let (_, registrations) = jamie::bookings::of_session(
+        &app.ctx,
+        &organizer_principal(&app).await,
+        &series,
+        &session,
+    )
+    .await
+    .unwrap();
+    let jane = registrations
+        .iter()
+        .find(|r| r.email.as_str() == "jane@example.org")
+        .unwrap();
+    let cancelled = app
+        .post_form(&format!("{path}/{}/cancel", jane.id), "")
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    let told = notifications::recent(&app.ctx, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .any(|n| {
+            n.to.as_str() == "jane@example.org"
+                && matches!(n.message, Message::RegistrationCancelled { .. })
+        });
+    assert!(told);
+
+    // Nobody else sees any of it.
+    let stranger = app.another_browser();
+    stranger.sign_in("stranger@example.org", "Stranger").await;
+    assert_eq!(stranger.get(&path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger.get(&format!("{path}.csv")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger
+            .post_form(&format!("{path}/{}/cancel", jane.id), "")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let anonymous = app.another_browser();
+    assert_eq!(anonymous.get(&path).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn organizer_principal(app: &TestApp) -> jamie::authorization::Principal {
+    let user = jamie::accounts::find_by_email(
+        &app.ctx,
+        &jamie::accounts::Email::parse("org@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    jamie::authorization::Principal::User(Box::new(jamie::authorization::Actor {
+        user,
+        session_id: "test".to_owned(),
+    }))
+}
