@@ -1284,10 +1284,14 @@ pub async fn table_page(
         query.filter = Some(condition);
     }
     let page = ctx.store.query::<Registration>(query).await?;
+    // The cursor is where the query stopped, even when the filter kept nothing of the page.
     let next = page
         .next
-        .and(page.items.last())
-        .map(|registration| registration.id.clone());
+        .as_ref()
+        .and_then(|key| key.get("SK"))
+        .and_then(|sk| sk.as_s().ok())
+        .and_then(|sk| sk.strip_prefix("REG#"))
+        .and_then(|id| id.parse::<RegistrationId>().ok());
     Ok((session, page.items, next))
 }
 

@@ -33,6 +33,7 @@ fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 async fn session_with(base: u16, flyer: u16) -> (TestApp, SessionId) {
     let app = spawn_app_with(Options {
         clock: Clock::fixed("2027-03-10T12:00:00Z".parse().unwrap()),
+        race: true,
         ..Options::default()
     })
     .await;

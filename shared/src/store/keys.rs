@@ -123,8 +123,8 @@ pub fn participant_index(email: &str) -> String {
     format!("PARTICIPANT#{email}")
 }
 
-/// A cancel link of a session's registration, by the hash of its secret. It sits in the
-/// session's partition, so one query reads the link, the session and its registrations.
+/// A cancel link of a session's registration, by the hash of its secret, in the session's
+/// partition (the link names its session, so the partition is known without a lookup).
 pub fn cancel_token(session: &SessionId, hash: &TokenHash) -> Key {
     Key::new(
         format!("SESSION#{session}"),
