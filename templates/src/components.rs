@@ -364,6 +364,7 @@ fn next_link(text: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::state;
 
     #[test]
     fn values_are_percent_encoded() {
@@ -422,19 +423,6 @@ mod tests {
         let html = field(Field::new("Name", "name")).into_string();
         assert!(html.contains(r#"for="field-name">Name</label>"#));
         assert!(!html.contains("required"));
-    }
-
-    fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
-        let map = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect()
-        };
-        FormState {
-            values: map(values),
-            errors: map(errors),
-        }
     }
 
     #[test]

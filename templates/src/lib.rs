@@ -64,3 +64,30 @@ mod tests {
         }
     }
 }
+
+/// What the view tests share: a form state from pairs, and the forms of a page.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::components::FormState;
+
+    pub fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
+        let map = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        FormState {
+            values: map(values),
+            errors: map(errors),
+        }
+    }
+
+    /// Each `<form …>…</form>` of the page, opening tag included.
+    pub fn forms(html: &str) -> Vec<&str> {
+        html.split("<form ")
+            .skip(1)
+            .map(|rest| &rest[..rest.find("</form>").expect("closed form")])
+            .collect()
+    }
+}

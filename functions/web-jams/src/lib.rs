@@ -33,7 +33,9 @@ use jamie_templates::{
         SeriesFormView, SeriesView, SessionRow, SessionView,
     },
 };
-use jamie_web::{AppError, PageContext, Routes, session_counts, session_status, session_when};
+use jamie_web::{
+    AppError, PageContext, Routes, form_state, session_counts, session_status, session_when,
+};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -80,18 +82,6 @@ pub fn app(ctx: Context) -> Router {
 }
 
 type FormFields = BTreeMap<String, String>;
-
-/// A form as typed, with the errors the domain found.
-pub(crate) fn form_state(values: FormFields, errors: FormErrors) -> FormState {
-    FormState {
-        values,
-        errors: errors
-            .0
-            .into_iter()
-            .map(|(field, message)| (field.to_owned(), message))
-            .collect(),
-    }
-}
 
 /// The response to a refused or failed series operation.
 fn refused(page: &PageContext, error: SeriesError) -> Response {

@@ -25,10 +25,10 @@ use jamie_templates::{
     components::{FormState, percent_encode},
     pages::bookings::{CheckinRow, RegistrationRow, TableView, checkin_list, registrations_table},
 };
-use jamie_web::{AppError, PageContext, Routes, session_counts, session_when};
+use jamie_web::{AppError, PageContext, Routes, form_state, session_counts, session_when};
 use serde::Deserialize;
 
-use crate::{SessionPath, form_state, status_for};
+use crate::{SessionPath, status_for};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -284,24 +284,40 @@ async fn cancel_for(
     }
 }
 
-async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath) -> Response {
-    let SessionPath(series_id, session_id) = &ids;
+/// Every registration of the session with its series, for the export and the check-in list.
+async fn everyone(
+    ctx: &Context,
+    page: &PageContext,
+    ids: &SessionPath,
+) -> Result<
+    (
+        jamie::jams::series::Series,
+        jamie::jams::sessions::Session,
+        Vec<Registration>,
+    ),
+    BookingError,
+> {
+    let SessionPath(series_id, session_id) = ids;
     let (session, registrations) =
-        match bookings::of_session(&ctx, &page.principal, series_id, session_id).await {
-            Ok(found) => found,
-            Err(error) => return refused(&page, error),
-        };
-    let zone = match jamie::jams::series::access(
-        &ctx,
+        bookings::of_session(ctx, &page.principal, series_id, session_id).await?;
+    let series = jamie::jams::series::access(
+        ctx,
         &page.principal,
         series_id,
         jamie::authorization::Operation::ViewSeries,
     )
     .await
-    {
-        Ok(access) => access.series.zone(),
-        Err(_) => return AppError::NotFound.into_response(),
+    .map_err(|_| BookingError::NotFound)?
+    .series;
+    Ok((series, session, registrations))
+}
+
+async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath) -> Response {
+    let (series, session, registrations) = match everyone(&ctx, &page, &ids).await {
+        Ok(found) => found,
+        Err(error) => return refused(&page, error),
     };
+    let zone = series.zone();
     let csv = bookings::to_csv(&registrations, &zone);
     let day = session
         .starts_at
@@ -324,22 +340,9 @@ async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath)
 }
 
 async fn checkin(State(ctx): State<Context>, page: PageContext, ids: SessionPath) -> Response {
-    let SessionPath(series_id, session_id) = &ids;
-    let (session, registrations) =
-        match bookings::of_session(&ctx, &page.principal, series_id, session_id).await {
-            Ok(found) => found,
-            Err(error) => return refused(&page, error),
-        };
-    let series = match jamie::jams::series::access(
-        &ctx,
-        &page.principal,
-        series_id,
-        jamie::authorization::Operation::ViewSeries,
-    )
-    .await
-    {
-        Ok(access) => access.series,
-        Err(_) => return AppError::NotFound.into_response(),
+    let (series, session, registrations) = match everyone(&ctx, &page, &ids).await {
+        Ok(found) => found,
+        Err(error) => return refused(&page, error),
     };
     let (date, time) = session_when(&session, &series.zone());
     let mut confirmed: Vec<&Registration> = registrations

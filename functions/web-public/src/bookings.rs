@@ -28,7 +28,7 @@ use jamie_templates::{
         SeriesSessionLink, cancel_page, counts_text, public_series, public_session, registered,
     },
 };
-use jamie_web::{AppError, PageContext, Routes, session_counts, session_when};
+use jamie_web::{AppError, PageContext, Routes, form_state, session_counts, session_when};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -169,17 +169,6 @@ async fn show_session(
             session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
         }
         Err(error) => refused(error),
-    }
-}
-
-fn form_state(values: BTreeMap<String, String>, errors: FormErrors) -> FormState {
-    FormState {
-        values,
-        errors: errors
-            .0
-            .into_iter()
-            .map(|(field, message)| (field.to_owned(), message))
-            .collect(),
     }
 }
 

@@ -153,6 +153,21 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
     }
 }
 
+/// A submitted form as typed, with the errors the domain found beside its fields.
+pub fn form_state(
+    values: std::collections::BTreeMap<String, String>,
+    errors: jamie::jams::FormErrors,
+) -> jamie_templates::components::FormState {
+    jamie_templates::components::FormState {
+        values,
+        errors: errors
+            .0
+            .into_iter()
+            .map(|(field, message)| (field.to_owned(), message))
+            .collect(),
+    }
+}
+
 /// The value of cookie `name` in the request's `Cookie` headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

@@ -997,32 +997,12 @@ pub fn checkin_list(
 mod tests {
     use super::*;
     use crate::Theme;
+    use crate::test_support::{forms, state};
 
     const CSRF: &str = r#"<input type="hidden" name="csrf" value="tok">"#;
 
     fn page() -> Page<'static> {
         Page::new("Jam", "/s/d1", Theme::System).csrf("tok")
-    }
-
-    fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
-        let map = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect()
-        };
-        FormState {
-            values: map(values),
-            errors: map(errors),
-        }
-    }
-
-    /// Each `<form …>…</form>` of the page, opening tag included.
-    fn forms(html: &str) -> Vec<&str> {
-        html.split("<form ")
-            .skip(1)
-            .map(|rest| &rest[..rest.find("</form>").expect("closed form")])
-            .collect()
     }
 
     /// Every POST form carries the CSRF token; returns their actions, in order.

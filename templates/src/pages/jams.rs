@@ -1163,6 +1163,7 @@ pub fn photo_form(page: &Page<'_>, view: &PhotoFormView<'_>) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{forms, state};
     use crate::{Theme, Viewer};
 
     const CSRF: &str = r#"<input type="hidden" name="csrf" value="tok">"#;
@@ -1174,27 +1175,6 @@ mod tests {
                 name: "Ana",
                 superadmin: false,
             }))
-    }
-
-    fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
-        let map = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect()
-        };
-        FormState {
-            values: map(values),
-            errors: map(errors),
-        }
-    }
-
-    /// Each `<form …>…</form>` of the page, opening tag included.
-    fn forms(html: &str) -> Vec<&str> {
-        html.split("<form ")
-            .skip(1)
-            .map(|rest| &rest[..rest.find("</form>").expect("closed form")])
-            .collect()
     }
 
     /// Every POST form but those going to `except` carries the CSRF token; returns their actions.
