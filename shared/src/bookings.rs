@@ -455,6 +455,7 @@ pub async fn register(
 ) -> Result<Registered, BookingError> {
     let token = SecretToken::generate();
     let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
+    let mut series: Option<Series> = None;
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -540,12 +541,17 @@ pub async fn register(
         .name("#status", "status")
         .value(":scheduled", "scheduled")
         .value(":one", 1);
-        let series = ctx
-            .store
-            .get::<Series>(&keys::series(&session.series_id))
-            .await?
-            .ok_or(BookingError::NotFound)?;
-        let message = registration_message(ctx, &series, &session, &registration, &cancel_url);
+        // The series does not change between attempts: read it once.
+        let series = match &series {
+            Some(series) => series,
+            None => series.insert(
+                ctx.store
+                    .get::<Series>(&keys::series(&session.series_id))
+                    .await?
+                    .ok_or(BookingError::NotFound)?,
+            ),
+        };
+        let message = registration_message(ctx, series, &session, &registration, &cancel_url);
         let notification = Notification::new(ctx, registration.email.clone(), message);
         let writes = vec![
             ctx.store.update(&keys::session(id), counter)?,
