@@ -423,6 +423,7 @@ pub async fn block(
         other => other?,
     }
     crate::auth::end_all_sessions(ctx, target).await?;
+    crate::jams::series::refresh_organizers_of(ctx, target).await?;
     Ok(())
 }
 
@@ -440,9 +441,11 @@ pub async fn unblock(
     authorize(principal, Operation::BlockUsers)?;
     let change = Change::new("REMOVE blocked").when("attribute_exists(PK)");
     match ctx.store.update_item(&keys::user(target), change).await {
-        Err(StoreError::Conflict { .. }) => Err(AccountError::NotFound),
-        other => Ok(other?),
+        Err(StoreError::Conflict { .. }) => return Err(AccountError::NotFound),
+        other => other?,
     }
+    crate::jams::series::refresh_organizers_of(ctx, target).await?;
+    Ok(())
 }
 
 /// Changes the signed-in user's display name.
@@ -463,6 +466,7 @@ pub async fn rename(
     ctx.store
         .update_item(&keys::user(&actor.user.id), change)
         .await?;
+    crate::jams::series::refresh_organizers_of(ctx, &actor.user.id).await?;
     Ok(())
 }
 

@@ -57,6 +57,13 @@ pub enum Message {
         when: String,
         role: String,
     },
+    /// An organizer moved a confirmed registration to another role.
+    RoleChanged {
+        url: String,
+        series: String,
+        when: String,
+        role: String,
+    },
     /// A registration was cancelled (by its person or an organizer).
     RegistrationCancelled {
         url: String,
@@ -76,6 +83,7 @@ impl Message {
             | Message::SessionCancelled { url, .. }
             | Message::Registered { url, .. }
             | Message::Promoted { url, .. }
+            | Message::RoleChanged { url, .. }
             | Message::RegistrationCancelled { url, .. } => url,
         }
     }
@@ -95,6 +103,7 @@ impl Message {
             } => "You're registered for the jam",
             Message::Registered { .. } => "You're on the waitlist for the jam",
             Message::Promoted { .. } => "A spot freed up: you're in",
+            Message::RoleChanged { .. } => "Your role at the jam has changed",
             Message::RegistrationCancelled { .. } => "Your jam registration is cancelled",
         }
     }

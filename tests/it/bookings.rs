@@ -2,32 +2,20 @@
 //! capacities, concurrent cancels with promotion, duplicate addresses, one cancel link pressed
 //! many times. Every invariant of ARCHITECTURE §4 is checked after each race.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use jamie::{
     Clock, Context,
-    accounts::{self, DisplayName, Email},
-    authorization::{Actor, Principal},
+    accounts::Email,
     bookings::{
         self, Cancelled, Registration, RegistrationInput, RegistrationStatus, Role, RoleChoice,
         Source,
     },
     ids::SessionId,
-    jams::{
-        Fields,
-        series::{self, SeriesDetails},
-        sessions::{self, Schedule, Session},
-    },
+    jams::sessions::Session,
     store::keys,
 };
-use jamie_tests::{Options, TestApp, spawn_app_with};
-
-fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-        .collect()
-}
+use jamie_tests::{Options, TestApp, jam, spawn_app_with};
 
 /// A fresh app with one scheduled session of `base` + `flyer` places, a week ahead.
 async fn session_with(base: u16, flyer: u16) -> (TestApp, SessionId) {
@@ -37,49 +25,8 @@ async fn session_with(base: u16, flyer: u16) -> (TestApp, SessionId) {
         ..Options::default()
     })
     .await;
-    let user = accounts::find_or_create(
-        &app.ctx,
-        &Email::parse("org@example.org").unwrap(),
-        &DisplayName::parse("Org").unwrap(),
-    )
-    .await
-    .unwrap();
-    let organizer = Principal::User(Box::new(Actor {
-        user,
-        session_id: "test".to_owned(),
-    }));
-    let (base, flyer) = (base.to_string(), flyer.to_string());
-    let details = SeriesDetails::parse(&Fields(&fields(&[
-        ("name", "Race Jam"),
-        ("venue", "Hall"),
-        ("cost_kind", "free"),
-        ("capacity_base", &base),
-        ("capacity_flyer", &flyer),
-        ("start_time", "19:00"),
-        ("duration_minutes", "120"),
-        ("time_zone", "Europe/Berlin"),
-        ("visibility", "public"),
-    ])))
-    .unwrap();
-    let series = series::create(&app.ctx, &organizer, details).await.unwrap();
-    let schedule = Schedule::parse(
-        &Fields(&fields(&[
-            ("date", "2027-03-16"),
-            ("start_time", "19:00"),
-            ("end_time", "21:00"),
-            ("repeat", "once"),
-            ("capacity_base", &base),
-            ("capacity_flyer", &flyer),
-        ])),
-        &series,
-        app.ctx.clock.now(),
-    )
-    .unwrap();
-    let scheduled = sessions::schedule(&app.ctx, &organizer, &series.id, schedule)
-        .await
-        .unwrap();
-    let id = scheduled.sessions[0].id.clone();
-    (app, id)
+    let jam = jam::scheduled(&app.ctx, "org@example.org", base, flyer).await;
+    (app, jam.session)
 }
 
 /// Concurrent registrations per race. The issue asks for 500; against the single-threaded
@@ -282,7 +229,11 @@ async fn forty_racing_cancels_promote_forty_people_none_twice() {
     let mut racers = tokio::task::JoinSet::new();
     for registered in first.iter().take(40) {
         let (ctx, token) = (app.ctx.clone(), token_of(registered));
-        racers.spawn(async move { bookings::cancel_by_link(&ctx, &token).await });
+        racers.spawn(async move {
+            bookings::cancel_by_link(&ctx, &token)
+                .await
+                .map(|(done, _)| done)
+        });
     }
     let outcomes = racers.join_all().await;
     let mut promoted = HashSet::new();
@@ -347,7 +298,7 @@ async fn one_cancel_link_pressed_many_times_cancels_once_and_promotes_once() {
     let mut racers = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let (ctx, token) = (app.ctx.clone(), token.clone());
-        racers.spawn(async move { bookings::cancel_by_link(&ctx, &token).await.unwrap() });
+        racers.spawn(async move { bookings::cancel_by_link(&ctx, &token).await.unwrap().0 });
     }
     let outcomes = racers.join_all().await;
     let now = outcomes
@@ -407,7 +358,10 @@ async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_wai
 
     // The flyer spot frees: the earliest who fits a flyer spot is the "either" (d).
     let b_token = token_of(&b);
-    let outcome = bookings::cancel_by_link(&app.ctx, &b_token).await.unwrap();
+    let outcome = bookings::cancel_by_link(&app.ctx, &b_token)
+        .await
+        .unwrap()
+        .0;
     assert_eq!(
         outcome,
         Cancelled::Now {

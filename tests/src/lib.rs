@@ -19,6 +19,8 @@ use jamie_infra::{
 };
 use tower::ServiceExt;
 
+pub mod calls;
+pub mod jam;
 pub mod places;
 pub mod store_race;
 
@@ -142,6 +144,17 @@ impl TestApp {
             router: jamie_infra::router(ctx.clone()),
             ctx,
             jar: Arc::default(),
+            handed_out: self.handed_out.clone(),
+        }
+    }
+
+    /// The same browser (cookie jar) on an app served with `ctx` instead (a context whose
+    /// clients are instrumented, say).
+    pub fn with_context(&self, ctx: Context) -> Self {
+        Self {
+            router: jamie_infra::router(ctx.clone()),
+            ctx,
+            jar: self.jar.clone(),
             handed_out: self.handed_out.clone(),
         }
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{
     AttributeValue, PutRequest, Select, TransactWriteItem, Update, WriteRequest,
 };
-use jamie::store::{Key, Store, StoreError, key_attributes};
+use jamie::store::{Entry, Key, Store, StoreError, key_attributes};
 
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
@@ -110,8 +110,9 @@ pub async fn race_counter(store: &Store, counter: &Key, clients: usize, cap: u32
     tally(results)
 }
 
-/// `clients` concurrent bookings, each one TransactWriteItems: the conditional counter update,
-/// a new registration item and a new uniqueness item. The first `sharing` clients use the same
+/// `clients` concurrent bookings, each one TransactWriteItems shaped like a registration's: the
+/// conditional counter update, a new registration item, a new uniqueness item, a cancel link
+/// and an outbox item. The first `sharing` clients use the same
 /// uniqueness key (the same email on the same session).
 pub async fn race_registrations(
     store: &Store,
@@ -152,15 +153,45 @@ pub async fn race_registrations(
                     pk: partition.clone(),
                     sk: format!("EMAIL#{email}"),
                 };
+                let cancel_link = Key {
+                    pk: partition.clone(),
+                    sk: format!("CANCEL#{i:04}"),
+                };
+                let outbox = Key {
+                    pk: format!("{partition}#OUTBOX#{i:04}"),
+                    sk: "NOTIFICATION".to_owned(),
+                };
                 let items = vec![
                     TransactWriteItem::builder().update(update).build(),
+                    // Indexed like a registration (by participant) ...
                     store
-                        .put_new(&registration, &HashMap::from([("email", email.clone())]))
+                        .put(
+                            &Entry::new(registration.clone())
+                                .gsi2(format!("PARTICIPANT#{email}"), partition.clone()),
+                            &HashMap::from([("email", email.clone())]),
+                            Some("attribute_not_exists(PK)"),
+                        )
                         .unwrap(),
                     store
                         .put_new(
                             &uniqueness,
+                            &HashMap::from([("registration", registration.sk.clone())]),
+                        )
+                        .unwrap(),
+                    store
+                        .put_new(
+                            &cancel_link,
                             &HashMap::from([("registration", registration.sk)]),
+                        )
+                        .unwrap(),
+                    // ... and an outbox item (pending, and by day).
+                    store
+                        .put(
+                            &Entry::new(outbox.clone())
+                                .gsi1("OUTBOX#PENDING", outbox.pk.clone())
+                                .gsi2("OUTBOX#DAY", outbox.pk.clone()),
+                            &HashMap::from([("to", email)]),
+                            None,
                         )
                         .unwrap(),
                 ];

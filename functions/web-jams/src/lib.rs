@@ -205,6 +205,7 @@ fn series_form_page(
             .then_some("Some fields need another look; see the notes beside them."),
         places_enabled: ctx.config.google_maps_api_key.is_some(),
         time_zones: time_zones(),
+        cut_offs: &jamie::jams::series::CUT_OFFS,
     };
     let status = status_for(form.has_errors());
     (status, views::series_form(&page.page(&heading), &view)).into_response()
@@ -223,6 +224,8 @@ async fn new_series(State(ctx): State<Context>, page: PageContext) -> Response {
         ("start_time", "19:00"),
         ("duration_minutes", "120"),
         ("visibility", "public"),
+        ("either_first", "base"),
+        ("closes_minutes_before", "0"),
     ] {
         values.insert(name.to_owned(), value.to_owned());
     }

@@ -98,10 +98,7 @@ async fn session_page(
     let series_href = format!("/series/{}", series.id);
     let register_action = format!("/s/{}/register", session.id);
     let resend_action = format!("/s/{}/resend", session.id);
-    let organizers = match jamie::jams::series::organizer_names(ctx, &series.id).await {
-        Ok(names) => names,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+    let organizers = &series.organizer_names;
     let title = format!("{} — {date}", series.name);
     let summary = format!(
         "{date}, {time} · {} · {}",
@@ -123,7 +120,7 @@ async fn session_page(
         description: &series.description,
         level_notes: &series.level_notes,
         note: &session.note,
-        organizers: &organizers,
+        organizers,
         base,
         flyer,
         waitlist: session.waitlisted,
@@ -181,10 +178,8 @@ async fn register(
     let Some(id) = parse_session(&id) else {
         return AppError::NotFound.into_response();
     };
-    let found = match bookings::public_session(&ctx, &id).await {
-        Ok(found) => found,
-        Err(error) => return refused(error),
-    };
+    // The session is read for the page only when the form goes back to the person: a
+    // registration reads it once itself.
     let input = match RegistrationInput::parse(&Fields(&form), true) {
         Ok(input) => input,
         Err(errors) => {
@@ -193,31 +188,24 @@ async fn register(
                 problem: Some("Some fields need another look; see the notes beside them."),
                 ..FormOutcome::default()
             };
-            return session_page(
-                &ctx,
-                &page,
-                &found,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return form_again(&ctx, &page, &id, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match bookings::register(&ctx, &id, input, Source::Public).await {
         Ok(done) => {
-            let zone = found.series.zone();
-            let (date, time) = session_when(&found.session, &zone);
+            let zone = done.series.zone();
+            let (date, time) = session_when(&done.session, &zone);
             let registration = &done.registration;
             let session_href = format!("/s/{id}");
             let role = registration
                 .role
                 .map_or(registration.requested.as_str(), Role::as_str);
             let view = RegisteredView {
-                series_name: &found.series.name,
+                series_name: &done.series.name,
                 session_href: &session_href,
                 date: &date,
                 time: &time,
-                time_zone: &found.series.time_zone,
+                time_zone: &done.series.time_zone,
                 name: &registration.name,
                 email: registration.email.as_str(),
                 confirmed: registration.status == RegistrationStatus::Confirmed,
@@ -239,7 +227,7 @@ async fn register(
                 problem: Some(&message),
                 ..FormOutcome::default()
             };
-            session_page(&ctx, &page, &found, outcome, StatusCode::CONFLICT).await
+            form_again(&ctx, &page, &id, outcome, StatusCode::CONFLICT).await
         }
         Err(BookingError::AlreadyRegistered(_)) => {
             let outcome = FormOutcome {
@@ -249,8 +237,22 @@ async fn register(
                 ),
                 ..FormOutcome::default()
             };
-            session_page(&ctx, &page, &found, outcome, StatusCode::CONFLICT).await
+            form_again(&ctx, &page, &id, outcome, StatusCode::CONFLICT).await
         }
+        Err(error) => refused(error),
+    }
+}
+
+/// The session page again with the registration form as it was sent and what went wrong.
+async fn form_again(
+    ctx: &Context,
+    page: &PageContext,
+    id: &SessionId,
+    outcome: FormOutcome<'_>,
+    status: StatusCode,
+) -> Response {
+    match bookings::public_session(ctx, id).await {
+        Ok(found) => session_page(ctx, page, &found, outcome, status).await,
         Err(error) => refused(error),
     }
 }
@@ -366,20 +368,18 @@ async fn cancel(
     page: PageContext,
     Path(token): Path<String>,
 ) -> Response {
-    let notice = match bookings::cancel_by_link(&ctx, &token).await {
-        Ok(Cancelled::Now { promoted: Some(_) }) => {
-            "Your registration is cancelled. Your spot went to the next person on the waitlist."
-        }
-        Ok(Cancelled::Now { promoted: None }) => "Your registration is cancelled.",
-        Ok(Cancelled::Already) => "This registration was already cancelled.",
+    let (cancelled, found) = match bookings::cancel_by_link(&ctx, &token).await {
+        Ok(done) => done,
         Err(error) => return refused(error),
     };
-    match bookings::by_link(&ctx, &token).await {
-        Ok(found) => {
-            private(cancel_view_page(&ctx, &page, &token, &found, Some(notice)).into_response())
+    let notice = match cancelled {
+        Cancelled::Now { promoted: Some(_) } => {
+            "Your registration is cancelled. Your spot went to the next person on the waitlist."
         }
-        Err(error) => refused(error),
-    }
+        Cancelled::Now { promoted: None } => "Your registration is cancelled.",
+        Cancelled::Already => "This registration was already cancelled.",
+    };
+    private(cancel_view_page(&ctx, &page, &token, &found, Some(notice)).into_response())
 }
 
 async fn show_series(
@@ -417,10 +417,7 @@ async fn show_series(
     let maps_url = series.location.maps_url();
     let cost = series.cost.label();
     let schedule = series.schedule_label();
-    let organizers = match jamie::jams::series::organizer_names(&ctx, &series.id).await {
-        Ok(names) => names,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+    let organizers = &series.organizer_names;
     let base_url = ctx.config.base_url.as_str();
     let view = PublicSeriesView {
         name: &series.name,
@@ -434,7 +431,7 @@ async fn show_series(
         maps_url: &maps_url,
         cost: &cost,
         schedule: &schedule,
-        organizers: &organizers,
+        organizers,
         sessions,
     };
     public_series(&page.page(&series.name), &view).into_response()

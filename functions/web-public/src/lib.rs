@@ -1,8 +1,9 @@
-//! The `web-public` function: everything anyone can open without logging in — the public
-//! session and series pages with the registration form, the private cancel page, series
-//! photos, the health check and the theme preference.
+//! The `web-public` function: everything a participant opens — the public session and series
+//! pages with the registration form, the private cancel page, "my registrations" (signed in),
+//! series photos, the health check and the theme preference.
 
 mod bookings;
+mod mine;
 
 use axum::{
     Form, Json, Router,
@@ -23,6 +24,7 @@ pub fn routes() -> Routes {
         .page("/photos/{series}/{file}", get(photo))
         .action("/preferences/theme", post(set_theme))
         .merge(bookings::routes())
+        .merge(mine::routes())
 }
 
 /// The router the Lambda serves.

@@ -317,7 +317,10 @@ pub async fn accept(
         ])
         .await;
     match result {
-        Ok(()) => Ok(series.id),
+        Ok(()) => {
+            series::refresh_organizers(ctx, &series.id).await?;
+            Ok(series.id)
+        }
         Err(StoreError::Conflict { items }) if items.contains(&1) => {
             Err(InviteError::AlreadyOrganizer(series.id))
         }

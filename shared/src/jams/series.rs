@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use jiff::{Timestamp, civil::Time, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
-use super::{Fields, FormErrors};
+use super::{
+    Fields, FormErrors,
+    sessions::{self, SeriesCopy},
+};
 use crate::{
     Context, Error,
     accounts::{FieldError, User},
     authorization::{Actor, Denied, Operation, Principal, authorize, authorize_in},
+    bookings::Role,
     ids::{SeriesId, UserId},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
 };
@@ -270,6 +274,19 @@ pub struct Series {
     pub photo: Option<Photo>,
     #[serde(default)]
     pub archived: bool,
+    /// The role an "either" registrant takes when both have room.
+    #[serde(default)]
+    pub either_first: Role,
+    /// Registration closes this many minutes before a session starts (0: at the start).
+    #[serde(default)]
+    pub closes_minutes_before: u32,
+    /// The organizers' display names, owner first, blocked users left out: kept by
+    /// [`refresh_organizers`] so that a public page reads one item for its series.
+    #[serde(default)]
+    pub organizer_names: Vec<String>,
+    /// The owner is blocked: the series is hidden from the public, like an archived one.
+    #[serde(default)]
+    pub owner_blocked: bool,
     pub created_at: Timestamp,
 }
 
@@ -300,7 +317,20 @@ pub struct SeriesDetails {
     pub time_zone: String,
     pub level_notes: String,
     pub visibility: Visibility,
+    pub either_first: Role,
+    pub closes_minutes_before: u32,
 }
+
+/// The cut-offs a series form offers, in minutes before the start, with their labels.
+pub const CUT_OFFS: [(u32, &str); 7] = [
+    (0, "When the session starts"),
+    (60, "1 hour before"),
+    (180, "3 hours before"),
+    (360, "6 hours before"),
+    (720, "12 hours before"),
+    (1440, "1 day before"),
+    (2880, "2 days before"),
+];
 
 impl SeriesDetails {
     /// The series form, checked field by field; every problem is reported beside its field.
@@ -343,7 +373,31 @@ impl SeriesDetails {
                 None
             }
         };
+        // Both booking settings are optional in a form (older forms lack them).
+        let either_first = match fields.get("either_first") {
+            "" | "base" => Some(Role::Base),
+            "flyer" => Some(Role::Flyer),
+            _ => {
+                errors.add("either_first", "Choose base or flyer.");
+                None
+            }
+        };
+        let closes_minutes_before = match fields.get("closes_minutes_before") {
+            "" => Some(0),
+            raw => match CUT_OFFS
+                .iter()
+                .find(|(minutes, _)| raw.trim() == minutes.to_string())
+            {
+                Some((minutes, _)) => Some(*minutes),
+                None => {
+                    errors.add("closes_minutes_before", "Choose when registration closes.");
+                    None
+                }
+            },
+        };
         match (
+            either_first,
+            closes_minutes_before,
             cost,
             capacity_base,
             capacity_flyer,
@@ -354,6 +408,8 @@ impl SeriesDetails {
             visibility,
         ) {
             (
+                Some(either_first),
+                Some(closes_minutes_before),
                 Some(cost),
                 Some(capacity_base),
                 Some(capacity_flyer),
@@ -375,6 +431,8 @@ impl SeriesDetails {
                 time_zone,
                 level_notes,
                 visibility,
+                either_first,
+                closes_minutes_before,
             }),
             _ => Err(errors),
         }
@@ -399,6 +457,10 @@ impl SeriesDetails {
             visibility: self.visibility,
             photo: None,
             archived: false,
+            either_first: self.either_first,
+            closes_minutes_before: self.closes_minutes_before,
+            organizer_names: Vec::new(),
+            owner_blocked: false,
             created_at,
         }
     }
@@ -451,7 +513,27 @@ impl Series {
             Visibility::Unlisted => "unlisted",
         };
         set("visibility", visibility.to_owned());
+        set("either_first", self.either_first.as_str().to_owned());
+        set(
+            "closes_minutes_before",
+            self.closes_minutes_before.to_string(),
+        );
         fields
+    }
+
+    /// Whether the public may see it and register: not archived, owner not blocked.
+    pub fn is_public(&self) -> bool {
+        !self.archived && !self.owner_blocked
+    }
+
+    /// What its sessions keep of it for the bookings.
+    pub fn copy(&self) -> SeriesCopy {
+        SeriesCopy {
+            name: self.name.clone(),
+            time_zone: self.time_zone.clone(),
+            public: self.is_public(),
+            either_first: self.either_first,
+        }
     }
 
     /// The series' time zone (validated when it was saved).
@@ -510,7 +592,10 @@ pub async fn create(
     details: SeriesDetails,
 ) -> Result<Series, SeriesError> {
     let actor = authorize(principal, Operation::CreateSeries)?;
-    let series = details.into_series(SeriesId::generate(), actor.user.id.clone(), ctx.clock.now());
+    let series = Series {
+        organizer_names: vec![actor.user.display_name.as_str().to_owned()],
+        ..details.into_series(SeriesId::generate(), actor.user.id.clone(), ctx.clock.now())
+    };
     let membership = Membership {
         series_id: series.id.clone(),
         user_id: actor.user.id.clone(),
@@ -600,6 +685,8 @@ pub async fn update(
     let series = Series {
         photo: access.series.photo.clone(),
         archived: access.series.archived,
+        organizer_names: access.series.organizer_names.clone(),
+        owner_blocked: access.series.owner_blocked,
         ..details.into_series(
             access.series.id.clone(),
             access.series.owner.clone(),
@@ -610,7 +697,8 @@ pub async fn update(
         "SET #name = :name, description = :description, #location = :location, cost = :cost, \
          capacity_base = :capacity_base, capacity_flyer = :capacity_flyer, \
          start_time = :start_time, duration_minutes = :duration_minutes, weekday = :weekday, \
-         time_zone = :time_zone, level_notes = :level_notes, visibility = :visibility",
+         time_zone = :time_zone, level_notes = :level_notes, visibility = :visibility, \
+         either_first = :either_first, closes_minutes_before = :closes",
     )
     .when("attribute_exists(PK)")
     .name("#name", "name")
@@ -626,11 +714,14 @@ pub async fn update(
     .value(":weekday", Value::of(&series.weekday)?)
     .value(":time_zone", series.time_zone.as_str())
     .value(":level_notes", series.level_notes.as_str())
-    .value(":visibility", Value::of(&series.visibility)?);
+    .value(":visibility", Value::of(&series.visibility)?)
+    .value(":either_first", series.either_first.as_str())
+    .value(":closes", i64::from(series.closes_minutes_before));
     ctx.store
         .update_item(&keys::series(id), change)
         .await
         .map_err(not_found_on_conflict)?;
+    sessions::sync_series(ctx, &series).await?;
     Ok(series)
 }
 
@@ -643,14 +734,23 @@ pub async fn set_archived(
     id: &SeriesId,
     archived: bool,
 ) -> Result<(), SeriesError> {
-    access(ctx, principal, id, Operation::EditSeries).await?;
+    let access = access(ctx, principal, id, Operation::EditSeries).await?;
     let change = Change::new("SET archived = :archived")
         .when("attribute_exists(PK)")
         .value(":archived", archived);
     ctx.store
         .update_item(&keys::series(id), change)
         .await
-        .map_err(not_found_on_conflict)
+        .map_err(not_found_on_conflict)?;
+    sessions::sync_series(
+        ctx,
+        &Series {
+            archived,
+            ..access.series
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Sets or clears the series' photo; returns the photo it replaced (whose objects the caller
@@ -819,8 +919,14 @@ pub async fn organizers(
     Ok(found)
 }
 
-/// The display names of a series' organizers, owner first (shown on its public pages).
-pub async fn organizer_names(ctx: &Context, id: &SeriesId) -> Result<Vec<String>, Error> {
+/// Recomputes what series `id` keeps of its organizers (their names, owner first, blocked
+/// users left out; whether the owner is blocked) from its memberships and their accounts, and
+/// passes a change of publicity on to its sessions. Run after anything that changes them: an
+/// invite accepted, an organizer removed or leaving, a rename, a block or an unblock.
+pub async fn refresh_organizers(ctx: &Context, id: &SeriesId) -> Result<(), Error> {
+    let Some(series) = ctx.store.get::<Series>(&keys::series(id)).await? else {
+        return Ok(());
+    };
     let partition = keys::series(id).pk;
     let mut query = Query::table(&partition);
     query.prefix = Some("ORGANIZER#");
@@ -828,17 +934,60 @@ pub async fn organizer_names(ctx: &Context, id: &SeriesId) -> Result<Vec<String>
     memberships
         .sort_by_key(|membership| (membership.role != OrganizerRole::Owner, membership.added_at));
     let mut names = Vec::with_capacity(memberships.len());
+    let mut owner_blocked = false;
     for membership in memberships {
-        if let Some(user) = ctx
+        let Some(user) = ctx
             .store
             .get::<User>(&keys::user(&membership.user_id))
             .await?
-            && user.blocked.is_none()
-        {
+        else {
+            continue;
+        };
+        if user.blocked.is_some() {
+            owner_blocked |= membership.role == OrganizerRole::Owner;
+        } else {
             names.push(user.display_name.as_str().to_owned());
         }
     }
-    Ok(names)
+    if names == series.organizer_names && owner_blocked == series.owner_blocked {
+        return Ok(());
+    }
+    let change = Change::new("SET organizer_names = :names, owner_blocked = :blocked")
+        .when("attribute_exists(PK)")
+        .value(":names", Value::of(&names)?)
+        .value(":blocked", owner_blocked);
+    match ctx.store.update_item(&keys::series(id), change).await {
+        Ok(()) => {}
+        // Deleted meanwhile.
+        Err(StoreError::Conflict { .. }) => return Ok(()),
+        Err(error) => return Err(error.into()),
+    }
+    if owner_blocked != series.owner_blocked {
+        sessions::sync_series(
+            ctx,
+            &Series {
+                owner_blocked,
+                ..series
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// [`refresh_organizers`] for every series `user` organizes (after a rename, block or
+/// unblock).
+pub async fn refresh_organizers_of(ctx: &Context, user: &UserId) -> Result<(), Error> {
+    let partition = keys::organizer_index(user);
+    let memberships = ctx
+        .store
+        .query::<Membership>(Query::index("GSI1", &partition))
+        .await?
+        .items;
+    for membership in memberships {
+        refresh_organizers(ctx, &membership.series_id).await?;
+    }
+    Ok(())
 }
 
 /// The owner removes a co-organizer.
@@ -871,7 +1020,9 @@ async fn remove_co_organizer(
             ctx.store.delete(&keys::organizer(id, user), condition)?,
         ])
         .await
-        .map_err(not_found_on_conflict)
+        .map_err(not_found_on_conflict)?;
+    refresh_organizers(ctx, id).await?;
+    Ok(())
 }
 
 /// One page of every series, newest first, and the cursor of the next page (the

@@ -22,6 +22,7 @@ use crate::{
     Context, Error,
     accounts::Email,
     authorization::{Operation, Principal},
+    bookings::Role,
     ids::{SeriesId, SessionId},
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
@@ -87,7 +88,57 @@ pub struct Session {
     /// Registration closes this many minutes before the start (0: at the start).
     #[serde(default)]
     pub closes_minutes_before: u32,
+    /// What the bookings need of the series, so that registering or cancelling reads this one
+    /// item. Absent on sessions scheduled before sessions kept it.
+    #[serde(default)]
+    pub series: Option<SeriesCopy>,
     pub created_at: Timestamp,
+}
+
+/// The part of a series its sessions keep: written when a session is scheduled and again by
+/// [`sync_series`] whenever the series changes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesCopy {
+    pub name: String,
+    pub time_zone: String,
+    /// Not archived and its owner not blocked: the public may see it and register.
+    pub public: bool,
+    pub either_first: Role,
+}
+
+impl SeriesCopy {
+    /// The series' time zone (validated when it was saved).
+    pub fn zone(&self) -> TimeZone {
+        TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
+    }
+}
+
+/// Writes what sessions keep of `series` (and its registration cut-off) onto each of its
+/// sessions that has not ended: after the series was edited, archived or restored, or its
+/// owner blocked or unblocked.
+pub async fn sync_series(ctx: &Context, series: &Series) -> Result<(), Error> {
+    let now = ctx.clock.now();
+    let copy = Value::of(&series.copy())?;
+    for session in of_series(ctx, &series.id).await? {
+        if session.ends_at <= now {
+            continue;
+        }
+        let change = Change::new("SET #series = :copy, closes_minutes_before = :closes")
+            .when("attribute_exists(PK)")
+            .name("#series", "series")
+            .value(":copy", copy.clone())
+            .value(":closes", i64::from(series.closes_minutes_before));
+        match ctx
+            .store
+            .update_item(&keys::session(&session.id), change)
+            .await
+        {
+            // Deleted meanwhile: nothing to keep in step.
+            Ok(()) | Err(StoreError::Conflict { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(())
 }
 
 impl Session {
@@ -421,7 +472,8 @@ pub async fn schedule(
             waitlisted_flyer: 0,
             waitlisted_either: 0,
             waitlist_seq: 0,
-            closes_minutes_before: 0,
+            closes_minutes_before: access.series.closes_minutes_before,
+            series: Some(access.series.copy()),
             created_at: now,
         })
         .collect();
@@ -468,6 +520,22 @@ pub async fn between(
     to: Timestamp,
 ) -> Result<Vec<Session>, Error> {
     query_sessions(ctx, id, Some((from, to))).await
+}
+
+/// Every session (of any series) starting on UTC day `day`, by start time.
+pub async fn on_day(ctx: &Context, day: Date) -> Result<Vec<Session>, Error> {
+    let partition = keys::sessions_on_day_index(&day.strftime("%Y-%m-%d").to_string());
+    let mut query = Query::index("GSI2", &partition);
+    let mut sessions = Vec::new();
+    loop {
+        let page = ctx.store.query::<Session>(query.clone()).await?;
+        sessions.extend(page.items);
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => break,
+        }
+    }
+    Ok(sessions)
 }
 
 async fn query_sessions(

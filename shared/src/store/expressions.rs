@@ -305,8 +305,9 @@ impl Store {
         Ok(())
     }
 
-    /// Applies one update outside a transaction and returns the updated attributes as `T`
-    /// (for counters: `ADD n :one` then read the new `n`); a failed condition is a `Conflict`.
+    /// Applies one update outside a transaction and returns the whole item as it is after it,
+    /// as `T` (for counters: `ADD n :one` then read the new `n` and everything beside it); a
+    /// failed condition is a `Conflict`.
     pub async fn update_returning<T: DeserializeOwned>(
         &self,
         key: &Key,
@@ -325,7 +326,7 @@ impl Store {
             .set_condition_expression(condition.expression)
             .set_expression_attribute_names(non_empty(condition.names))
             .set_expression_attribute_values(non_empty(condition.values))
-            .return_values(ReturnValue::UpdatedNew)
+            .return_values(ReturnValue::AllNew)
             .send()
             .await
             .map_err(classify)?;

@@ -693,6 +693,12 @@ pub struct RegistrationRow {
     pub cancel_action: Option<String>,
     /// (label, POST action), e.g. ("Confirm as base", "/jams/…/registrations/{id}/move?to=base").
     pub move_actions: Vec<(String, String)>,
+    /// The organizer's page of this registration (audit trail, the person's history).
+    pub detail_href: String,
+    /// "attended" | "no_show" once marked.
+    pub attendance: Option<String>,
+    /// (label, POST action) pairs shown once the session has started, e.g. ("Attended", "/jams/…/registrations/{id}/attendance?mark=attended").
+    pub attendance_actions: Vec<(String, String)>,
 }
 
 /// A session's registrations, as its organizers see them.
@@ -742,6 +748,27 @@ fn registration_badge(status: &str, position: Option<u32>) -> Markup {
         span class={ (class) " whitespace-nowrap" } {
             (label)
             @if let (Some(position), "waitlisted") = (position, status) { " #" (position) }
+        }
+    }
+}
+
+/// "Attended" or "No-show" as a small solid badge.
+fn attendance_badge(attendance: &str) -> Markup {
+    let (class, label) = match attendance {
+        "attended" => ("badge badge-success", "Attended"),
+        "no_show" => ("badge badge-error", "No-show"),
+        other => ("badge", other),
+    };
+    html! { span class={ (class) " badge-sm whitespace-nowrap" } { (label) } }
+}
+
+/// The role a registration holds ("Role: Base") or, until confirmed, asked for
+/// ("Asked for: Either").
+fn role_line(status: &str, role: &str) -> Markup {
+    html! {
+        span class="text-sm whitespace-nowrap" {
+            @if status == "confirmed" { "Role: " } @else { "Asked for: " }
+            (role_label(role))
         }
     }
 }
@@ -850,7 +877,11 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                         tr class="flex flex-col gap-1 rounded-box bg-base-200 p-4 md:table-row md:bg-transparent md:p-0" {
                             td class="p-0 md:p-3 max-md:border-b-0 align-top min-w-0" {
                                 div class="flex flex-wrap items-center gap-2" {
-                                    span class="font-semibold break-words" { (row.name) }
+                                    @if row.detail_href.is_empty() {
+                                        span class="font-semibold break-words" { (row.name) }
+                                    } @else {
+                                        a href=(row.detail_href) class="link font-semibold break-words" { (row.name) }
+                                    }
                                     @if row.manual { span class="badge badge-ghost badge-sm" { "Added by an organizer" } }
                                 }
                                 div class="text-sm break-all" { (row.email) }
@@ -865,10 +896,23 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                                 (cell_label("Role"))
                                 @if let Some(role) = &row.role { (role_label(role)) } @else { "—" }
                             }
-                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (registration_badge(&row.status, row.position)) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" {
+                                div class="flex flex-wrap items-center gap-1" {
+                                    (registration_badge(&row.status, row.position))
+                                    @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
+                                }
+                            }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (row.registered_at) }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top" {
                                 div class="flex flex-wrap gap-1 mt-1 md:mt-0" {
+                                    @for (label, action) in &row.attendance_actions {
+                                        form method="post" action=(action) {
+                                            (csrf_field(page.csrf))
+                                            button type="submit" class="btn btn-xs" {
+                                                (label) span class="sr-only" { " — " (row.name) }
+                                            }
+                                        }
+                                    }
                                     @for (label, action) in &row.move_actions {
                                         form method="post" action=(action) {
                                             (csrf_field(page.csrf))
@@ -987,6 +1031,298 @@ pub fn checkin_list(
                 div class="grid gap-6 sm:grid-cols-2 print:grid-cols-2" {
                     (checkin_column("Bases", "base", bases))
                     (checkin_column("Flyers", "flyer", flyers))
+                }
+            }
+        },
+    )
+}
+
+/// One of a participant's registrations on their "my registrations" page.
+#[derive(Clone, Debug)]
+pub struct MyRegistrationRow {
+    pub series_name: String,
+    /// The public session page, `/s/{id}`.
+    pub session_href: String,
+    pub date: String,
+    pub time: String,
+    pub time_zone: String,
+    /// confirmed | waitlisted | cancelled
+    pub status: String,
+    /// The role held when confirmed, else the one asked for (base | flyer | either).
+    pub role: String,
+    /// "Cancelled by the organizers" / "Completed" when the session is not simply scheduled.
+    pub session_state: Option<String>,
+    /// POST action that cancels it (None when it cannot be cancelled any more).
+    pub cancel_action: Option<String>,
+    /// "attended" | "no_show" (past ones).
+    pub attendance: Option<String>,
+}
+
+/// A participant's registrations, made with one account address.
+#[derive(Clone, Debug)]
+pub struct MyRegistrationsView<'a> {
+    /// The account address the list is for.
+    pub email: &'a str,
+    pub upcoming: &'a [MyRegistrationRow],
+    pub past: &'a [MyRegistrationRow],
+    /// e.g. "Your registration is cancelled."
+    pub notice: Option<&'a str>,
+}
+
+/// A participant's registration as a card; `cancellable` offers its cancel form (upcoming
+/// ones only).
+fn my_registration(page: &Page<'_>, row: &MyRegistrationRow, cancellable: bool) -> Markup {
+    html! {
+        li class="card card-sm bg-base-200" {
+            div class="card-body gap-2" {
+                h3 class="text-lg font-semibold break-words" {
+                    a href=(row.session_href) class="link" { (row.series_name) }
+                }
+                p class="flex flex-wrap items-center gap-x-2 gap-y-1" {
+                    (icons::calendar_days("size-5 shrink-0 text-primary"))
+                    span class="font-semibold" { (row.date) }
+                    span class="tabular-nums" { (row.time) }
+                    @if !row.time_zone.is_empty() {
+                        span class="text-sm text-base-content/70" { "(" (row.time_zone) ")" }
+                    }
+                }
+                div class="flex flex-wrap items-center gap-2" {
+                    (registration_badge(&row.status, None))
+                    @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
+                    (role_line(&row.status, &row.role))
+                }
+                @if let Some(state) = &row.session_state {
+                    p class="flex items-start gap-2 text-sm font-semibold" {
+                        (icons::information_circle("size-5 shrink-0"))
+                        span class="min-w-0 break-words" { (state) }
+                    }
+                }
+                @if let Some(action) = row.cancel_action.as_deref().filter(|_| cancellable) {
+                    form method="post" action=(action) class="card-actions mt-1" {
+                        (csrf_field(page.csrf))
+                        button type="submit" class="btn btn-sm btn-error" {
+                            (icons::x_mark("size-4")) "Cancel my place"
+                            span class="sr-only" { " — " (row.series_name) ", " (row.date) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A heading and its registrations, or `empty` when there are none.
+fn my_registration_list(
+    page: &Page<'_>,
+    id: &str,
+    title: &str,
+    rows: &[MyRegistrationRow],
+    cancellable: bool,
+    empty: &str,
+) -> Markup {
+    html! {
+        section class="flex flex-col gap-3" aria-labelledby=(id) {
+            h2 id=(id) class="text-2xl font-bold" { (title) }
+            @if rows.is_empty() {
+                p class="card bg-base-200 card-body" { (empty) }
+            } @else {
+                ul class="flex flex-col gap-3" {
+                    @for row in rows { (my_registration(page, row, cancellable)) }
+                }
+            }
+        }
+    }
+}
+
+/// A participant's registrations: upcoming ones (each cancellable while it can be) and past
+/// ones (with their attendance).
+pub fn my_registrations(page: &Page<'_>, view: &MyRegistrationsView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="my-registrations-title" {
+                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
+                header class="flex flex-col gap-2" {
+                    h1 id="my-registrations-title" class="text-3xl font-bold" { "My registrations" }
+                    p class="break-words" {
+                        "These are the registrations made with "
+                        strong class="break-all" { (view.email) } "."
+                    }
+                }
+                (my_registration_list(page, "upcoming-title", "Upcoming", view.upcoming, true,
+                    "No upcoming registrations. Find a jam on its organizer's page."))
+                (my_registration_list(page, "past-title", "Past", view.past, false,
+                    "No past registrations."))
+            }
+        },
+    )
+}
+
+/// One organizer's override of a registration: when, by whom, from which status to which.
+#[derive(Clone, Debug)]
+pub struct MoveRow {
+    pub at: String,
+    pub by: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// One of a person's registrations in a series.
+#[derive(Clone, Debug)]
+pub struct HistoryRow {
+    pub series_date: String,
+    pub session_href: String,
+    pub status: String,
+    pub role: String,
+    pub attendance: Option<String>,
+    /// The registration the page is about.
+    pub current: bool,
+}
+
+/// One registration, as its organizers see it.
+#[derive(Clone, Debug)]
+pub struct RegistrationDetailView<'a> {
+    pub series_name: &'a str,
+    /// Back to the session's registration table.
+    pub table_href: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub note: &'a str,
+    /// confirmed | waitlisted | cancelled
+    pub status: &'a str,
+    /// Held or asked for.
+    pub role: &'a str,
+    /// The waitlist position.
+    pub position: Option<u32>,
+    pub registered_at: &'a str,
+    pub manual: bool,
+    pub attendance: Option<&'a str>,
+    /// The audit trail, oldest first.
+    pub moves: &'a [MoveRow],
+    /// This person's registrations in this series, newest first.
+    pub history: &'a [HistoryRow],
+    pub attended: usize,
+    pub no_shows: usize,
+    pub move_actions: &'a [(String, String)],
+    pub attendance_actions: &'a [(String, String)],
+    pub cancel_action: Option<&'a str>,
+    /// Shown as an error alert at the top.
+    pub problem: Option<&'a str>,
+}
+
+/// A visible term and its value in a details list.
+fn term(name: &str, value: Markup) -> Markup {
+    html! {
+        div class="flex flex-col gap-1 min-w-0" {
+            dt class="text-sm font-semibold" { (name) }
+            dd class="break-words" { (value) }
+        }
+    }
+}
+
+/// A small POST form with one button.
+fn action_button(page: &Page<'_>, action: &str, class: &str, label: &str) -> Markup {
+    html! {
+        form method="post" action=(action) {
+            (csrf_field(page.csrf))
+            button type="submit" class=(class) { (label) }
+        }
+    }
+}
+
+/// The organizer's page of one registration: the person, where they stand, what can be done,
+/// the overrides so far and their history in the series.
+pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -> Markup {
+    let has_actions = !(view.move_actions.is_empty()
+        && view.attendance_actions.is_empty()
+        && view.cancel_action.is_none());
+    layout(
+        page,
+        html! {
+            article class="max-w-3xl mx-auto flex flex-col gap-6" aria-labelledby="registration-title" {
+                (back_link(view.table_href, &format!("Registrations · {} · {}", view.series_name, view.date)))
+                @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+                header class="flex flex-col gap-2" {
+                    h1 id="registration-title" class="text-3xl font-bold break-words" { (view.name) }
+                    p class="break-words" {
+                        span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
+                        span class="tabular-nums" { (view.time) }
+                    }
+                    div class="flex flex-wrap items-center gap-2" {
+                        (registration_badge(view.status, view.position))
+                        @if let Some(attendance) = view.attendance { (attendance_badge(attendance)) }
+                        span class="badge badge-outline whitespace-nowrap" {
+                            @if view.status == "confirmed" { "Role: " } @else { "Asked for: " }
+                            (role_label(view.role))
+                        }
+                        @if view.manual { span class="badge badge-ghost" { "Added by an organizer" } }
+                    }
+                }
+                dl class="card bg-base-200 card-body gap-3" {
+                    (term("Email", html! {
+                        a href={ "mailto:" (view.email) } class="link link-primary break-all" { (view.email) }
+                    }))
+                    (term("Registered", html! { (view.registered_at) }))
+                    @if !view.note.trim().is_empty() {
+                        (term("Note", html! { p class="whitespace-pre-line" { (view.note) } }))
+                    }
+                }
+                @if has_actions {
+                    section class="flex flex-col gap-3" aria-labelledby="actions-title" {
+                        h2 id="actions-title" class="text-2xl font-bold" { "Actions" }
+                        div class="flex flex-wrap gap-2" {
+                            @for (label, action) in view.attendance_actions {
+                                (action_button(page, action, "btn btn-sm", label))
+                            }
+                            @for (label, action) in view.move_actions {
+                                (action_button(page, action, "btn btn-sm", label))
+                            }
+                            @if let Some(action) = view.cancel_action {
+                                (action_button(page, action, "btn btn-sm btn-error", "Cancel for them"))
+                            }
+                        }
+                    }
+                }
+                section class="flex flex-col gap-3" aria-labelledby="overrides-title" {
+                    h2 id="overrides-title" class="text-2xl font-bold" { "Overrides" }
+                    @if view.moves.is_empty() {
+                        p { "No overrides." }
+                    } @else {
+                        ol class="flex flex-col gap-1" {
+                            @for row in view.moves {
+                                li class="break-words" {
+                                    span class="tabular-nums" { (row.at) } " · " (row.by) ": "
+                                    (row.from) " → " (row.to)
+                                }
+                            }
+                        }
+                    }
+                }
+                section class="flex flex-col gap-3" aria-labelledby="history-title" {
+                    h2 id="history-title" class="text-2xl font-bold" { "History in this series" }
+                    p { (view.attended) " attended · " (view.no_shows) " no-show" }
+                    @if view.history.is_empty() {
+                        p { "No registrations in this series yet." }
+                    } @else {
+                        ul class="flex flex-col gap-2" {
+                            @for row in view.history {
+                                li class={ "card card-sm " @if row.current { "bg-base-300" } @else { "bg-base-200" } }
+                                    aria-current=[row.current.then_some("true")] {
+                                    div class="card-body flex-row flex-wrap items-center gap-x-3 gap-y-1" {
+                                        a href=(row.session_href) class="link font-semibold" { (row.series_date) }
+                                        (registration_badge(&row.status, None))
+                                        @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
+                                        (role_line(&row.status, &row.role))
+                                        @if row.current {
+                                            span class="badge badge-primary whitespace-nowrap" { "This registration" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         },
@@ -1534,6 +1870,9 @@ mod tests {
                     "Confirm as base".into(),
                     "/jams/s1/sessions/d1/registrations/r1/move?to=base".into(),
                 )],
+                detail_href: "/jams/s1/sessions/d1/registrations/r1".into(),
+                attendance: None,
+                attendance_actions: vec![],
             },
             RegistrationRow {
                 id: "r2".into(),
@@ -1543,6 +1882,434 @@ mod tests {
                 ..RegistrationRow::default()
             },
         ]
+    }
+
+    /// Rows once the session has started: attendance marked or to mark.
+    fn started_rows() -> Vec<RegistrationRow> {
+        let base = "/jams/s1/sessions/d1/registrations";
+        vec![
+            RegistrationRow {
+                id: "r1".into(),
+                name: "Ana <script>".into(),
+                email: "ana@example.org".into(),
+                requested: "base".into(),
+                role: Some("base".into()),
+                status: "confirmed".into(),
+                detail_href: format!("{base}/r1"),
+                attendance: Some("attended".into()),
+                attendance_actions: vec![(
+                    "No-show".into(),
+                    format!("{base}/r1/attendance?mark=no_show"),
+                )],
+                ..RegistrationRow::default()
+            },
+            RegistrationRow {
+                id: "r2".into(),
+                name: "Bo".into(),
+                requested: "flyer".into(),
+                role: Some("flyer".into()),
+                status: "confirmed".into(),
+                detail_href: format!("{base}/r2"),
+                attendance: Some("no_show".into()),
+                ..RegistrationRow::default()
+            },
+            RegistrationRow {
+                id: "r3".into(),
+                name: "Cy".into(),
+                requested: "either".into(),
+                role: Some("flyer".into()),
+                status: "confirmed".into(),
+                detail_href: format!("{base}/r3"),
+                attendance: None,
+                attendance_actions: vec![
+                    (
+                        "Attended".into(),
+                        format!("{base}/r3/attendance?mark=attended"),
+                    ),
+                    (
+                        "No-show".into(),
+                        format!("{base}/r3/attendance?mark=no_show"),
+                    ),
+                ],
+                ..RegistrationRow::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn the_registration_table_links_each_person_and_marks_attendance() {
+        let add_form = FormState::default();
+        let html =
+            registrations_table(&page(), &table_view(&add_form, started_rows())).into_string();
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1" class="link font-semibold break-words">Ana &lt;script&gt;</a>"#
+        ));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations/r2""#));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains(
+            r#"<span class="badge badge-success badge-sm whitespace-nowrap">Attended</span>"#
+        ));
+        assert!(html.contains(
+            r#"<span class="badge badge-error badge-sm whitespace-nowrap">No-show</span>"#
+        ));
+        let actions = post_actions(&html);
+        for action in [
+            "/jams/s1/sessions/d1/registrations/r1/attendance?mark=no_show",
+            "/jams/s1/sessions/d1/registrations/r3/attendance?mark=attended",
+            "/jams/s1/sessions/d1/registrations/r3/attendance?mark=no_show",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        assert!(html.contains(
+            r#"class="btn btn-xs">No-show<span class="sr-only"> — Ana &lt;script&gt;</span></button>"#
+        ));
+        assert!(
+            html.contains(
+                r#"class="btn btn-xs">Attended<span class="sr-only"> — Cy</span></button>"#
+            )
+        );
+        assert_eq!(
+            html.matches("/attendance?mark=").count(),
+            3,
+            "Bo is marked and has no actions"
+        );
+
+        // A row without a page of its own (no href) shows the name as text.
+        let html = registrations_table(&page(), &table_view(&add_form, rows())).into_string();
+        assert!(html.contains(r#"<span class="font-semibold break-words">Bo</span>"#));
+        assert!(!html.contains("Attended") && !html.contains("No-show"));
+    }
+
+    fn my_row(series_name: &str, date: &str, status: &str, role: &str) -> MyRegistrationRow {
+        MyRegistrationRow {
+            series_name: series_name.into(),
+            session_href: format!("/s/{date}"),
+            date: date.into(),
+            time: "19:00–21:00".into(),
+            time_zone: "Europe/Berlin".into(),
+            status: status.into(),
+            role: role.into(),
+            session_state: None,
+            cancel_action: None,
+            attendance: None,
+        }
+    }
+
+    #[test]
+    fn my_registrations_lists_upcoming_and_past_with_a_cancel_button_each() {
+        let upcoming = [
+            MyRegistrationRow {
+                cancel_action: Some("/me/registrations/r1/cancel".into()),
+                ..my_row("Park <script>", "d1", "confirmed", "base")
+            },
+            MyRegistrationRow {
+                cancel_action: Some("/me/registrations/r2/cancel".into()),
+                ..my_row("Gym jam", "d2", "waitlisted", "either")
+            },
+            MyRegistrationRow {
+                session_state: Some("Cancelled by the organizers".into()),
+                ..my_row("Beach jam", "d3", "cancelled", "flyer")
+            },
+        ];
+        let past = [
+            MyRegistrationRow {
+                attendance: Some("attended".into()),
+                session_state: Some("Completed".into()),
+                // Too late to cancel, whatever the handler says.
+                cancel_action: Some("/me/registrations/r4/cancel".into()),
+                ..my_row("Park <script>", "d0", "confirmed", "flyer")
+            },
+            MyRegistrationRow {
+                attendance: Some("no_show".into()),
+                ..my_row("Gym jam", "d00", "confirmed", "base")
+            },
+        ];
+        let view = MyRegistrationsView {
+            email: "ana+<x>@example.org",
+            upcoming: &upcoming,
+            past: &past,
+            notice: Some("Your registration is cancelled."),
+        };
+        let html = my_registrations(&page(), &view).into_string();
+        assert!(html.contains(
+            r#"<h1 id="my-registrations-title" class="text-3xl font-bold">My registrations</h1>"#
+        ));
+        assert!(html.contains(
+            r#"These are the registrations made with <strong class="break-all">ana+&lt;x&gt;@example.org</strong>."#
+        ));
+        assert!(html.contains("Your registration is cancelled.") && html.contains("alert-success"));
+        assert!(
+            html.contains(r#"<h2 id="upcoming-title" class="text-2xl font-bold">Upcoming</h2>"#)
+        );
+        assert!(html.contains(r#"<h2 id="past-title" class="text-2xl font-bold">Past</h2>"#));
+        let (upcoming_html, past_html) = html.split_once(r#"id="past-title""#).unwrap();
+        for href in ["/s/d1", "/s/d2", "/s/d3"] {
+            assert!(upcoming_html.contains(&format!(r#"<a href="{href}" class="link">"#)));
+        }
+        assert!(past_html.contains(r#"href="/s/d0""#) && past_html.contains(r#"href="/s/d00""#));
+        assert!(html.contains("Park &lt;script&gt;") && !html.contains("<script>"));
+        assert!(html.contains("(Europe/Berlin)") && html.contains("19:00–21:00"));
+
+        assert!(
+            upcoming_html.contains(
+                r#"<span class="badge badge-success whitespace-nowrap">Confirmed</span>"#
+            )
+        );
+        assert!(
+            upcoming_html.contains(
+                r#"<span class="badge badge-warning whitespace-nowrap">Waitlisted</span>"#
+            )
+        );
+        assert!(
+            upcoming_html.contains(
+                r#"<span class="badge badge-neutral whitespace-nowrap">Cancelled</span>"#
+            )
+        );
+        assert!(
+            upcoming_html.contains("Role: Base") && upcoming_html.contains("Asked for: Either")
+        );
+        assert!(upcoming_html.contains("Cancelled by the organizers"));
+        assert!(past_html.contains("Completed"));
+        assert!(past_html.contains(">Attended</span>") && past_html.contains(">No-show</span>"));
+
+        assert_eq!(
+            post_actions(&html),
+            [
+                "/preferences/theme",
+                "/me/registrations/r1/cancel",
+                "/me/registrations/r2/cancel"
+            ]
+        );
+        assert!(html.contains(
+            r#"Cancel my place<span class="sr-only"> — Park &lt;script&gt;, d1</span></button>"#
+        ));
+        assert!(html.contains(r#"Cancel my place<span class="sr-only"> — Gym jam, d2</span>"#));
+        assert!(html.contains(r#"<button type="submit" class="btn btn-sm btn-error">"#));
+        assert!(!past_html.contains("Cancel my place"), "past ones stay");
+        assert!(!html.contains("No upcoming registrations") && !html.contains("No past"));
+    }
+
+    #[test]
+    fn my_registrations_says_when_there_are_none() {
+        let view = MyRegistrationsView {
+            email: "ana@example.org",
+            upcoming: &[],
+            past: &[],
+            notice: None,
+        };
+        let html = my_registrations(&page(), &view).into_string();
+        assert!(
+            html.contains("No upcoming registrations. Find a jam on its organizer&#39;s page.")
+                || html.contains("No upcoming registrations. Find a jam on its organizer's page.")
+        );
+        assert!(html.contains("No past registrations."));
+        assert_eq!(post_actions(&html), ["/preferences/theme"]);
+        assert!(!html.contains("alert-success"));
+    }
+
+    fn detail_view<'a>(
+        moves: &'a [MoveRow],
+        history: &'a [HistoryRow],
+        move_actions: &'a [(String, String)],
+        attendance_actions: &'a [(String, String)],
+    ) -> RegistrationDetailView<'a> {
+        RegistrationDetailView {
+            series_name: "Park <jam>",
+            table_href: "/jams/s1/sessions/d1/registrations",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            name: "Ana <script>",
+            email: "ana@example.org",
+            note: "first <jam>\nbe gentle",
+            status: "waitlisted",
+            role: "either",
+            position: Some(2),
+            registered_at: "1 Nov, 10:00",
+            manual: true,
+            attendance: None,
+            moves,
+            history,
+            attended: 3,
+            no_shows: 1,
+            move_actions,
+            attendance_actions,
+            cancel_action: Some("/jams/s1/sessions/d1/registrations/r1/cancel"),
+            problem: None,
+        }
+    }
+
+    #[test]
+    fn the_registration_page_shows_the_person_actions_overrides_and_history() {
+        let moves = [
+            MoveRow {
+                at: "2 Nov, 09:00".into(),
+                by: "Bo <b>".into(),
+                from: "Waitlisted".into(),
+                to: "Confirmed as base".into(),
+            },
+            MoveRow {
+                at: "3 Nov, 18:30".into(),
+                by: "Cy".into(),
+                from: "Confirmed as base".into(),
+                to: "Waitlisted".into(),
+            },
+        ];
+        let history = [
+            HistoryRow {
+                series_date: "Tue 8 Dec 2026".into(),
+                session_href: "/jams/s1/sessions/d2".into(),
+                status: "confirmed".into(),
+                role: "flyer".into(),
+                attendance: None,
+                current: false,
+            },
+            HistoryRow {
+                series_date: "Tue 1 Dec 2026".into(),
+                session_href: "/jams/s1/sessions/d1".into(),
+                status: "waitlisted".into(),
+                role: "either".into(),
+                attendance: None,
+                current: true,
+            },
+            HistoryRow {
+                series_date: "Tue 24 Nov 2026".into(),
+                session_href: "/jams/s1/sessions/d0".into(),
+                status: "confirmed".into(),
+                role: "base".into(),
+                attendance: Some("no_show".into()),
+                current: false,
+            },
+        ];
+        let move_actions = [(
+            "Confirm as base".to_owned(),
+            "/jams/s1/sessions/d1/registrations/r1/move?to=base".to_owned(),
+        )];
+        let view = RegistrationDetailView {
+            problem: Some("Bases are full."),
+            ..detail_view(&moves, &history, &move_actions, &[])
+        };
+        let html = registration_detail(&page(), &view).into_string();
+        assert!(html.contains("Bases are full.") && html.contains(r#"role="alert""#));
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/d1/registrations" class="link"#));
+        assert!(html.contains("Registrations · Park &lt;jam&gt; · Tue 1 Dec 2026</a>"));
+        assert!(html.contains(
+            r#"<h1 id="registration-title" class="text-3xl font-bold break-words">Ana &lt;script&gt;</h1>"#
+        ));
+        assert!(!html.contains("<script>") && !html.contains("<jam>") && !html.contains("<b>"));
+        assert!(html.contains(
+            r#"<a href="mailto:ana@example.org" class="link link-primary break-all">ana@example.org</a>"#
+        ));
+        assert!(html.contains("first &lt;jam&gt;\nbe gentle"));
+        assert!(html.contains("1 Nov, 10:00"));
+        assert!(html.contains(
+            r#"<span class="badge badge-warning whitespace-nowrap">Waitlisted #2</span>"#
+        ));
+        assert!(html.contains("Asked for: Either"));
+        assert!(html.contains(r#"<span class="badge badge-ghost">Added by an organizer</span>"#));
+
+        assert_eq!(
+            post_actions(&html),
+            [
+                "/preferences/theme",
+                "/jams/s1/sessions/d1/registrations/r1/move?to=base",
+                "/jams/s1/sessions/d1/registrations/r1/cancel"
+            ]
+        );
+        assert!(
+            html.contains(r#"<button type="submit" class="btn btn-sm">Confirm as base</button>"#)
+        );
+        assert!(html.contains(
+            r#"<button type="submit" class="btn btn-sm btn-error">Cancel for them</button>"#
+        ));
+
+        assert!(
+            html.contains(r#"<h2 id="overrides-title" class="text-2xl font-bold">Overrides</h2>"#)
+        );
+        assert!(html.contains(
+            r#"<span class="tabular-nums">2 Nov, 09:00</span> · Bo &lt;b&gt;: Waitlisted → Confirmed as base"#
+        ));
+        assert!(html.contains("3 Nov, 18:30</span> · Cy: Confirmed as base → Waitlisted"));
+        let first = html.find("2 Nov, 09:00").unwrap();
+        assert!(first < html.find("3 Nov, 18:30").unwrap(), "oldest first");
+        assert!(!html.contains("No overrides."));
+
+        assert!(html.contains(">History in this series</h2>"));
+        assert!(html.contains("3 attended · 1 no-show"));
+        for href in [
+            "/jams/s1/sessions/d2",
+            "/jams/s1/sessions/d1",
+            "/jams/s1/sessions/d0",
+        ] {
+            assert!(html.contains(&format!(r#"<a href="{href}" class="link font-semibold">"#)));
+        }
+        assert_eq!(html.matches(r#"aria-current="true""#).count(), 1);
+        let current = html.split(r#"aria-current="true""#).nth(1).unwrap();
+        let current = &current[..current.find("</li>").unwrap()];
+        assert!(current.contains("Tue 1 Dec 2026") && current.contains("This registration"));
+        assert_eq!(html.matches("This registration").count(), 1);
+        assert!(html.contains(">No-show</span>") && html.contains("Role: Flyer"));
+    }
+
+    #[test]
+    fn a_registration_without_overrides_or_actions_says_so() {
+        let attendance = [(
+            "Attended".to_owned(),
+            "/jams/s1/sessions/d1/registrations/r1/attendance?mark=attended".to_owned(),
+        )];
+        let view = RegistrationDetailView {
+            status: "confirmed",
+            role: "base",
+            position: None,
+            manual: false,
+            note: " ",
+            attendance: Some("no_show"),
+            cancel_action: None,
+            attended: 0,
+            no_shows: 0,
+            ..detail_view(&[], &[], &[], &attendance)
+        };
+        let html = registration_detail(&page(), &view).into_string();
+        assert!(html.contains("No overrides."));
+        assert!(html.contains("0 attended · 0 no-show"));
+        assert!(html.contains("No registrations in this series yet."));
+        assert!(
+            html.contains(
+                r#"<span class="badge badge-success whitespace-nowrap">Confirmed</span>"#
+            )
+        );
+        assert!(html.contains(
+            r#"<span class="badge badge-error badge-sm whitespace-nowrap">No-show</span>"#
+        ));
+        assert!(html.contains("Role: Base"));
+        assert!(!html.contains("Added by an organizer") && !html.contains(">Note<"));
+        assert_eq!(
+            post_actions(&html),
+            [
+                "/preferences/theme",
+                "/jams/s1/sessions/d1/registrations/r1/attendance?mark=attended"
+            ]
+        );
+        assert!(!html.contains("Cancel for them"));
+
+        let html = registration_detail(
+            &page(),
+            &RegistrationDetailView {
+                attendance: None,
+                ..detail_view(&[], &[], &[], &[])
+            },
+        )
+        .into_string();
+        assert!(html.contains(">Actions</h2>"), "cancel is still there");
+        let html = registration_detail(
+            &page(),
+            &RegistrationDetailView {
+                cancel_action: None,
+                ..detail_view(&[], &[], &[], &[])
+            },
+        )
+        .into_string();
+        assert!(!html.contains(">Actions</h2>"), "no empty section");
+        assert!(!html.contains("alert-error"));
     }
 
     #[test]
@@ -1595,6 +2362,9 @@ mod tests {
             1,
             "Bo has no actions"
         );
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1" class="link font-semibold break-words">Ana &lt;x&gt;</a>"#
+        ));
         assert!(html.contains("Moved."));
         assert!(html.contains(r#"<thead class="hidden md:table-header-group">"#));
     }

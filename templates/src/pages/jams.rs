@@ -150,6 +150,9 @@ pub struct SeriesFormView<'a> {
     pub places_enabled: bool,
     /// The IANA zones offered for `time_zone`.
     pub time_zones: &'a [&'a str],
+    /// The registration cut-offs offered for `closes_minutes_before`: minutes before the start
+    /// and their label, e.g. `(60, "1 hour before the start")`.
+    pub cut_offs: &'a [(u32, &'a str)],
 }
 
 const COST_KINDS: [(&str, &str); 3] = [
@@ -168,6 +171,30 @@ const WEEKDAYS: [(&str, &str); 8] = [
     ("sat", "Saturday"),
     ("sun", "Sunday"),
 ];
+
+const EITHER_FIRST: [(&str, &str); 2] = [
+    ("base", "A base spot first"),
+    ("flyer", "A flyer spot first"),
+];
+
+/// Booking rules: which role "either" takes first, and when registration closes (options
+/// from `cut_offs`, value the minutes before the start).
+fn booking_fields(form: &FormState, cut_offs: &[(u32, &str)]) -> Markup {
+    let minutes: Vec<String> = cut_offs.iter().map(|(m, _)| m.to_string()).collect();
+    let options: Vec<(&str, &str)> = minutes
+        .iter()
+        .zip(cut_offs)
+        .map(|(value, (_, label))| (value.as_str(), *label))
+        .collect();
+    html! {
+        (select("Someone who registers as “either” takes…", "either_first", &EITHER_FIRST, form,
+            Some("When both roles have room.")))
+        @if !options.is_empty() {
+            (select("Registration closes", "closes_minutes_before", &options, form,
+                Some("After that, the session page says registration is closed.")))
+        }
+    }
+}
 
 /// A card of related fields with a visible legend.
 fn group(title: &str, body: Markup) -> Markup {
@@ -341,6 +368,7 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
                         }
                         (time_zone_field(form, view.time_zones))
                     }))
+                    (group("Bookings", booking_fields(form, view.cut_offs)))
                     (group("Visibility", html! {
                         (select("Who can find it", "visibility",
                             &[("public", "Public"), ("unlisted", "Unlisted")], form,
@@ -1362,11 +1390,14 @@ mod tests {
                 ("visibility", "unlisted"),
                 ("capacity_base", "12"),
                 ("place_id", "pl-1"),
+                ("either_first", "flyer"),
+                ("closes_minutes_before", "60"),
             ],
             &[
                 ("name", "Give the series a name."),
                 ("capacity_flyer", "Between 0 and 500."),
                 ("time_zone", "Unknown time zone."),
+                ("closes_minutes_before", "Pick one of the listed times."),
             ],
         );
         let html = series_form(
@@ -1380,6 +1411,11 @@ mod tests {
                 problem: None,
                 places_enabled: true,
                 time_zones: &["Europe/Berlin", "America/New_York"],
+                cut_offs: &[
+                    (0, "At the start"),
+                    (60, "1 hour before"),
+                    (1440, "1 day before"),
+                ],
             },
         )
         .into_string();
@@ -1400,6 +1436,27 @@ mod tests {
         assert_error_beside(&html, "name", "Give the series a name.");
         assert_error_beside(&html, "capacity_flyer", "Between 0 and 500.");
         assert_error_beside(&html, "time_zone", "Unknown time zone.");
+        // Booking rules: "either" goes to the chosen role first; registration closes at a cut-off.
+        assert!(html.contains(
+            r#"<label class="fieldset-legend text-sm" for="field-either_first">Someone who registers as “either” takes…</label>"#
+        ));
+        assert!(html.contains(r#"<option value="base">A base spot first</option>"#));
+        assert!(html.contains(r#"<option value="flyer" selected>A flyer spot first</option>"#));
+        assert!(html.contains("When both roles have room."));
+        assert!(html.contains(r#"for="field-closes_minutes_before">Registration closes</label>"#));
+        let closes = &html[html
+            .find(r#"<select id="field-closes_minutes_before""#)
+            .unwrap()..];
+        let closes = &closes[..closes.find("</select>").unwrap()];
+        assert_eq!(closes.matches("<option ").count(), 3);
+        assert!(closes.contains(r#"<option value="0">At the start</option>"#));
+        assert!(closes.contains(r#"<option value="60" selected>1 hour before</option>"#));
+        assert!(closes.contains(r#"<option value="1440">1 day before</option>"#));
+        assert_error_beside(
+            &html,
+            "closes_minutes_before",
+            "Pick one of the listed times.",
+        );
         assert!(html.contains(r#"list="time-zones" data-browser-time-zone"#));
         assert!(html.contains(r#"<option value="America/New_York">"#));
         assert!(html.contains(r##"hx-get="/jams/places" hx-trigger="input changed delay:300ms" hx-target="#place-suggestions" hx-include="this""##));
@@ -1426,6 +1483,7 @@ mod tests {
             "Place",
             "Price and capacity",
             "Usual time",
+            "Bookings",
             "Visibility",
         ] {
             assert!(
@@ -1458,11 +1516,16 @@ mod tests {
                 problem: Some("Check the fields below."),
                 places_enabled: false,
                 time_zones: &[],
+                cut_offs: &[],
             },
         )
         .into_string();
         assert!(!html.contains("place_query") && !html.contains("hx-get"));
         assert!(html.contains("Check the fields below."));
+        // Without cut-offs there is nothing to choose from; "either" still is.
+        assert!(!html.contains("closes_minutes_before"));
+        assert!(control(&html, "either_first").starts_with(r#"<select id="field-either_first""#));
+        assert!(!html.contains(" selected>A"), "nothing chosen yet");
     }
 
     #[test]

@@ -1,15 +1,36 @@
 //! `make bench`: figures that the README quotes. Prints each as `name: value unit`.
 //!
-//! - the emulator's raw TransactWriteItems rate for booking-shaped transactions;
-//! - the emulator's resident memory before and after 5,000 registrations (must stay under
+//! - registrations per second through the router, against the emulator's raw
+//!   TransactWriteItems rate for transactions of the same shape measured in the same run, and
+//!   their ratio (target ≥ 0.9);
+//! - the DynamoDB calls one request makes (counted by an SDK interceptor): register
+//!   (confirmed and waitlisted), cancel with a promotion, the public session page and a page of
+//!   the organizer's table of a session with 1,000 registrations;
+//! - the emulator's resident memory before and after 5,000 more registrations (must stay under
 //!   500 MB: stock moto keeps every table copy a transaction makes).
 
-use std::time::Instant;
+use std::{collections::BTreeMap, time::Instant};
 
-use jamie_tests::{emulator, spawn_app, store_race::race_registrations};
+use axum::http::StatusCode;
+use jamie::{
+    accounts::Email,
+    bookings::{self, RegistrationInput, Role, RoleChoice},
+    jams::sessions::Session,
+    store::keys,
+};
+use jamie_tests::{
+    TestApp,
+    calls::{CallCounter, describe, reads_and_writes},
+    emulator, encode, jam, spawn_app,
+    store_race::{load_filler, race_registrations},
+};
 
-const REGISTRATIONS: usize = 5_000;
-const CONCURRENCY: usize = 250;
+/// Registrations timed through the router, and the raw transactions timed beside them.
+const TIMED: usize = 1_000;
+/// Requests in flight at once (browsers, or Lambda instances).
+const CONCURRENCY: usize = 50;
+/// Registrations of the memory figure.
+const MEMORY_REGISTRATIONS: usize = 5_000;
 const MEMORY_LIMIT_MB: f64 = 500.0;
 
 /// Resident memory of a process, from /proc, in MB.
@@ -26,6 +47,149 @@ fn rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The registration form of person `n`, bases and flyers in turn.
+fn form(n: usize) -> String {
+    let role = if n % 2 == 0 { "base" } else { "flyer" };
+    format!(
+        "name={}&email={}&role={role}&consent=yes",
+        encode(&format!("Person {n}")),
+        encode(&format!("person{n}@example.org"))
+    )
+}
+
+/// Registers people `range` through the router, `CONCURRENCY` at a time; every one must get
+/// its result page.
+async fn register_through_router(app: &TestApp, session: &str, range: std::ops::Range<usize>) {
+    let path = format!("/s/{session}/register");
+    // One browser's CSRF cookie for every request, as a page load would have set it.
+    let browser = app.another_browser();
+    browser.get("/").await;
+    let mut pending = range.collect::<Vec<_>>().into_iter();
+    let mut racers = tokio::task::JoinSet::new();
+    loop {
+        while racers.len() < CONCURRENCY {
+            let Some(n) = pending.next() else { break };
+            let (browser, path) = (browser.clone(), path.clone());
+            racers.spawn(async move { browser.post_form(&path, &form(n)).await.status });
+        }
+        let Some(done) = racers.join_next().await else {
+            break;
+        };
+        let status = done.expect("a registration task panicked");
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "a registration through the router failed"
+        );
+    }
+}
+
+/// The very transactions `TIMED` registrations send, built first and then sent straight to the
+/// emulator, `CONCURRENCY` at a time; returns how many committed.
+async fn raw_transactions(app: &TestApp) -> usize {
+    let raw = jam::scheduled(&app.ctx, "raw@example.org", 500, 500).await;
+    let session = app
+        .ctx
+        .store
+        .get::<Session>(&keys::session(&raw.session))
+        .await
+        .unwrap()
+        .unwrap();
+    let series = session
+        .series
+        .clone()
+        .expect("new sessions keep their series");
+    let mut pending = (0..TIMED)
+        .map(|n| {
+            let role = if n % 2 == 0 { Role::Base } else { Role::Flyer };
+            let input = RegistrationInput {
+                name: format!("Person {n}"),
+                email: Email::parse(&format!("person{n}@example.org")).unwrap(),
+                requested: RoleChoice::Either,
+                note: String::new(),
+            };
+            bookings::registration_transaction(&app.ctx, &session, &series, input, role).unwrap()
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    let mut committed = 0;
+    let mut racers = tokio::task::JoinSet::new();
+    loop {
+        while racers.len() < CONCURRENCY {
+            let Some(writes) = pending.next() else { break };
+            let store = app.ctx.store.clone();
+            racers.spawn(async move { store.transact(writes).await });
+        }
+        let Some(done) = racers.join_next().await else {
+            break;
+        };
+        done.expect("a raw transaction task panicked")
+            .expect("every raw registration transaction commits");
+        committed += 1;
+    }
+    committed
+}
+
+/// Prints the calls of one request.
+fn print_calls(name: &str, calls: &BTreeMap<String, usize>) {
+    let (reads, writes) = reads_and_writes(calls);
+    println!(
+        "dynamodb_calls_{name}: {} ({reads} read, {writes} write round trips)",
+        describe(calls)
+    );
+}
+
+/// The calls each kind of request makes, on a fresh session of 1 + 1 places.
+async fn calls_per_request(app: &TestApp, counter: &CallCounter, big: &jam::Jam) {
+    let counted = app.with_context(counter.context(&app.ctx));
+    let small = jam::scheduled(&app.ctx, "calls@example.org", 1, 1).await;
+    let session = small.session.to_string();
+    // The browser's CSRF cookie first, so that the counted requests are the form posts alone.
+    counted.get("/").await;
+
+    counter.take();
+    let page = counted.get(&format!("/s/{session}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    print_calls("public_session_page", &counter.take());
+
+    let first = counted
+        .post_form(&format!("/s/{session}/register"), &form(0))
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    print_calls("register_confirmed", &counter.take());
+
+    // A second base: the base place is taken, so the waitlist.
+    let waiting = counted
+        .post_form(&format!("/s/{session}/register"), &form(2))
+        .await;
+    assert!(waiting.body.contains("waitlist"), "{}", waiting.body);
+    print_calls("register_waitlisted", &counter.take());
+
+    let token = app
+        .link_for("person0@example.org", |message| {
+            matches!(message, jamie::notifications::Message::Registered { .. })
+        })
+        .await
+        .expect("the first registration's email");
+    let cancel_path = app.path_of(&token);
+    counter.take();
+    let cancelled = counted.post_form(&cancel_path, "").await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    print_calls("cancel_with_promotion", &counter.take());
+
+    let organizer = counted.another_browser();
+    organizer.sign_in("big@example.org", "Org").await;
+    counter.take();
+    let table = organizer
+        .get(&format!(
+            "/jams/{}/sessions/{}/registrations",
+            big.series, big.session
+        ))
+        .await;
+    assert_eq!(table.status, StatusCode::OK);
+    print_calls("organizer_table_page_of_1000", &counter.take());
+}
+
 #[tokio::main]
 async fn main() {
     let app = spawn_app().await;
@@ -33,28 +197,48 @@ async fn main() {
         eprintln!("bench: JAMIE_EMULATOR_URL points at an emulator we did not start; unset it");
         std::process::exit(2);
     };
-    jamie_tests::store_race::load_filler(&app.ctx.store, 2_000).await;
+    load_filler(&app.ctx.store, 2_000).await;
     let before = rss_mb(pid).unwrap_or_default();
 
+    // Throughput: the router against raw transactions of the same shape, one after the other
+    // on the same emulator.
+    let big = jam::scheduled(&app.ctx, "big@example.org", 500, 500).await;
+    let counter = CallCounter::default();
+    let counted = app.with_context(counter.context(&app.ctx));
     let started = Instant::now();
-    let mut committed = 0;
-    for batch in 0..REGISTRATIONS / CONCURRENCY {
-        let partition = format!("BENCH#{batch}");
-        let cap = u32::try_from(CONCURRENCY).unwrap_or(u32::MAX);
-        let outcome = race_registrations(&app.ctx.store, &partition, CONCURRENCY, 0, cap).await;
-        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
-        committed += outcome.succeeded;
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    let after = rss_mb(pid).unwrap_or_default();
-
+    register_through_router(&counted, &big.session.to_string(), 0..TIMED).await;
+    let router_rate = TIMED as f64 / started.elapsed().as_secs_f64();
+    let rush = counter.take();
+    let started = Instant::now();
+    let committed = raw_transactions(&app).await;
+    let raw_rate = committed as f64 / started.elapsed().as_secs_f64();
     println!(
-        "emulator_transact_write_items_per_second: {:.0} tx/s ({committed} booking transactions, {CONCURRENCY} concurrent, 2,000 filler items)",
-        committed as f64 / seconds
+        "router_registrations_per_second: {router_rate:.0} registrations/s ({TIMED} through the router, {CONCURRENCY} concurrent)"
     );
+    println!(
+        "emulator_transact_write_items_per_second: {raw_rate:.0} tx/s (the {committed} transactions of as many registrations, built first and sent raw, {CONCURRENCY} concurrent)"
+    );
+    println!(
+        "router_to_raw_ratio: {:.2} (target ≥ 0.9)",
+        router_rate / raw_rate
+    );
+    println!(
+        "dynamodb_calls_during_the_{TIMED}_registrations: {}",
+        describe(&rush)
+    );
+
+    calls_per_request(&app, &counter, &big).await;
+
+    // Memory: 5,000 more registrations.
+    for batch in 0..MEMORY_REGISTRATIONS / 250 {
+        let partition = format!("BENCH#{batch}");
+        let outcome = race_registrations(&app.ctx.store, &partition, 250, 0, 250).await;
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    }
+    let after = rss_mb(pid).unwrap_or_default();
     println!("emulator_rss_before: {before:.0} MB");
     println!(
-        "emulator_rss_after_{REGISTRATIONS}_registrations: {after:.0} MB (limit {MEMORY_LIMIT_MB:.0} MB)"
+        "emulator_rss_after_{MEMORY_REGISTRATIONS}_registrations: {after:.0} MB (limit {MEMORY_LIMIT_MB:.0} MB)"
     );
     if after >= MEMORY_LIMIT_MB {
         eprintln!("bench: the emulator grew past {MEMORY_LIMIT_MB} MB");

@@ -5,37 +5,46 @@
 //! - A registration is one TransactWriteItems: the session's counters (under a condition that
 //!   decides confirmed or waitlisted), the registration, the (session, email) claim, the
 //!   cancel link and the outbox email. Confirming needs `confirmed < capacity` and nobody
-//!   waiting for that role; waitlisting needs the role closed to newcomers and takes the
-//!   session's waitlist number under the condition that it is still the one read, so waitlist
-//!   order is the order of successful writes.
+//!   waiting for that role; waitlisting needs the role closed to newcomers, after taking the
+//!   session's next waitlist number with one atomic `ADD` (so waitlist order is the order in
+//!   which those writes succeed, and people joining together do not conflict).
 //! - Cancelling a confirmed spot promotes the earliest waitlisted registration that fits the
 //!   freed role in the same transaction, under the condition that the waitlist counts are those
 //!   read (so nobody joins the waitlist unseen while a spot is given back).
 //! - A lost race is retried from a fresh read, with jittered backoff.
+
+mod manage;
+mod mine;
+mod sweep;
 
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+pub use manage::{Detail, mark_attendance, move_registration, registration_detail};
+pub use mine::{MyRegistration, cancel_mine, mine};
+pub use sweep::{SweepReport, sweep, sweep_session};
+
 use crate::{
     Context, Error,
     accounts::Email,
     authorization::{Denied, Operation, Principal},
-    ids::{RegistrationId, SecretToken, SeriesId, SessionId, TokenHash},
+    ids::{RegistrationId, SecretToken, SeriesId, SessionId, TokenHash, UserId},
     jams::{
         Fields, FormErrors,
         series::{self, Series},
-        sessions::{Session, SessionStatus},
+        sessions::{SeriesCopy, Session, SessionStatus},
     },
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
 };
 
 /// A role a confirmed participant holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    #[default]
     Base,
     Flyer,
 }
@@ -100,6 +109,15 @@ impl RoleChoice {
         }
     }
 
+    /// The roles that satisfy this choice in the order a newcomer tries them, when an
+    /// "either" takes `either_first` first.
+    pub fn roles_from(self, either_first: Role) -> &'static [Role] {
+        match (self, either_first) {
+            (RoleChoice::Either, Role::Flyer) => &[Role::Flyer, Role::Base],
+            _ => self.roles(),
+        }
+    }
+
     fn fits(self, role: Role) -> bool {
         self.roles().contains(&role)
     }
@@ -160,6 +178,50 @@ pub struct Registration {
     /// Entered by an organizer.
     #[serde(default)]
     pub manual: bool,
+    /// Whether they came, as an organizer marked it after the session started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<Attendance>,
+    /// Organizers' overrides (moves between roles, off the waitlist), oldest first: the audit
+    /// trail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<Move>,
+}
+
+/// Whether a confirmed participant came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Attended,
+    NoShow,
+}
+
+impl Attendance {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "attended" => Some(Attendance::Attended),
+            "no_show" => Some(Attendance::NoShow),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::NoShow => "no_show",
+        }
+    }
+}
+
+/// An organizer's override of a registration, kept on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    pub at: Timestamp,
+    pub by: UserId,
+    pub by_name: String,
+    /// What it was and what it became, as organizers read it: "waitlisted (flyer)",
+    /// "confirmed as base".
+    pub from: String,
+    pub to: String,
 }
 
 fn registration_entry(registration: &Registration) -> Entry {
@@ -255,6 +317,9 @@ pub enum BookingError {
     Invalid(FormErrors),
     #[error("Too many people are registering at this moment; please try again.")]
     Busy,
+    /// The change does not apply to the registration as it stands (the message says why).
+    #[error("{0}")]
+    Refused(&'static str),
     #[error(transparent)]
     Denied(#[from] Denied),
     #[error(transparent)]
@@ -274,6 +339,9 @@ pub struct Registered {
     pub cancel_url: String,
     /// Its place in the waitlist of its role, when waitlisted.
     pub position: Option<u32>,
+    /// The session as read for the registration, and what it keeps of its series.
+    pub session: Session,
+    pub series: SeriesCopy,
 }
 
 /// How many times a booking is tried again after losing a race.
@@ -289,10 +357,13 @@ async fn back_off(attempt: u32) {
 }
 
 /// The session's partition: the session, its registrations and (optionally) one cancel link,
-/// in one strongly consistent query.
+/// in one strongly consistent query (email claims and other cancel links are filtered out in
+/// the store).
 struct Partition {
     session: Session,
     registrations: Vec<Registration>,
+    /// The registration of the cancel link asked for, if it exists.
+    link: Option<RegistrationId>,
 }
 
 /// Items of a session partition, whatever their kind.
@@ -304,14 +375,26 @@ struct AnyItem {
     rest: serde_json::Map<String, serde_json::Value>,
 }
 
-async fn read_partition(ctx: &Context, session: &SessionId) -> Result<Option<Partition>, Error> {
+async fn read_partition(
+    ctx: &Context,
+    session: &SessionId,
+    link: Option<&TokenHash>,
+) -> Result<Option<Partition>, Error> {
     let pk = keys::session(session).pk;
+    let link_sk = link.map(|hash| keys::cancel_token(session, hash).sk);
     let mut found_session = None;
     let mut registrations = Vec::new();
+    let mut found_link = None;
     let mut start = None;
     loop {
         let mut query = Query::table(&pk);
         query.start = start.take();
+        // The session and the registrations carry a status; claims and links do not.
+        query.filter = Some(
+            Condition::new("attribute_exists(#status) OR SK = :link")
+                .name("#status", "status")
+                .value(":link", link_sk.as_deref().unwrap_or("-")),
+        );
         let page = ctx.store.query::<AnyItem>(query).await?;
         for item in page.items {
             let value = serde_json::Value::Object(item.rest);
@@ -323,6 +406,14 @@ async fn read_partition(ctx: &Context, session: &SessionId) -> Result<Option<Par
                 registrations.push(serde_json::from_value::<Registration>(value).map_err(|e| {
                     Error::Internal(format!("a registration does not match its shape: {e}"))
                 })?);
+            } else if Some(&item.sk) == link_sk.as_ref() {
+                found_link = Some(
+                    serde_json::from_value::<CancelLink>(value)
+                        .map_err(|e| {
+                            Error::Internal(format!("a cancel link does not match its shape: {e}"))
+                        })?
+                        .registration_id,
+                );
             }
         }
         match page.next {
@@ -333,6 +424,7 @@ async fn read_partition(ctx: &Context, session: &SessionId) -> Result<Option<Par
     Ok(found_session.map(|session| Partition {
         session,
         registrations,
+        link: found_link,
     }))
 }
 
@@ -455,7 +547,15 @@ pub async fn register(
 ) -> Result<Registered, BookingError> {
     let token = SecretToken::generate();
     let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
-    let mut series: Option<Series> = None;
+    let over_capacity = matches!(
+        source,
+        Source::Manual {
+            over_capacity: true
+        }
+    );
+    // Read from the session's copy; only sessions older than the copy read their series (and
+    // that once, not on every retry).
+    let mut series: Option<SeriesCopy> = None;
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -463,31 +563,48 @@ pub async fn register(
             return Err(BookingError::Busy);
         }
         let now = ctx.clock.now();
-        let session = ctx
-            .store
-            .get::<Session>(&keys::session(id))
-            .await?
-            .ok_or(BookingError::NotFound)?;
-        is_open(&session, now)?;
-        let over_capacity = matches!(
-            source,
-            Source::Manual {
-                over_capacity: true
+        // A first attempt may start from the session as this process read it a moment ago;
+        // after a lost race, always from a fresh read.
+        let session = match recent::get(id).filter(|_| attempt == 1) {
+            Some(session) => session,
+            None => {
+                let session = ctx
+                    .store
+                    .get::<Session>(&keys::session(id))
+                    .await?
+                    .ok_or(BookingError::NotFound)?;
+                recent::keep(&session);
+                session
             }
-        );
+        };
+        let copy = match &series {
+            Some(copy) => copy,
+            None => series.insert(series_of(ctx, &session).await?),
+        };
+        if !copy.public && source == Source::Public {
+            return Err(BookingError::NotFound);
+        }
+        is_open(&session, now)?;
         let role = input
             .requested
-            .roles()
+            .roles_from(copy.either_first)
             .iter()
             .copied()
             .find(|role| open_to_newcomers(&session, *role) || over_capacity);
         // Waitlisted: take the next waitlist number first, under the condition that every
         // role that fits is closed to newcomers. Numbers are handed out in the order these
-        // writes succeed, without conflicts between people joining the waitlist together.
-        let ticket = match role {
-            Some(_) => None,
+        // writes succeed, without conflicts between people joining the waitlist together; the
+        // session as the number was taken gives the place in the queue.
+        let (ticket, position) = match role {
+            Some(_) => (None, None),
             None => match take_ticket(ctx, id, input.requested).await {
-                Ok(ticket) => Some(ticket),
+                Ok(taken) => {
+                    recent::keep(&taken);
+                    (
+                        Some(taken.waitlist_seq.saturating_sub(1)),
+                        Some(competing_waiters(&taken, input.requested) + 1),
+                    )
+                }
                 Err(StoreError::Conflict { .. }) => {
                     back_off(attempt).await;
                     continue;
@@ -516,76 +633,26 @@ pub async fn register(
             cancelled_at: None,
             cancel_hash: token.hash(),
             manual: matches!(source, Source::Manual { .. }),
+            attendance: None,
+            moves: Vec::new(),
         };
-        let counter = match role {
-            Some(role) => {
-                let condition = if over_capacity {
-                    "#status = :scheduled".to_owned()
-                } else {
-                    format!("#status = :scheduled AND {}", open_condition(role))
-                };
-                Change::new(format!("ADD {} :one", role.confirmed_attribute()))
-                    .when(condition)
-                    .value(":zero", 0)
-            }
-            None => Change::new(format!(
-                "ADD waitlisted :one, {} :one",
-                input.requested.waitlisted_attribute()
-            ))
-            .when(format!(
-                "#status = :scheduled AND {}",
-                closed_to_newcomers(input.requested)
-            ))
-            .value(":zero", 0),
-        }
-        .name("#status", "status")
-        .value(":scheduled", "scheduled")
-        .value(":one", 1);
-        // The series does not change between attempts: read it once.
-        let series = match &series {
-            Some(series) => series,
-            None => series.insert(
-                ctx.store
-                    .get::<Series>(&keys::series(&session.series_id))
-                    .await?
-                    .ok_or(BookingError::NotFound)?,
-            ),
-        };
-        let message = registration_message(ctx, series, &session, &registration, &cancel_url);
-        let notification = Notification::new(ctx, registration.email.clone(), message);
-        let writes = vec![
-            ctx.store.update(&keys::session(id), counter)?,
-            ctx.store.put(
-                &registration_entry(&registration),
-                &registration,
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store.put(
-                &Entry::new(keys::registration_email(id, registration.email.as_str())),
-                &EmailClaim {
-                    registration_id: registration.id.clone(),
-                },
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store.put(
-                &Entry::new(keys::cancel_token(id, &registration.cancel_hash)),
-                &CancelLink {
-                    registration_id: registration.id.clone(),
-                },
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store.put(&notification.entry(), &notification, None)?,
-        ];
+        let writes = registration_writes(
+            ctx,
+            &session,
+            copy,
+            &registration,
+            over_capacity,
+            &cancel_url,
+        )?;
         match ctx.store.transact(writes).await {
             Ok(()) => {
-                let position = match registration.status {
-                    RegistrationStatus::Waitlisted => Some(position_now(ctx, &registration).await?),
-                    _ => None,
-                };
+                recent::count_in(&registration);
                 return Ok(Registered {
                     registration,
                     cancel_url,
                     position,
+                    session,
+                    series: copy.clone(),
                 });
             }
             Err(StoreError::Conflict { items }) if items.contains(&2) => {
@@ -607,6 +674,245 @@ pub async fn register(
     }
 }
 
+/// The transaction of a new registration: the session's counters under the condition that
+/// decides confirmed (in its role) or waitlisted, the registration, the (session, email) claim,
+/// the cancel link and the email.
+fn registration_writes(
+    ctx: &Context,
+    session: &Session,
+    series: &SeriesCopy,
+    registration: &Registration,
+    over_capacity: bool,
+    cancel_url: &str,
+) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
+    let id = &session.id;
+    let counter = match registration.role {
+        Some(role) => {
+            let condition = if over_capacity {
+                "#status = :scheduled".to_owned()
+            } else {
+                format!("#status = :scheduled AND {}", open_condition(role))
+            };
+            Change::new(format!("ADD {} :one", role.confirmed_attribute()))
+                .when(condition)
+                .value(":zero", 0)
+        }
+        None => Change::new(format!(
+            "ADD waitlisted :one, {} :one",
+            registration.requested.waitlisted_attribute()
+        ))
+        .when(format!(
+            "#status = :scheduled AND {}",
+            closed_to_newcomers(registration.requested)
+        ))
+        .value(":zero", 0),
+    }
+    .name("#status", "status")
+    .value(":scheduled", "scheduled")
+    .value(":one", 1);
+    let counter = as_relied_on(counter, session)?;
+    let message = registration_message(ctx, series, session, registration, cancel_url);
+    let notification = Notification::new(ctx, registration.email.clone(), message);
+    Ok(vec![
+        ctx.store.update(&keys::session(id), counter)?,
+        ctx.store.put(
+            &registration_entry(registration),
+            registration,
+            Some("attribute_not_exists(PK)"),
+        )?,
+        ctx.store.put(
+            &Entry::new(keys::registration_email(id, registration.email.as_str())),
+            &EmailClaim {
+                registration_id: registration.id.clone(),
+            },
+            Some("attribute_not_exists(PK)"),
+        )?,
+        ctx.store.put(
+            &Entry::new(keys::cancel_token(id, &registration.cancel_hash)),
+            &CancelLink {
+                registration_id: registration.id.clone(),
+            },
+            Some("attribute_not_exists(PK)"),
+        )?,
+        ctx.store.put(&notification.entry(), &notification, None)?,
+    ])
+}
+
+/// The transaction that a public registration of `input` for `session` sends when a spot in
+/// `role` is open, built but not sent: the benchmark times these raw against the router.
+#[cfg(feature = "test-fixtures")]
+pub fn registration_transaction(
+    ctx: &Context,
+    session: &Session,
+    series: &SeriesCopy,
+    input: RegistrationInput,
+    role: Role,
+) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
+    let token = SecretToken::generate();
+    let now = ctx.clock.now();
+    let registration = Registration {
+        id: RegistrationId::generate_at(now),
+        session_id: session.id.clone(),
+        series_id: session.series_id.clone(),
+        name: input.name,
+        email: input.email,
+        note: input.note,
+        requested: input.requested,
+        role: Some(role),
+        status: RegistrationStatus::Confirmed,
+        waitlist_seq: None,
+        starts_at: session.starts_at,
+        created_at: now,
+        promoted_at: None,
+        cancelled_at: None,
+        cancel_hash: token.hash(),
+        manual: false,
+        attendance: None,
+        moves: Vec::new(),
+    };
+    let cancel_url = format!(
+        "{}/cancel/{}.{}",
+        ctx.config.base_url,
+        session.id,
+        token.expose()
+    );
+    registration_writes(ctx, session, series, &registration, false, &cancel_url)
+}
+
+/// Adds to `change` (on the session item) the condition that the session still says what a
+/// registration took from it: its times, its cut-off and its copy of the series. A registration
+/// that started from a stale read then loses, and is tried again from a fresh one.
+fn as_relied_on(change: Change, session: &Session) -> Result<Change, StoreError> {
+    let mut condition = change.condition.expression.clone().unwrap_or_default();
+    if !condition.is_empty() {
+        condition.push_str(" AND ");
+    }
+    condition.push_str(&format!(
+        "starts_at = :relied_starts AND ends_at = :relied_ends AND {}",
+        unchanged(
+            "closes_minutes_before",
+            ":relied_closes",
+            session.closes_minutes_before == 0
+        )
+    ));
+    let mut change = change
+        .value(":relied_starts", Value::of(&session.starts_at)?)
+        .value(":relied_ends", Value::of(&session.ends_at)?)
+        .value(":relied_closes", i64::from(session.closes_minutes_before));
+    match &session.series {
+        Some(copy) => {
+            condition.push_str(
+                " AND #relied_series.#relied_name = :relied_name \
+                 AND #relied_series.time_zone = :relied_zone \
+                 AND #relied_series.#relied_public = :relied_public \
+                 AND #relied_series.either_first = :relied_first",
+            );
+            change = change
+                .name("#relied_series", "series")
+                .name("#relied_name", "name")
+                .name("#relied_public", "public")
+                .value(":relied_name", copy.name.as_str())
+                .value(":relied_zone", copy.time_zone.as_str())
+                .value(":relied_public", copy.public)
+                .value(":relied_first", copy.either_first.as_str());
+        }
+        None => {
+            condition.push_str(" AND attribute_not_exists(#relied_series)");
+            change = change.name("#relied_series", "series");
+        }
+    }
+    change.condition.expression = Some(condition);
+    Ok(change)
+}
+
+/// Sessions as this process last read them for a registration, reused for a few seconds by
+/// the next registrations of the same session: a rush for one session then costs each
+/// registration its write alone. Nothing is decided from a kept copy: the transaction's
+/// conditions check the counters and everything it relied on ([`as_relied_on`]).
+mod recent {
+    use std::{
+        collections::HashMap,
+        sync::{LazyLock, Mutex},
+        time::{Duration, Instant},
+    };
+
+    use super::{Registration, Role, RoleChoice};
+    use crate::{ids::SessionId, jams::sessions::Session};
+
+    const KEPT_FOR: Duration = Duration::from_secs(5);
+    const MOST: usize = 512;
+
+    static KEPT: LazyLock<Mutex<HashMap<SessionId, (Instant, Session)>>> =
+        LazyLock::new(Mutex::default);
+
+    pub(super) fn get(id: &SessionId) -> Option<Session> {
+        let kept = KEPT.lock().ok()?;
+        kept.get(id)
+            .filter(|(at, _)| at.elapsed() < KEPT_FOR)
+            .map(|(_, session)| session.clone())
+    }
+
+    /// Counts a registration just made into the kept session (when it is kept), so that the
+    /// next registration of this process starts from the counts including it.
+    pub(super) fn count_in(registration: &Registration) {
+        let Ok(mut kept) = KEPT.lock() else {
+            return;
+        };
+        let Some((_, session)) = kept.get_mut(&registration.session_id) else {
+            return;
+        };
+        match (registration.role, registration.requested) {
+            (Some(Role::Base), _) => session.confirmed_base += 1,
+            (Some(Role::Flyer), _) => session.confirmed_flyer += 1,
+            (None, requested) => {
+                session.waitlisted += 1;
+                match requested {
+                    RoleChoice::Base => session.waitlisted_base += 1,
+                    RoleChoice::Flyer => session.waitlisted_flyer += 1,
+                    RoleChoice::Either => session.waitlisted_either += 1,
+                }
+            }
+        }
+    }
+
+    pub(super) fn keep(session: &Session) {
+        let Ok(mut kept) = KEPT.lock() else {
+            return;
+        };
+        if kept.len() >= MOST {
+            kept.retain(|_, (at, _)| at.elapsed() < KEPT_FOR);
+            if kept.len() >= MOST {
+                kept.clear();
+            }
+        }
+        kept.insert(session.id.clone(), (Instant::now(), session.clone()));
+    }
+}
+
+/// What a booking needs of the series of `session`: the session's copy, or (for a session
+/// scheduled before sessions kept one) the series itself.
+async fn series_of(ctx: &Context, session: &Session) -> Result<SeriesCopy, BookingError> {
+    if let Some(copy) = &session.series {
+        return Ok(copy.clone());
+    }
+    Ok(ctx
+        .store
+        .get::<Series>(&keys::series(&session.series_id))
+        .await?
+        .ok_or(BookingError::NotFound)?
+        .copy())
+}
+
+/// People on `session`'s waitlist who compete with a newcomer asking for `requested` (for any
+/// of the same roles).
+fn competing_waiters(session: &Session, requested: RoleChoice) -> u32 {
+    match requested {
+        RoleChoice::Base => session.waitlisted_base + session.waitlisted_either,
+        RoleChoice::Flyer => session.waitlisted_flyer + session.waitlisted_either,
+        RoleChoice::Either => session.waitlisted,
+    }
+}
+
 /// All the roles `requested` fits are closed to newcomers (full, or people wait for them).
 fn closed_to_newcomers(requested: RoleChoice) -> String {
     requested
@@ -617,19 +923,15 @@ fn closed_to_newcomers(requested: RoleChoice) -> String {
         .join(" AND ")
 }
 
-/// The session's next waitlist number, taken (`ADD waitlist_seq 1`) while the session is
-/// scheduled and every role `requested` fits is closed to newcomers.
+/// Takes the session's next waitlist number (`ADD waitlist_seq 1`) while the session is
+/// scheduled and every role `requested` fits is closed to newcomers; returns the session as it
+/// is after (its `waitlist_seq` is the number taken + 1).
 async fn take_ticket(
     ctx: &Context,
     id: &SessionId,
     requested: RoleChoice,
-) -> Result<u64, StoreError> {
-    #[derive(Deserialize)]
-    struct Taken {
-        waitlist_seq: u64,
-    }
-    let taken: Taken = ctx
-        .store
+) -> Result<Session, StoreError> {
+    ctx.store
         .update_returning(
             &keys::session(id),
             Change::new("ADD waitlist_seq :one")
@@ -642,14 +944,13 @@ async fn take_ticket(
                 .value(":one", 1)
                 .value(":zero", 0),
         )
-        .await?;
-    Ok(taken.waitlist_seq.saturating_sub(1))
+        .await
 }
 
 /// The email a new registration gets.
 fn registration_message(
     ctx: &Context,
-    series: &Series,
+    series: &SeriesCopy,
     session: &Session,
     registration: &Registration,
     cancel_url: &str,
@@ -666,43 +967,6 @@ fn registration_message(
             .map_or(registration.requested.as_str(), Role::as_str)
             .to_owned(),
     }
-}
-
-/// The place of a waitlisted registration in the queue of the roles it fits: 1 + the people
-/// waiting before it who compete for any of the same roles. Read from the index (eventually
-/// consistent: right a moment after the write, for display only).
-pub async fn position_now(ctx: &Context, registration: &Registration) -> Result<u32, Error> {
-    let Some(seq) = registration.waitlist_seq else {
-        return Ok(0);
-    };
-    let mut ahead = 0u32;
-    for choice in [RoleChoice::Base, RoleChoice::Flyer, RoleChoice::Either] {
-        let competes = choice
-            .roles()
-            .iter()
-            .any(|role| registration.requested.fits(*role));
-        if !competes {
-            continue;
-        }
-        let partition = keys::waitlist_index(&registration.session_id, choice.as_str());
-        let high = format!("{:012}", seq.saturating_sub(1));
-        let mut query = Query::index("GSI1", &partition);
-        if seq == 0 {
-            continue;
-        }
-        query.between = Some(("000000000000", high.as_str()));
-        let mut start = None;
-        loop {
-            query.start = start.take();
-            let page = ctx.store.query::<KeysOnly>(query.clone()).await?;
-            ahead += u32::try_from(page.items.len()).unwrap_or(u32::MAX);
-            match page.next {
-                Some(next) => start = Some(next),
-                None => break,
-            }
-        }
-    }
-    Ok(ahead + 1)
 }
 
 /// Positions of every waitlisted registration in a session, from a consistent read: for each,
@@ -735,9 +999,6 @@ pub fn positions(registrations: &[Registration]) -> Vec<(RegistrationId, u32)> {
         .collect()
 }
 
-#[derive(Deserialize)]
-struct KeysOnly {}
-
 /// What cancelling did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cancelled {
@@ -752,7 +1013,7 @@ pub enum Cancelled {
 pub struct ByLink {
     pub registration: Registration,
     pub session: Session,
-    pub series: Series,
+    pub series: SeriesCopy,
     pub position: Option<u32>,
 }
 
@@ -765,25 +1026,17 @@ fn parse_link(token: &str) -> Option<(SessionId, SecretToken)> {
 /// The registration a cancel link belongs to.
 pub async fn by_link(ctx: &Context, token: &str) -> Result<ByLink, BookingError> {
     let (session_id, secret) = parse_link(token).ok_or(BookingError::NotFound)?;
-    let link = ctx
-        .store
-        .get::<CancelLink>(&keys::cancel_token(&session_id, &secret.hash()))
+    let partition = read_partition(ctx, &session_id, Some(&secret.hash()))
         .await?
         .ok_or(BookingError::NotFound)?;
-    let partition = read_partition(ctx, &session_id)
-        .await?
-        .ok_or(BookingError::NotFound)?;
+    let registration_id = partition.link.as_ref().ok_or(BookingError::NotFound)?;
     let registration = partition
         .registrations
         .iter()
-        .find(|registration| registration.id == link.registration_id)
+        .find(|registration| registration.id == *registration_id)
         .cloned()
         .ok_or(BookingError::NotFound)?;
-    let series = ctx
-        .store
-        .get::<Series>(&keys::series(&partition.session.series_id))
-        .await?
-        .ok_or(BookingError::NotFound)?;
+    let series = series_of(ctx, &partition.session).await?;
     let position = positions(&partition.registrations)
         .into_iter()
         .find(|(id, _)| *id == registration.id)
@@ -796,16 +1049,16 @@ pub async fn by_link(ctx: &Context, token: &str) -> Result<ByLink, BookingError>
     })
 }
 
-/// Cancels the registration of a cancel link (idempotent).
+/// Cancels the registration of a cancel link (idempotent): one read of the session's
+/// partition (which holds the link) and one transaction. Returns what happened and the
+/// registration as it now stands, for the page.
 #[tracing::instrument(skip_all)]
-pub async fn cancel_by_link(ctx: &Context, token: &str) -> Result<Cancelled, BookingError> {
+pub async fn cancel_by_link(
+    ctx: &Context,
+    token: &str,
+) -> Result<(Cancelled, ByLink), BookingError> {
     let (session_id, secret) = parse_link(token).ok_or(BookingError::NotFound)?;
-    let link = ctx
-        .store
-        .get::<CancelLink>(&keys::cancel_token(&session_id, &secret.hash()))
-        .await?
-        .ok_or(BookingError::NotFound)?;
-    cancel(ctx, &session_id, &link.registration_id).await
+    cancel(ctx, &session_id, Whose::Link(&secret.hash())).await
 }
 
 /// An organizer cancels a registration on someone's behalf (they are told).
@@ -817,16 +1070,35 @@ pub async fn cancel_for(
     registration: &RegistrationId,
 ) -> Result<Cancelled, BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    cancel(ctx, session_id, registration).await
+    Ok(cancel(ctx, session_id, Whose::Id(registration)).await?.0)
 }
 
+/// The registration a cancel is for: by id, or by the hash of its cancel link.
+#[derive(Clone, Copy)]
+enum Whose<'a> {
+    Id(&'a RegistrationId),
+    Link(&'a TokenHash),
+}
+
+/// The organizer acting on a series' registrations, and the series.
+struct Organizer {
+    id: UserId,
+    name: String,
+    series: Series,
+}
+
+/// Checks that the acting user may run the registrations of series `series_id`.
 async fn organizer_of(
     ctx: &Context,
     principal: &Principal,
     series_id: &SeriesId,
-) -> Result<(), BookingError> {
-    match series::access(ctx, principal, series_id, Operation::EditSeries).await {
-        Ok(_) => Ok(()),
+) -> Result<Organizer, BookingError> {
+    match series::access(ctx, principal, series_id, Operation::ManageRegistrations).await {
+        Ok(access) => Ok(Organizer {
+            id: access.actor.user.id.clone(),
+            name: access.actor.user.display_name.as_str().to_owned(),
+            series: access.series,
+        }),
         Err(series::SeriesError::Denied(denied)) => Err(denied.into()),
         Err(series::SeriesError::Internal(error)) => Err(error.into()),
         Err(_) => Err(BookingError::NotFound),
@@ -840,31 +1112,56 @@ async fn organizer_of(
 async fn cancel(
     ctx: &Context,
     session_id: &SessionId,
-    id: &RegistrationId,
-) -> Result<Cancelled, BookingError> {
+    whose: Whose<'_>,
+) -> Result<(Cancelled, ByLink), BookingError> {
+    let link = match whose {
+        Whose::Link(hash) => Some(hash),
+        Whose::Id(_) => None,
+    };
+    let mut series: Option<SeriesCopy> = None;
     let mut attempt = 0;
     loop {
         attempt += 1;
         if attempt > MAX_ATTEMPTS {
             return Err(BookingError::Busy);
         }
-        let partition = read_partition(ctx, session_id)
+        let partition = read_partition(ctx, session_id, link)
             .await?
             .ok_or(BookingError::NotFound)?;
         let session = &partition.session;
+        let id = match whose {
+            Whose::Id(id) => id,
+            Whose::Link(_) => partition.link.as_ref().ok_or(BookingError::NotFound)?,
+        };
         let registration = partition
             .registrations
             .iter()
             .find(|registration| registration.id == *id)
             .ok_or(BookingError::NotFound)?;
+        let series = match &series {
+            Some(copy) => copy,
+            None => series.insert(series_of(ctx, session).await?),
+        };
+        // What the cancel page shows afterwards: the registration as it now stands.
+        let done = |cancelled: Cancelled| {
+            let at = registration.cancelled_at.unwrap_or_else(|| ctx.clock.now());
+            Ok((
+                cancelled,
+                ByLink {
+                    registration: Registration {
+                        status: RegistrationStatus::Cancelled,
+                        cancelled_at: Some(at),
+                        ..registration.clone()
+                    },
+                    session: session.clone(),
+                    series: series.clone(),
+                    position: None,
+                },
+            ))
+        };
         if registration.status == RegistrationStatus::Cancelled {
-            return Ok(Cancelled::Already);
+            return done(Cancelled::Already);
         }
-        let series = ctx
-            .store
-            .get::<Series>(&keys::series(&session.series_id))
-            .await?
-            .ok_or(BookingError::NotFound)?;
         let in_line: Vec<&Registration> = match (registration.status, registration.role) {
             (RegistrationStatus::Confirmed, Some(role))
                 if session.status == SessionStatus::Scheduled =>
@@ -875,10 +1172,10 @@ async fn cancel(
         };
         let candidates = in_line.into_iter().map(Some).chain([None]);
         for promoted in candidates {
-            let writes = cancel_writes(ctx, &series, session, registration, promoted)?;
+            let writes = cancel_writes(ctx, series, session, registration, promoted)?;
             match ctx.store.transact(writes).await {
                 Ok(()) => {
-                    return Ok(Cancelled::Now {
+                    return done(Cancelled::Now {
                         promoted: promoted.map(|next| next.id.clone()),
                     });
                 }
@@ -899,7 +1196,7 @@ const PROMOTED_ITEM: usize = 4;
 /// cancelled person's email, and the promotion of `promoted` (with their email) if any.
 fn cancel_writes(
     ctx: &Context,
-    series: &Series,
+    series: &SeriesCopy,
     session: &Session,
     registration: &Registration,
     promoted: Option<&Registration>,
@@ -1036,7 +1333,7 @@ pub async fn promote_waiting(
     let mut promoted = Vec::new();
     let mut attempt = 0;
     loop {
-        let Some(partition) = read_partition(ctx, session_id).await? else {
+        let Some(partition) = read_partition(ctx, session_id, None).await? else {
             return Ok(promoted);
         };
         let session = &partition.session;
@@ -1054,11 +1351,7 @@ pub async fn promote_waiting(
         let Some((role, next)) = candidate else {
             return Ok(promoted);
         };
-        let series = ctx
-            .store
-            .get::<Series>(&keys::series(&session.series_id))
-            .await?
-            .ok_or(BookingError::NotFound)?;
+        let series = series_of(ctx, session).await?;
         let notification = Notification::new(
             ctx,
             next.email.clone(),
@@ -1111,20 +1404,20 @@ pub async fn promote_waiting(
     }
 }
 
-/// Every registration of a session with the session, for its organizers, in the order they
-/// were made (the export and the check-in list).
+/// Every registration of a session with the series and session, for its organizers, in the
+/// order they were made (the export and the check-in list).
 pub async fn of_session(
     ctx: &Context,
     principal: &Principal,
     series_id: &SeriesId,
     session_id: &SessionId,
-) -> Result<(Session, Vec<Registration>), BookingError> {
-    organizer_of(ctx, principal, series_id).await?;
-    let partition = read_partition(ctx, session_id)
+) -> Result<(Series, Session, Vec<Registration>), BookingError> {
+    let organizer = organizer_of(ctx, principal, series_id).await?;
+    let partition = read_partition(ctx, session_id, None)
         .await?
         .filter(|partition| &partition.session.series_id == series_id)
         .ok_or(BookingError::NotFound)?;
-    Ok((partition.session, partition.registrations))
+    Ok((organizer.series, partition.session, partition.registrations))
 }
 
 /// A session as its public page shows it.
@@ -1134,7 +1427,8 @@ pub struct PublicSession {
     pub series: Series,
 }
 
-/// The public view of session `id`: two reads. Archived series are not public.
+/// The public view of session `id`: two reads (the series carries its organizers' names).
+/// Archived series and those of blocked owners are not public.
 pub async fn public_session(ctx: &Context, id: &SessionId) -> Result<PublicSession, BookingError> {
     let session = ctx
         .store
@@ -1145,7 +1439,7 @@ pub async fn public_session(ctx: &Context, id: &SessionId) -> Result<PublicSessi
         .store
         .get::<Series>(&keys::series(&session.series_id))
         .await?
-        .filter(|series| !series.archived)
+        .filter(Series::is_public)
         .ok_or(BookingError::NotFound)?;
     Ok(PublicSession { session, series })
 }
@@ -1174,7 +1468,7 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
     };
     let token = SecretToken::generate();
     let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
-    let message = registration_message(ctx, &series, &session, &registration, &cancel_url);
+    let message = registration_message(ctx, &series.copy(), &session, &registration, &cancel_url);
     let notification = Notification::new(ctx, registration.email.clone(), message);
     let limit = crate::auth::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3)?;
     let result = ctx
@@ -1207,7 +1501,7 @@ pub async fn public_series(
         .store
         .get::<Series>(&keys::series(id))
         .await?
-        .filter(|series| !series.archived)
+        .filter(Series::is_public)
         .ok_or(BookingError::NotFound)?;
     let now = ctx.clock.now();
     let upcoming = crate::jams::sessions::between(
@@ -1238,6 +1532,16 @@ pub struct TableFilter {
 /// Registrations per table page.
 pub const TABLE_PAGE: i32 = 50;
 
+/// A page of the organizer's registration table.
+#[derive(Clone, Debug)]
+pub struct TablePage {
+    pub series: Series,
+    pub session: Session,
+    pub registrations: Vec<Registration>,
+    /// The last registration of the page, when more may follow.
+    pub next: Option<RegistrationId>,
+}
+
 /// One page of a session's registrations in the order they were made: the session item and
 /// one query of the partition (filtered in the store), so a session with 10,000
 /// registrations costs the same per page. `after` is the last registration id shown.
@@ -1248,8 +1552,8 @@ pub async fn table_page(
     session_id: &SessionId,
     filter: &TableFilter,
     after: Option<&RegistrationId>,
-) -> Result<(Session, Vec<Registration>, Option<RegistrationId>), BookingError> {
-    organizer_of(ctx, principal, series_id).await?;
+) -> Result<TablePage, BookingError> {
+    let organizer = organizer_of(ctx, principal, series_id).await?;
     let session = ctx
         .store
         .get::<Session>(&keys::session(session_id))
@@ -1298,7 +1602,12 @@ pub async fn table_page(
         .and_then(|sk| sk.as_s().ok())
         .and_then(|sk| sk.strip_prefix("REG#"))
         .and_then(|id| id.parse::<RegistrationId>().ok());
-    Ok((session, page.items, next))
+    Ok(TablePage {
+        series: organizer.series,
+        session,
+        registrations: page.items,
+        next,
+    })
 }
 
 /// An organizer enters someone by hand: the same rules, or confirmed over capacity when
@@ -1369,7 +1678,7 @@ pub fn to_csv(registrations: &[Registration], zone: &jiff::tz::TimeZone) -> Stri
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn session(base: (u32, u16), flyer: (u32, u16), waiting: (u32, u32, u32)) -> Session {
@@ -1393,11 +1702,20 @@ mod tests {
             waitlisted_either: waiting.2,
             waitlist_seq: 0,
             closes_minutes_before: 0,
+            series: None,
             created_at: Timestamp::UNIX_EPOCH,
         }
     }
 
     fn waiting(requested: RoleChoice, seq: u64) -> Registration {
+        Registration {
+            waitlist_seq: Some(seq),
+            ..registration(requested, RegistrationStatus::Waitlisted)
+        }
+    }
+
+    /// A registration of `requested` standing at `status` (no role, no waitlist number).
+    pub(crate) fn registration(requested: RoleChoice, status: RegistrationStatus) -> Registration {
         Registration {
             id: RegistrationId::generate(),
             session_id: SessionId::generate(),
@@ -1407,14 +1725,16 @@ mod tests {
             note: String::new(),
             requested,
             role: None,
-            status: RegistrationStatus::Waitlisted,
-            waitlist_seq: Some(seq),
+            status,
+            waitlist_seq: None,
             starts_at: Timestamp::UNIX_EPOCH,
             created_at: Timestamp::UNIX_EPOCH,
             promoted_at: None,
             cancelled_at: None,
             cancel_hash: SecretToken::generate().hash(),
             manual: false,
+            attendance: None,
+            moves: Vec::new(),
         }
     }
 

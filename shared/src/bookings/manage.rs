@@ -1,0 +1,317 @@
+//! What organizers do to registrations besides entering and cancelling them: move someone
+//! between roles or off the waitlist (an override, kept on the registration as its audit
+//! trail), mark attendance after the session, and look at one participant's history in the
+//! series.
+
+use super::{
+    Attendance, BookingError, Move, Registration, RegistrationStatus, Role, organizer_of,
+    promote_waiting, read_partition, series_of,
+};
+use crate::{
+    Context,
+    authorization::Principal,
+    ids::{RegistrationId, SeriesId, SessionId},
+    jams::{
+        series::Series,
+        sessions::{Session, SessionStatus},
+    },
+    notifications::{Message, Notification},
+    store::{Change, Query, StoreError, Value, keys},
+};
+
+/// How a registration reads in the audit trail: "confirmed as base", "waitlisted (either)".
+fn standing(registration: &Registration) -> String {
+    match (registration.status, registration.role) {
+        (RegistrationStatus::Confirmed, Some(role)) => format!("confirmed as {}", role.as_str()),
+        (RegistrationStatus::Waitlisted, _) => {
+            format!("waitlisted ({})", registration.requested.as_str())
+        }
+        (status, _) => status.as_str().to_owned(),
+    }
+}
+
+/// What moving `registration` to a confirmed spot as `to` does to the session's counters, or
+/// why it cannot move. Moves are overrides: they confirm even when the role is full.
+fn counter_change(registration: &Registration, to: Role) -> Result<Change, BookingError> {
+    match (registration.status, registration.role) {
+        (RegistrationStatus::Confirmed, Some(from)) if from == to => Err(BookingError::Refused(
+            "They already hold that role; nothing to change.",
+        )),
+        (RegistrationStatus::Confirmed, Some(from)) => Ok(Change::new(format!(
+            "ADD {} :one, {} :minus",
+            to.confirmed_attribute(),
+            from.confirmed_attribute()
+        ))),
+        (RegistrationStatus::Waitlisted, _) => Ok(Change::new(format!(
+            "ADD {} :one, waitlisted :minus, {} :minus",
+            to.confirmed_attribute(),
+            registration.requested.waitlisted_attribute()
+        ))),
+        _ => Err(BookingError::Refused(
+            "A cancelled registration cannot be moved; enter them again instead.",
+        )),
+    }
+}
+
+/// An organizer moves registration `id` to a confirmed spot as `to`: from the other role, or
+/// off the waitlist (over capacity if need be: the override is theirs to make). One
+/// transaction changes the registration, appends the move to its audit trail, adjusts the
+/// session's counters and tells the person; a spot the move frees goes to the next in line.
+#[tracing::instrument(skip_all, fields(session = %session_id, registration = %id))]
+pub async fn move_registration(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    id: &RegistrationId,
+    to: Role,
+) -> Result<Registration, BookingError> {
+    let organizer = organizer_of(ctx, principal, series_id).await?;
+    let partition = read_partition(ctx, session_id, None)
+        .await?
+        .filter(|partition| &partition.session.series_id == series_id)
+        .ok_or(BookingError::NotFound)?;
+    let session = &partition.session;
+    if session.status != SessionStatus::Scheduled {
+        return Err(BookingError::Refused(
+            "Registrations of a cancelled or completed session cannot be moved.",
+        ));
+    }
+    let registration = partition
+        .registrations
+        .iter()
+        .find(|registration| registration.id == *id)
+        .ok_or(BookingError::NotFound)?;
+    let counters = counter_change(registration, to)?
+        .when("#status = :scheduled")
+        .name("#status", "status")
+        .value(":scheduled", "scheduled")
+        .value(":one", 1)
+        .value(":minus", -1);
+    let now = ctx.clock.now();
+    let moved = Registration {
+        status: RegistrationStatus::Confirmed,
+        role: Some(to),
+        promoted_at: match registration.status {
+            RegistrationStatus::Waitlisted => Some(now),
+            _ => registration.promoted_at,
+        },
+        moves: [
+            registration.moves.clone(),
+            vec![Move {
+                at: now,
+                by: organizer.id,
+                by_name: organizer.name,
+                from: standing(registration),
+                to: format!("confirmed as {}", to.as_str()),
+            }],
+        ]
+        .concat(),
+        ..registration.clone()
+    };
+    // The registration must still stand as read (status and role): two organizers moving
+    // the same person at once make one move.
+    let mut update = Change::new(
+        "SET #status = :confirmed, #role = :role, promoted_at = :promoted_at, moves = :moves \
+         REMOVE GSI1PK, GSI1SK",
+    )
+    .when("#status = :was AND (attribute_not_exists(#role) OR #role = :was_role)")
+    .name("#status", "status")
+    .name("#role", "role")
+    .value(":confirmed", "confirmed")
+    .value(":role", to.as_str())
+    .value(":promoted_at", Value::of(&moved.promoted_at)?)
+    .value(":moves", Value::of(&moved.moves)?)
+    .value(":was", registration.status.as_str());
+    update = update.value(":was_role", registration.role.map_or("none", Role::as_str));
+    let series = series_of(ctx, session).await?;
+    let when = session.when_label(&series.zone());
+    let message = match registration.status {
+        RegistrationStatus::Waitlisted => Message::Promoted {
+            url: session.public_url(ctx),
+            series: series.name.clone(),
+            when,
+            role: to.as_str().to_owned(),
+        },
+        _ => Message::RoleChanged {
+            url: session.public_url(ctx),
+            series: series.name.clone(),
+            when,
+            role: to.as_str().to_owned(),
+        },
+    };
+    let notification = Notification::new(ctx, registration.email.clone(), message);
+    let writes = vec![
+        ctx.store.update(&keys::session(session_id), counters)?,
+        ctx.store
+            .update(&keys::registration(session_id, id), update)?,
+        ctx.store.put(&notification.entry(), &notification, None)?,
+    ];
+    match ctx.store.transact(writes).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict { .. }) => {
+            return Err(BookingError::Refused(
+                "Someone changed this registration at the same moment; look again and retry.",
+            ));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    // A confirmed spot left behind in the other role goes to whoever waits for it.
+    if registration.status == RegistrationStatus::Confirmed {
+        promote_waiting(ctx, session_id).await?;
+    }
+    Ok(moved)
+}
+
+/// Marks (or, with `None`, unmarks) whether confirmed registration `id` came. Only once the
+/// session has started.
+pub async fn mark_attendance(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    id: &RegistrationId,
+    attendance: Option<Attendance>,
+) -> Result<(), BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    let session = ctx
+        .store
+        .get::<Session>(&keys::session(session_id))
+        .await?
+        .filter(|session| &session.series_id == series_id)
+        .ok_or(BookingError::NotFound)?;
+    if session.starts_at > ctx.clock.now() {
+        return Err(BookingError::Refused(
+            "Attendance can be marked once the session has started.",
+        ));
+    }
+    let change = match attendance {
+        Some(attendance) => {
+            Change::new("SET attendance = :attendance").value(":attendance", attendance.as_str())
+        }
+        None => Change::new("REMOVE attendance"),
+    }
+    .when("#status = :confirmed")
+    .name("#status", "status")
+    .value(":confirmed", "confirmed");
+    match ctx
+        .store
+        .update_item(&keys::registration(session_id, id), change)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict { .. }) => Err(BookingError::Refused(
+            "Only confirmed registrations have an attendance.",
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// One registration as its organizers look into it: the session, the registration (with its
+/// audit trail) and the person's registrations in the same series, newest session first.
+#[derive(Clone, Debug)]
+pub struct Detail {
+    pub series: Series,
+    pub session: Session,
+    pub registration: Registration,
+    pub history: Vec<Registration>,
+}
+
+impl Detail {
+    /// (attended, no-show) over the person's registrations in the series.
+    pub fn attendance_counts(&self) -> (usize, usize) {
+        let count = |wanted| {
+            self.history
+                .iter()
+                .filter(|registration| registration.attendance == Some(wanted))
+                .count()
+        };
+        (count(Attendance::Attended), count(Attendance::NoShow))
+    }
+}
+
+/// Registration `id` with its person's history in the series.
+pub async fn registration_detail(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    id: &RegistrationId,
+) -> Result<Detail, BookingError> {
+    let organizer = organizer_of(ctx, principal, series_id).await?;
+    let session = ctx
+        .store
+        .get::<Session>(&keys::session(session_id))
+        .await?
+        .filter(|session| &session.series_id == series_id)
+        .ok_or(BookingError::NotFound)?;
+    let registration = ctx
+        .store
+        .get::<Registration>(&keys::registration(session_id, id))
+        .await?
+        .ok_or(BookingError::NotFound)?;
+    let partition = keys::participant_index(registration.email.as_str());
+    let mut query = Query::index("GSI2", &partition);
+    query.descending = true;
+    let mut history = Vec::new();
+    loop {
+        let page = ctx.store.query::<Registration>(query.clone()).await?;
+        history.extend(
+            page.items
+                .into_iter()
+                .filter(|earlier| &earlier.series_id == series_id),
+        );
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => break,
+        }
+    }
+    Ok(Detail {
+        series: organizer.series,
+        session,
+        registration,
+        history,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bookings::{RoleChoice, tests::registration};
+
+    #[test]
+    fn moves_take_a_spot_in_the_new_role_and_give_back_the_old() {
+        let mut confirmed = registration(RoleChoice::Either, RegistrationStatus::Confirmed);
+        confirmed.role = Some(Role::Base);
+        let change = counter_change(&confirmed, Role::Flyer).unwrap();
+        assert_eq!(
+            change.expression,
+            "ADD confirmed_flyer :one, confirmed_base :minus"
+        );
+        assert!(matches!(
+            counter_change(&confirmed, Role::Base),
+            Err(BookingError::Refused(_))
+        ));
+        assert_eq!(standing(&confirmed), "confirmed as base");
+    }
+
+    #[test]
+    fn moves_off_the_waitlist_leave_the_queue_of_the_role_asked_for() {
+        let waiting = registration(RoleChoice::Flyer, RegistrationStatus::Waitlisted);
+        let change = counter_change(&waiting, Role::Base).unwrap();
+        assert_eq!(
+            change.expression,
+            "ADD confirmed_base :one, waitlisted :minus, waitlisted_flyer :minus"
+        );
+        assert_eq!(standing(&waiting), "waitlisted (flyer)");
+    }
+
+    #[test]
+    fn cancelled_registrations_do_not_move() {
+        let cancelled = registration(RoleChoice::Base, RegistrationStatus::Cancelled);
+        assert!(matches!(
+            counter_change(&cancelled, Role::Base),
+            Err(BookingError::Refused(_))
+        ));
+    }
+}
