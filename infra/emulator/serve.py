@@ -10,7 +10,8 @@ dispatcher as moto's own `moto_server`. It differs from `moto_server` in these
 ways, all explained in docs/local-stack.md:
 
 1. One global lock is held around the whole handling of every request
-   (including draining the response body). Stock moto is not thread-safe: its
+   (including draining the response body), granted first come, first served
+   (so no request starves behind newer ones under a sustained load). Stock moto is not thread-safe: its
    DynamoDB TransactWriteItems deep-copies the table, checks conditions without
    a lock and restores the copy on failure, so racing transactions overbook
    and break uniqueness. The lock is released only while an SQS ReceiveMessage
@@ -37,6 +38,7 @@ port cannot be bound.
 from __future__ import annotations
 
 import argparse
+import collections
 import copyreg
 import io
 import os
@@ -98,7 +100,56 @@ SAVE_INTERVAL_SECONDS = 10.0
 # --------------------------------------------------------------------------
 # 2. The global request lock, and the moto patches that go with it.
 # --------------------------------------------------------------------------
-REQUEST_LOCK = threading.Lock()
+class FairLock:
+    """A lock granted in the order it was asked for. threading.Lock is not fair:
+    a thread that arrives while the lock is being released can take it ahead
+    of threads already waiting, so under a sustained load of hundreds of
+    concurrent requests some request can wait past a client's timeout while
+    newer ones are served. Here each waiter queues behind the others, and a
+    release hands the lock straight to the first of them."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: collections.deque[threading.Lock] = collections.deque()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            if not blocking:
+                return False
+            waiter = threading.Lock()
+            waiter.acquire()
+            self._waiters.append(waiter)
+        if waiter.acquire(timeout=timeout):
+            return True  # handed over by release()
+        with self._mutex:
+            try:
+                self._waiters.remove(waiter)
+                return False
+            except ValueError:
+                pass  # handed over just as the wait timed out: it is ours
+        waiter.acquire()
+        return True
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()  # still held: now by the next waiter
+            else:
+                self._held = False
+
+    def __enter__(self) -> "FairLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+REQUEST_LOCK = FairLock()
 _tls = threading.local()  # .holding: this thread holds REQUEST_LOCK for a request
 _requests_handled = 0  # changed only while REQUEST_LOCK is held
 

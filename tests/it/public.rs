@@ -15,7 +15,7 @@ use jiff::SignedDuration;
 
 /// An organizer's app (signed in) with a series of 1 base + 1 flyer place and one session on
 /// Tuesday 16 March 2027, 19:00 Berlin; the clock is the Wednesday before.
-async fn organizer_with_session() -> (TestApp, SeriesId, SessionId) {
+pub(crate) async fn organizer_with_session() -> (TestApp, SeriesId, SessionId) {
     let app = spawn_app_with(Options {
         clock: Clock::fixed("2027-03-10T12:00:00Z".parse().unwrap()),
         ..Options::default()
@@ -50,7 +50,7 @@ async fn organizer_with_session() -> (TestApp, SeriesId, SessionId) {
     (app, series, session)
 }
 
-fn registration(name: &str, email: &str, role: &str) -> String {
+pub(crate) fn registration(name: &str, email: &str, role: &str) -> String {
     format!(
         "name={}&email={}&role={role}&note=&consent=yes",
         encode(name),
@@ -59,7 +59,7 @@ fn registration(name: &str, email: &str, role: &str) -> String {
 }
 
 /// The private cancel link emailed to `email`, as a path.
-async fn cancel_path(app: &TestApp, email: &str) -> String {
+pub(crate) async fn cancel_path(app: &TestApp, email: &str) -> String {
     let url = app
         .link_for(email, |message| {
             matches!(message, Message::Registered { .. })
@@ -428,7 +428,7 @@ async fn organizers_see_filter_add_cancel_export_and_print_registrations() {
     assert_eq!(anonymous.get(&path).await.status, StatusCode::SEE_OTHER);
 }
 
-async fn organizer_principal(app: &TestApp) -> jamie::authorization::Principal {
+pub(crate) async fn organizer_principal(app: &TestApp) -> jamie::authorization::Principal {
     let user = jamie::accounts::find_by_email(
         &app.ctx,
         &jamie::accounts::Email::parse("org@example.org").unwrap(),

@@ -180,9 +180,18 @@ fn registered_at(registration: &Registration, zone: &jiff::tz::TimeZone) -> Stri
         .to_string()
 }
 
+/// The waitlist position of `registration` among `positions` (those of its session).
+fn position_in(positions: &[(RegistrationId, u32)], registration: &Registration) -> Option<u32> {
+    positions
+        .iter()
+        .find(|(id, _)| *id == registration.id)
+        .map(|(_, position)| *position)
+}
+
 fn row(
     base_path: &str,
     session: &Session,
+    positions: &[(RegistrationId, u32)],
     registration: &Registration,
     zone: &jiff::tz::TimeZone,
     now: jiff::Timestamp,
@@ -196,10 +205,7 @@ fn row(
         requested: registration.requested.as_str().to_owned(),
         role: registration.role.map(|role| role.as_str().to_owned()),
         status: registration.status.as_str().to_owned(),
-        position: registration
-            .waitlist_seq
-            .filter(|_| registration.status == RegistrationStatus::Waitlisted)
-            .map(|seq| u32::try_from(seq + 1).unwrap_or(u32::MAX)),
+        position: position_in(positions, registration),
         registered_at: registered_at(registration, zone),
         manual: registration.manual,
         cancel_action: active
@@ -248,6 +254,7 @@ async fn render(
     };
     let zone = series.zone();
     let now = ctx.clock.now();
+    let positions = bookings::positions(&session);
     let (date, time) = session_when(&session, &zone);
     let (base, flyer) = session_counts(&session);
     let base_path = format!("/jams/{series_id}/sessions/{session_id}");
@@ -281,7 +288,7 @@ async fn render(
         waitlist: session.waitlisted,
         rows: registrations
             .iter()
-            .map(|registration| row(&base_path, &session, registration, &zone, now))
+            .map(|registration| row(&base_path, &session, &positions, registration, &zone, now))
             .collect(),
         status_filter: &query.status,
         role_filter: &query.role,
@@ -399,7 +406,7 @@ async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath)
         Err(error) => return refused(&page, error),
     };
     let zone = series.zone();
-    let csv = bookings::to_csv(&registrations, &zone);
+    let csv = bookings::to_csv(&session, &registrations, &zone);
     let day = session
         .starts_at
         .to_zoned_datetime(zone)
@@ -664,10 +671,7 @@ async fn render_detail(
         attendance_actions(&base_path, session, registration, now, "&back=detail");
     let cancel_action = (registration.status != RegistrationStatus::Cancelled)
         .then(|| format!("{base_path}/registrations/{}/cancel", registration.id));
-    let position = registration
-        .waitlist_seq
-        .filter(|_| registration.status == RegistrationStatus::Waitlisted)
-        .map(|seq| u32::try_from(seq + 1).unwrap_or(u32::MAX));
+    let position = bookings::position_of(session, &registration.id);
     let registered_at = registered_at(registration, &zone);
     let role = standing_label(registration);
     let notice = match done {
@@ -696,7 +700,8 @@ async fn render_detail(
         move_actions: &move_actions,
         attendance_actions: &attendance_actions,
         cancel_action: cancel_action.as_deref(),
-        problem: problem.or(notice),
+        problem,
+        notice,
     };
     let title = format!("{} — {}", registration.name, found.series.name);
     (

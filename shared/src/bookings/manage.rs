@@ -4,8 +4,8 @@
 //! series.
 
 use super::{
-    Attendance, BookingError, Move, Registration, RegistrationStatus, Role, organizer_of,
-    promote_waiting, read_partition, series_of,
+    Attendance, BookingError, Move, Registration, RegistrationStatus, Role, leave_waitlist,
+    organizer_of, place_of, promote_waiting, series_of, session_and_registration,
 };
 use crate::{
     Context,
@@ -30,9 +30,14 @@ fn standing(registration: &Registration) -> String {
     }
 }
 
-/// What moving `registration` to a confirmed spot as `to` does to the session's counters, or
-/// why it cannot move. Moves are overrides: they confirm even when the role is full.
-fn counter_change(registration: &Registration, to: Role) -> Result<Change, BookingError> {
+/// What moving `registration` to a confirmed spot as `to` does to `session`'s counters and
+/// waitlist, or why it cannot move. Moves are overrides: they confirm even when the role is
+/// full.
+fn counter_change(
+    session: &Session,
+    registration: &Registration,
+    to: Role,
+) -> Result<Change, BookingError> {
     match (registration.status, registration.role) {
         (RegistrationStatus::Confirmed, Some(from)) if from == to => Err(BookingError::Refused(
             "They already hold that role; nothing to change.",
@@ -42,11 +47,15 @@ fn counter_change(registration: &Registration, to: Role) -> Result<Change, Booki
             to.confirmed_attribute(),
             from.confirmed_attribute()
         ))),
-        (RegistrationStatus::Waitlisted, _) => Ok(Change::new(format!(
-            "ADD {} :one, waitlisted :minus, {} :minus",
-            to.confirmed_attribute(),
-            registration.requested.waitlisted_attribute()
-        ))),
+        (RegistrationStatus::Waitlisted, _) => Ok(match place_of(session, &registration.id) {
+            Some(place) => leave_waitlist(place, &session.waiting[place], ":moving")?,
+            // Not on the list (only the sweep would find such a thing): the counts alone.
+            None => Change::new(format!(
+                "ADD waitlisted :minus, {} :minus",
+                registration.requested.waitlisted_attribute()
+            )),
+        }
+        .and_add(&format!("{} :one", to.confirmed_attribute()))),
         _ => Err(BookingError::Refused(
             "A cancelled registration cannot be moved; enter them again instead.",
         )),
@@ -67,23 +76,18 @@ pub async fn move_registration(
     to: Role,
 ) -> Result<Registration, BookingError> {
     let organizer = organizer_of(ctx, principal, series_id).await?;
-    let partition = read_partition(ctx, session_id, None)
-        .await?
-        .filter(|partition| &partition.session.series_id == series_id)
-        .ok_or(BookingError::NotFound)?;
-    let session = &partition.session;
+    let (session, registration) = session_and_registration(ctx, session_id, id, None).await?;
+    if session.series_id != *series_id {
+        return Err(BookingError::NotFound);
+    }
+    let (session, registration) = (&session, &registration);
     if session.status != SessionStatus::Scheduled {
         return Err(BookingError::Refused(
             "Registrations of a cancelled or completed session cannot be moved.",
         ));
     }
-    let registration = partition
-        .registrations
-        .iter()
-        .find(|registration| registration.id == *id)
-        .ok_or(BookingError::NotFound)?;
-    let counters = counter_change(registration, to)?
-        .when("#status = :scheduled")
+    let counters = counter_change(session, registration, to)?
+        .and_when("#status = :scheduled")
         .name("#status", "status")
         .value(":scheduled", "scheduled")
         .value(":one", 1)
@@ -112,8 +116,7 @@ pub async fn move_registration(
     // The registration must still stand as read (status and role): two organizers moving
     // the same person at once make one move.
     let mut update = Change::new(
-        "SET #status = :confirmed, #role = :role, promoted_at = :promoted_at, moves = :moves \
-         REMOVE GSI1PK, GSI1SK",
+        "SET #status = :confirmed, #role = :role, promoted_at = :promoted_at, moves = :moves",
     )
     .when("#status = :was AND (attribute_not_exists(#role) OR #role = :was_role)")
     .name("#status", "status")
@@ -277,19 +280,23 @@ pub async fn registration_detail(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bookings::{RoleChoice, tests::registration};
+    use crate::bookings::{
+        RoleChoice, Waiter,
+        tests::{registration, session},
+    };
 
     #[test]
     fn moves_take_a_spot_in_the_new_role_and_give_back_the_old() {
         let mut confirmed = registration(RoleChoice::Either, RegistrationStatus::Confirmed);
         confirmed.role = Some(Role::Base);
-        let change = counter_change(&confirmed, Role::Flyer).unwrap();
+        let session = session((1, 1), (0, 1), (0, 0, 0));
+        let change = counter_change(&session, &confirmed, Role::Flyer).unwrap();
         assert_eq!(
             change.expression,
             "ADD confirmed_flyer :one, confirmed_base :minus"
         );
         assert!(matches!(
-            counter_change(&confirmed, Role::Base),
+            counter_change(&session, &confirmed, Role::Base),
             Err(BookingError::Refused(_))
         ));
         assert_eq!(standing(&confirmed), "confirmed as base");
@@ -298,10 +305,27 @@ mod tests {
     #[test]
     fn moves_off_the_waitlist_leave_the_queue_of_the_role_asked_for() {
         let waiting = registration(RoleChoice::Flyer, RegistrationStatus::Waitlisted);
-        let change = counter_change(&waiting, Role::Base).unwrap();
+        let mut session = session((1, 1), (1, 1), (0, 2, 0));
+        session.waiting = [RoleChoice::Flyer, RoleChoice::Flyer]
+            .into_iter()
+            .zip([
+                registration(RoleChoice::Flyer, RegistrationStatus::Waitlisted),
+                waiting.clone(),
+            ])
+            .map(|(requested, registration)| Waiter {
+                id: registration.id,
+                requested,
+                email: registration.email,
+            })
+            .collect();
+        let change = counter_change(&session, &waiting, Role::Base).unwrap();
         assert_eq!(
             change.expression,
-            "ADD confirmed_base :one, waitlisted :minus, waitlisted_flyer :minus"
+            "REMOVE waiting[1] ADD waitlisted :minus, waitlisted_flyer :minus, confirmed_base :one"
+        );
+        assert_eq!(
+            change.condition.expression.as_deref(),
+            Some("waiting[1] = :moving")
         );
         assert_eq!(standing(&waiting), "waitlisted (flyer)");
     }
@@ -309,8 +333,9 @@ mod tests {
     #[test]
     fn cancelled_registrations_do_not_move() {
         let cancelled = registration(RoleChoice::Base, RegistrationStatus::Cancelled);
+        let session = session((0, 1), (0, 1), (0, 0, 0));
         assert!(matches!(
-            counter_change(&cancelled, Role::Base),
+            counter_change(&session, &cancelled, Role::Base),
             Err(BookingError::Refused(_))
         ));
     }

@@ -5,12 +5,15 @@
 //! - A registration is one TransactWriteItems: the session's counters (under a condition that
 //!   decides confirmed or waitlisted), the registration, the (session, email) claim, the
 //!   cancel link and the outbox email. Confirming needs `confirmed < capacity` and nobody
-//!   waiting for that role; waitlisting needs the role closed to newcomers, after taking the
-//!   session's next waitlist number with one atomic `ADD` (so waitlist order is the order in
-//!   which those writes succeed, and people joining together do not conflict).
+//!   waiting for that role; waitlisting needs the role closed to newcomers and appends the
+//!   registration to the waitlist kept on the session item (`list_append`), so waitlist order
+//!   is the order in which those transactions commit, and people joining together do not
+//!   conflict.
 //! - Cancelling a confirmed spot promotes the earliest waitlisted registration that fits the
-//!   freed role in the same transaction, under the condition that the waitlist counts are those
-//!   read (so nobody joins the waitlist unseen while a spot is given back).
+//!   freed role in the same transaction, removing it from the session's waitlist under the
+//!   condition that it is still at the place read; a spot is given back only under the
+//!   condition that the waitlist counts are those read (so nobody joins the waitlist unseen).
+//! - Registering and cancelling read one item (or one BatchGetItem) before their transaction.
 //! - A lost race is retried from a fresh read, with jittered backoff.
 
 mod manage;
@@ -165,9 +168,6 @@ pub struct Registration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     pub status: RegistrationStatus,
-    /// The session's waitlist number when it joined the waitlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waitlist_seq: Option<u64>,
     pub starts_at: Timestamp,
     pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,7 +225,7 @@ pub struct Move {
 }
 
 fn registration_entry(registration: &Registration) -> Entry {
-    let entry = Entry::new(keys::registration(
+    Entry::new(keys::registration(
         &registration.session_id,
         &registration.id,
     ))
@@ -236,13 +236,46 @@ fn registration_entry(registration: &Registration) -> Entry {
             keys::sortable_time(registration.starts_at),
             registration.session_id
         ),
-    );
-    match registration.waitlist_seq {
-        Some(seq) if registration.status == RegistrationStatus::Waitlisted => entry.gsi1(
-            keys::waitlist_index(&registration.session_id, registration.requested.as_str()),
-            format!("{seq:012}"),
-        ),
-        _ => entry,
+    )
+}
+
+/// A place in a session's waitlist. The waitlist is kept on the session item, in the order
+/// the registrations joined it (the order their transactions committed). Stored as one string,
+/// `{id} {base|flyer|either} {email}` (addresses have no spaces): the session item stays small
+/// and cheap to read and rewrite with hundreds waiting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Waiter {
+    pub id: RegistrationId,
+    pub requested: RoleChoice,
+    /// Where the promotion email goes, so that promoting reads nothing more.
+    pub email: Email,
+}
+
+impl From<Waiter> for String {
+    fn from(waiter: Waiter) -> Self {
+        format!(
+            "{} {} {}",
+            waiter.id,
+            waiter.requested.as_str(),
+            waiter.email.as_str()
+        )
+    }
+}
+
+impl TryFrom<String> for Waiter {
+    type Error = String;
+
+    fn try_from(stored: String) -> Result<Self, Self::Error> {
+        let mut parts = stored.splitn(3, ' ');
+        let waiter = (|| {
+            Some(Waiter {
+                id: parts.next()?.parse().ok()?,
+                requested: RoleChoice::parse(parts.next()?)?,
+                email: Email::parse(parts.next()?).ok()?,
+            })
+        })();
+        waiter.ok_or_else(|| format!("not a waitlist place: {stored:?}"))
     }
 }
 
@@ -347,23 +380,22 @@ pub struct Registered {
 /// How many times a booking is tried again after losing a race.
 const MAX_ATTEMPTS: u32 = 400;
 
-/// A short random pause after a lost race, growing with the attempts (up to about a second),
-/// so that racers spread out instead of colliding again.
+/// A short random pause after a lost race, growing with the attempts (up to about 4 s), so
+/// that racers spread out instead of colliding again: after a few lost races each racer
+/// retries rarely enough that most attempts find the way clear.
 async fn back_off(attempt: u32) {
-    let ceiling = 8u64 << attempt.min(7);
+    let ceiling = 8u64 << attempt.min(9);
     let [a, b] = crate::ids::random_bytes::<2>();
     let millis = u64::from(u16::from_le_bytes([a, b])) % ceiling.max(1);
     tokio::time::sleep(Duration::from_millis(millis + 1)).await;
 }
 
-/// The session's partition: the session, its registrations and (optionally) one cancel link,
-/// in one strongly consistent query (email claims and other cancel links are filtered out in
-/// the store).
+/// The session's partition: the session and its registrations, in one strongly consistent
+/// query (email claims and cancel links are filtered out in the store). For the organizers'
+/// whole-session views and the sweep; bookings read single items.
 struct Partition {
     session: Session,
     registrations: Vec<Registration>,
-    /// The registration of the cancel link asked for, if it exists.
-    link: Option<RegistrationId>,
 }
 
 /// Items of a session partition, whatever their kind.
@@ -375,26 +407,16 @@ struct AnyItem {
     rest: serde_json::Map<String, serde_json::Value>,
 }
 
-async fn read_partition(
-    ctx: &Context,
-    session: &SessionId,
-    link: Option<&TokenHash>,
-) -> Result<Option<Partition>, Error> {
+async fn read_partition(ctx: &Context, session: &SessionId) -> Result<Option<Partition>, Error> {
     let pk = keys::session(session).pk;
-    let link_sk = link.map(|hash| keys::cancel_token(session, hash).sk);
     let mut found_session = None;
     let mut registrations = Vec::new();
-    let mut found_link = None;
     let mut start = None;
     loop {
         let mut query = Query::table(&pk);
         query.start = start.take();
         // The session and the registrations carry a status; claims and links do not.
-        query.filter = Some(
-            Condition::new("attribute_exists(#status) OR SK = :link")
-                .name("#status", "status")
-                .value(":link", link_sk.as_deref().unwrap_or("-")),
-        );
+        query.filter = Some(Condition::new("attribute_exists(#status)").name("#status", "status"));
         let page = ctx.store.query::<AnyItem>(query).await?;
         for item in page.items {
             let value = serde_json::Value::Object(item.rest);
@@ -406,14 +428,6 @@ async fn read_partition(
                 registrations.push(serde_json::from_value::<Registration>(value).map_err(|e| {
                     Error::Internal(format!("a registration does not match its shape: {e}"))
                 })?);
-            } else if Some(&item.sk) == link_sk.as_ref() {
-                found_link = Some(
-                    serde_json::from_value::<CancelLink>(value)
-                        .map_err(|e| {
-                            Error::Internal(format!("a cancel link does not match its shape: {e}"))
-                        })?
-                        .registration_id,
-                );
             }
         }
         match page.next {
@@ -424,7 +438,6 @@ async fn read_partition(
     Ok(found_session.map(|session| Partition {
         session,
         registrations,
-        link: found_link,
     }))
 }
 
@@ -546,7 +559,6 @@ pub async fn register(
     source: Source,
 ) -> Result<Registered, BookingError> {
     let token = SecretToken::generate();
-    let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
     let over_capacity = matches!(
         source,
         Source::Manual {
@@ -591,26 +603,11 @@ pub async fn register(
             .iter()
             .copied()
             .find(|role| open_to_newcomers(&session, *role) || over_capacity);
-        // Waitlisted: take the next waitlist number first, under the condition that every
-        // role that fits is closed to newcomers. Numbers are handed out in the order these
-        // writes succeed, without conflicts between people joining the waitlist together; the
-        // session as the number was taken gives the place in the queue.
-        let (ticket, position) = match role {
-            Some(_) => (None, None),
-            None => match take_ticket(ctx, id, input.requested).await {
-                Ok(taken) => {
-                    recent::keep(&taken);
-                    (
-                        Some(taken.waitlist_seq.saturating_sub(1)),
-                        Some(competing_waiters(&taken, input.requested) + 1),
-                    )
-                }
-                Err(StoreError::Conflict { .. }) => {
-                    back_off(attempt).await;
-                    continue;
-                }
-                Err(error) => return Err(error.into()),
-            },
+        // The place in the queue as the session was read (people joining at the same moment
+        // may take the places just before).
+        let position = match role {
+            Some(_) => None,
+            None => Some(competing_waiters(&session, input.requested) + 1),
         };
         let registration = Registration {
             id: RegistrationId::generate_at(now),
@@ -626,7 +623,6 @@ pub async fn register(
             } else {
                 RegistrationStatus::Waitlisted
             },
-            waitlist_seq: ticket,
             starts_at: session.starts_at,
             created_at: now,
             promoted_at: None,
@@ -636,6 +632,7 @@ pub async fn register(
             attendance: None,
             moves: Vec::new(),
         };
+        let cancel_url = cancel_url(ctx, &registration, &token);
         let writes = registration_writes(
             ctx,
             &session,
@@ -698,14 +695,24 @@ fn registration_writes(
                 .value(":zero", 0)
         }
         None => Change::new(format!(
-            "ADD waitlisted :one, {} :one",
+            "SET waiting = list_append(if_not_exists(waiting, :nobody), :me) \
+             ADD waitlisted :one, {} :one",
             registration.requested.waitlisted_attribute()
         ))
         .when(format!(
             "#status = :scheduled AND {}",
             closed_to_newcomers(registration.requested)
         ))
-        .value(":zero", 0),
+        .value(":zero", 0)
+        .value(":nobody", Value::of(&Vec::<Waiter>::new())?)
+        .value(
+            ":me",
+            Value::of(&[Waiter {
+                id: registration.id.clone(),
+                requested: registration.requested,
+                email: registration.email.clone(),
+            }])?,
+        ),
     }
     .name("#status", "status")
     .value(":scheduled", "scheduled")
@@ -760,7 +767,6 @@ pub fn registration_transaction(
         requested: input.requested,
         role: Some(role),
         status: RegistrationStatus::Confirmed,
-        waitlist_seq: None,
         starts_at: session.starts_at,
         created_at: now,
         promoted_at: None,
@@ -770,12 +776,7 @@ pub fn registration_transaction(
         attendance: None,
         moves: Vec::new(),
     };
-    let cancel_url = format!(
-        "{}/cancel/{}.{}",
-        ctx.config.base_url,
-        session.id,
-        token.expose()
-    );
+    let cancel_url = cancel_url(ctx, &registration, &token);
     registration_writes(ctx, session, series, &registration, false, &cancel_url)
 }
 
@@ -783,18 +784,14 @@ pub fn registration_transaction(
 /// registration took from it: its times, its cut-off and its copy of the series. A registration
 /// that started from a stale read then loses, and is tried again from a fresh one.
 fn as_relied_on(change: Change, session: &Session) -> Result<Change, StoreError> {
-    let mut condition = change.condition.expression.clone().unwrap_or_default();
-    if !condition.is_empty() {
-        condition.push_str(" AND ");
-    }
-    condition.push_str(&format!(
+    let mut condition = format!(
         "starts_at = :relied_starts AND ends_at = :relied_ends AND {}",
         unchanged(
             "closes_minutes_before",
             ":relied_closes",
             session.closes_minutes_before == 0
         )
-    ));
+    );
     let mut change = change
         .value(":relied_starts", Value::of(&session.starts_at)?)
         .value(":relied_ends", Value::of(&session.ends_at)?)
@@ -821,8 +818,7 @@ fn as_relied_on(change: Change, session: &Session) -> Result<Change, StoreError>
             change = change.name("#relied_series", "series");
         }
     }
-    change.condition.expression = Some(condition);
-    Ok(change)
+    Ok(change.and_when(condition))
 }
 
 /// Sessions as this process last read them for a registration, reused for a few seconds by
@@ -836,7 +832,7 @@ mod recent {
         time::{Duration, Instant},
     };
 
-    use super::{Registration, Role, RoleChoice};
+    use super::{Registration, Role, RoleChoice, Waiter};
     use crate::{ids::SessionId, jams::sessions::Session};
 
     const KEPT_FOR: Duration = Duration::from_secs(5);
@@ -865,6 +861,11 @@ mod recent {
             (Some(Role::Base), _) => session.confirmed_base += 1,
             (Some(Role::Flyer), _) => session.confirmed_flyer += 1,
             (None, requested) => {
+                session.waiting.push(Waiter {
+                    id: registration.id.clone(),
+                    requested,
+                    email: registration.email.clone(),
+                });
                 session.waitlisted += 1;
                 match requested {
                     RoleChoice::Base => session.waitlisted_base += 1,
@@ -906,11 +907,17 @@ async fn series_of(ctx: &Context, session: &Session) -> Result<SeriesCopy, Booki
 /// People on `session`'s waitlist who compete with a newcomer asking for `requested` (for any
 /// of the same roles).
 fn competing_waiters(session: &Session, requested: RoleChoice) -> u32 {
-    match requested {
-        RoleChoice::Base => session.waitlisted_base + session.waitlisted_either,
-        RoleChoice::Flyer => session.waitlisted_flyer + session.waitlisted_either,
-        RoleChoice::Either => session.waitlisted,
-    }
+    let competing = session
+        .waiting
+        .iter()
+        .filter(|waiter| competes(waiter.requested, requested))
+        .count();
+    u32::try_from(competing).unwrap_or(u32::MAX)
+}
+
+/// Whether people asking for `a` and `b` wait for any of the same roles.
+fn competes(a: RoleChoice, b: RoleChoice) -> bool {
+    a.roles().iter().any(|role| b.fits(*role))
 }
 
 /// All the roles `requested` fits are closed to newcomers (full, or people wait for them).
@@ -921,30 +928,6 @@ fn closed_to_newcomers(requested: RoleChoice) -> String {
         .map(|role| closed_condition(*role))
         .collect::<Vec<_>>()
         .join(" AND ")
-}
-
-/// Takes the session's next waitlist number (`ADD waitlist_seq 1`) while the session is
-/// scheduled and every role `requested` fits is closed to newcomers; returns the session as it
-/// is after (its `waitlist_seq` is the number taken + 1).
-async fn take_ticket(
-    ctx: &Context,
-    id: &SessionId,
-    requested: RoleChoice,
-) -> Result<Session, StoreError> {
-    ctx.store
-        .update_returning(
-            &keys::session(id),
-            Change::new("ADD waitlist_seq :one")
-                .when(format!(
-                    "#status = :scheduled AND {}",
-                    closed_to_newcomers(requested)
-                ))
-                .name("#status", "status")
-                .value(":scheduled", "scheduled")
-                .value(":one", 1)
-                .value(":zero", 0),
-        )
-        .await
 }
 
 /// The email a new registration gets.
@@ -969,34 +952,32 @@ fn registration_message(
     }
 }
 
-/// Positions of every waitlisted registration in a session, from a consistent read: for each,
-/// 1 + the waitlisted ones before it that compete for any of the same roles.
-pub fn positions(registrations: &[Registration]) -> Vec<(RegistrationId, u32)> {
-    let mut waiting: Vec<&Registration> = registrations
-        .iter()
-        .filter(|registration| registration.status == RegistrationStatus::Waitlisted)
-        .collect();
-    waiting.sort_by_key(|registration| registration.waitlist_seq);
+/// The place of every waitlisted registration of `session` in its queue: 1 + the people
+/// before it on the waitlist who compete for any of the same roles.
+pub fn positions(session: &Session) -> Vec<(RegistrationId, u32)> {
+    let waiting = &session.waiting;
     waiting
         .iter()
         .enumerate()
-        .map(|(index, registration)| {
+        .map(|(index, waiter)| {
             let ahead = waiting[..index]
                 .iter()
-                .filter(|earlier| {
-                    earlier
-                        .requested
-                        .roles()
-                        .iter()
-                        .any(|role| registration.requested.fits(*role))
-                })
+                .filter(|earlier| competes(earlier.requested, waiter.requested))
                 .count();
             (
-                registration.id.clone(),
+                waiter.id.clone(),
                 u32::try_from(ahead + 1).unwrap_or(u32::MAX),
             )
         })
         .collect()
+}
+
+/// The place of registration `id` in its queue, if it waits.
+pub fn position_of(session: &Session, id: &RegistrationId) -> Option<u32> {
+    positions(session)
+        .into_iter()
+        .find(|(waiting, _)| waiting == id)
+        .map(|(_, position)| position)
 }
 
 /// What cancelling did.
@@ -1017,48 +998,104 @@ pub struct ByLink {
     pub position: Option<u32>,
 }
 
-/// Splits a cancel link's token, `{session id}.{secret}`.
-fn parse_link(token: &str) -> Option<(SessionId, SecretToken)> {
-    let (session, secret) = token.split_once('.')?;
-    Some((session.parse().ok()?, SecretToken::parse(secret)?))
+/// The private link that shows and cancels `registration`:
+/// `/cancel/{session}.{registration}.{secret}`.
+fn cancel_url(ctx: &Context, registration: &Registration, secret: &SecretToken) -> String {
+    format!(
+        "{}/cancel/{}.{}.{}",
+        ctx.config.base_url,
+        registration.session_id,
+        registration.id,
+        secret.expose()
+    )
+}
+
+/// A cancel link's token, split: the session, the registration and the hash of the secret.
+struct Link {
+    session: SessionId,
+    registration: RegistrationId,
+    hash: TokenHash,
+}
+
+fn parse_link(token: &str) -> Option<Link> {
+    let mut parts = token.splitn(3, '.');
+    let session = parts.next()?.parse().ok()?;
+    let registration = parts.next()?.parse().ok()?;
+    let secret = SecretToken::parse(parts.next()?)?;
+    Some(Link {
+        session,
+        registration,
+        hash: secret.hash(),
+    })
+}
+
+/// A session with one of its registrations, read together (one BatchGetItem; with the cancel
+/// link's item when `link` is given, which must exist and name the registration).
+async fn session_and_registration(
+    ctx: &Context,
+    session: &SessionId,
+    registration: &RegistrationId,
+    link: Option<&TokenHash>,
+) -> Result<(Session, Registration), BookingError> {
+    let mut wanted = vec![
+        keys::session(session),
+        keys::registration(session, registration),
+    ];
+    if let Some(hash) = link {
+        wanted.push(keys::cancel_token(session, hash));
+    }
+    let mut found = ctx.store.get_many(&wanted).await?.into_iter();
+    let (Some(Some(session)), Some(Some(registration))) = (found.next(), found.next()) else {
+        return Err(BookingError::NotFound);
+    };
+    if link.is_some() {
+        let Some(Some(link)) = found.next() else {
+            return Err(BookingError::NotFound);
+        };
+        let link: CancelLink = serde_dynamo::from_item(link).map_err(StoreError::from)?;
+        if link.registration_id.as_str() != registration_id_of(&registration)? {
+            return Err(BookingError::NotFound);
+        }
+    }
+    Ok((
+        serde_dynamo::from_item(session).map_err(StoreError::from)?,
+        serde_dynamo::from_item(registration).map_err(StoreError::from)?,
+    ))
+}
+
+/// The `id` attribute of a registration item, before the whole item is decoded.
+fn registration_id_of(item: &crate::store::Item) -> Result<&str, BookingError> {
+    item.get("id")
+        .and_then(|id| id.as_s().ok())
+        .map(String::as_str)
+        .ok_or(BookingError::NotFound)
 }
 
 /// The registration a cancel link belongs to.
 pub async fn by_link(ctx: &Context, token: &str) -> Result<ByLink, BookingError> {
-    let (session_id, secret) = parse_link(token).ok_or(BookingError::NotFound)?;
-    let partition = read_partition(ctx, &session_id, Some(&secret.hash()))
-        .await?
-        .ok_or(BookingError::NotFound)?;
-    let registration_id = partition.link.as_ref().ok_or(BookingError::NotFound)?;
-    let registration = partition
-        .registrations
-        .iter()
-        .find(|registration| registration.id == *registration_id)
-        .cloned()
-        .ok_or(BookingError::NotFound)?;
-    let series = series_of(ctx, &partition.session).await?;
-    let position = positions(&partition.registrations)
-        .into_iter()
-        .find(|(id, _)| *id == registration.id)
-        .map(|(_, position)| position);
+    let link = parse_link(token).ok_or(BookingError::NotFound)?;
+    let (session, registration) =
+        session_and_registration(ctx, &link.session, &link.registration, Some(&link.hash)).await?;
+    let series = series_of(ctx, &session).await?;
+    let position = position_of(&session, &registration.id);
     Ok(ByLink {
         registration,
-        session: partition.session,
+        session,
         series,
         position,
     })
 }
 
-/// Cancels the registration of a cancel link (idempotent): one read of the session's
-/// partition (which holds the link) and one transaction. Returns what happened and the
+/// Cancels the registration of a cancel link (idempotent): one read (the session, the
+/// registration and the link together) and one transaction. Returns what happened and the
 /// registration as it now stands, for the page.
 #[tracing::instrument(skip_all)]
 pub async fn cancel_by_link(
     ctx: &Context,
     token: &str,
 ) -> Result<(Cancelled, ByLink), BookingError> {
-    let (session_id, secret) = parse_link(token).ok_or(BookingError::NotFound)?;
-    cancel(ctx, &session_id, Whose::Link(&secret.hash())).await
+    let link = parse_link(token).ok_or(BookingError::NotFound)?;
+    cancel(ctx, &link.session, &link.registration, Some(&link.hash)).await
 }
 
 /// An organizer cancels a registration on someone's behalf (they are told).
@@ -1070,14 +1107,7 @@ pub async fn cancel_for(
     registration: &RegistrationId,
 ) -> Result<Cancelled, BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    Ok(cancel(ctx, session_id, Whose::Id(registration)).await?.0)
-}
-
-/// The registration a cancel is for: by id, or by the hash of its cancel link.
-#[derive(Clone, Copy)]
-enum Whose<'a> {
-    Id(&'a RegistrationId),
-    Link(&'a TokenHash),
+    Ok(cancel(ctx, session_id, registration, None).await?.0)
 }
 
 /// The organizer acting on a series' registrations, and the series.
@@ -1105,19 +1135,30 @@ async fn organizer_of(
     }
 }
 
-/// Cancels registration `id`: a confirmed spot goes, in the same transaction, to the earliest
-/// waitlisted registration that fits its role. When another cancel promoted that person first,
-/// the next in line is tried without reading again; anything else lost is retried from a
-/// fresh read.
+/// The first person on `session`'s waitlist who fits `role`, with their place in the list.
+fn first_waiting_for(session: &Session, role: Role) -> Option<(usize, &Waiter)> {
+    session
+        .waiting
+        .iter()
+        .enumerate()
+        .find(|(_, waiter)| waiter.requested.fits(role))
+}
+
+/// The place of registration `id` in `session`'s waitlist.
+fn place_of(session: &Session, id: &RegistrationId) -> Option<usize> {
+    session.waiting.iter().position(|waiter| waiter.id == *id)
+}
+
+/// Cancels registration `id` (reached by its link when `link` is given): a confirmed spot goes,
+/// in the same transaction, to the earliest waitlisted registration that fits its role. A lost
+/// race (someone else promoted that person, or the waitlist moved) is tried again from a fresh
+/// read.
 async fn cancel(
     ctx: &Context,
     session_id: &SessionId,
-    whose: Whose<'_>,
+    id: &RegistrationId,
+    link: Option<&TokenHash>,
 ) -> Result<(Cancelled, ByLink), BookingError> {
-    let link = match whose {
-        Whose::Link(hash) => Some(hash),
-        Whose::Id(_) => None,
-    };
     let mut series: Option<SeriesCopy> = None;
     let mut attempt = 0;
     loop {
@@ -1125,22 +1166,10 @@ async fn cancel(
         if attempt > MAX_ATTEMPTS {
             return Err(BookingError::Busy);
         }
-        let partition = read_partition(ctx, session_id, link)
-            .await?
-            .ok_or(BookingError::NotFound)?;
-        let session = &partition.session;
-        let id = match whose {
-            Whose::Id(id) => id,
-            Whose::Link(_) => partition.link.as_ref().ok_or(BookingError::NotFound)?,
-        };
-        let registration = partition
-            .registrations
-            .iter()
-            .find(|registration| registration.id == *id)
-            .ok_or(BookingError::NotFound)?;
+        let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
         let series = match &series {
             Some(copy) => copy,
-            None => series.insert(series_of(ctx, session).await?),
+            None => series.insert(series_of(ctx, &session).await?),
         };
         // What the cancel page shows afterwards: the registration as it now stands.
         let done = |cancelled: Cancelled| {
@@ -1162,44 +1191,36 @@ async fn cancel(
         if registration.status == RegistrationStatus::Cancelled {
             return done(Cancelled::Already);
         }
-        let in_line: Vec<&Registration> = match (registration.status, registration.role) {
+        let promoted = match (registration.status, registration.role) {
             (RegistrationStatus::Confirmed, Some(role))
                 if session.status == SessionStatus::Scheduled =>
             {
-                waiting_in_order(&partition.registrations, role)
+                first_waiting_for(&session, role)
             }
-            _ => Vec::new(),
+            _ => None,
         };
-        let candidates = in_line.into_iter().map(Some).chain([None]);
-        for promoted in candidates {
-            let writes = cancel_writes(ctx, series, session, registration, promoted)?;
-            match ctx.store.transact(writes).await {
-                Ok(()) => {
-                    return done(Cancelled::Now {
-                        promoted: promoted.map(|next| next.id.clone()),
-                    });
-                }
-                // Someone else promoted this person: the next in line, from the same read.
-                Err(StoreError::Conflict { items }) if items == [PROMOTED_ITEM] => continue,
-                Err(StoreError::Conflict { .. }) => break,
-                Err(error) => return Err(error.into()),
+        let writes = cancel_writes(ctx, series, &session, &registration, promoted)?;
+        match ctx.store.transact(writes).await {
+            Ok(()) => {
+                return done(Cancelled::Now {
+                    promoted: promoted.map(|(_, next)| next.id.clone()),
+                });
             }
+            Err(StoreError::Conflict { .. }) => back_off(attempt).await,
+            Err(error) => return Err(error.into()),
         }
-        back_off(attempt).await;
     }
 }
 
-/// The position of the promoted registration's update in a cancel transaction.
-const PROMOTED_ITEM: usize = 4;
-
-/// The writes of a cancel: the registration, its email claim, the session's counters, the
-/// cancelled person's email, and the promotion of `promoted` (with their email) if any.
+/// The writes of a cancel: the registration, its email claim, the session's counters and
+/// waitlist, the cancelled person's email, and the promotion of `promoted` (the waiter and
+/// its place in the waitlist, with their email) if any.
 fn cancel_writes(
     ctx: &Context,
     series: &SeriesCopy,
     session: &Session,
     registration: &Registration,
-    promoted: Option<&Registration>,
+    promoted: Option<(usize, &Waiter)>,
 ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
     let session_id = &session.id;
     let now = ctx.clock.now();
@@ -1207,7 +1228,7 @@ fn cancel_writes(
     writes.push(
         ctx.store.update(
             &keys::registration(session_id, &registration.id),
-            Change::new("SET #status = :cancelled, cancelled_at = :now REMOVE GSI1PK, GSI1SK")
+            Change::new("SET #status = :cancelled, cancelled_at = :now")
                 .when("#status = :was")
                 .name("#status", "status")
                 .value(":cancelled", "cancelled")
@@ -1221,31 +1242,26 @@ fn cancel_writes(
     )?);
     let counters = match (registration.status, registration.role, promoted) {
         // The spot passes on: the promoted person leaves the waitlist, the count stays.
-        (RegistrationStatus::Confirmed, Some(_), Some(next)) => Change::new(format!(
-            "ADD {} :minus, waitlisted :minus",
-            next.requested.waitlisted_attribute()
-        )),
-        // The spot is given back: only if nobody joined the waitlist since the read (no new
-        // waitlist number was taken and the counts are those read).
+        (RegistrationStatus::Confirmed, Some(_), Some((place, next))) => {
+            leave_waitlist(place, next, ":promoted")?
+        }
+        // The spot is given back: only if nobody joined the waitlist since the read.
         (RegistrationStatus::Confirmed, Some(role), None) => {
             Change::new(format!("ADD {} :minus", role.confirmed_attribute()))
-                .when(format!(
-                    "{} AND {}",
-                    waitlist_as_read(session),
-                    unchanged("waitlist_seq", ":seq", session.waitlist_seq == 0)
-                ))
+                .when(waitlist_as_read(session))
                 .value(":wb", i64::from(session.waitlisted_base))
                 .value(":wf", i64::from(session.waitlisted_flyer))
                 .value(":we", i64::from(session.waitlisted_either))
-                .value(
-                    ":seq",
-                    i64::try_from(session.waitlist_seq).unwrap_or(i64::MAX),
-                )
         }
-        _ => Change::new(format!(
-            "ADD {} :minus, waitlisted :minus",
-            registration.requested.waitlisted_attribute()
-        )),
+        // A waitlisted registration leaves its place.
+        _ => match place_of(session, &registration.id) {
+            Some(place) => leave_waitlist(place, &session.waiting[place], ":leaving")?,
+            // Not on the list (only the sweep would find such a thing): the counts alone.
+            None => Change::new(format!(
+                "ADD waitlisted :minus, {} :minus",
+                registration.requested.waitlisted_attribute()
+            )),
+        },
     }
     .value(":minus", -1);
     writes.push(ctx.store.update(&keys::session(session_id), counters)?);
@@ -1263,8 +1279,8 @@ fn cancel_writes(
         ctx.store
             .put(&cancelled_note.entry(), &cancelled_note, None)?,
     );
-    if let (Some(next), Some(role)) = (promoted, registration.role) {
-        writes.push(promotion(ctx, session_id, next, role)?);
+    if let (Some((_, next)), Some(role)) = (promoted, registration.role) {
+        writes.push(promotion(ctx, session_id, &next.id, role)?);
         let promoted_note = Notification::new(
             ctx,
             next.email.clone(),
@@ -1283,49 +1299,45 @@ fn cancel_writes(
     Ok(writes)
 }
 
+/// The session update that takes `waiter` off the waitlist at `place` (under the condition
+/// that it is still there) and off the waitlist counts; `placeholder` names its id's value.
+fn leave_waitlist(
+    place: usize,
+    waiter: &Waiter,
+    placeholder: &str,
+) -> Result<Change, BookingError> {
+    Ok(Change::new(format!(
+        "REMOVE waiting[{place}] ADD waitlisted :minus, {} :minus",
+        waiter.requested.waitlisted_attribute()
+    ))
+    .when(format!("waiting[{place}] = {placeholder}"))
+    .value(placeholder, String::from(waiter.clone())))
+}
+
 /// The update that confirms waitlisted registration `next` as `role`.
 fn promotion(
     ctx: &Context,
     session_id: &SessionId,
-    next: &Registration,
+    next: &RegistrationId,
     role: Role,
 ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
     ctx.store.update(
-        &keys::registration(session_id, &next.id),
-        Change::new(
-            "SET #status = :confirmed, #role = :role, promoted_at = :now REMOVE GSI1PK, GSI1SK",
-        )
-        .when("#status = :waitlisted")
-        .name("#status", "status")
-        .name("#role", "role")
-        .value(":confirmed", "confirmed")
-        .value(":waitlisted", "waitlisted")
-        .value(":role", role.as_str())
-        .value(":now", Value::of(&ctx.clock.now())?),
+        &keys::registration(session_id, next),
+        Change::new("SET #status = :confirmed, #role = :role, promoted_at = :now")
+            .when("#status = :waitlisted")
+            .name("#status", "status")
+            .name("#role", "role")
+            .value(":confirmed", "confirmed")
+            .value(":waitlisted", "waitlisted")
+            .value(":role", role.as_str())
+            .value(":now", Value::of(&ctx.clock.now())?),
     )
 }
 
-/// Waitlisted registrations that fit `role`, earliest first.
-fn waiting_in_order(registrations: &[Registration], role: Role) -> Vec<&Registration> {
-    let mut waiting: Vec<&Registration> = registrations
-        .iter()
-        .filter(|registration| {
-            registration.status == RegistrationStatus::Waitlisted
-                && registration.requested.fits(role)
-        })
-        .collect();
-    waiting.sort_by_key(|registration| registration.waitlist_seq);
-    waiting
-}
-
-/// The earliest waitlisted registration that fits `role`.
-fn next_in_line(registrations: &[Registration], role: Role) -> Option<&Registration> {
-    waiting_in_order(registrations, role).into_iter().next()
-}
-
 /// Fills the free spots of a session from its waitlist, one promotion per transaction, each
-/// under the condition that the spot is still free and the waitlist as read (after a capacity
-/// was raised, and by the safety-net sweep). Returns who was promoted.
+/// under the condition that the spot is still free and the person still at the place read
+/// (after a capacity was raised, a move, and by the safety-net sweep). Returns who was
+/// promoted.
 pub async fn promote_waiting(
     ctx: &Context,
     session_id: &SessionId,
@@ -1333,25 +1345,22 @@ pub async fn promote_waiting(
     let mut promoted = Vec::new();
     let mut attempt = 0;
     loop {
-        let Some(partition) = read_partition(ctx, session_id, None).await? else {
+        let Some(session) = ctx.store.get::<Session>(&keys::session(session_id)).await? else {
             return Ok(promoted);
         };
-        let session = &partition.session;
         if session.status != SessionStatus::Scheduled {
             return Ok(promoted);
         }
         // A free role and the earliest person waiting who fits it.
         let candidate = [Role::Base, Role::Flyer]
             .into_iter()
-            .filter(|role| confirmed(session, *role) < capacity(session, *role))
-            .filter_map(|role| {
-                next_in_line(&partition.registrations, role).map(|next| (role, next))
-            })
-            .min_by_key(|(_, next)| next.waitlist_seq);
-        let Some((role, next)) = candidate else {
+            .filter(|role| confirmed(&session, *role) < capacity(&session, *role))
+            .filter_map(|role| first_waiting_for(&session, role).map(|next| (role, next)))
+            .min_by_key(|(_, (place, _))| *place);
+        let Some((role, (place, next))) = candidate else {
             return Ok(promoted);
         };
-        let series = series_of(ctx, session).await?;
+        let series = series_of(ctx, &session).await?;
         let notification = Notification::new(
             ctx,
             next.email.clone(),
@@ -1362,29 +1371,20 @@ pub async fn promote_waiting(
                 role: role.as_str().to_owned(),
             },
         );
+        let counters = leave_waitlist(place, next, ":next")?
+            .and_add(&format!("{} :one", role.confirmed_attribute()))
+            .and_when(format!(
+                "#status = :scheduled AND {} < {}",
+                role.confirmed_attribute(),
+                role.capacity_attribute(),
+            ))
+            .name("#status", "status")
+            .value(":scheduled", "scheduled")
+            .value(":one", 1)
+            .value(":minus", -1);
         let writes = vec![
-            ctx.store.update(
-                &keys::session(session_id),
-                Change::new(format!(
-                    "ADD {} :one, {} :minus, waitlisted :minus",
-                    role.confirmed_attribute(),
-                    next.requested.waitlisted_attribute()
-                ))
-                .when(format!(
-                    "#status = :scheduled AND {} < {} AND {}",
-                    role.confirmed_attribute(),
-                    role.capacity_attribute(),
-                    waitlist_as_read(session)
-                ))
-                .name("#status", "status")
-                .value(":scheduled", "scheduled")
-                .value(":one", 1)
-                .value(":minus", -1)
-                .value(":wb", i64::from(session.waitlisted_base))
-                .value(":wf", i64::from(session.waitlisted_flyer))
-                .value(":we", i64::from(session.waitlisted_either)),
-            )?,
-            promotion(ctx, session_id, next, role)?,
+            ctx.store.update(&keys::session(session_id), counters)?,
+            promotion(ctx, session_id, &next.id, role)?,
             ctx.store.put(&notification.entry(), &notification, None)?,
         ];
         match ctx.store.transact(writes).await {
@@ -1413,7 +1413,7 @@ pub async fn of_session(
     session_id: &SessionId,
 ) -> Result<(Series, Session, Vec<Registration>), BookingError> {
     let organizer = organizer_of(ctx, principal, series_id).await?;
-    let partition = read_partition(ctx, session_id, None)
+    let partition = read_partition(ctx, session_id)
         .await?
         .filter(|partition| &partition.session.series_id == series_id)
         .ok_or(BookingError::NotFound)?;
@@ -1467,7 +1467,7 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
         return Ok(());
     };
     let token = SecretToken::generate();
-    let cancel_url = format!("{}/cancel/{id}.{}", ctx.config.base_url, token.expose());
+    let cancel_url = cancel_url(ctx, &registration, &token);
     let message = registration_message(ctx, &series.copy(), &session, &registration, &cancel_url);
     let notification = Notification::new(ctx, registration.email.clone(), message);
     let limit = crate::auth::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3)?;
@@ -1635,7 +1635,11 @@ pub async fn register_for(
 /// The CSV of a session's registrations: UTF-8 with a byte-order mark (so Excel reads it as
 /// UTF-8), RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting
 /// with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
-pub fn to_csv(registrations: &[Registration], zone: &jiff::tz::TimeZone) -> String {
+pub fn to_csv(
+    session: &Session,
+    registrations: &[Registration],
+    zone: &jiff::tz::TimeZone,
+) -> String {
     fn cell(value: &str) -> String {
         let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             format!("'{value}")
@@ -1649,7 +1653,8 @@ pub fn to_csv(registrations: &[Registration], zone: &jiff::tz::TimeZone) -> Stri
         }
     }
     let mut out = String::from("\u{feff}");
-    out.push_str("Name,Email,Asked for,Role,Status,Waitlist number,Registered at,Note,Entered by organizer\r\n");
+    out.push_str("Name,Email,Asked for,Role,Status,Waitlist position,Attendance,Registered at,Note,Entered by organizer\r\n");
+    let positions = positions(session);
     for registration in registrations {
         let row = [
             registration.name.clone(),
@@ -1657,11 +1662,17 @@ pub fn to_csv(registrations: &[Registration], zone: &jiff::tz::TimeZone) -> Stri
             registration.requested.as_str().to_owned(),
             registration.role.map(Role::as_str).unwrap_or("").to_owned(),
             registration.status.as_str().to_owned(),
-            registration
-                .waitlist_seq
-                .filter(|_| registration.status == RegistrationStatus::Waitlisted)
-                .map(|seq| (seq + 1).to_string())
+            positions
+                .iter()
+                .find(|(id, _)| *id == registration.id)
+                .map(|(_, position)| position.to_string())
                 .unwrap_or_default(),
+            match registration.attendance {
+                Some(Attendance::Attended) => "attended",
+                Some(Attendance::NoShow) => "no-show",
+                None => "",
+            }
+            .to_owned(),
             registration
                 .created_at
                 .to_zoned_datetime(zone.clone())
@@ -1681,7 +1692,11 @@ pub fn to_csv(registrations: &[Registration], zone: &jiff::tz::TimeZone) -> Stri
 pub(crate) mod tests {
     use super::*;
 
-    fn session(base: (u32, u16), flyer: (u32, u16), waiting: (u32, u32, u32)) -> Session {
+    pub(crate) fn session(
+        base: (u32, u16),
+        flyer: (u32, u16),
+        waiting: (u32, u32, u32),
+    ) -> Session {
         Session {
             id: SessionId::generate(),
             series_id: SeriesId::generate(),
@@ -1700,21 +1715,28 @@ pub(crate) mod tests {
             waitlisted_base: waiting.0,
             waitlisted_flyer: waiting.1,
             waitlisted_either: waiting.2,
-            waitlist_seq: 0,
+            waiting: Vec::new(),
             closes_minutes_before: 0,
             series: None,
             created_at: Timestamp::UNIX_EPOCH,
         }
     }
 
-    fn waiting(requested: RoleChoice, seq: u64) -> Registration {
-        Registration {
-            waitlist_seq: Some(seq),
-            ..registration(requested, RegistrationStatus::Waitlisted)
+    /// A session of 1 + 1 places, both taken, whose waitlist is `requested`, in order.
+    fn waitlist(requested: &[RoleChoice]) -> Session {
+        let mut waiting = session((1, 1), (1, 1), (0, 0, 0));
+        for choice in requested {
+            let registration = registration(*choice, RegistrationStatus::Waitlisted);
+            waiting.waiting.push(Waiter {
+                id: registration.id,
+                requested: *choice,
+                email: registration.email,
+            });
         }
+        waiting
     }
 
-    /// A registration of `requested` standing at `status` (no role, no waitlist number).
+    /// A registration of `requested` standing at `status` (no role).
     pub(crate) fn registration(requested: RoleChoice, status: RegistrationStatus) -> Registration {
         Registration {
             id: RegistrationId::generate(),
@@ -1726,7 +1748,6 @@ pub(crate) mod tests {
             requested,
             role: None,
             status,
-            waitlist_seq: None,
             starts_at: Timestamp::UNIX_EPOCH,
             created_at: Timestamp::UNIX_EPOCH,
             promoted_at: None,
@@ -1764,27 +1785,25 @@ pub(crate) mod tests {
 
     #[test]
     fn the_next_in_line_is_the_earliest_who_fits_the_freed_role() {
-        let list = [
-            waiting(RoleChoice::Flyer, 0),
-            waiting(RoleChoice::Either, 1),
-            waiting(RoleChoice::Base, 2),
-        ];
-        assert_eq!(next_in_line(&list, Role::Base).unwrap().id, list[1].id);
-        assert_eq!(next_in_line(&list, Role::Flyer).unwrap().id, list[0].id);
-        let only_bases = [waiting(RoleChoice::Base, 4)];
-        assert!(next_in_line(&only_bases, Role::Flyer).is_none());
+        let session = waitlist(&[RoleChoice::Flyer, RoleChoice::Either, RoleChoice::Base]);
+        let (place, next) = first_waiting_for(&session, Role::Base).unwrap();
+        assert_eq!((place, &next.id), (1, &session.waiting[1].id));
+        let (place, _) = first_waiting_for(&session, Role::Flyer).unwrap();
+        assert_eq!(place, 0);
+        let only_bases = waitlist(&[RoleChoice::Base]);
+        assert!(first_waiting_for(&only_bases, Role::Flyer).is_none());
     }
 
     #[test]
     fn positions_count_who_competes_for_the_same_roles() {
-        let list = vec![
-            waiting(RoleChoice::Base, 0),
-            waiting(RoleChoice::Flyer, 1),
-            waiting(RoleChoice::Either, 2),
-            waiting(RoleChoice::Base, 3),
-            waiting(RoleChoice::Flyer, 4),
-        ];
-        let found: Vec<u32> = positions(&list).into_iter().map(|(_, p)| p).collect();
+        let session = waitlist(&[
+            RoleChoice::Base,
+            RoleChoice::Flyer,
+            RoleChoice::Either,
+            RoleChoice::Base,
+            RoleChoice::Flyer,
+        ]);
+        let found: Vec<u32> = positions(&session).into_iter().map(|(_, p)| p).collect();
         // base: 1st; flyer: 1st; either: behind both; base: behind base and either; flyer:
         // behind flyer and either.
         assert_eq!(found, [1, 1, 3, 3, 3]);
@@ -1821,14 +1840,30 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn cancel_links_name_their_session() {
+    fn waitlist_places_are_stored_as_one_string() {
+        let waiter = Waiter {
+            id: RegistrationId::generate(),
+            requested: RoleChoice::Either,
+            email: Email::parse("a.b+jam@example.org").unwrap(),
+        };
+        let stored = String::from(waiter.clone());
+        assert_eq!(stored, format!("{} either a.b+jam@example.org", waiter.id));
+        assert_eq!(Waiter::try_from(stored).unwrap(), waiter);
+        assert!(Waiter::try_from("nonsense".to_owned()).is_err());
+    }
+
+    #[test]
+    fn cancel_links_name_their_session_and_registration() {
         let session = SessionId::generate();
+        let registration = RegistrationId::generate();
         let secret = SecretToken::generate();
-        let (found, token) = parse_link(&format!("{session}.{}", secret.expose())).unwrap();
-        assert_eq!(found, session);
-        assert_eq!(token.hash(), secret.hash());
+        let link = parse_link(&format!("{session}.{registration}.{}", secret.expose())).unwrap();
+        assert_eq!(link.session, session);
+        assert_eq!(link.registration, registration);
+        assert_eq!(link.hash, secret.hash());
         assert!(parse_link("nonsense").is_none());
-        assert!(parse_link(&format!("{session}.short")).is_none());
+        assert!(parse_link(&format!("{session}.{registration}.short")).is_none());
+        assert!(parse_link(&format!("{session}.{}", secret.expose())).is_none());
     }
 
     #[test]
@@ -1855,10 +1890,11 @@ pub(crate) mod tests {
                 },
                 status: RegistrationStatus::Confirmed,
                 role: Some(Role::Flyer),
-                ..waiting(RoleChoice::Either, n as u64)
+                ..registration(RoleChoice::Either, RegistrationStatus::Confirmed)
             })
             .collect();
-        let csv = to_csv(&registrations, &jiff::tz::TimeZone::UTC);
+        let session = session((0, 10), (8, 10), (0, 0, 0));
+        let csv = to_csv(&session, &registrations, &jiff::tz::TimeZone::UTC);
         assert!(csv.starts_with('\u{feff}'), "a byte-order mark for Excel");
         let mut reader = ::csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
         let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -1872,6 +1908,6 @@ pub(crate) mod tests {
             assert_eq!(&row[0], expected);
             assert_eq!(&row[3], "flyer");
         }
-        assert_eq!(&rows[0][7], "note, with \"quotes\"");
+        assert_eq!(&rows[0][8], "note, with \"quotes\"");
     }
 }

@@ -1,31 +1,31 @@
-//! The safety net: a session whose counters disagree with its registrations (which the
-//! transactions never leave behind, but an operator's hand edit or a bug might) is put right,
-//! and free spots with people waiting for them are filled. Scheduled by the jobs; reports what
-//! it fixed.
+//! The safety net: a session whose counters or waitlist disagree with its registrations (which
+//! the transactions never leave behind, but an operator's hand edit or a bug might) is put
+//! right, and free spots with people waiting for them are filled. Scheduled by the jobs;
+//! reports what it fixed.
 
 use jiff::{SignedDuration, civil::Date};
 
 use super::{
-    BookingError, MAX_ATTEMPTS, Registration, RegistrationStatus, Role, back_off, promote_waiting,
-    read_partition, unchanged,
+    BookingError, MAX_ATTEMPTS, Registration, RegistrationStatus, Role, RoleChoice, Waiter,
+    back_off, promote_waiting, read_partition, unchanged,
 };
 use crate::{
     Context,
     ids::{RegistrationId, SessionId},
     jams::sessions::{self, Session, SessionStatus},
-    store::{Change, StoreError, keys},
+    store::{Change, StoreError, Value, keys},
 };
 
-/// A session's booking counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// A session's booking counters and waitlist.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     pub confirmed_base: u32,
     pub confirmed_flyer: u32,
     pub waitlisted_base: u32,
     pub waitlisted_flyer: u32,
     pub waitlisted_either: u32,
-    /// The next waitlist number.
-    pub waitlist_seq: u64,
+    /// The waitlist's registrations, in order.
+    pub waiting: Vec<RegistrationId>,
 }
 
 impl Counters {
@@ -36,34 +36,12 @@ impl Counters {
             waitlisted_base: session.waitlisted_base,
             waitlisted_flyer: session.waitlisted_flyer,
             waitlisted_either: session.waitlisted_either,
-            waitlist_seq: session.waitlist_seq,
+            waiting: session
+                .waiting
+                .iter()
+                .map(|waiter| waiter.id.clone())
+                .collect(),
         }
-    }
-
-    /// What the registrations say (the waitlist number moves past every number taken, and
-    /// never back).
-    fn counted(registrations: &[Registration], stored_seq: u64) -> Self {
-        let mut counters = Self::default();
-        let mut next_seq = stored_seq;
-        for registration in registrations {
-            match (registration.status, registration.role) {
-                (RegistrationStatus::Confirmed, Some(Role::Base)) => counters.confirmed_base += 1,
-                (RegistrationStatus::Confirmed, Some(Role::Flyer)) => {
-                    counters.confirmed_flyer += 1;
-                }
-                (RegistrationStatus::Waitlisted, _) => match registration.requested {
-                    super::RoleChoice::Base => counters.waitlisted_base += 1,
-                    super::RoleChoice::Flyer => counters.waitlisted_flyer += 1,
-                    super::RoleChoice::Either => counters.waitlisted_either += 1,
-                },
-                _ => {}
-            }
-            if let Some(seq) = registration.waitlist_seq {
-                next_seq = next_seq.max(seq + 1);
-            }
-        }
-        counters.waitlist_seq = next_seq;
-        counters
     }
 
     fn waitlisted(&self) -> u32 {
@@ -71,12 +49,57 @@ impl Counters {
     }
 }
 
+/// What the registrations say: the counts, and the waitlist as stored with everyone who no
+/// longer waits taken out and anyone waiting but missing added at the end (in the order they
+/// registered).
+fn counted(session: &Session, registrations: &[Registration]) -> (Counters, Vec<Waiter>) {
+    let mut counters = Counters::default();
+    let waiting: Vec<&Registration> = registrations
+        .iter()
+        .filter(|registration| registration.status == RegistrationStatus::Waitlisted)
+        .collect();
+    for registration in registrations {
+        match (registration.status, registration.role) {
+            (RegistrationStatus::Confirmed, Some(Role::Base)) => counters.confirmed_base += 1,
+            (RegistrationStatus::Confirmed, Some(Role::Flyer)) => counters.confirmed_flyer += 1,
+            (RegistrationStatus::Waitlisted, _) => match registration.requested {
+                RoleChoice::Base => counters.waitlisted_base += 1,
+                RoleChoice::Flyer => counters.waitlisted_flyer += 1,
+                RoleChoice::Either => counters.waitlisted_either += 1,
+            },
+            _ => {}
+        }
+    }
+    let mut list: Vec<Waiter> = session
+        .waiting
+        .iter()
+        .filter(|waiter| {
+            waiting
+                .iter()
+                .any(|registration| registration.id == waiter.id)
+        })
+        .cloned()
+        .collect();
+    let mut missing: Vec<&&Registration> = waiting
+        .iter()
+        .filter(|registration| !list.iter().any(|waiter| waiter.id == registration.id))
+        .collect();
+    missing.sort_by_key(|registration| (registration.created_at, registration.id.clone()));
+    list.extend(missing.into_iter().map(|registration| Waiter {
+        id: registration.id.clone(),
+        requested: registration.requested,
+        email: registration.email.clone(),
+    }));
+    counters.waiting = list.iter().map(|waiter| waiter.id.clone()).collect();
+    (counters, list)
+}
+
 /// What the sweep found wrong with one session and did about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SweepReport {
     pub session_id: SessionId,
-    /// The counters as stored and as the registrations say, when they disagreed (the
-    /// session now holds the second).
+    /// The counters and waitlist as stored and as the registrations say, when they disagreed
+    /// (the session now holds the second).
     pub counters: Option<(Counters, Counters)>,
     /// Waitlisted registrations given a spot that stood free.
     pub promoted: Vec<RegistrationId>,
@@ -88,8 +111,9 @@ impl SweepReport {
     }
 }
 
-/// Checks session `id`: sets its counters to what its registrations say (under the condition
-/// that no booking changed them since the read), then fills free spots from the waitlist.
+/// Checks session `id`: sets its counters and waitlist to what its registrations say (under
+/// the condition that no booking changed them since the read), then fills free spots from the
+/// waitlist.
 #[tracing::instrument(skip_all, fields(session = %id))]
 pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport, BookingError> {
     let mut attempt = 0;
@@ -98,31 +122,24 @@ pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport,
         if attempt > MAX_ATTEMPTS {
             return Err(BookingError::Busy);
         }
-        let partition = read_partition(ctx, id, None)
+        let partition = read_partition(ctx, id)
             .await?
             .ok_or(BookingError::NotFound)?;
         let session = &partition.session;
         let stored = Counters::stored(session);
-        let counted = Counters::counted(&partition.registrations, stored.waitlist_seq);
+        let (counted, list) = counted(session, &partition.registrations);
         if stored == counted && session.waitlisted == counted.waitlisted() {
             break (None, session.status);
         }
+        // Every booking changes at least one of these counts: unchanged counts mean the
+        // registrations read are still the registrations.
         let as_read = [
-            ("confirmed_base", ":cb0", u64::from(stored.confirmed_base)),
-            ("confirmed_flyer", ":cf0", u64::from(stored.confirmed_flyer)),
-            ("waitlisted", ":w0", u64::from(session.waitlisted)),
-            ("waitlisted_base", ":wb0", u64::from(stored.waitlisted_base)),
-            (
-                "waitlisted_flyer",
-                ":wf0",
-                u64::from(stored.waitlisted_flyer),
-            ),
-            (
-                "waitlisted_either",
-                ":we0",
-                u64::from(stored.waitlisted_either),
-            ),
-            ("waitlist_seq", ":seq0", stored.waitlist_seq),
+            ("confirmed_base", ":cb0", stored.confirmed_base),
+            ("confirmed_flyer", ":cf0", stored.confirmed_flyer),
+            ("waitlisted", ":w0", session.waitlisted),
+            ("waitlisted_base", ":wb0", stored.waitlisted_base),
+            ("waitlisted_flyer", ":wf0", stored.waitlisted_flyer),
+            ("waitlisted_either", ":we0", stored.waitlisted_either),
         ];
         let condition = as_read
             .iter()
@@ -132,7 +149,7 @@ pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport,
         let mut change = Change::new(
             "SET confirmed_base = :cb, confirmed_flyer = :cf, waitlisted = :w, \
              waitlisted_base = :wb, waitlisted_flyer = :wf, waitlisted_either = :we, \
-             waitlist_seq = :seq",
+             waiting = :waiting",
         )
         .when(condition)
         .value(":cb", i64::from(counted.confirmed_base))
@@ -141,12 +158,9 @@ pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport,
         .value(":wb", i64::from(counted.waitlisted_base))
         .value(":wf", i64::from(counted.waitlisted_flyer))
         .value(":we", i64::from(counted.waitlisted_either))
-        .value(
-            ":seq",
-            i64::try_from(counted.waitlist_seq).unwrap_or(i64::MAX),
-        );
+        .value(":waiting", Value::of(&list)?);
         for (_, placeholder, value) in as_read {
-            change = change.value(placeholder, i64::try_from(value).unwrap_or(i64::MAX));
+            change = change.value(placeholder, i64::from(value));
         }
         match ctx.store.update_item(&keys::session(id), change).await {
             Ok(()) => {
@@ -195,35 +209,55 @@ pub async fn sweep(ctx: &Context, from: Date, days: u16) -> Result<Vec<SweepRepo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bookings::{RoleChoice, tests::registration};
+    use crate::bookings::tests::{registration, session};
+
+    fn waiter(registration: &Registration) -> Waiter {
+        Waiter {
+            id: registration.id.clone(),
+            requested: registration.requested,
+            email: registration.email.clone(),
+        }
+    }
 
     #[test]
-    fn counters_are_counted_from_the_registrations() {
+    fn counters_and_the_waitlist_are_counted_from_the_registrations() {
         let mut base = registration(RoleChoice::Base, RegistrationStatus::Confirmed);
         base.role = Some(Role::Base);
         let mut either = registration(RoleChoice::Either, RegistrationStatus::Confirmed);
         either.role = Some(Role::Flyer);
-        let mut waiting = registration(RoleChoice::Either, RegistrationStatus::Waitlisted);
-        waiting.waitlist_seq = Some(7);
-        let mut promoted = registration(RoleChoice::Flyer, RegistrationStatus::Cancelled);
-        promoted.waitlist_seq = Some(3);
-        let counted = Counters::counted(&[base, either, waiting, promoted], 2);
+        let first = registration(RoleChoice::Either, RegistrationStatus::Waitlisted);
+        let mut forgotten = registration(RoleChoice::Flyer, RegistrationStatus::Waitlisted);
+        forgotten.created_at = "2027-01-01T00:00:00Z".parse().unwrap();
+        let gone = registration(RoleChoice::Flyer, RegistrationStatus::Cancelled);
+        let mut stored = session((0, 1), (0, 1), (0, 0, 0));
+        // The list holds someone who left and misses someone who waits.
+        stored.waiting = vec![waiter(&gone), waiter(&first)];
+        let registrations = [base, either, first.clone(), forgotten.clone(), gone];
+        let (counters, list) = counted(&stored, &registrations);
         assert_eq!(
-            counted,
+            counters,
             Counters {
                 confirmed_base: 1,
                 confirmed_flyer: 1,
                 waitlisted_base: 0,
-                waitlisted_flyer: 0,
+                waitlisted_flyer: 1,
                 waitlisted_either: 1,
-                waitlist_seq: 8,
+                waiting: vec![first.id.clone(), forgotten.id.clone()],
             }
         );
-        assert_eq!(counted.waitlisted(), 1);
+        assert_eq!(list, vec![waiter(&first), waiter(&forgotten)]);
+        assert_eq!(counters.waitlisted(), 2);
     }
 
     #[test]
-    fn the_waitlist_number_never_moves_back() {
-        assert_eq!(Counters::counted(&[], 12).waitlist_seq, 12);
+    fn a_waitlist_that_agrees_is_left_as_it_is() {
+        let a = registration(RoleChoice::Base, RegistrationStatus::Waitlisted);
+        let b = registration(RoleChoice::Flyer, RegistrationStatus::Waitlisted);
+        let mut stored = session((1, 1), (1, 1), (1, 1, 0));
+        // Stored order is kept even when it differs from registration time.
+        stored.waiting = vec![waiter(&b), waiter(&a)];
+        let (counters, list) = counted(&stored, &[a.clone(), b.clone()]);
+        assert_eq!(list, stored.waiting);
+        assert_eq!(counters.waiting, vec![b.id, a.id]);
     }
 }

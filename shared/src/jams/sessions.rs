@@ -22,7 +22,7 @@ use crate::{
     Context, Error,
     accounts::Email,
     authorization::{Operation, Principal},
-    bookings::Role,
+    bookings::{Role, Waiter},
     ids::{SeriesId, SessionId},
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
@@ -82,9 +82,10 @@ pub struct Session {
     pub waitlisted_flyer: u32,
     #[serde(default)]
     pub waitlisted_either: u32,
-    /// The waitlist number the next waitlisted registration gets.
+    /// The waitlist, in the order people joined it (the bookings append and remove in the same
+    /// transaction as the counters).
     #[serde(default)]
-    pub waitlist_seq: u64,
+    pub waiting: Vec<Waiter>,
     /// Registration closes this many minutes before the start (0: at the start).
     #[serde(default)]
     pub closes_minutes_before: u32,
@@ -471,7 +472,7 @@ pub async fn schedule(
             waitlisted_base: 0,
             waitlisted_flyer: 0,
             waitlisted_either: 0,
-            waitlist_seq: 0,
+            waiting: Vec::new(),
             closes_minutes_before: access.series.closes_minutes_before,
             series: Some(access.series.copy()),
             created_at: now,

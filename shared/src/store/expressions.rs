@@ -168,6 +168,27 @@ impl Change {
         self
     }
 
+    /// Adds `condition` to the condition already set (both must hold).
+    pub fn and_when(mut self, condition: impl Into<String>) -> Self {
+        let condition = condition.into();
+        self.condition.expression = Some(match self.condition.expression.take() {
+            Some(first) if !first.is_empty() => format!("({first}) AND ({condition})"),
+            _ => condition,
+        });
+        self
+    }
+
+    /// Adds `more` (e.g. `confirmed_base :one`) to the update's ADD clause, which must be last.
+    pub fn and_add(mut self, more: &str) -> Self {
+        if self.expression.contains(" ADD ") || self.expression.starts_with("ADD ") {
+            self.expression.push_str(", ");
+        } else {
+            self.expression.push_str(" ADD ");
+        }
+        self.expression.push_str(more);
+        self
+    }
+
     pub fn name(mut self, placeholder: &str, name: &str) -> Self {
         self.condition = self.condition.name(placeholder, name);
         self

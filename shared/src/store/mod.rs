@@ -76,6 +76,54 @@ impl Store {
             .transpose()
     }
 
+    /// Reads up to 100 items in one strongly consistent BatchGetItem; the answer has one entry
+    /// per key, in the order given (`None` where no item has that key). Keys DynamoDB leaves
+    /// unprocessed (throttling) are asked again.
+    pub async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found: Vec<Item> = Vec::with_capacity(keys.len());
+        let mut pending: Vec<Item> = keys.iter().map(key_attributes).collect();
+        while !pending.is_empty() {
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(pending))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::Other(Box::new(e)))?;
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(classify)?;
+            if let Some(mut responses) = output.responses {
+                found.extend(responses.remove(&self.table).unwrap_or_default());
+            }
+            pending = output
+                .unprocessed_keys
+                .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                .map(|rest| rest.keys)
+                .unwrap_or_default();
+        }
+        let attribute = |item: &Item, name: &str| {
+            item.get(name)
+                .and_then(|value| value.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        Ok(keys
+            .iter()
+            .map(|key| {
+                found
+                    .iter()
+                    .position(|item| {
+                        attribute(item, "PK") == key.pk && attribute(item, "SK") == key.sk
+                    })
+                    .map(|index| found.swap_remove(index))
+            })
+            .collect())
+    }
+
     /// Runs one TransactWriteItems, retrying DynamoDB's transient cancellations
     /// (`TransactionConflict`, throttling) with backoff. A failed condition comes back as
     /// [`StoreError::Conflict`] naming the items.

@@ -1210,6 +1210,8 @@ pub struct RegistrationDetailView<'a> {
     pub cancel_action: Option<&'a str>,
     /// Shown as an error alert at the top.
     pub problem: Option<&'a str>,
+    /// What the last action did, shown as a success alert at the top.
+    pub notice: Option<&'a str>,
 }
 
 /// A visible term and its value in a details list.
@@ -1243,6 +1245,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
         html! {
             article class="max-w-3xl mx-auto flex flex-col gap-6" aria-labelledby="registration-title" {
                 (back_link(view.table_href, &format!("Registrations · {} · {}", view.series_name, view.date)))
+                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
                 header class="flex flex-col gap-2" {
                     h1 id="registration-title" class="text-3xl font-bold break-words" { (view.name) }
@@ -2135,6 +2138,7 @@ mod tests {
             attendance_actions,
             cancel_action: Some("/jams/s1/sessions/d1/registrations/r1/cancel"),
             problem: None,
+            notice: None,
         }
     }
 
@@ -2186,10 +2190,12 @@ mod tests {
         )];
         let view = RegistrationDetailView {
             problem: Some("Bases are full."),
+            notice: Some("Moved; they are told by email."),
             ..detail_view(&moves, &history, &move_actions, &[])
         };
         let html = registration_detail(&page(), &view).into_string();
         assert!(html.contains("Bases are full.") && html.contains(r#"role="alert""#));
+        assert!(html.contains("alert-success") && html.contains("Moved; they are told by email."));
         assert!(html.contains(r#"<a href="/jams/s1/sessions/d1/registrations" class="link"#));
         assert!(html.contains("Registrations · Park &lt;jam&gt; · Tue 1 Dec 2026</a>"));
         assert!(html.contains(

@@ -49,7 +49,7 @@ fn rss_mb(pid: u32) -> Option<f64> {
 
 /// The registration form of person `n`, bases and flyers in turn.
 fn form(n: usize) -> String {
-    let role = if n % 2 == 0 { "base" } else { "flyer" };
+    let role = if n.is_multiple_of(2) { "base" } else { "flyer" };
     format!(
         "name={}&email={}&role={role}&consent=yes",
         encode(&format!("Person {n}")),
@@ -101,7 +101,7 @@ async fn raw_transactions(app: &TestApp) -> usize {
         .expect("new sessions keep their series");
     let mut pending = (0..TIMED)
         .map(|n| {
-            let role = if n % 2 == 0 { Role::Base } else { Role::Flyer };
+            let role = if n.is_multiple_of(2) { Role::Base } else { Role::Flyer };
             let input = RegistrationInput {
                 name: format!("Person {n}"),
                 email: Email::parse(&format!("person{n}@example.org")).unwrap(),

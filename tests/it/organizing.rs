@@ -1,0 +1,535 @@
+//! Running registrations as organizers and participants do, through the routers: moving people
+//! between roles and off the waitlist (with the audit trail), attendance and each person's
+//! history in the series, "my registrations", the booking settings of a series, the safety-net
+//! sweep, organizers' names and blocked owners on the public pages, and who may do what.
+
+use axum::http::StatusCode;
+use jamie::{
+    accounts::{self, DisplayName, Email},
+    authorization::{Actor, Principal},
+    bookings::{self, Registration, RegistrationStatus, Role},
+    ids::{RegistrationId, SeriesId, SessionId},
+    jams::{invites, sessions::Session},
+    notifications::{self, Message},
+    store::{Change, keys},
+};
+use jamie_tests::TestApp;
+
+use crate::public::{cancel_path, organizer_principal, organizer_with_session, registration};
+
+/// Every registration of the session, in the order they were made.
+async fn registrations(app: &TestApp, series: &SeriesId, session: &SessionId) -> Vec<Registration> {
+    bookings::of_session(&app.ctx, &organizer_principal(app).await, series, session)
+        .await
+        .unwrap()
+        .2
+}
+
+async fn session_item(app: &TestApp, session: &SessionId) -> Session {
+    app.ctx
+        .store
+        .get::<Session>(&keys::session(session))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The registration of `email`.
+async fn id_of(
+    app: &TestApp,
+    series: &SeriesId,
+    session: &SessionId,
+    email: &str,
+) -> RegistrationId {
+    registrations(app, series, session)
+        .await
+        .into_iter()
+        .find(|registration| registration.email.as_str() == email)
+        .unwrap()
+        .id
+}
+
+/// Registers `name` on the public page in a fresh browser; returns the result page's body.
+async fn register(
+    app: &TestApp,
+    session: &SessionId,
+    name: &str,
+    email: &str,
+    role: &str,
+) -> String {
+    let page = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration(name, email, role),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.body
+}
+
+/// Whether the newest notification to `email` matches.
+async fn told(app: &TestApp, email: &str, kind: impl Fn(&Message) -> bool) -> bool {
+    notifications::recent(&app.ctx, 50)
+        .await
+        .unwrap()
+        .iter()
+        .any(|notification| notification.to.as_str() == email && kind(&notification.message))
+}
+
+#[tokio::test]
+async fn organizers_move_people_between_roles_and_off_the_waitlist_with_an_audit_trail() {
+    let (app, series, session) = organizer_with_session().await;
+    register(&app, &session, "Ana", "ana@example.org", "base").await;
+    let waiting = register(&app, &session, "Ben", "ben@example.org", "base").await;
+    assert!(waiting.contains("waitlist"), "{waiting}");
+    register(&app, &session, "Cleo", "cleo@example.org", "flyer").await;
+    let base_path = format!("/jams/{series}/sessions/{session}/registrations");
+    let table = app.get(&base_path).await;
+    assert!(table.body.contains("Confirm as base"), "{}", table.body);
+
+    // Ben, waiting for a base spot, is confirmed over the capacity by the organizer.
+    let ben = id_of(&app, &series, &session, "ben@example.org").await;
+    let moved = app
+        .post_form(&format!("{base_path}/{ben}/move?to=base"), "")
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(moved.header("location"), format!("{base_path}?done=moved"));
+    let stored = session_item(&app, &session).await;
+    assert_eq!((stored.confirmed_base, stored.waitlisted), (2, 0));
+    assert!(stored.waiting.is_empty());
+    assert!(
+        told(&app, "ben@example.org", |m| matches!(
+            m,
+            Message::Promoted { .. }
+        ))
+        .await
+    );
+
+    // Ana moves from base to flyer; the audit trail says who did it and what changed.
+    let ana = id_of(&app, &series, &session, "ana@example.org").await;
+    let moved = app
+        .post_form(&format!("{base_path}/{ana}/move?to=flyer&back=detail"), "")
+        .await;
+    assert_eq!(
+        moved.header("location"),
+        format!("{base_path}/{ana}?done=moved")
+    );
+    let stored = session_item(&app, &session).await;
+    assert_eq!((stored.confirmed_base, stored.confirmed_flyer), (1, 2));
+    assert!(
+        told(&app, "ana@example.org", |m| matches!(
+            m,
+            Message::RoleChanged { .. }
+        ))
+        .await
+    );
+    let detail = app.get(&format!("{base_path}/{ana}")).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.body.contains("Olga Organizer"), "{}", detail.body);
+    assert!(detail.body.contains("confirmed as base"));
+    assert!(detail.body.contains("confirmed as flyer"));
+    let ana_stored = registrations(&app, &series, &session)
+        .await
+        .into_iter()
+        .find(|registration| registration.id == ana)
+        .unwrap();
+    assert_eq!(ana_stored.moves.len(), 1);
+    assert_eq!(ana_stored.role, Some(Role::Flyer));
+
+    // Moving into the role held already, a cancelled registration, or to no role at all.
+    let again = app
+        .post_form(&format!("{base_path}/{ana}/move?to=flyer"), "")
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("nothing to change"));
+    let cleo = id_of(&app, &series, &session, "cleo@example.org").await;
+    app.post_form(&format!("{base_path}/{cleo}/cancel"), "")
+        .await;
+    let cancelled = app
+        .post_form(&format!("{base_path}/{cleo}/move?to=base&back=detail"), "")
+        .await;
+    assert_eq!(cancelled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(cancelled.body.contains("cannot be moved"));
+    let nonsense = app
+        .post_form(&format!("{base_path}/{ana}/move?to=spotter"), "")
+        .await;
+    assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn attendance_is_marked_after_the_start_and_kept_as_each_persons_history() {
+    let (app, series, session) = organizer_with_session().await;
+    register(&app, &session, "Ana", "ana@example.org", "base").await;
+    register(&app, &session, "Ben", "ben@example.org", "base").await;
+    let base_path = format!("/jams/{series}/sessions/{session}/registrations");
+    let ana = id_of(&app, &series, &session, "ana@example.org").await;
+    let early = app
+        .post_form(&format!("{base_path}/{ana}/attendance?mark=attended"), "")
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("once the session has started"));
+
+    // After the start: buttons in the table, marks kept.
+    app.ctx.clock.set("2027-03-16T19:30:00Z".parse().unwrap());
+    let table = app.get(&base_path).await;
+    assert!(table.body.contains("No-show"), "{}", table.body);
+    let marked = app
+        .post_form(&format!("{base_path}/{ana}/attendance?mark=attended"), "")
+        .await;
+    assert_eq!(
+        marked.header("location"),
+        format!("{base_path}?done=marked")
+    );
+    let ben = id_of(&app, &series, &session, "ben@example.org").await;
+    let waiting = app
+        .post_form(&format!("{base_path}/{ben}/attendance?mark=attended"), "")
+        .await;
+    assert_eq!(waiting.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(waiting.body.contains("Only confirmed"));
+    let bad = app
+        .post_form(&format!("{base_path}/{ana}/attendance?mark=maybe"), "")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // A second session of the series, where Ana does not come: her history shows both.
+    app.ctx.clock.set("2027-03-17T12:00:00Z".parse().unwrap());
+    let scheduled = app
+        .post_form(
+            &format!("/jams/{series}/sessions"),
+            "date=2027-03-23&start_time=19%3A00&end_time=21%3A00&repeat=once&count=1&capacity_base=1&capacity_flyer=1&note=",
+        )
+        .await;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER);
+    let second = jamie::jams::sessions::of_series(&app.ctx, &series)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|found| found.id != session)
+        .unwrap()
+        .id;
+    register(&app, &second, "Ana", "ana@example.org", "base").await;
+    app.ctx.clock.set("2027-03-23T20:00:00Z".parse().unwrap());
+    let ana_again = id_of(&app, &series, &second, "ana@example.org").await;
+    let second_path = format!("/jams/{series}/sessions/{second}/registrations");
+    app.post_form(
+        &format!("{second_path}/{ana_again}/attendance?mark=no_show&back=detail"),
+        "",
+    )
+    .await;
+    let detail = app.get(&format!("{second_path}/{ana_again}")).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(
+        detail.body.contains("1 attended · 1 no-show"),
+        "{}",
+        detail.body
+    );
+    let export = app
+        .get(&format!(
+            "/jams/{series}/sessions/{session}/registrations.csv"
+        ))
+        .await;
+    assert!(export.body.contains("attended"));
+}
+
+#[tokio::test]
+async fn participants_see_and_cancel_their_own_registrations_when_signed_in() {
+    let (app, series, session) = organizer_with_session().await;
+    register(&app, &session, "Pia", "pia@example.org", "base").await;
+    register(&app, &session, "Quinn", "quinn@example.org", "base").await;
+
+    let anonymous = app.another_browser();
+    let away = anonymous.get("/my/registrations").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert!(away.header("location").starts_with("/login"));
+
+    let pia = app.another_browser();
+    pia.sign_in("pia@example.org", "Pia").await;
+    let mine = pia.get("/my/registrations").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains("Tuesday Jam"), "{}", mine.body);
+    assert!(mine.body.contains("Cancel my place"));
+    assert!(!mine.body.contains("quinn@example.org"));
+
+    // Someone else's registration is not hers to cancel.
+    let quinn = id_of(&app, &series, &session, "quinn@example.org").await;
+    let theirs = pia
+        .post_form(&format!("/my/registrations/{session}/{quinn}/cancel"), "")
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+
+    let own = id_of(&app, &series, &session, "pia@example.org").await;
+    let cancelled = pia
+        .post_form(&format!("/my/registrations/{session}/{own}/cancel"), "")
+        .await;
+    assert_eq!(
+        cancelled.header("location"),
+        "/my/registrations?done=cancelled"
+    );
+    let after = registrations(&app, &series, &session).await;
+    let status = |id: &RegistrationId| after.iter().find(|r| r.id == *id).unwrap().status;
+    assert_eq!(status(&own), RegistrationStatus::Cancelled);
+    // Quinn was waiting and got the spot.
+    assert_eq!(status(&quinn), RegistrationStatus::Confirmed);
+    let twice = pia
+        .post_form(&format!("/my/registrations/{session}/{own}/cancel"), "")
+        .await;
+    assert_eq!(twice.header("location"), "/my/registrations?done=already");
+}
+
+#[tokio::test]
+async fn series_settings_choose_the_role_either_takes_and_when_registration_closes() {
+    let (app, series, session) = organizer_with_session().await;
+    let form = app.get(&format!("/jams/{series}/edit")).await;
+    assert!(form.body.contains("closes_minutes_before"), "{}", form.body);
+    let edit = "name=Tuesday+Jam&description=Bring+water.&venue=Studio+Nord&address=Nordstra%C3%9Fe+1&cost_kind=donation\
+                &capacity_base=1&capacity_flyer=1&weekday=tue&start_time=19%3A00&duration_minutes=120\
+                &time_zone=Europe%2FBerlin&visibility=unlisted";
+    let refused = app
+        .post_form(
+            &format!("/jams/{series}/edit"),
+            &format!("{edit}&either_first=flyer&closes_minutes_before=17"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Choose when registration closes"));
+    let saved = app
+        .post_form(
+            &format!("/jams/{series}/edit"),
+            &format!("{edit}&either_first=flyer&closes_minutes_before=1440"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // The existing session follows the series.
+    let stored = session_item(&app, &session).await;
+    assert_eq!(stored.closes_minutes_before, 1440);
+
+    let either = register(&app, &session, "Eve", "eve@example.org", "either").await;
+    assert!(either.contains("flyer"), "{either}");
+    let eve = registrations(&app, &series, &session).await;
+    assert_eq!(eve[0].role, Some(Role::Flyer));
+
+    // Within the last day before the start, registration is closed.
+    app.ctx.clock.set("2027-03-15T19:00:00Z".parse().unwrap());
+    let late = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Lou", "lou@example.org", "base"),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.body.contains("closed"));
+}
+
+#[tokio::test]
+async fn the_sweep_puts_counters_and_the_waitlist_right_and_fills_free_spots() {
+    let (app, series, session) = organizer_with_session().await;
+    register(&app, &session, "Ana", "ana@example.org", "base").await;
+    register(&app, &session, "Ben", "ben@example.org", "base").await;
+    let clean = bookings::sweep_session(&app.ctx, &session).await.unwrap();
+    assert!(!clean.fixed_anything(), "{clean:?}");
+
+    // A hand edit breaks the counters and forgets Ben on the waitlist.
+    app.ctx
+        .store
+        .update_item(
+            &keys::session(&session),
+            Change::new("SET confirmed_base = :five, waiting = :none, waitlisted = :zero, waitlisted_base = :zero")
+                .value(":five", 5)
+                .value(":zero", 0)
+                .value(
+                    ":none",
+                    jamie::store::Value::of(&Vec::<bookings::Waiter>::new()).unwrap(),
+                ),
+        )
+        .await
+        .unwrap();
+    let fixed = bookings::sweep(&app.ctx, "2027-03-16".parse().unwrap(), 1)
+        .await
+        .unwrap();
+    assert_eq!(fixed.len(), 1);
+    let (before, after) = fixed[0].counters.clone().unwrap();
+    assert_eq!((before.confirmed_base, after.confirmed_base), (5, 1));
+    let ben = id_of(&app, &series, &session, "ben@example.org").await;
+    assert_eq!(after.waiting, vec![ben.clone()]);
+    let stored = session_item(&app, &session).await;
+    assert_eq!((stored.confirmed_base, stored.waitlisted_base), (1, 1));
+
+    // A capacity raised by hand (without promoting): the sweep gives Ben the free spot.
+    app.ctx
+        .store
+        .update_item(
+            &keys::session(&session),
+            Change::new("SET capacity_base = :two").value(":two", 2),
+        )
+        .await
+        .unwrap();
+    let report = bookings::sweep_session(&app.ctx, &session).await.unwrap();
+    assert_eq!(report.promoted, vec![ben]);
+    assert!(report.counters.is_none());
+}
+
+#[tokio::test]
+async fn public_pages_name_the_organizers_and_hide_a_blocked_owners_series() {
+    let (app, series, session) = organizer_with_session().await;
+    let page = app.another_browser().get(&format!("/s/{session}")).await;
+    assert!(page.body.contains("Olga Organizer"));
+
+    // A co-organizer joins and the owner renames herself: the page follows.
+    let owner = organizer_principal(&app).await;
+    let invited = invites::invite(&app.ctx, &owner, &series, "kim@example.org")
+        .await
+        .unwrap();
+    let kim = accounts::find_or_create(
+        &app.ctx,
+        &Email::parse("kim@example.org").unwrap(),
+        &DisplayName::parse("Kim Co").unwrap(),
+    )
+    .await
+    .unwrap();
+    let kim = Principal::User(Box::new(Actor {
+        user: kim,
+        session_id: "kim".to_owned(),
+    }));
+    let token = invited.link.rsplit('/').next().unwrap().to_owned();
+    invites::accept(&app.ctx, &kim, &token).await.unwrap();
+    accounts::rename(&app.ctx, &owner, &DisplayName::parse("Olga O.").unwrap())
+        .await
+        .unwrap();
+    let page = app.another_browser().get(&format!("/s/{session}")).await;
+    assert!(page.body.contains("Olga O."), "{}", page.body);
+    assert!(page.body.contains("Kim Co"));
+    assert!(!page.body.contains("Olga Organizer"));
+
+    // The owner is blocked: the series disappears from the public and takes no registration.
+    let mut root = accounts::find_or_create(
+        &app.ctx,
+        &Email::parse("root@example.org").unwrap(),
+        &DisplayName::parse("Root").unwrap(),
+    )
+    .await
+    .unwrap();
+    root.superadmin = true;
+    let root = Principal::User(Box::new(Actor {
+        user: root,
+        session_id: "root".to_owned(),
+    }));
+    let olga = owner.actor().unwrap().user.id.clone();
+    accounts::block(&app.ctx, &root, &olga, "spam")
+        .await
+        .unwrap();
+    let visitor = app.another_browser();
+    assert_eq!(
+        visitor.get(&format!("/s/{session}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get(&format!("/series/{series}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let refused = visitor
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Lou", "lou@example.org", "base"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    accounts::unblock(&app.ctx, &root, &olga).await.unwrap();
+    assert_eq!(
+        visitor.get(&format!("/s/{session}")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn who_may_run_registrations_and_who_may_cancel_one() {
+    let (app, series, session) = organizer_with_session().await;
+    register(&app, &session, "Ana", "ana@example.org", "base").await;
+    let ana = id_of(&app, &series, &session, "ana@example.org").await;
+    let base_path = format!("/jams/{series}/sessions/{session}/registrations");
+    let owner = organizer_principal(&app).await;
+
+    // A co-organizer runs them like the owner.
+    let invited = invites::invite(&app.ctx, &owner, &series, "co@example.org")
+        .await
+        .unwrap();
+    let co = app.another_browser();
+    co.sign_in("co@example.org", "Co").await;
+    let co_user = accounts::find_by_email(&app.ctx, &Email::parse("co@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let token = invited.link.rsplit('/').next().unwrap().to_owned();
+    invites::accept(
+        &app.ctx,
+        &Principal::User(Box::new(Actor {
+            user: co_user,
+            session_id: "co".to_owned(),
+        })),
+        &token,
+    )
+    .await
+    .unwrap();
+    assert_eq!(co.get(&base_path).await.status, StatusCode::OK);
+    assert_eq!(
+        co.get(&format!("{base_path}/{ana}")).await.status,
+        StatusCode::OK
+    );
+
+    // Another organizer (of their own series) may not, whatever the action.
+    let other = app.another_browser();
+    other.sign_in("other@example.org", "Other").await;
+    for path in [
+        base_path.clone(),
+        format!("{base_path}/{ana}"),
+        format!("/jams/{series}/sessions/{session}/registrations.csv"),
+        format!("/jams/{series}/sessions/{session}/checkin"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    for action in [
+        format!("{base_path}/{ana}/move?to=flyer"),
+        format!("{base_path}/{ana}/attendance?mark=attended"),
+        format!("{base_path}/{ana}/cancel"),
+    ] {
+        let refused = other.post_form(&action, "").await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    // Anonymous visitors are sent to sign in.
+    let anonymous = app.another_browser();
+    assert_eq!(
+        anonymous.get(&base_path).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The participant with the link cancels; without it (a wrong secret, another
+    // registration's id) nobody does.
+    let link = cancel_path(&app, "ana@example.org").await;
+    let token = link.trim_start_matches("/cancel/");
+    let (prefix, secret) = token.rsplit_once('.').unwrap();
+    let wrong_secret = format!("/cancel/{prefix}.{}", "A".repeat(secret.len()));
+    assert_eq!(
+        anonymous.get(&wrong_secret).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        anonymous.post_form(&wrong_secret, "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let other_id = RegistrationId::generate();
+    let wrong_registration = format!("/cancel/{session}.{other_id}.{secret}");
+    assert_eq!(
+        anonymous.get(&wrong_registration).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let stored = registrations(&app, &series, &session).await;
+    assert_eq!(stored[0].status, RegistrationStatus::Confirmed);
+    let cancelled = anonymous.post_form(&link, "").await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    assert!(cancelled.body.contains("cancelled"));
+}
