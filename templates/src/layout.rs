@@ -200,6 +200,11 @@ fn banner(page: &Page<'_>) -> Markup {
                             span class="sm:hidden sr-only" { "Admin" }
                         }
                     }
+                    a href="/my/registrations" class="btn btn-ghost btn-sm" title="My registrations" {
+                        (icons::ticket("size-4"))
+                        span class="hidden md:inline" { "My registrations" }
+                        span class="md:hidden sr-only" { "My registrations" }
+                    }
                     a href="/account" class="btn btn-ghost btn-sm max-w-40" title="Your account" {
                         (icons::cog_6_tooth("size-4"))
                         span class="hidden sm:inline truncate" { (viewer.name) }

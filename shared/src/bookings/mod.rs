@@ -821,7 +821,7 @@ fn as_relied_on(change: Change, session: &Session) -> Result<Change, StoreError>
     Ok(change.and_when(condition))
 }
 
-/// Sessions as this process last read them for a registration, reused for a few seconds by
+/// Sessions as this process last read them for a registration, reused for half a minute by
 /// the next registrations of the same session: a rush for one session then costs each
 /// registration its write alone. Nothing is decided from a kept copy: the transaction's
 /// conditions check the counters and everything it relied on ([`as_relied_on`]).
@@ -835,7 +835,7 @@ mod recent {
     use super::{Registration, Role, RoleChoice, Waiter};
     use crate::{ids::SessionId, jams::sessions::Session};
 
-    const KEPT_FOR: Duration = Duration::from_secs(5);
+    const KEPT_FOR: Duration = Duration::from_secs(30);
     const MOST: usize = 512;
 
     static KEPT: LazyLock<Mutex<HashMap<SessionId, (Instant, Session)>>> =

@@ -69,6 +69,15 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                 }
                 div class="card bg-base-200" {
                     div class="card-body" {
+                        h2 class="card-title" { "Registrations" }
+                        p {
+                            "Jams you registered for with " strong { (view.email) } ", upcoming and past: "
+                            a href="/my/registrations" class="link" { "my registrations" } "."
+                        }
+                    }
+                }
+                div class="card bg-base-200" {
+                    div class="card-body" {
                         h2 class="card-title" { "Email address" }
                         p class="text-base-content/80" {
                             "We send a link to the new address; it changes when you open it."

@@ -101,7 +101,11 @@ async fn raw_transactions(app: &TestApp) -> usize {
         .expect("new sessions keep their series");
     let mut pending = (0..TIMED)
         .map(|n| {
-            let role = if n.is_multiple_of(2) { Role::Base } else { Role::Flyer };
+            let role = if n.is_multiple_of(2) {
+                Role::Base
+            } else {
+                Role::Flyer
+            };
             let input = RegistrationInput {
                 name: format!("Person {n}"),
                 email: Email::parse(&format!("person{n}@example.org")).unwrap(),
