@@ -665,5 +665,7 @@ pub async fn delete(
         .delete_item(&keys::email_claim(user.email.as_str()))
         .await?;
     ctx.store.delete_item(&keys::user(&user.id)).await?;
+    // The series they helped organize stop showing their name.
+    crate::jams::series::refresh_organizers_of(ctx, &user.id).await?;
     Ok(())
 }

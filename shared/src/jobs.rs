@@ -49,13 +49,38 @@ pub struct JobReport {
     pub changed: usize,
 }
 
-/// Runs one job once. The work of each job arrives with the issue that needs it (reminders
-/// with notifications, promotions with bookings, cleanup with jams); until then a run finds
-/// nothing to do.
+/// Days ahead (from today, UTC) whose sessions the promotions job sweeps.
+pub const SWEEP_DAYS: u16 = 14;
+
+/// Runs one job once. The work of each job arrives with the issue that needs it: promotions
+/// sweeps the sessions of the next two weeks with the bookings' safety net (counters and
+/// waitlist put right, free spots filled); reminders (notifications) and cleanup find nothing
+/// to do yet.
 #[tracing::instrument(skip(ctx), fields(job = job.name()))]
 pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
-    let _now = ctx.clock.now();
-    let report = JobReport::default();
+    let report = match job {
+        Job::Promotions => {
+            let today = ctx
+                .clock
+                .now()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date();
+            let swept = crate::bookings::sweep(ctx, today, SWEEP_DAYS)
+                .await
+                .map_err(|error| match error {
+                    crate::bookings::BookingError::Internal(error) => error,
+                    other => Error::Internal(other.to_string()),
+                })?;
+            for fixed in &swept.fixed {
+                tracing::warn!(?fixed, "the sweep fixed a session");
+            }
+            JobReport {
+                examined: swept.examined,
+                changed: swept.fixed.len(),
+            }
+        }
+        Job::Reminders | Job::Cleanup => JobReport::default(),
+    };
     tracing::debug!(?report, "job finished");
     Ok(report)
 }

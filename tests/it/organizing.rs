@@ -345,9 +345,11 @@ async fn the_sweep_puts_counters_and_the_waitlist_right_and_fills_free_spots() {
         )
         .await
         .unwrap();
-    let fixed = bookings::sweep(&app.ctx, "2027-03-16".parse().unwrap(), 1)
+    let swept = bookings::sweep(&app.ctx, "2027-03-16".parse().unwrap(), 1)
         .await
         .unwrap();
+    assert_eq!(swept.examined, 1);
+    let fixed = swept.fixed;
     assert_eq!(fixed.len(), 1);
     let (before, after) = fixed[0].counters.clone().unwrap();
     assert_eq!((before.confirmed_base, after.confirmed_base), (5, 1));
@@ -365,9 +367,17 @@ async fn the_sweep_puts_counters_and_the_waitlist_right_and_fills_free_spots() {
         )
         .await
         .unwrap();
-    let report = bookings::sweep_session(&app.ctx, &session).await.unwrap();
-    assert_eq!(report.promoted, vec![ben]);
-    assert!(report.counters.is_none());
+    // The scheduled promotions job runs the sweep over the coming two weeks.
+    let report = jamie::jobs::run(&app.ctx, jamie::jobs::Job::Promotions)
+        .await
+        .unwrap();
+    assert_eq!((report.examined, report.changed), (1, 1));
+    let after = registrations(&app, &series, &session).await;
+    let ben = after.iter().find(|r| r.id == ben).unwrap();
+    assert_eq!(ben.status, RegistrationStatus::Confirmed);
+    assert!(session_item(&app, &session).await.waiting.is_empty());
+    let again = bookings::sweep_session(&app.ctx, &session).await.unwrap();
+    assert!(!again.fixed_anything());
 }
 
 #[tokio::test]
@@ -500,6 +510,29 @@ async fn who_may_run_registrations_and_who_may_cancel_one() {
         let refused = other.post_form(&action, "").await;
         assert_eq!(refused.status, StatusCode::NOT_FOUND, "{action}");
     }
+    // Nor through a series of their own: the session must belong to the series in the path.
+    let theirs = jamie_tests::jam::scheduled(&app.ctx, "other@example.org", 1, 1).await;
+    for action in [
+        format!(
+            "/jams/{}/sessions/{session}/registrations/{ana}/cancel",
+            theirs.series
+        ),
+        format!(
+            "/jams/{}/sessions/{session}/registrations/{ana}/move?to=flyer",
+            theirs.series
+        ),
+        format!(
+            "/jams/{}/sessions/{session}/registrations/{ana}/attendance?mark=attended",
+            theirs.series
+        ),
+    ] {
+        let refused = other.post_form(&action, "").await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    assert_eq!(
+        registrations(&app, &series, &session).await[0].status,
+        RegistrationStatus::Confirmed
+    );
     // Anonymous visitors are sent to sign in.
     let anonymous = app.another_browser();
     assert_eq!(

@@ -116,7 +116,8 @@ pub async fn move_registration(
     // The registration must still stand as read (status and role): two organizers moving
     // the same person at once make one move.
     let mut update = Change::new(
-        "SET #status = :confirmed, #role = :role, promoted_at = :promoted_at, moves = :moves",
+        "SET #status = :confirmed, #role = :role, promoted_at = :promoted_at, \
+         moves = list_append(if_not_exists(moves, :no_moves), :move)",
     )
     .when("#status = :was AND (attribute_not_exists(#role) OR #role = :was_role)")
     .name("#status", "status")
@@ -124,7 +125,11 @@ pub async fn move_registration(
     .value(":confirmed", "confirmed")
     .value(":role", to.as_str())
     .value(":promoted_at", Value::of(&moved.promoted_at)?)
-    .value(":moves", Value::of(&moved.moves)?)
+    .value(":no_moves", Value::of(&Vec::<Move>::new())?)
+    .value(
+        ":move",
+        Value::of(&moved.moves[registration.moves.len()..].to_vec())?,
+    )
     .value(":was", registration.status.as_str());
     update = update.value(":was_role", registration.role.map_or("none", Role::as_str));
     let series = series_of(ctx, session).await?;

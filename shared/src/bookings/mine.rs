@@ -4,7 +4,7 @@
 
 use jiff::SignedDuration;
 
-use super::{BookingError, Cancelled, Registration, cancel, series_of};
+use super::{BookingError, Cancelled, Registration, Whose, cancel, series_of};
 use crate::{
     Context,
     authorization::{Operation, Principal, authorize},
@@ -97,5 +97,9 @@ pub async fn cancel_mine(
         .await?
         .filter(|registration| registration.email == actor.user.email)
         .ok_or(BookingError::NotFound)?;
-    Ok(cancel(ctx, session_id, &registration.id, None).await?.0)
+    Ok(
+        cancel(ctx, session_id, &registration.id, Whose::Participant)
+            .await?
+            .0,
+    )
 }

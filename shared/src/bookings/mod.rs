@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub use manage::{Detail, mark_attendance, move_registration, registration_detail};
 pub use mine::{MyRegistration, cancel_mine, mine};
-pub use sweep::{SweepReport, sweep, sweep_session};
+pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
 use crate::{
     Context, Error,
@@ -1095,7 +1095,13 @@ pub async fn cancel_by_link(
     token: &str,
 ) -> Result<(Cancelled, ByLink), BookingError> {
     let link = parse_link(token).ok_or(BookingError::NotFound)?;
-    cancel(ctx, &link.session, &link.registration, Some(&link.hash)).await
+    cancel(
+        ctx,
+        &link.session,
+        &link.registration,
+        Whose::Link(&link.hash),
+    )
+    .await
 }
 
 /// An organizer cancels a registration on someone's behalf (they are told).
@@ -1107,7 +1113,20 @@ pub async fn cancel_for(
     registration: &RegistrationId,
 ) -> Result<Cancelled, BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    Ok(cancel(ctx, session_id, registration, None).await?.0)
+    Ok(
+        cancel(ctx, session_id, registration, Whose::Organizer(series_id))
+            .await?
+            .0,
+    )
+}
+
+/// Who is cancelling: the holder of a cancel link (its secret's hash), an organizer of the
+/// series the session must belong to, or the registration's own person (checked before).
+#[derive(Clone, Copy)]
+enum Whose<'a> {
+    Link(&'a TokenHash),
+    Organizer(&'a SeriesId),
+    Participant,
 }
 
 /// The organizer acting on a series' registrations, and the series.
@@ -1157,8 +1176,12 @@ async fn cancel(
     ctx: &Context,
     session_id: &SessionId,
     id: &RegistrationId,
-    link: Option<&TokenHash>,
+    whose: Whose<'_>,
 ) -> Result<(Cancelled, ByLink), BookingError> {
+    let link = match whose {
+        Whose::Link(hash) => Some(hash),
+        _ => None,
+    };
     let mut series: Option<SeriesCopy> = None;
     let mut attempt = 0;
     loop {
@@ -1167,6 +1190,11 @@ async fn cancel(
             return Err(BookingError::Busy);
         }
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
+        if let Whose::Organizer(series_id) = whose
+            && session.series_id != *series_id
+        {
+            return Err(BookingError::NotFound);
+        }
         let series = match &series {
             Some(copy) => copy,
             None => series.insert(series_of(ctx, &session).await?),

@@ -188,22 +188,34 @@ pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport,
     })
 }
 
-/// Sweeps every session starting on the `days` UTC days from `from`; returns the reports of
-/// the sessions it fixed.
-pub async fn sweep(ctx: &Context, from: Date, days: u16) -> Result<Vec<SweepReport>, BookingError> {
-    let mut fixed = Vec::new();
+/// What a sweep over some days did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Scheduled sessions looked at.
+    pub examined: usize,
+    /// The reports of the sessions it fixed.
+    pub fixed: Vec<SweepReport>,
+}
+
+/// Sweeps every scheduled session starting on the `days` UTC days from `from`.
+pub async fn sweep(ctx: &Context, from: Date, days: u16) -> Result<Swept, BookingError> {
+    let mut swept = Swept::default();
     for offset in 0..i64::from(days) {
         let Ok(day) = from.checked_add(SignedDuration::from_hours(24 * offset)) else {
             break;
         };
         for session in sessions::on_day(ctx, day).await? {
+            if session.status != SessionStatus::Scheduled {
+                continue;
+            }
+            swept.examined += 1;
             let report = sweep_session(ctx, &session.id).await?;
             if report.fixed_anything() {
-                fixed.push(report);
+                swept.fixed.push(report);
             }
         }
     }
-    Ok(fixed)
+    Ok(swept)
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub fn session_date(series: &SeriesId, date: &str) -> Key {
     Key::new(format!("SERIES#{series}"), &format!("DATE#{date}"))
 }
 
-/// A jam session: holds the per-role capacities, confirmed counts and waitlist sequence.
+/// A jam session: holds the per-role capacities, confirmed counts and the waitlist.
 pub fn session(id: &SessionId) -> Key {
     Key::new(format!("SESSION#{id}"), "SESSION")
 }
@@ -111,11 +111,6 @@ pub fn registration(session: &SessionId, id: &RegistrationId) -> Key {
 /// The item that keeps one active registration per (session, email).
 pub fn registration_email(session: &SessionId, email: &str) -> Key {
     Key::new(format!("SESSION#{session}"), &format!("EMAIL#{email}"))
-}
-
-/// GSI1 partition of a session's waitlist for one role, in waitlist order.
-pub fn waitlist_index(session: &SessionId, role: &str) -> String {
-    format!("SESSION#{session}#WAITLIST#{role}")
 }
 
 /// GSI2 partition of everything one email address registered for.
