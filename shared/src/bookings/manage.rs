@@ -5,7 +5,7 @@
 
 use super::{
     Attendance, BookingError, Move, Registration, RegistrationStatus, Role, leave_waitlist,
-    organizer_of, place_of, promote_waiting, series_of, session_and_registration,
+    of_participant, organizer_of, place_of, promote_waiting, series_of, session_and_registration,
 };
 use crate::{
     Context,
@@ -16,7 +16,7 @@ use crate::{
         sessions::{Session, SessionStatus},
     },
     notifications::{Message, Notification},
-    store::{Change, Query, StoreError, Value, keys},
+    store::{Change, StoreError, Value, keys},
 };
 
 /// How a registration reads in the audit trail: "confirmed as base", "waitlisted (either)".
@@ -258,22 +258,12 @@ pub async fn registration_detail(
         .get::<Registration>(&keys::registration(session_id, id))
         .await?
         .ok_or(BookingError::NotFound)?;
-    let partition = keys::participant_index(registration.email.as_str());
-    let mut query = Query::index("GSI2", &partition);
-    query.descending = true;
-    let mut history = Vec::new();
-    loop {
-        let page = ctx.store.query::<Registration>(query.clone()).await?;
-        history.extend(
-            page.items
-                .into_iter()
-                .filter(|earlier| &earlier.series_id == series_id),
-        );
-        match page.next {
-            Some(next) => query.start = Some(next),
-            None => break,
-        }
-    }
+    let mut history: Vec<Registration> = of_participant(ctx, &registration.email)
+        .await?
+        .into_iter()
+        .filter(|earlier| &earlier.series_id == series_id)
+        .collect();
+    history.reverse();
     Ok(Detail {
         series: organizer.series,
         session,

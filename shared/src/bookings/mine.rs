@@ -4,13 +4,13 @@
 
 use jiff::SignedDuration;
 
-use super::{BookingError, Cancelled, Registration, Whose, cancel, series_of};
+use super::{BookingError, Cancelled, Registration, Whose, cancel, of_participant, series_of};
 use crate::{
     Context,
     authorization::{Operation, Principal, authorize},
     ids::{RegistrationId, SessionId},
     jams::sessions::{SeriesCopy, Session},
-    store::{Query, keys},
+    store::keys,
 };
 
 /// A registration with the session and series it is for.
@@ -31,17 +31,7 @@ pub async fn mine(
     principal: &Principal,
 ) -> Result<(Vec<MyRegistration>, Vec<MyRegistration>), BookingError> {
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
-    let partition = keys::participant_index(actor.user.email.as_str());
-    let mut query = Query::index("GSI2", &partition);
-    let mut registrations = Vec::new();
-    loop {
-        let page = ctx.store.query::<Registration>(query.clone()).await?;
-        registrations.extend(page.items);
-        match page.next {
-            Some(next) => query.start = Some(next),
-            None => break,
-        }
-    }
+    let registrations = of_participant(ctx, &actor.user.email).await?;
     let recent = ctx
         .clock
         .now()

@@ -890,6 +890,23 @@ mod recent {
     }
 }
 
+/// Every registration made with `email`, by the start of its session (GSI2, eventually
+/// consistent): "my registrations" and a person's history for the organizers.
+async fn of_participant(ctx: &Context, email: &Email) -> Result<Vec<Registration>, Error> {
+    let partition = keys::participant_index(email.as_str());
+    let mut query = Query::index("GSI2", &partition);
+    let mut registrations = Vec::new();
+    loop {
+        let page = ctx.store.query::<Registration>(query.clone()).await?;
+        registrations.extend(page.items);
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => break,
+        }
+    }
+    Ok(registrations)
+}
+
 /// What a booking needs of the series of `session`: the session's copy, or (for a session
 /// scheduled before sessions kept one) the series itself.
 async fn series_of(ctx: &Context, session: &Session) -> Result<SeriesCopy, BookingError> {
