@@ -6,6 +6,7 @@
 use super::{
     Attendance, BookingError, Move, Registration, RegistrationStatus, Role, leave_waitlist,
     of_participant, organizer_of, place_of, promote_waiting, series_of, session_and_registration,
+    session_of_series,
 };
 use crate::{
     Context,
@@ -182,12 +183,7 @@ pub async fn mark_attendance(
     attendance: Option<Attendance>,
 ) -> Result<(), BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    let session = ctx
-        .store
-        .get::<Session>(&keys::session(session_id))
-        .await?
-        .filter(|session| &session.series_id == series_id)
-        .ok_or(BookingError::NotFound)?;
+    let session = session_of_series(ctx, series_id, session_id).await?;
     if session.starts_at > ctx.clock.now() {
         return Err(BookingError::Refused(
             "Attendance can be marked once the session has started.",
@@ -247,12 +243,7 @@ pub async fn registration_detail(
     id: &RegistrationId,
 ) -> Result<Detail, BookingError> {
     let organizer = organizer_of(ctx, principal, series_id).await?;
-    let session = ctx
-        .store
-        .get::<Session>(&keys::session(session_id))
-        .await?
-        .filter(|session| &session.series_id == series_id)
-        .ok_or(BookingError::NotFound)?;
+    let session = session_of_series(ctx, series_id, session_id).await?;
     let registration = ctx
         .store
         .get::<Registration>(&keys::registration(session_id, id))

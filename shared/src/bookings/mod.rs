@@ -1146,6 +1146,20 @@ enum Whose<'a> {
     Participant,
 }
 
+/// Session `session_id`, which must belong to series `series_id` (the one an organizer was
+/// authorized on): any other is "not found".
+async fn session_of_series(
+    ctx: &Context,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+) -> Result<Session, BookingError> {
+    ctx.store
+        .get::<Session>(&keys::session(session_id))
+        .await?
+        .filter(|session| &session.series_id == series_id)
+        .ok_or(BookingError::NotFound)
+}
+
 /// The organizer acting on a series' registrations, and the series.
 struct Organizer {
     id: UserId,
@@ -1599,12 +1613,7 @@ pub async fn table_page(
     after: Option<&RegistrationId>,
 ) -> Result<TablePage, BookingError> {
     let organizer = organizer_of(ctx, principal, series_id).await?;
-    let session = ctx
-        .store
-        .get::<Session>(&keys::session(session_id))
-        .await?
-        .filter(|session| &session.series_id == series_id)
-        .ok_or(BookingError::NotFound)?;
+    let session = session_of_series(ctx, series_id, session_id).await?;
     let partition = keys::session(session_id).pk;
     let mut query = Query::table(&partition);
     query.prefix = Some("REG#");
@@ -1666,14 +1675,7 @@ pub async fn register_for(
     over_capacity: bool,
 ) -> Result<Registered, BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    let belongs = ctx
-        .store
-        .get::<Session>(&keys::session(session_id))
-        .await?
-        .is_some_and(|session| &session.series_id == series_id);
-    if !belongs {
-        return Err(BookingError::NotFound);
-    }
+    session_of_series(ctx, series_id, session_id).await?;
     register(ctx, session_id, input, Source::Manual { over_capacity }).await
 }
 
