@@ -1,8 +1,12 @@
 //! How a jam session reads in every organizer view (series page, session page, dashboard,
 //! calendar): its date and time in the series' zone, its status and its counts per role.
 
-use jamie::jams::sessions::{Session, SessionStatus};
-use jamie_templates::pages::jams::{RoleCount, SessionStatus as StatusView};
+use jamie::{
+    config::BaseUrl,
+    ids::{SeriesId, SessionId},
+    jams::sessions::{Session, SessionStatus},
+};
+use jamie_templates::pages::jams::{RoleCount, SessionLinks, SessionStatus as StatusView};
 use jiff::{Timestamp, tz::TimeZone};
 
 /// "Tue 1 Dec 2026" and "19:00–21:00", local to `zone`.
@@ -40,6 +44,22 @@ pub fn relative_when(
         start.strftime("%H:%M"),
         end.strftime("%H:%M")
     )
+}
+
+/// Every page an organizer reaches from a session: its own page, the public page and its full
+/// address to share, the registrations table, the check-in list, the CSV and "Add someone".
+pub fn session_links(base_url: &BaseUrl, series: &SeriesId, session: &SessionId) -> SessionLinks {
+    let manage = format!("/jams/{series}/sessions/{session}");
+    let public = format!("/s/{session}");
+    SessionLinks {
+        share_url: base_url.join(&public),
+        registrations: format!("{manage}/registrations"),
+        checkin: format!("{manage}/checkin"),
+        csv: format!("{manage}/registrations.csv"),
+        add: format!("{manage}/registrations#add-someone"),
+        public,
+        manage,
+    }
 }
 
 /// The status as the views show it.

@@ -475,11 +475,19 @@ fn cost_field(kind: &str) -> &'static str {
     }
 }
 
-/// A session length in minutes: 15 minutes to 24 hours.
+/// The shortest and longest usual session length in minutes, one place for the form's
+/// `min`/`max`, the message and the parser: a quarter of an hour to 12 hours.
+pub const DURATION_MINUTES: (u16, u16) = (15, 720);
+
+/// A session length in minutes, within [`DURATION_MINUTES`].
 pub fn parse_duration(raw: &str) -> Result<u16, FieldError> {
-    match raw.trim().parse::<i64>() {
-        Ok(minutes) if (15..=1440).contains(&minutes) => Ok(u16::try_from(minutes).unwrap_or(1440)),
-        Ok(_) => Err(FieldError("Between 15 and 1440 minutes (24 hours).")),
+    let (min, max) = DURATION_MINUTES;
+    match raw.trim().parse::<u16>() {
+        Ok(minutes) if (min..=max).contains(&minutes) => Ok(minutes),
+        Ok(_) => Err(FieldError("Between 15 and 720 minutes (12 hours).")),
+        Err(_) if raw.trim().parse::<i64>().is_ok() => {
+            Err(FieldError("Between 15 and 720 minutes (12 hours)."))
+        }
         Err(_) => Err(FieldError("Enter the length in minutes, like 120.")),
     }
 }
@@ -1080,6 +1088,22 @@ impl From<StoreError> for SeriesError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_duration_limit_the_form_shows_is_the_one_enforced() {
+        let (min, max) = DURATION_MINUTES;
+        assert_eq!(parse_duration(&min.to_string()), Ok(min));
+        assert_eq!(parse_duration(&max.to_string()), Ok(max));
+        let message = parse_duration(&(max + 1).to_string()).unwrap_err().0;
+        assert!(message.contains(&format!("Between {min} and {max} minutes")));
+        for refused in ["14", "1000", "1440", "-5", "99999999"] {
+            assert_eq!(parse_duration(refused).unwrap_err().0, message, "{refused}");
+        }
+        assert_eq!(
+            parse_duration("two hours").unwrap_err().0,
+            "Enter the length in minutes, like 120."
+        );
+    }
 
     #[test]
     fn costs_parse_from_the_form() {
