@@ -850,9 +850,9 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response
         Ok(preview) => {
             // The sign-in form comes filled with the invited address.
             let login_href = format!(
-                "/login?email={}&next={}",
-                percent_encode(preview.invite.email.as_str()),
-                percent_encode(&page.path)
+                "/login?next={}&email={}",
+                percent_encode(&page.path),
+                percent_encode(preview.invite.email.as_str())
             );
             let state = InviteState::Open {
                 accept_action: format!("/jams/invites/{token}/accept"),

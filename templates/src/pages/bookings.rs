@@ -435,7 +435,7 @@ fn register_form(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
                 (textarea("Note to the organizer (optional)", "note", form,
                     Some("Only the organizers see it, e.g. that it is your first jam."), 1000))
                 (checkbox(form, "consent", html! {
-                    "I agree that the organizers see my name, email and note for this jam and that Jamie may email me about it."
+                    "I agree that the organizers see my name, email and note for this jam and that Jamie emails me about it."
                 }, true, None))
                 div class="card-actions mt-2" {
                     button type="submit" class="btn btn-primary w-full sm:w-auto" {
@@ -562,7 +562,7 @@ pub fn registered(page: &Page<'_>, view: &RegisteredView<'_>) -> Markup {
                             p class="text-sm" {
                                 "It shows where your registration stands whenever you open it."
                             }
-                            a href=(view.cancel_url) class="btn btn-outline btn-error btn-sm self-start mt-1" {
+                            a href=(view.cancel_url) class="btn btn-sm self-start mt-1" {
                                 "Cancel my registration"
                             }
                             p class="text-sm" {
@@ -1603,7 +1603,8 @@ mod tests {
         );
         assert_eq!(
             counts_text(count(12, 10), count(0, 8), 0),
-            "Bases 12/10 (full) · Flyers 0/8"
+            "Bases 10/10 (full) · Flyers 0/8",
+            "never more than fit"
         );
         assert_eq!(names(&[]), "");
         assert_eq!(names(&["Ana".into()]), "Ana");
@@ -2217,7 +2218,7 @@ mod tests {
             r#"<h1 id="my-registrations-title" class="text-3xl font-bold">My registrations</h1>"#
         ));
         assert!(html.contains(
-            r#"These are the registrations made with <strong class="break-all">ana+&lt;x&gt;@example.org</strong>."#
+            r#"These are the registrations made with <strong class="break-words">ana+&lt;x&gt;@example.org</strong>."#
         ));
         assert!(html.contains("Your registration is cancelled.") && html.contains("alert-success"));
         assert!(
