@@ -354,6 +354,7 @@ fn cancel_view_page(
         time: &time,
         name: &found.registration.name,
         status_label: &label,
+        waitlisted: found.registration.status == RegistrationStatus::Waitlisted,
         state,
         notice,
     };

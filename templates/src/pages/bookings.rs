@@ -262,6 +262,9 @@ fn registration(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
             h2 id="register-title" class={ "text-2xl font-bold" @if !open { " sr-only" } } {
                 @if open { "Register" } @else { "Registration" }
             }
+            @if open {
+                p class="text-base-content/80" { "No account needed: your name and email are all it takes." }
+            }
             @if let Some(notice) = view.notice {
                 (alert(Tone::Success, notice))
             }
@@ -562,7 +565,7 @@ pub fn registered(page: &Page<'_>, view: &RegisteredView<'_>) -> Markup {
                             p class="text-sm" {
                                 "It shows where your registration stands whenever you open it."
                             }
-                            a href=(view.cancel_url) class="btn btn-sm self-start mt-1" {
+                            a href=(view.cancel_url) class="link link-primary font-semibold self-start mt-1" {
                                 "Cancel my registration"
                             }
                             p class="text-sm" {
@@ -603,6 +606,8 @@ pub struct CancelView<'a> {
     pub name: &'a str,
     /// e.g. "Confirmed as a base", "Waitlisted (number 2 for flyers)", "Cancelled".
     pub status_label: &'a str,
+    /// Waitlisted: cancelling frees no spot, it takes them off the waitlist.
+    pub waitlisted: bool,
     pub state: CancelState,
     /// e.g. "Your registration is cancelled. Your spot went to the next person on the waitlist."
     pub notice: Option<&'a str>,
@@ -631,7 +636,11 @@ pub fn cancel_page(page: &Page<'_>, view: &CancelView<'_>) -> Markup {
                     CancelState::Active { action } => {
                         form method="post" action=(action) class="flex flex-col gap-3 items-start" {
                             (csrf_field(page.csrf))
-                            p { "Can't come? Cancel, and the next person on the waitlist gets your spot." }
+                            @if view.waitlisted {
+                                p { "Can't come after all? Cancel, and you leave the waitlist." }
+                            } @else {
+                                p { "Can't come? Cancel, and the next person on the waitlist gets your spot." }
+                            }
                             button type="submit" class="btn btn-error" {
                                 (icons::x_mark("size-4")) "Cancel my registration"
                             }
@@ -1907,6 +1916,7 @@ mod tests {
             time: "19:00–21:00",
             name: "Ana <x>",
             status_label: "Waitlisted (number 2 for flyers)",
+            waitlisted: true,
             state,
             notice,
         }

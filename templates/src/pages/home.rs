@@ -30,7 +30,7 @@ pub fn home(page: &Page<'_>) -> Markup {
                     div class="card bg-base-200 w-full mt-4" {
                         div class="card-body items-center gap-2" {
                             p class="font-semibold" { "Here to join a jam? You don't need an account." }
-                            a href="/series" class="btn btn-secondary" {
+                            a href="/series" class="btn btn-neutral" {
                                 (icons::magnifying_glass("size-5"))
                                 "Find a jam"
                             }
