@@ -1093,9 +1093,14 @@ async fn leave_series(
 /// The page an invite link opens: who invites to what, and a button to accept (or a clear
 /// explanation of why the link no longer works).
 async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response {
-    let login_href = format!("/login?next={}", percent_encode(&page.path));
     let (preview, state, status) = match invites::preview(ctx, token).await {
         Ok(preview) => {
+            // The sign-in form comes filled with the invited address.
+            let login_href = format!(
+                "/login?next={}&email={}",
+                percent_encode(&page.path),
+                percent_encode(preview.invite.email.as_str())
+            );
             let state = InviteState::Open {
                 accept_action: format!("/jams/invites/{token}/accept"),
                 signed_in: page.principal.actor().is_some(),
