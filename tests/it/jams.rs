@@ -216,7 +216,7 @@ async fn the_series_form_puts_each_error_beside_its_field_and_keeps_the_input() 
     let app = app_at(march()).await;
     app.sign_in("org@example.org", "Olga").await;
     let long_name = "n".repeat(101);
-    let cases: [(&[(&str, &str)], &str); 14] = [
+    let cases: [(&[(&str, &str)], &str); 15] = [
         (&[("name", "")], "Give the series a name."),
         (&[("name", &long_name)], "At most 100 characters"),
         (&[("capacity_base", "-1")], "A capacity cannot be negative."),
@@ -231,7 +231,12 @@ async fn the_series_form_puts_each_error_beside_its_field_and_keeps_the_input() 
             "Choose a time zone such as Europe/Berlin.",
         ),
         (&[("start_time", "25:00")], "Enter a time like 19:00."),
-        (&[("duration_minutes", "5")], "Between 15 and 1440 minutes"),
+        // The issue made the message agree with the form's `max` (720).
+        (&[("duration_minutes", "5")], "Between 15 and 720 minutes"),
+        (
+            &[("duration_minutes", "1000")],
+            "Between 15 and 720 minutes",
+        ),
         (
             &[("cost_amount", "twelve")],
             "Enter an amount like 10 or 12.50.",
@@ -289,7 +294,11 @@ async fn weekly_sessions_stay_at_local_time_across_the_clock_change_and_skip_tak
         "{}",
         scheduled.body
     );
-    assert!(scheduled.header("location").ends_with("done=scheduled-8-0"));
+    assert!(
+        scheduled
+            .header("location")
+            .ends_with("done=scheduled&made=8&skipped=0&from=2027-03-16&to=2027-05-04")
+    );
     let sessions = stored_sessions(&app, &id).await;
     assert_eq!(sessions.len(), 8);
     let berlin = TimeZone::get("Europe/Berlin").unwrap();
@@ -308,19 +317,23 @@ async fn weekly_sessions_stay_at_local_time_across_the_clock_change_and_skip_tak
 
     let again = schedule(&app, &id, &[("count", "10")]).await;
     assert!(
-        again.header("location").ends_with("done=scheduled-2-8"),
+        again
+            .header("location")
+            .ends_with("done=scheduled&made=2&skipped=8&from=2027-05-11&to=2027-05-18"),
         "{}",
         again.header("location")
     );
     let page = app.get(again.header("location")).await;
-    assert!(
-        page.body
-            .contains("Scheduled 2 sessions. Skipped 8 dates that already had a session.")
-    );
+    assert!(page.body.contains(
+        "Scheduled 2 sessions: Tue 11 May – Tue 18 May. Skipped 8 dates that already had a session."
+    ));
     assert_eq!(stored_sessions(&app, &id).await.len(), 10);
 
     let once = schedule(&app, &id, &[("date", "2027-03-18"), ("repeat", "once")]).await;
-    assert!(once.header("location").ends_with("done=scheduled-1-0"));
+    assert!(
+        once.header("location")
+            .ends_with("done=scheduled&made=1&skipped=0&from=2027-03-18&to=2027-03-18")
+    );
     assert_eq!(stored_sessions(&app, &id).await.len(), 11);
 
     let biweekly = schedule(
@@ -333,7 +346,11 @@ async fn weekly_sessions_stay_at_local_time_across_the_clock_change_and_skip_tak
         ],
     )
     .await;
-    assert!(biweekly.header("location").ends_with("done=scheduled-3-0"));
+    assert!(
+        biweekly
+            .header("location")
+            .ends_with("done=scheduled&made=3&skipped=0&from=2027-06-01&to=2027-06-29")
+    );
     let sessions = stored_sessions(&app, &id).await;
     let june: Vec<String> = sessions
         .iter()
@@ -932,7 +949,8 @@ async fn the_dashboard_shows_the_next_session_and_the_calendar_the_month() {
     register_directly(&app, &sessions[0].id, "ana@example.org", "confirmed").await;
     let dashboard = app.get("/").await;
     assert!(
-        dashboard.body.contains("Tue 16 Mar 2027"),
+        // Six days ahead: the weekday and date, without the year (relative dates, issue 11).
+        dashboard.body.contains("Tue 16 Mar, 19:00–21:00"),
         "{}",
         dashboard.body
     );
@@ -948,7 +966,7 @@ async fn the_dashboard_shows_the_next_session_and_the_calendar_the_month() {
 
     // After the first session ended, the next one shows.
     app.ctx.clock.set("2027-03-17T08:00:00Z".parse().unwrap());
-    assert!(app.get("/").await.body.contains("Tue 23 Mar 2027"));
+    assert!(app.get("/").await.body.contains("Tue 23 Mar, 19:00–21:00"));
 
     let calendar = app.get("/calendar?month=2027-03").await;
     assert_eq!(calendar.status, StatusCode::OK);
@@ -1154,8 +1172,366 @@ async fn a_session_cannot_move_onto_a_date_that_has_one() {
     // The date it left is free again.
     let back = schedule(&app, &id, &[("repeat", "once")]).await;
     assert!(
-        back.header("location").ends_with("done=scheduled-1-0"),
+        back.header("location")
+            .ends_with("done=scheduled&made=1&skipped=0&from=2027-03-16&to=2027-03-16"),
         "{}",
         back.header("location")
     );
+}
+
+/// The `href`s of the page's links that start with `prefix`.
+fn hrefs<'a>(body: &'a str, prefix: &str) -> Vec<&'a str> {
+    body.split("href=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap_or(0)])
+        .filter(|href| href.starts_with(prefix))
+        .collect()
+}
+
+#[tokio::test]
+async fn from_every_organizer_page_one_click_reaches_the_public_page_and_the_registrations() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "2")]).await;
+    let sessions = stored_sessions(&app, &id).await;
+    let first = &sessions[0];
+    register_directly(&app, &first.id, "ana@example.org", "confirmed").await;
+    register_directly(&app, &first.id, "ben@example.org", "waitlisted").await;
+    let manage = format!("/jams/{id}/sessions/{}", first.id);
+    let public = format!("/s/{}", first.id);
+    let share = format!("{}/s/{}", app.ctx.config.base_url, first.id);
+    let registrations = format!("{manage}/registrations");
+
+    // The dashboard: from `/`, the next session's page, registrations and public page.
+    let dashboard = app.get("/").await;
+    for href in [&manage, &registrations, &public] {
+        assert!(
+            hrefs(&dashboard.body, href).contains(&href.as_str()),
+            "dashboard: no link to {href}"
+        );
+    }
+    assert!(
+        dashboard
+            .body
+            .contains(&format!(r#"data-copy-text="{share}""#))
+    );
+    assert!(dashboard.body.contains("Registrations<span class=\"sr-only\"> for Tuesday Jam</span><span class=\"font-normal\"> · 1 confirmed, 1 waiting</span>"));
+    // …and the series page, from the dashboard.
+    assert!(
+        hrefs(&dashboard.body, &format!("/jams/{id}")).contains(&format!("/jams/{id}").as_str())
+    );
+
+    // The series page: every session row, and the series' own public page.
+    let series = app.get(&format!("/jams/{id}")).await;
+    for session in &sessions {
+        let manage = format!("/jams/{id}/sessions/{}", session.id);
+        for href in [
+            manage.clone(),
+            format!("{manage}/registrations"),
+            format!("/s/{}", session.id),
+            format!("{manage}/checkin"),
+            format!("{manage}/registrations.csv"),
+            format!("{manage}/registrations#add-someone"),
+        ] {
+            assert!(
+                hrefs(&series.body, &href).contains(&href.as_str()),
+                "series page: no link to {href}"
+            );
+        }
+    }
+    assert!(hrefs(&series.body, "/series/").contains(&format!("/series/{id}").as_str()));
+    assert!(series.body.contains(&format!(
+        r#"value="{}/series/{id}""#,
+        app.ctx.config.base_url
+    )));
+
+    // The session page: the link to share, copy, public page, registrations and its tools.
+    let page = app.get(&manage).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(
+        r#"<label for="share-link" class="text-sm font-semibold">Link to share</label>"#
+    ));
+    assert!(page.body.contains(&format!(
+        r#"id="share-link" type="text" readonly value="{share}""#
+    )));
+    assert!(
+        page.body.contains(r#"data-copy-target="share-link""#)
+            && page.body.contains(">Copy link</span>")
+    );
+    for (href, words) in [
+        (public.clone(), "Public page</a>"),
+        (format!("{manage}/checkin"), "Check-in list</a>"),
+        (format!("{manage}/registrations.csv"), "Export CSV</a>"),
+        (
+            format!("{manage}/registrations#add-someone"),
+            "Add someone</a>",
+        ),
+    ] {
+        assert!(
+            hrefs(&page.body, &href).contains(&href.as_str()),
+            "session page: {href}"
+        );
+        assert!(page.body.contains(words), "{words}");
+    }
+    assert!(
+        page.body
+            .contains("Registrations<span class=\"font-normal\"> · 1 confirmed, 1 waiting</span>")
+    );
+    // The links lead somewhere real.
+    assert_eq!(
+        app.another_browser().get(&public).await.status,
+        StatusCode::OK
+    );
+    // (The second session: the first holds hand-made registration items only the counts read.)
+    let table = format!("/jams/{id}/sessions/{}/registrations", sessions[1].id);
+    assert_eq!(app.get(&table).await.status, StatusCode::OK);
+
+    // The calendar: each session with its counts, registrations and public page.
+    let calendar = app.get("/calendar?month=2027-03").await;
+    assert!(calendar.body.contains("B 1/10 · F 0/8 · W 1"));
+    for href in [&manage, &registrations, &public] {
+        assert!(
+            hrefs(&calendar.body, href).contains(&href.as_str()),
+            "calendar: {href}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_schedule_form_reports_every_problem_in_one_answer() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "org@example.org", "Tuesday Jam").await;
+    // A past date, an end before the start, too many sessions and a bad capacity at once.
+    let response = schedule(
+        &app,
+        &id,
+        &[
+            ("date", "2027-03-01"),
+            ("end_time", "18:00"),
+            ("count", "200"),
+            ("capacity_flyer", "-2"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [
+        ("date", "That date is in the past."),
+        ("end_time", "The end must be after the start."),
+        ("count", "Schedule between 1 and 52 sessions at once."),
+        ("capacity_flyer", "A capacity cannot be negative."),
+    ] {
+        let note = response
+            .body
+            .split(&format!(r#"id="field-{field}-note""#))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no note for {field}"));
+        assert!(
+            note[..note.find("</p>").unwrap()].contains(message),
+            "{field}: {message}"
+        );
+        assert!(response.body.contains(&format!(r#"name="{field}""#)));
+    }
+    assert_eq!(response.body.matches(r#"aria-invalid="true""#).count(), 4);
+    // Too short a session, with a past date, also both at once.
+    let response = schedule(&app, &id, &[("date", "2027-03-01"), ("end_time", "19:10")]).await;
+    assert!(response.body.contains("That date is in the past."));
+    assert!(
+        response
+            .body
+            .contains("A session lasts between 15 minutes and 24 hours.")
+    );
+    assert!(stored_sessions(&app, &id).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_series_form_duration_limits_agree_with_the_parser() {
+    let app = app_at(march()).await;
+    app.sign_in("org@example.org", "Olga").await;
+    let form = app.get("/jams/new").await;
+    let (min, max) = series::DURATION_MINUTES;
+    assert!(form.body.contains(&format!(
+        r#"name="duration_minutes" type="number" value="120" class="input w-full" autocomplete="off" min="{min}" max="{max}""#
+    )));
+    let accepted = app
+        .post_form(
+            "/jams",
+            &series_form(&[("duration_minutes", &max.to_string())]),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let refused = app
+        .post_form(
+            "/jams",
+            &series_form(&[("duration_minutes", &(max + 1).to_string())]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains(&format!("Between {min} and {max} minutes"))
+    );
+}
+
+#[tokio::test]
+async fn the_invite_form_speaks_to_the_organizer_and_brings_its_errors_into_view() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    let page = app.get(&format!("/jams/{id}")).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"action="/jams/{id}/invites#invite""#))
+    );
+    assert!(page.body.contains(r#"<section id="invite""#));
+    assert!(page.body.contains("No co-organizers yet."));
+    let empty = app
+        .post_form(&format!("/jams/{id}/invites"), "email=")
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Enter their email address."));
+    assert!(!empty.body.contains("Enter your email address."));
+    assert!(empty.body.contains(r#"name="email" type="email" value="" class="input w-full input-error" autocomplete="email" maxlength="254" required aria-invalid="true""#));
+    let sent = app
+        .post_form(&format!("/jams/{id}/invites"), "email=bea%40example.org")
+        .await;
+    let page = app.get(sent.header("location")).await;
+    assert!(page.body.contains("Invite emailed. It works for 48 hours"));
+}
+
+#[tokio::test]
+async fn destructive_actions_ask_first_and_say_what_they_did() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    let series_path = format!("/jams/{id}");
+
+    // Archive: the GET asks, nothing changes until the POST.
+    let ask = app.get(&format!("{series_path}/archive")).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.body.contains("Archive “Tuesday Jam”?"));
+    assert!(
+        ask.body.contains("Everyone&#39;s registrations are kept")
+            || ask.body.contains("Everyone's registrations are kept")
+    );
+    assert!(
+        ask.body
+            .contains(&format!(r#"action="{series_path}/archive""#))
+    );
+    assert!(
+        ask.body.contains(&format!(r#"href="{series_path}""#)) && ask.body.contains("Keep it open")
+    );
+    assert!(!stored_series(&app, &id).await.unwrap().archived);
+    let done = app.post_form(&format!("{series_path}/archive"), "").await;
+    assert!(stored_series(&app, &id).await.unwrap().archived);
+    let page = app.get(done.header("location")).await;
+    assert!(
+        page.body
+            .contains("Archived “Tuesday Jam”: participants no longer find it")
+    );
+    app.post_form(&format!("{series_path}/unarchive"), "").await;
+
+    // Remove a co-organizer and leave: each asks on its own page first.
+    let path = invite(&app, &id, "bea@example.org").await;
+    let bea = app.another_browser();
+    bea.sign_in("bea@example.org", "Bea").await;
+    bea.post_form(&format!("{path}/accept"), "").await;
+    let leave = bea.get(&format!("{series_path}/leave")).await;
+    assert!(leave.body.contains("Leave “Tuesday Jam”?") && leave.body.contains("Leave the series"));
+    let owner_page = app.get(&series_path).await;
+    let bea_id = accounts::find_by_email(&app.ctx, &Email::parse("bea@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let remove = format!("{series_path}/organizers/{bea_id}/remove");
+    assert!(owner_page.body.contains(&format!(r#"<a href="{remove}""#)));
+    let ask = app.get(&remove).await;
+    assert!(ask.body.contains("Remove Bea from “Tuesday Jam”?"));
+    assert!(ask.body.contains(">Remove Bea</button>"));
+    assert!(
+        bea.get(&series_path).await.status == StatusCode::OK,
+        "still an organizer"
+    );
+    let removed = app.post_form(&remove, "").await;
+    let page = app.get(removed.header("location")).await;
+    assert!(
+        page.body
+            .contains("Co-organizer removed: they no longer see or manage “Tuesday Jam”.")
+    );
+    assert_ne!(bea.get(&series_path).await.status, StatusCode::OK);
+
+    // Revoke: asks, then withdraws.
+    invite(&app, &id, "cy@example.org").await;
+    let page = app.get(&series_path).await;
+    let revoke = hrefs(&page.body, &format!("{series_path}/invites/"))
+        .into_iter()
+        .find(|href| href.ends_with("/revoke"))
+        .expect("a link to revoke")
+        .to_owned();
+    let ask = app.get(&revoke).await;
+    assert!(ask.body.contains("Withdraw the invite for cy@example.org?"));
+    assert!(
+        app.get(&series_path).await.body.contains("cy@example.org"),
+        "still pending"
+    );
+    let revoked = app.post_form(&revoke, "").await;
+    let page = app.get(revoked.header("location")).await;
+    assert!(
+        page.body
+            .contains("Invite withdrawn: its link no longer works.")
+    );
+
+    // Cancel a session: behind a step that says who is told.
+    schedule(&app, &id, &[("count", "2")]).await;
+    let session = &stored_sessions(&app, &id).await[0];
+    let session_path = format!("{series_path}/sessions/{}", session.id);
+    let page = app.get(&session_path).await;
+    assert!(
+        page.body.contains(r#"<details id="cancel""#) && page.body.contains("Cancel this session…")
+    );
+    assert!(page.body.contains("Nobody is registered yet."));
+    let cancelled = app
+        .post_form(&format!("{session_path}/cancel"), "reason=Rain")
+        .await;
+    let page = app.get(cancelled.header("location")).await;
+    assert!(
+        page.body.contains(
+            "Cancelled Tue 16 Mar 2027. Everyone registered is being emailed your reason"
+        )
+    );
+
+    // Delete: the dashboard says what went.
+    let deleted = app
+        .post_form(&format!("{series_path}/delete"), "confirm=yes")
+        .await;
+    assert_eq!(deleted.header("location"), "/?done=deleted-2");
+    assert!(
+        app.get("/?done=deleted-2")
+            .await
+            .body
+            .contains("Deleted the series and its 2 sessions.")
+    );
+}
+
+#[tokio::test]
+async fn an_unticked_delete_says_so_beside_the_box() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    let refused = app.post_form(&format!("/jams/{id}/delete"), "").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains(r#"aria-invalid="true" aria-describedby="delete-note""#)
+    );
+    assert!(refused.body.contains("Tick the box to confirm"));
+    assert!(stored_series(&app, &id).await.is_some());
+}
+
+#[tokio::test]
+async fn empty_calendar_months_say_what_to_do() {
+    let app = app_at(march()).await;
+    app.sign_in("new@example.org", "Nina").await;
+    let calendar = app.get("/calendar").await;
+    assert!(calendar.body.contains("No sessions this month."));
+    assert!(calendar.body.contains("Create your first series"));
 }

@@ -773,14 +773,25 @@ async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() 
         page.body
             .contains(&format!(r#"href="/s/{listed_session}""#))
     );
-    assert!(page.body.contains("Tue 16 Mar 2027") && page.body.contains("Hall Listed Jam"));
+    assert!(page.body.contains("Tue 16 Mar") && page.body.contains("Hall Listed Jam"));
     assert!(page.body.contains("Tuesdays at 19:00"));
     assert!(page.body.contains("Bases 0/1 · Flyers 0/1"));
     for hidden in ["Secret Jam", "Someday Jam", "Archived Jam", "Blocked Jam"] {
         assert!(!page.body.contains(hidden), "{hidden} is listed");
     }
 
-    // The listing key follows the series: restored, it is back; made unlisted, it is gone.
+    // Dates read from today.
+    app.ctx.clock.set("2027-03-15T12:00:00Z".parse().unwrap());
+    let tomorrow = visitor.get("/series").await;
+    assert!(tomorrow.body.contains(">Tomorrow<"), "{}", tomorrow.body);
+    let series_page = visitor.get(&format!("/series/{listed}")).await;
+    assert!(
+        series_page.body.contains(">Tomorrow<"),
+        "{}",
+        series_page.body
+    );
+
+    // The listing key follows the series: restored, it is back.
     app.post_form(&format!("/jams/{archived}/unarchive"), "")
         .await;
     let restored = visitor.get("/series").await;

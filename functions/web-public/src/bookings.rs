@@ -29,7 +29,9 @@ use jamie_templates::{
         public_session, registered,
     },
 };
-use jamie_web::{AppError, PageContext, Routes, form_state, session_counts, session_when};
+use jamie_web::{
+    AppError, PageContext, Routes, form_state, relative_when, session_counts, session_when,
+};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -144,6 +146,20 @@ async fn session_page(
     };
     let page = page.page(&title).description(&summary).social(social);
     (status, public_session(&page, &view)).into_response()
+}
+
+/// A session's day as read from now ("Tomorrow", "Thu 3 Dec", or the full date) and its time
+/// range, apart, so the view keeps the range on one line.
+fn relative_parts(
+    session: &jamie::jams::sessions::Session,
+    zone: &jiff::tz::TimeZone,
+    now: jiff::Timestamp,
+) -> (String, String) {
+    let when = relative_when(session.starts_at, session.ends_at, zone, now);
+    match when.rsplit_once(", ") {
+        Some((day, time)) => (day.to_owned(), time.to_owned()),
+        None => session_when(session, zone),
+    }
 }
 
 fn parse_session(raw: &str) -> Option<SessionId> {
@@ -427,7 +443,7 @@ async fn show_series(
     let sessions = upcoming
         .into_iter()
         .map(|session| {
-            let (date, time) = session_when(&session, &zone);
+            let (date, time) = relative_parts(&session, &zone, now);
             let (base, flyer) = session_counts(&session);
             let found = PublicSession {
                 session,
@@ -472,11 +488,12 @@ async fn find(State(ctx): State<Context>, page: PageContext) -> Response {
         Ok(listed) => listed,
         Err(error) => return AppError::from(error).into_response(),
     };
+    let now = ctx.clock.now();
     let rows: Vec<ListedSeries> = listed
         .into_iter()
         .map(|listed| {
             let (series, next) = (&listed.series, &listed.next);
-            let (next_date, next_time) = session_when(next, &series.zone());
+            let (next_date, next_time) = relative_parts(next, &series.zone(), now);
             let (base, flyer) = session_counts(next);
             let location = next.location(series);
             ListedSeries {
