@@ -11,12 +11,16 @@ VENV_STAMP := $(VENV)/.installed-$(shell cksum infra/requirements.txt | cut -d' 
 LAMBDA_VENV := .tools/lambda
 LAMBDA_STAMP := $(LAMBDA_VENV)/.installed
 NODE_STAMP := infra/assets/node_modules/.package-lock.json
+E2E_STAMP := tests/e2e/node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
+# The dev server the journeys start (a fresh one on free ports, beside any `make dev`).
+DEV_SERVER := $(or $(CARGO_TARGET_DIR),target)/debug/dev-server
 VIEW_SOURCES := $(shell find templates/src functions -name '*.rs' 2>/dev/null)
 
-.PHONY: help tools assets dev test lint fmt bench build deploy reset clean
+.PHONY: help tools assets dev test test-fast e2e chromium lint fmt bench build deploy reset clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(VENV_STAMP): infra/requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is needed for the local AWS emulator (moto)"; exit 1; }
@@ -49,8 +53,27 @@ lint: tools ## fmt check, clippy with -D warnings, cfn-lint
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	$(VENV)/bin/cfn-lint template.yaml
 
-test: lint ## Every check and every test (what CI runs)
+test: test-fast e2e ## Every check and every test, browser journeys included (what CI runs)
+
+test-fast: lint ## Lint and cargo test, without the browser (the inner loop)
 	cargo test --workspace --quiet
+
+# Debian's browser; CI runs as root on a clean machine, where the package lists may be empty.
+chromium: ## Install Debian's chromium and chromium-driver when missing
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  command -v apt-get >/dev/null || { echo "make: install Chromium at $(CHROMIUM) (Debian: apt-get install chromium chromium-driver)"; exit 1; }; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y chromium chromium-driver || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; }; \
+	fi
+
+$(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed for the browser journeys"; exit 1; }
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix tests/e2e ci --no-audit --no-fund
+	touch $@
+
+e2e: tools chromium $(E2E_STAMP) ## The browser journeys alone (headless Chromium, the dev server on free ports)
+	cargo build --quiet -p jamie-infra --bin dev-server
+	JAMIE_DEV_SERVER=$(DEV_SERVER) node --test --test-concurrency=1 tests/e2e/journeys/
 
 bench: tools ## Print the benchmark figures quoted in the README
 	cargo run --quiet -p jamie-tests --bin bench
@@ -76,4 +99,4 @@ reset: ## Forget the local data (make dev starts empty next time)
 
 clean: ## Remove build output and installed tools
 	cargo clean
-	rm -rf .tools infra/assets/node_modules
+	rm -rf .tools infra/assets/node_modules tests/e2e/node_modules
