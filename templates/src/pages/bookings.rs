@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 
 use crate::{
-    Page, Social,
+    Page, Script, Social,
     components::{
         Field, FormState, Tone, alert, field, note, required_marker, rich_text, select, textarea,
     },
@@ -1017,7 +1017,7 @@ pub fn checkin_list(
     flyers: &[CheckinRow],
 ) -> Markup {
     layout(
-        page,
+        &page.clone().script(Script::Organizer),
         html! {
             section class="flex flex-col gap-4 print:text-black" aria-labelledby="checkin-title" {
                 header class="flex flex-wrap items-start justify-between gap-2" {
