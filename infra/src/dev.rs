@@ -1,6 +1,13 @@
 //! `make dev`: the emulator (started unless `JAMIE_EMULATOR_URL` names one), the local
 //! resources, every route on http://127.0.0.1:$PORT, the queue worker and the schedules — in one
 //! process that Ctrl-C stops cleanly, keeping the data in `.data/` for the next run.
+//!
+//! Knobs (the end-to-end harness uses them to run a fresh stack beside `make dev`): `PORT`
+//! (default 3000; 0 picks a free port), `EMULATOR_PORT` (default 4566; 0 picks a free port),
+//! `JAMIE_DATA_DIR` (default `.data`; a relative path is taken from the workspace root),
+//! `SUPERADMIN_EMAILS` (comma-separated). Once serving, the log says
+//! `Jamie is running on http://127.0.0.1:<port>` with the port actually bound, which is also the
+//! base URL of every emailed link.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -26,11 +33,21 @@ fn port(name: &str, default: u16) -> Result<u16, BoxError> {
     }
 }
 
+/// Where the dev server keeps its state: `JAMIE_DATA_DIR`, or `.data/` in the workspace root.
+fn data_dir() -> std::path::PathBuf {
+    let root = emulator::workspace_root();
+    match std::env::var_os("JAMIE_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join(".data"),
+    }
+}
+
 /// Runs the whole local app until Ctrl-C or SIGTERM.
 pub async fn run() -> Result<(), BoxError> {
     let port = port("PORT", 3000)?;
-    let data = emulator::workspace_root().join(".data");
-    std::fs::create_dir_all(&data)?;
+    let data = data_dir();
+    std::fs::create_dir_all(&data)
+        .map_err(|e| format!("cannot create the data directory {} ({e})", data.display()))?;
     let options = emulator::Options {
         port: self::port("EMULATOR_PORT", 4566)?,
         state: Some(data.join("emulator.state")),
@@ -43,7 +60,8 @@ pub async fn run() -> Result<(), BoxError> {
         .map_err(|e| {
             format!("cannot listen on 127.0.0.1:{port} ({e}); set PORT to another port")
         })?;
-    let base_url = format!("http://127.0.0.1:{port}");
+    // With PORT=0 the system picks the port: the links in emails must carry the bound one.
+    let base_url = format!("http://{}", listener.local_addr()?);
     let mut config = bootstrap::local(&emulator.url, &Names::dev(), &base_url).await?;
     config.session_secret = session_secret(&data.join("session-secret"))?;
     config.superadmin_emails = std::env::var("SUPERADMIN_EMAILS")
@@ -63,7 +81,10 @@ pub async fn run() -> Result<(), BoxError> {
     worker.abort();
     schedules.iter().for_each(|job| job.abort());
     tokio::task::spawn_blocking(move || emulator.stop()).await?;
-    tracing::info!("stopped; the data stays in .data/ (make reset clears it)");
+    tracing::info!(
+        "stopped; the data stays in {} (make reset clears .data/)",
+        data.display()
+    );
     Ok(())
 }
 

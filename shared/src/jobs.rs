@@ -54,8 +54,8 @@ pub const SWEEP_DAYS: u16 = 14;
 
 /// Runs one job once. The work of each job arrives with the issue that needs it: promotions
 /// sweeps the sessions of the next two weeks with the bookings' safety net (counters and
-/// waitlist put right, free spots filled); reminders (notifications) and cleanup find nothing
-/// to do yet.
+/// waitlist put right, free spots filled); cleanup keeps the public listing of series in step
+/// with the series; reminders (notifications) find nothing to do yet.
 #[tracing::instrument(skip(ctx), fields(job = job.name()))]
 pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
     let report = match job {
@@ -79,7 +79,12 @@ pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
                 changed: swept.fixed.len(),
             }
         }
-        Job::Reminders | Job::Cleanup => JobReport::default(),
+        Job::Cleanup => {
+            // Series written before the public listing existed get their listing key here.
+            let (examined, changed) = crate::jams::series::relist_all(ctx).await?;
+            JobReport { examined, changed }
+        }
+        Job::Reminders => JobReport::default(),
     };
     tracing::debug!(?report, "job finished");
     Ok(report)

@@ -6,7 +6,9 @@
  * 1. input[data-browser-time-zone]: when empty, filled with the browser's
  *    IANA time zone (Intl), so a new series starts in the organizer's zone.
  * 2. button[data-copy-target="ID"]: copies the value (or text) of #ID to the
- *    clipboard and says "Copied" for a moment.
+ *    clipboard and says "Copied" for a moment; button[data-copy-text="…"]
+ *    copies its attribute (a session's link in a list). A read-only
+ *    input[data-select-on-focus] selects its whole value when focused.
  * 3. button[data-place-id][data-place-text] (htmx place suggestions): copies
  *    the id into input[name=place_id] and the text into input[name=address]
  *    of the same form, then clears #place-suggestions.
@@ -44,16 +46,21 @@
   }
 
   async function copy(button) {
+    const given = button.getAttribute("data-copy-text");
     const target = document.getElementById(button.getAttribute("data-copy-target"));
-    if (!target) return;
-    const text = "value" in target ? target.value : target.textContent;
+    if (given === null && !target) return;
+    const text = given !== null ? given : "value" in target ? target.value : target.textContent;
     try {
       await navigator.clipboard.writeText(text);
       flash(button, "Copied");
     } catch (e) {
       // No clipboard access (http, old browser): select it for a manual copy.
-      if (target.select) target.select();
-      flash(button, "Selected");
+      if (target && target.select) {
+        target.select();
+        flash(button, "Selected");
+      } else {
+        window.prompt("Copy this link:", text);
+      }
     }
   }
 
@@ -74,7 +81,7 @@
   document.addEventListener("click", function (event) {
     const target = event.target;
     if (!target || !target.closest) return;
-    const copyButton = target.closest("button[data-copy-target]");
+    const copyButton = target.closest("button[data-copy-target], button[data-copy-text]");
     if (copyButton) {
       event.preventDefault();
       copy(copyButton);
@@ -90,6 +97,11 @@
       event.preventDefault();
       window.print();
     }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    const input = event.target;
+    if (input && input.matches && input.matches("input[data-select-on-focus]")) input.select();
   });
 
   function showPrintButtons(root) {

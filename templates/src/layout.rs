@@ -165,7 +165,7 @@ impl<'a> Page<'a> {
     pub fn new(title: &'a str, path: &'a str, theme: Theme) -> Self {
         Self {
             title,
-            description: "Jamie runs registrations for recurring acroyoga jams: bases and flyers, capacity per role, waitlists and reminders.",
+            description: "Jamie runs registrations for recurring acroyoga jams: bases and flyers, capacity per role, fair waitlists and a private cancel link.",
             path,
             theme,
             csrf: "",

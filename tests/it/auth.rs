@@ -849,3 +849,34 @@ async fn parallel_password_guesses_cannot_pass_the_limit() {
         "exactly 10 guesses were checked; the rest were paused"
     );
 }
+
+#[tokio::test]
+async fn the_login_form_is_prefilled_only_with_a_well_formed_address() {
+    let app = spawn_app().await;
+    let page = app
+        .get(&format!(
+            "/login?next={}&email={}",
+            encode("/jams"),
+            encode(" Qa.Cora@Example.org ")
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"value="qa.cora@example.org""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"name="next" value="/jams""#));
+    let hostile = app
+        .get(&format!(
+            "/login?email={}",
+            encode(r#""><script>alert(1)</script>"#)
+        ))
+        .await;
+    assert_eq!(hostile.status, StatusCode::OK);
+    assert!(!hostile.body.contains("<script>alert"));
+    assert!(
+        !hostile.body.contains("alert(1)"),
+        "an invalid address is not echoed"
+    );
+}

@@ -602,6 +602,25 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
         "{}",
         preview.body
     );
+    // The sign-in form it leads to comes filled with the invited address.
+    let prefilled = bea
+        .get(&format!("{login}&email={}", encode("bea@example.org")))
+        .await;
+    assert!(
+        preview
+            .body
+            .contains(&format!("{login}&amp;email=bea%40example.org")),
+        "{}",
+        preview.body
+    );
+    assert!(
+        prefilled
+            .body
+            .contains(r#"id="field-email" name="email" type="email" value="bea@example.org""#)
+            || prefilled.body.contains(r#"value="bea@example.org""#),
+        "{}",
+        prefilled.body
+    );
     let accept_anonymously = bea.post_form(&format!("{path}/accept"), "").await;
     assert_eq!(accept_anonymously.status, StatusCode::SEE_OTHER);
     assert_eq!(accept_anonymously.header("location"), login);

@@ -57,13 +57,7 @@ async fn register(
     email: &str,
     role: &str,
 ) -> String {
-    let page = app
-        .another_browser()
-        .post_form(
-            &format!("/s/{session}/register"),
-            &registration(name, email, role),
-        )
-        .await;
+    let page = crate::public::register_as(&app.another_browser(), session, name, email, role).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.body
 }

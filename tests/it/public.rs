@@ -10,7 +10,7 @@ use jamie::{
     notifications::{self, Message},
     store::keys,
 };
-use jamie_tests::{Options, TestApp, encode, spawn_app_with};
+use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
 use jiff::SignedDuration;
 
 /// An organizer's app (signed in) with a series of 1 base + 1 flyer place and one session on
@@ -58,6 +58,36 @@ pub(crate) fn registration(name: &str, email: &str, role: &str) -> String {
     )
 }
 
+/// The private result page a registration's answer redirects to (`303 See Other`).
+pub(crate) fn result_path(posted: &TestResponse, session: &SessionId) -> String {
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let location = posted.header(header::LOCATION).to_owned();
+    assert!(
+        location.starts_with(&format!("/s/{session}/registered/")),
+        "{location}"
+    );
+    assert_eq!(posted.header(header::CACHE_CONTROL), "no-store");
+    location
+}
+
+/// Registers through the form and follows the answer to the result page, as a browser does.
+pub(crate) async fn register_as(
+    browser: &TestApp,
+    session: &SessionId,
+    name: &str,
+    email: &str,
+    role: &str,
+) -> TestResponse {
+    let posted = browser
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration(name, email, role),
+        )
+        .await;
+    result_path(&posted, session);
+    browser.follow(posted).await
+}
+
 /// The private cancel link emailed to `email`, as a path.
 pub(crate) async fn cancel_path(app: &TestApp, email: &str) -> String {
     let url = app
@@ -85,34 +115,89 @@ async fn a_participant_registers_is_waitlisted_cancels_and_the_next_one_is_promo
     assert!(page.body.contains(r#"name="twitter:card""#));
     assert!(page.body.contains("maps/search"));
 
-    let ana = visitor
+    let posted = visitor
         .post_form(
             &format!("/s/{session}/register"),
             &registration("Ana", "ana@example.org", "base"),
         )
         .await;
+    let ana_result = result_path(&posted, &session);
+    let ana = visitor.follow(posted).await;
     assert_eq!(ana.status, StatusCode::OK, "{}", ana.body);
     assert!(
         ana.body.contains("/cancel/"),
         "the result page carries the cancel link"
     );
-    let ben = app
-        .another_browser()
-        .post_form(
-            &format!("/s/{session}/register"),
-            &registration("Ben", "ben@example.org", "either"),
-        )
-        .await;
+    let ben = register_as(
+        &app.another_browser(),
+        &session,
+        "Ben",
+        "ben@example.org",
+        "either",
+    )
+    .await;
     assert_eq!(ben.status, StatusCode::OK);
-    let cy = app
-        .another_browser()
+    let cy_browser = app.another_browser();
+    let posted = cy_browser
         .post_form(
             &format!("/s/{session}/register"),
             &registration("Cy", "cy@example.org", "base"),
         )
         .await;
+    let cy_result = result_path(&posted, &session);
+    let cy = cy_browser.follow(posted).await;
     assert_eq!(cy.status, StatusCode::OK);
     assert!(cy.body.contains("waitlist"), "{}", cy.body);
+    assert!(
+        cy.body.contains("number 1 in the queue for bases"),
+        "{}",
+        cy.body
+    );
+    assert!(cy.body.contains("This link takes you off the waitlist."));
+    assert!(!cy.body.contains("cancel your spot"), "Cy holds no spot");
+
+    // The result page is the same on every reload, from any browser with its address.
+    let again = app.another_browser().get(&ana_result).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again.body.contains("Confirmed as a base for"),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("Cancel my registration</a>"));
+    assert!(again.body.contains(r#"href="/cancel/"#));
+    assert_eq!(again.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(again.header(header::REFERRER_POLICY), "no-referrer");
+    assert!(!again.body.contains("already registered"));
+    // Tampered with, it is not found: another secret, another registration, another session.
+    let (head, secret) = ana_result.rsplit_once('.').unwrap();
+    let first = if secret.starts_with('A') { 'B' } else { 'A' };
+    let forged = format!("{head}.{first}{}", &secret[1..]);
+    assert_eq!(visitor.get(&forged).await.status, StatusCode::NOT_FOUND);
+    let cy_id = cy_result
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap();
+    let ana_secret = ana_result.rsplit('.').next().unwrap();
+    assert_eq!(
+        visitor
+            .get(&format!("/s/{session}/registered/{cy_id}.{ana_secret}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let elsewhere = ana_result.replace(&session.to_string(), &SessionId::generate().to_string());
+    assert_eq!(visitor.get(&elsewhere).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        visitor
+            .get(&format!("/s/{session}/registered/nonsense"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let stored = app
         .ctx
         .store
@@ -159,6 +244,20 @@ async fn a_participant_registers_is_waitlisted_cancels_and_the_next_one_is_promo
         .unwrap()
         .unwrap();
     assert_eq!((stored.confirmed_base, stored.waitlisted), (1, 0));
+    // Both result pages show where each stands now.
+    let ana_now = app.another_browser().get(&ana_result).await;
+    assert!(
+        ana_now.body.contains("Your registration is cancelled"),
+        "{}",
+        ana_now.body
+    );
+    assert!(!ana_now.body.contains("Cancel my registration"));
+    let cy_now = app.another_browser().get(&cy_result).await;
+    assert!(
+        cy_now.body.contains("Confirmed as a base for"),
+        "{}",
+        cy_now.body
+    );
     assert_eq!(
         visitor.get("/cancel/nonsense").await.status,
         StatusCode::NOT_FOUND
@@ -440,4 +539,283 @@ pub(crate) async fn organizer_principal(app: &TestApp) -> jamie::authorization::
         user,
         session_id: "test".to_owned(),
     }))
+}
+
+/// A series `name` of 1 base + 1 flyer place made through the organizer's form, with one
+/// session on Tuesday 16 March 2027 unless `session` is false.
+async fn series_of(
+    app: &TestApp,
+    name: &str,
+    visibility: &str,
+    session: bool,
+) -> (SeriesId, Option<SessionId>) {
+    let created = app
+        .post_form(
+            "/jams",
+            &format!(
+                "name={}&description=&venue=Hall+{}&address=&cost_kind=free&capacity_base=1\
+                 &capacity_flyer=1&weekday=tue&start_time=19%3A00&duration_minutes=120\
+                 &time_zone=Europe%2FBerlin&visibility={visibility}",
+                encode(name),
+                encode(name)
+            ),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let series: SeriesId = created.header("location")["/jams/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    if !session {
+        return (series, None);
+    }
+    let scheduled = app
+        .post_form(
+            &format!("/jams/{series}/sessions"),
+            "date=2027-03-16&start_time=19%3A00&end_time=21%3A00&repeat=once&count=1&capacity_base=1&capacity_flyer=1&note=",
+        )
+        .await;
+    assert_eq!(
+        scheduled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        scheduled.body
+    );
+    let session = sessions::of_series(&app.ctx, &series).await.unwrap()[0]
+        .id
+        .clone();
+    (series, Some(session))
+}
+
+#[tokio::test]
+async fn when_both_roles_are_full_the_form_says_it_is_the_waitlist() {
+    let (app, _, session) = organizer_with_session().await;
+    let visitor = app.another_browser();
+    let open = visitor.get(&format!("/s/{session}")).await;
+    assert!(open.body.contains("Either — whichever role has room"));
+    assert!(open.body.contains(">Register</button>") || open.body.contains("Register\n"));
+    assert!(!open.body.contains("Join the waitlist"));
+    assert!(!open.body.contains("join the waitlist."));
+
+    register_as(
+        &app.another_browser(),
+        &session,
+        "Ana",
+        "ana@example.org",
+        "base",
+    )
+    .await;
+    let one_full = visitor.get(&format!("/s/{session}")).await;
+    assert!(
+        one_full.body.contains("Full: you join the waitlist"),
+        "the base card says so"
+    );
+    assert!(
+        !one_full.body.contains("Join the waitlist"),
+        "a flyer spot is still free"
+    );
+
+    register_as(
+        &app.another_browser(),
+        &session,
+        "Ben",
+        "ben@example.org",
+        "flyer",
+    )
+    .await;
+    let full = visitor.get(&format!("/s/{session}")).await;
+    assert!(
+        full.body
+            .contains("Both roles are full: you'll join the waitlist."),
+        "{}",
+        full.body
+    );
+    assert!(full.body.contains("Either — whichever frees first"));
+    assert!(!full.body.contains("whichever role has room"));
+    assert!(full.body.contains("Join the waitlist"));
+    assert_eq!(full.body.matches("Full: you join the waitlist").count(), 2);
+    let waiting = register_as(
+        &app.another_browser(),
+        &session,
+        "Cy",
+        "cy@example.org",
+        "either",
+    )
+    .await;
+    assert!(
+        waiting.body.contains("You're on the waitlist"),
+        "{}",
+        waiting.body
+    );
+    assert!(
+        waiting
+            .body
+            .contains("number 1 in the queue for either role")
+    );
+}
+
+#[tokio::test]
+async fn participants_see_full_never_more_than_fit() {
+    let (app, series, session) = organizer_with_session().await;
+    register_as(
+        &app.another_browser(),
+        &session,
+        "Ana",
+        "ana@example.org",
+        "base",
+    )
+    .await;
+    let path = format!("/jams/{series}/sessions/{session}/registrations");
+    let added = app
+        .post_form(
+            &path,
+            "name=Walk+In&email=walk%40example.org&role=base&note=&override=yes",
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let visitor = app.another_browser();
+    for page in [format!("/s/{session}"), format!("/series/{series}")] {
+        let shown = visitor.get(&page).await;
+        assert!(
+            shown.body.contains("Bases 1/1 (full)"),
+            "{page}: {}",
+            shown.body
+        );
+        assert!(!shown.body.contains("2/1"), "{page}: over capacity shown");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_consent_is_marked_beside_the_checkbox() {
+    let (app, _, session) = organizer_with_session().await;
+    let refused = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            "name=Ana&email=ana%40example.org&role=base&note=",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let consent = refused.body.split(r#"id="field-consent""#).nth(1).unwrap();
+    let tag = &consent[..consent.find('>').unwrap()];
+    assert!(tag.contains("checkbox-error"), "{tag}");
+    assert!(tag.contains(r#"aria-invalid="true""#), "{tag}");
+    assert!(refused.body.contains(r#"id="field-consent-note""#));
+    assert!(refused.body.contains("Please agree"));
+    // The values typed are kept.
+    assert!(refused.body.contains(r#"value="ana@example.org""#));
+}
+
+#[tokio::test]
+async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() {
+    let app = spawn_app_with(Options {
+        clock: Clock::fixed("2027-03-10T12:00:00Z".parse().unwrap()),
+        ..Options::default()
+    })
+    .await;
+    let visitor = app.another_browser();
+    let empty = visitor.get("/series").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No public jam has a session coming up"));
+    let home = visitor.get("/").await;
+    assert!(home.body.contains(r#"href="/series""#) && home.body.contains("Find a jam"));
+
+    app.sign_in("org@example.org", "Olga Organizer").await;
+    let (listed, listed_session) = series_of(&app, "Listed Jam", "public", true).await;
+    let listed_session = listed_session.unwrap();
+    series_of(&app, "Secret Jam", "unlisted", true).await;
+    series_of(&app, "Someday Jam", "public", false).await;
+    let (archived, _) = series_of(&app, "Archived Jam", "public", true).await;
+    let done = app
+        .post_form(&format!("/jams/{archived}/archive"), "")
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let bo = app.another_browser();
+    bo.sign_in("bo@example.org", "Bo").await;
+    series_of(&bo, "Blocked Jam", "public", true).await;
+    let mut root = jamie::accounts::find_or_create(
+        &app.ctx,
+        &jamie::accounts::Email::parse("root@example.org").unwrap(),
+        &jamie::accounts::DisplayName::parse("Root").unwrap(),
+    )
+    .await
+    .unwrap();
+    root.superadmin = true;
+    let root = jamie::authorization::Principal::User(Box::new(jamie::authorization::Actor {
+        user: root,
+        session_id: "root".to_owned(),
+    }));
+    let bo_id = jamie::accounts::find_by_email(
+        &app.ctx,
+        &jamie::accounts::Email::parse("bo@example.org").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    jamie::accounts::block(&app.ctx, &root, &bo_id, "spam")
+        .await
+        .unwrap();
+
+    // Read through the listing index: Queries and GetItems, never a Scan.
+    let counter = jamie_tests::calls::CallCounter::default();
+    let counted = visitor.with_context(counter.context(&app.ctx));
+    let page = counted.get("/series").await;
+    let calls = counter.take();
+    assert!(!calls.contains_key("Scan"), "{calls:?}");
+    assert!(calls.contains_key("Query"), "{calls:?}");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Listed Jam"), "{}", page.body);
+    assert!(page.body.contains(&format!(r#"href="/series/{listed}""#)));
+    assert!(
+        page.body
+            .contains(&format!(r#"href="/s/{listed_session}""#))
+    );
+    assert!(page.body.contains("Tue 16 Mar 2027") && page.body.contains("Hall Listed Jam"));
+    assert!(page.body.contains("Tuesdays at 19:00"));
+    assert!(page.body.contains("Bases 0/1 · Flyers 0/1"));
+    for hidden in ["Secret Jam", "Someday Jam", "Archived Jam", "Blocked Jam"] {
+        assert!(!page.body.contains(hidden), "{hidden} is listed");
+    }
+
+    // The listing key follows the series: restored, it is back; made unlisted, it is gone.
+    app.post_form(&format!("/jams/{archived}/unarchive"), "")
+        .await;
+    let restored = visitor.get("/series").await;
+    assert!(
+        restored.body.contains("Archived Jam"),
+        "restored: {}",
+        restored.body
+    );
+    jamie::accounts::unblock(&app.ctx, &root, &bo_id)
+        .await
+        .unwrap();
+    assert!(visitor.get("/series").await.body.contains("Blocked Jam"));
+}
+
+#[tokio::test]
+async fn series_written_before_the_listing_get_their_key_from_the_cleanup_job() {
+    let (app, series, _) = organizer_with_session().await;
+    // Made public behind the code's back, as an item written before the listing existed.
+    app.ctx
+        .store
+        .update_item(
+            &keys::series(&series),
+            jamie::store::Change::new("SET visibility = :public").value(":public", "public"),
+        )
+        .await
+        .unwrap();
+    let visitor = app.another_browser();
+    assert!(!visitor.get("/series").await.body.contains("Tuesday Jam"));
+    let report = jamie::jobs::run(&app.ctx, jamie::jobs::Job::Cleanup)
+        .await
+        .unwrap();
+    assert_eq!(report.changed, 1);
+    assert!(visitor.get("/series").await.body.contains("Tuesday Jam"));
+    let again = jamie::jobs::run(&app.ctx, jamie::jobs::Job::Cleanup)
+        .await
+        .unwrap();
+    assert_eq!(again.changed, 0, "nothing to do twice");
 }

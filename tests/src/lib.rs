@@ -246,6 +246,16 @@ impl TestApp {
         self.post_form_raw(path, &form).await
     }
 
+    /// Follows a `303 See Other` as a browser does (a GET of its `Location`); any other
+    /// response is returned as it is.
+    pub async fn follow(&self, response: TestResponse) -> TestResponse {
+        if response.status != StatusCode::SEE_OTHER {
+            return response;
+        }
+        let location = response.header(header::LOCATION).to_owned();
+        self.get(&self.path_of(&location)).await
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_form_raw(&self, path: &str, form: &str) -> TestResponse {
         let request = Request::post(path)

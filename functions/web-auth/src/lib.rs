@@ -52,6 +52,9 @@ pub fn app(ctx: Context) -> Router {
 struct NextQuery {
     #[serde(default)]
     next: String,
+    /// An address to fill in (an invite's link says which one it was sent to).
+    #[serde(default)]
+    email: String,
 }
 
 async fn login_page(page: PageContext, Query(query): Query<NextQuery>) -> Response {
@@ -59,8 +62,12 @@ async fn login_page(page: PageContext, Query(query): Query<NextQuery>) -> Respon
     if page.principal.actor().is_some() {
         return Redirect::to(next.as_ref().map_or("/", LocalPath::as_str)).into_response();
     }
+    // Only a well-formed address is filled in, normalized; anything else leaves the field
+    // empty (the form is for typing, not for echoing what a link carried).
+    let email = Email::parse(&query.email).ok();
     let form = LoginForm {
         next: next.as_ref().map_or("", LocalPath::as_str),
+        email: email.as_ref().map_or("", Email::as_str),
         ..LoginForm::default()
     };
     login(&page.page("Log in"), &form).into_response()

@@ -21,7 +21,10 @@ use jamie_templates::pages::{
     calendar::{CalendarDay, CalendarEntry, CalendarView},
     dashboard::{DashboardCard, DashboardView, NextSession},
 };
-use jamie_web::{AppError, PageContext, Routes, session_counts, session_status, session_when};
+use jamie_web::{
+    AppError, PageContext, Routes, relative_when, session_counts, session_links, session_status,
+    session_when,
+};
 use jiff::{
     SignedDuration, ToSpan,
     civil::{Date, Weekday},
@@ -63,7 +66,12 @@ struct Done {
     done: String,
 }
 
-fn card(series: &Series, role: OrganizerRole, next: Option<&Session>) -> DashboardCard {
+fn card(
+    ctx: &Context,
+    series: &Series,
+    role: OrganizerRole,
+    next: Option<&Session>,
+) -> DashboardCard {
     let zone = series.zone();
     DashboardCard {
         href: format!("/jams/{}", series.id),
@@ -76,8 +84,11 @@ fn card(series: &Series, role: OrganizerRole, next: Option<&Session>) -> Dashboa
         next: next.map(|session| {
             let (date, time) = session_when(session, &zone);
             let (base, flyer) = session_counts(session);
+            let links = session_links(&ctx.config.base_url, &series.id, &session.id);
             NextSession {
-                href: format!("/jams/{}/sessions/{}", series.id, session.id),
+                href: links.manage.clone(),
+                when: relative_when(session.starts_at, session.ends_at, &zone, ctx.clock.now()),
+                links,
                 date,
                 time,
                 status: session_status(session.status),
@@ -109,21 +120,37 @@ async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<
             Ok(next) => next,
             Err(error) => return AppError::from(error).into_response(),
         };
-        cards.push(card(series, *role, next.as_ref()));
+        cards.push(card(&ctx, series, *role, next.as_ref()));
     }
     // Active series first, each group newest first (the order `of_user` gives).
     cards.sort_by_key(|card| card.archived);
-    let notice = match done.done.as_str() {
-        "deleted" => Some("The series was deleted."),
-        "left" => Some("You no longer co-organize that series."),
-        _ => None,
-    };
+    let notice = dashboard_notice(&done.done);
     let view = DashboardView {
         name: actor.user.display_name.as_str(),
         cards,
-        notice,
+        notice: notice.as_deref(),
     };
     pages::dashboard::dashboard(&page.page("Your jams"), &view).into_response()
+}
+
+/// What the action that led back here did: "deleted-3" (a series with 3 sessions), "left".
+fn dashboard_notice(done: &str) -> Option<String> {
+    if let Some(count) = done.strip_prefix("deleted-") {
+        let count: usize = count.parse().ok()?;
+        return Some(match count {
+            0 => "Deleted the series. It had no sessions.".to_owned(),
+            1 => "Deleted the series and its one session.".to_owned(),
+            count => format!("Deleted the series and its {count} sessions."),
+        });
+    }
+    match done {
+        "deleted" => Some("Deleted the series and its sessions.".to_owned()),
+        "left" => Some(
+            "You left the series: it is no longer on your dashboard, and its owner can invite you again."
+                .to_owned(),
+        ),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,11 +218,18 @@ async fn calendar(
         for session in found {
             let start = session.starts_at.to_zoned_datetime(zone.clone());
             let time = start.strftime("%H:%M").to_string();
+            let links = session_links(&ctx.config.base_url, &series.id, &session.id);
+            let (base, flyer) = session_counts(&session);
             entries.push((
                 start.date(),
                 time.clone(),
                 CalendarEntry {
-                    href: format!("/jams/{}/sessions/{}", series.id, session.id),
+                    href: links.manage,
+                    registrations_href: links.registrations,
+                    public_href: links.public,
+                    base,
+                    flyer,
+                    waitlist: session.waitlisted,
                     time,
                     series: series.name.clone(),
                     status: session_status(session.status),
@@ -241,6 +275,7 @@ async fn calendar(
     );
     let view = CalendarView {
         month_label: &month_label,
+        has_series: !organized.is_empty(),
         prev_href: &prev_href,
         next_href: &next_href,
         today_href: "/calendar",

@@ -29,12 +29,13 @@ use jamie::{
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::jams::{
-        self as views, InviteRow, InviteState, InviteView, OrganizerRow, ScheduleFormView,
-        SeriesFormView, SeriesView, SessionRow, SessionView,
+        self as views, ConfirmView, InviteRow, InviteState, InviteView, OrganizerRow,
+        ScheduleFormView, SeriesFormView, SeriesView, SessionRow, SessionView,
     },
 };
 use jamie_web::{
-    AppError, PageContext, Routes, form_state, session_counts, session_status, session_when,
+    AppError, PageContext, Routes, form_state, relative_when, session_counts, session_links,
+    session_status, session_when,
 };
 use serde::Deserialize;
 
@@ -48,7 +49,10 @@ pub fn routes() -> Routes {
         .page("/jams/{series}", get(show_series))
         .page("/jams/{series}/edit", get(edit_series_form))
         .action("/jams/{series}/edit", post(edit_series))
-        .action("/jams/{series}/archive", post(archive_series))
+        .action(
+            "/jams/{series}/archive",
+            get(confirm_archive).post(archive_series),
+        )
         .action("/jams/{series}/unarchive", post(unarchive_series))
         .action("/jams/{series}/delete", post(delete_series))
         .page("/jams/{series}/sessions/new", get(schedule_form))
@@ -66,13 +70,16 @@ pub fn routes() -> Routes {
         .action("/jams/{series}/invites", post(invite_organizer))
         .action(
             "/jams/{series}/invites/{invite}/revoke",
-            post(revoke_invite),
+            get(confirm_revoke).post(revoke_invite),
         )
         .action(
             "/jams/{series}/organizers/{user}/remove",
-            post(remove_organizer),
+            get(confirm_remove).post(remove_organizer),
         )
-        .action("/jams/{series}/leave", post(leave_series))
+        .action(
+            "/jams/{series}/leave",
+            get(confirm_leave).post(leave_series),
+        )
         .merge(photos::routes())
         .merge(registrations::routes())
 }
@@ -205,6 +212,7 @@ fn series_form_page(
             .then_some("Some fields need another look; see the notes beside them."),
         places_enabled: ctx.config.google_maps_api_key.is_some(),
         time_zones: time_zones(),
+        duration_minutes: jamie::jams::series::DURATION_MINUTES,
         cut_offs: &jamie::jams::series::CUT_OFFS,
     };
     let status = status_for(form.has_errors());
@@ -296,60 +304,101 @@ async fn edit_series(
     }
 }
 
+/// What the action that redirected here did (`?done=…`), with the figures some notices give.
 #[derive(Debug, Default, Deserialize)]
 struct Done {
     #[serde(default)]
     done: String,
+    /// Scheduling: sessions made and dates skipped, the first and last new date.
+    #[serde(default)]
+    made: Option<usize>,
+    #[serde(default)]
+    skipped: Option<usize>,
+    #[serde(default)]
+    from: Option<jiff::civil::Date>,
+    #[serde(default)]
+    to: Option<jiff::civil::Date>,
 }
 
-/// The message a redirect's `done` code stands for.
-fn notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "created" => "Your series is ready. Schedule its sessions next.",
-        "saved" => "Saved.",
-        "archived" => "Series archived.",
-        "restored" => "Restored from the archive.",
-        "invited" => "Invite sent. You can also copy its link below.",
-        "revoked" => "Invite withdrawn.",
-        "removed" => "Co-organizer removed.",
-        "joined" => "Welcome aboard: you now co-organize this series.",
-        "photo" => "Photo saved.",
-        "photo-removed" => "Photo removed.",
-        "cancelled" => "Session cancelled; everyone registered will be told.",
-        "completed" => "Session marked completed.",
-        done if done.starts_with("scheduled-") => "Sessions scheduled.",
+/// The notice a series page shows after an action: what happened, in specific words.
+fn series_notice(done: &Done, series: &Series, today: jiff::civil::Date) -> Option<String> {
+    let name = &series.name;
+    Some(match done.done.as_str() {
+        "created" => {
+            format!("Created “{name}”. Next, schedule its sessions: each gets a page to share.")
+        }
+        "saved" => format!("Saved your changes to “{name}”."),
+        "archived" => format!(
+            "Archived “{name}”: participants no longer find it; registrations are kept. Restore it any time."
+        ),
+        "restored" => {
+            format!("Restored “{name}” from the archive: participants can find it again.")
+        }
+        "invited" => {
+            "Invite emailed. It works for 48 hours; you can also copy its link below.".to_owned()
+        }
+        "revoked" => "Invite withdrawn: its link no longer works.".to_owned(),
+        "removed" => format!("Co-organizer removed: they no longer see or manage “{name}”."),
+        "joined" => format!("Welcome aboard: you now co-organize “{name}”."),
+        "photo" => "Photo saved: it shows on the series' public page.".to_owned(),
+        "photo-removed" => "Photo removed.".to_owned(),
+        "scheduled" => scheduled_notice(done, today)?,
         _ => return None,
     })
 }
 
-/// "Scheduled 7 sessions; skipped 1 date that already had one."
-fn scheduled_notice(done: &str) -> Option<String> {
-    let rest = done.strip_prefix("scheduled-")?;
-    let (made, skipped) = rest.split_once('-')?;
-    let made: usize = made.parse().ok()?;
-    let skipped: usize = skipped.parse().ok()?;
-    let sessions = if made == 1 { "session" } else { "sessions" };
-    let mut text = if made == 0 {
-        "No new sessions.".to_owned()
-    } else {
-        format!("Scheduled {made} {sessions}.")
-    };
-    if skipped > 0 {
-        let dates = if skipped == 1 {
-            "date that already had a session"
+/// "Scheduled 4 sessions: Tue 8 Dec – Tue 29 Dec." and the dates skipped, if any.
+fn scheduled_notice(done: &Done, today: jiff::civil::Date) -> Option<String> {
+    let made = done.made?;
+    let skipped = done.skipped.unwrap_or(0);
+    let day = |date: jiff::civil::Date| {
+        let format = if date.year() == today.year() {
+            "%a %-d %b"
         } else {
-            "dates that already had a session"
+            "%a %-d %b %Y"
         };
-        text.push_str(&format!(" Skipped {skipped} {dates}."));
+        date.strftime(format).to_string()
+    };
+    let mut text = match (made, done.from, done.to) {
+        (0, _, _) => "No new sessions.".to_owned(),
+        (1, Some(from), _) => format!("Scheduled 1 session: {}.", day(from)),
+        (made, Some(from), Some(to)) => {
+            format!("Scheduled {made} sessions: {} – {}.", day(from), day(to))
+        }
+        (1, _, _) => "Scheduled 1 session.".to_owned(),
+        (made, _, _) => format!("Scheduled {made} sessions."),
+    };
+    match skipped {
+        0 => {}
+        1 => text.push_str(" Skipped 1 date that already had a session."),
+        skipped => text.push_str(&format!(
+            " Skipped {skipped} dates that already had a session."
+        )),
     }
     Some(text)
 }
 
-fn session_row(series: &Series, session: &Session) -> SessionRow {
-    let (date, time) = session_when(session, &series.zone());
+/// The notice a session page shows after an action on it.
+fn session_notice(done: &str, when: &str) -> Option<String> {
+    Some(match done {
+        "saved" => format!("Saved the changes to {when}."),
+        "cancelled" => format!(
+            "Cancelled {when}. Everyone registered is being emailed your reason; the public page says it is cancelled."
+        ),
+        "completed" => format!("Marked {when} as completed."),
+        _ => return None,
+    })
+}
+
+fn session_row(ctx: &Context, series: &Series, session: &Session) -> SessionRow {
+    let zone = series.zone();
+    let (date, time) = session_when(session, &zone);
     let (base, flyer) = session_counts(session);
+    let links = session_links(&ctx.config.base_url, &series.id, &session.id);
     SessionRow {
-        href: format!("/jams/{}/sessions/{}", series.id, session.id),
+        href: links.manage.clone(),
+        when: relative_when(session.starts_at, session.ends_at, &zone, ctx.clock.now()),
+        links,
         date,
         time,
         status: session_status(session.status),
@@ -376,14 +425,28 @@ pub fn photo_url(key: &str) -> String {
     format!("/{key}")
 }
 
+/// What a series page shows besides the series: the notice of an action, a problem, the
+/// invite form as submitted, why a deletion did not happen.
+#[derive(Default)]
+struct SeriesExtras<'a> {
+    done: Option<&'a Done>,
+    problem: Option<&'a str>,
+    invite_form: FormState,
+    delete_problem: Option<&'a str>,
+}
+
 async fn series_page(
     ctx: &Context,
     page: &PageContext,
     id: &SeriesId,
-    notice: Option<&str>,
-    problem: Option<&str>,
-    invite_form: FormState,
+    extras: SeriesExtras<'_>,
 ) -> Response {
+    let SeriesExtras {
+        done,
+        problem,
+        invite_form,
+        delete_problem,
+    } = extras;
     let access = match series::access(ctx, &page.principal, id, Operation::ViewSeries).await {
         Ok(access) => access,
         Err(error) => return refused(page, error),
@@ -443,11 +506,17 @@ async fn series_page(
     let maps_url = series.location.maps_url();
     let cost = series.cost.label();
     let schedule = series.schedule_label();
+    let today = now.to_zoned_datetime(series.zone()).date();
+    let notice = done.and_then(|done| series_notice(done, series, today));
+    let public_href = format!("/series/{}", series.id);
+    let share_url = ctx.config.base_url.join(&public_href);
     let view = SeriesView {
         id: series.id.as_str(),
         name: &series.name,
         description: &series.description,
         archived: series.archived,
+        public_href: &public_href,
+        share_url: &share_url,
         visibility: match series.visibility {
             Visibility::Public => "Public",
             Visibility::Unlisted => "Unlisted",
@@ -466,21 +535,23 @@ async fn series_page(
         level_notes: &series.level_notes,
         upcoming: upcoming
             .into_iter()
-            .map(|session| session_row(series, session))
+            .map(|session| session_row(ctx, series, session))
             .collect(),
         past: past
             .into_iter()
             .rev()
-            .map(|session| session_row(series, session))
+            .map(|session| session_row(ctx, series, session))
             .collect(),
         organizers: organizer_rows,
         invites: invite_rows,
         invite_form: &invite_form,
         new_invite_link: None,
-        notice,
+        notice: notice.as_deref(),
         problem,
+        delete_problem,
     };
-    let status = status_for(problem.is_some() || invite_form.has_errors());
+    let status =
+        status_for(problem.is_some() || delete_problem.is_some() || invite_form.has_errors());
     (status, views::series_page(&page.page(&series.name), &view)).into_response()
 }
 
@@ -490,9 +561,45 @@ async fn show_series(
     SeriesPath(id): SeriesPath,
     Query(done): Query<Done>,
 ) -> Response {
-    let scheduled = scheduled_notice(&done.done);
-    let notice = scheduled.as_deref().or(notice(&done.done));
-    series_page(&ctx, &page, &id, notice, None, FormState::default()).await
+    let extras = SeriesExtras {
+        done: Some(&done),
+        ..SeriesExtras::default()
+    };
+    series_page(&ctx, &page, &id, extras).await
+}
+
+/// The page before a destructive action, with the real button.
+fn confirm(page: &PageContext, view: &ConfirmView<'_>) -> Response {
+    views::confirm_page(&page.page(view.heading), view).into_response()
+}
+
+async fn confirm_archive(
+    State(ctx): State<Context>,
+    page: PageContext,
+    SeriesPath(id): SeriesPath,
+) -> Response {
+    let access = match series::access(&ctx, &page.principal, &id, Operation::EditSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(&page, error),
+    };
+    let series = &access.series;
+    if series.archived {
+        return Redirect::to(&format!("/jams/{id}")).into_response();
+    }
+    let heading = format!("Archive “{}”?", series.name);
+    let back = format!("/jams/{id}");
+    confirm(
+        &page,
+        &ConfirmView {
+            heading: &heading,
+            consequence: "Participants no longer find the series or its sessions, and nobody can register. \
+                 Everyone's registrations are kept, and you can restore the series from its page any time.",
+            action: &page.path,
+            button: "Archive series",
+            back_href: &back,
+            back_label: "Keep it open",
+        },
+    )
 }
 
 async fn archive_series(
@@ -533,13 +640,25 @@ async fn delete_series(
 ) -> Response {
     if form.confirm != "yes" {
         let problem = "Tick the box to confirm that the series and its sessions should go.";
-        return series_page(&ctx, &page, &id, None, Some(problem), FormState::default()).await;
+        let extras = SeriesExtras {
+            delete_problem: Some(problem),
+            ..SeriesExtras::default()
+        };
+        return series_page(&ctx, &page, &id, extras).await;
     }
+    let count = match sessions::of_series(&ctx, &id).await {
+        Ok(all) => all.len(),
+        Err(error) => return AppError::from(error).into_response(),
+    };
     match series::delete(&ctx, &page.principal, &id).await {
-        Ok(()) => Redirect::to("/?done=deleted").into_response(),
+        Ok(()) => Redirect::to(&format!("/?done=deleted-{count}")).into_response(),
         Err(error @ SeriesError::HasRegistrations) => {
             let problem = error.to_string();
-            series_page(&ctx, &page, &id, None, Some(&problem), FormState::default()).await
+            let extras = SeriesExtras {
+                delete_problem: Some(&problem),
+                ..SeriesExtras::default()
+            };
+            series_page(&ctx, &page, &id, extras).await
         }
         Err(error) => refused(&page, error),
     }
@@ -610,13 +729,26 @@ async fn schedule_sessions(
             return schedule_page(&ctx, &page, &id, Some(form_state(form, errors))).await;
         }
     };
+    let zone = access.series.zone();
     match sessions::schedule(&ctx, &page.principal, &id, schedule).await {
-        Ok(done) => Redirect::to(&format!(
-            "/jams/{id}?done=scheduled-{}-{}",
-            done.sessions.len(),
-            done.skipped
-        ))
-        .into_response(),
+        Ok(done) => {
+            let day = |session: &Session| {
+                session
+                    .starts_at
+                    .to_zoned_datetime(zone.clone())
+                    .date()
+                    .to_string()
+            };
+            let mut to = format!(
+                "/jams/{id}?done=scheduled&made={}&skipped={}",
+                done.sessions.len(),
+                done.skipped
+            );
+            if let (Some(first), Some(last)) = (done.sessions.first(), done.sessions.last()) {
+                to.push_str(&format!("&from={}&to={}", day(first), day(last)));
+            }
+            Redirect::to(&to).into_response()
+        }
         Err(error) => refused(&page, error),
     }
 }
@@ -626,7 +758,7 @@ async fn session_page(
     ctx: &Context,
     page: &PageContext,
     ids: (&SeriesId, &SessionId),
-    notice: Option<&str>,
+    done: &str,
     problem: Option<&str>,
     forms: (Option<FormState>, Option<FormState>),
 ) -> Response {
@@ -638,6 +770,9 @@ async fn session_page(
     let (series, session) = (&found.access.series, &found.session);
     let zone = series.zone();
     let (date, time) = session_when(session, &zone);
+    let when = relative_when(session.starts_at, session.ends_at, &zone, ctx.clock.now());
+    let notice = session_notice(done, &date);
+    let links = session_links(&ctx.config.base_url, &series.id, &session.id);
     let (base, flyer) = session_counts(session);
     let location = session.location(series);
     let maps_url = location.maps_url();
@@ -656,6 +791,8 @@ async fn session_page(
     let view = SessionView {
         series_name: &series.name,
         series_href: &series_href,
+        when: &when,
+        links: &links,
         date: &date,
         time: &time,
         time_zone: &series.time_zone,
@@ -676,7 +813,7 @@ async fn session_page(
         complete_action: &complete_action,
         form: &form,
         cancel_form: &cancel_form,
-        notice,
+        notice: notice.as_deref(),
         problem,
     };
     let status = status_for(problem.is_some() || has_errors);
@@ -691,7 +828,7 @@ async fn show_session(
     Query(done): Query<Done>,
 ) -> Response {
     let ids = (&series_id, &session_id);
-    session_page(&ctx, &page, ids, notice(&done.done), None, (None, None)).await
+    session_page(&ctx, &page, ids, &done.done, None, (None, None)).await
 }
 
 /// Redirects to the session page with a `done` code, or renders the page with the error.
@@ -711,11 +848,11 @@ async fn after_session_change(
         Err(SessionError::Invalid(errors)) => {
             let state = Some(form_state(form, errors));
             let forms = if cancel { (None, state) } else { (state, None) };
-            session_page(ctx, page, ids, None, None, forms).await
+            session_page(ctx, page, ids, "", None, forms).await
         }
         Err(error @ (SessionError::NotScheduled | SessionError::NotStarted)) => {
             let problem = error.to_string();
-            session_page(ctx, page, ids, None, Some(&problem), (None, None)).await
+            session_page(ctx, page, ids, "", Some(&problem), (None, None)).await
         }
         Err(error) => session_refused(page, error),
     }
@@ -794,10 +931,44 @@ async fn invite_organizer(
     match invites::invite(&ctx, &page.principal, &id, &email).await {
         Ok(_) => Redirect::to(&format!("/jams/{id}?done=invited")).into_response(),
         Err(InviteError::Series(SeriesError::Invalid(errors))) => {
-            series_page(&ctx, &page, &id, None, None, form_state(form, errors)).await
+            let extras = SeriesExtras {
+                invite_form: form_state(form, errors),
+                ..SeriesExtras::default()
+            };
+            series_page(&ctx, &page, &id, extras).await
         }
         Err(error) => invite_refused(&page, error),
     }
+}
+
+async fn confirm_revoke(
+    State(ctx): State<Context>,
+    page: PageContext,
+    SeriesPath(id): SeriesPath,
+    Path(params): Path<BTreeMap<String, String>>,
+) -> Response {
+    let invite = params.get("invite").cloned().unwrap_or_default();
+    let pending = match invites::pending(&ctx, &page.principal, &id).await {
+        Ok(pending) => pending,
+        Err(error) => return invite_refused(&page, error),
+    };
+    let back = format!("/jams/{id}");
+    let Some(found) = pending.iter().find(|pending| pending.invite.id == invite) else {
+        // Accepted, revoked or expired meanwhile: nothing left to withdraw.
+        return Redirect::to(&back).into_response();
+    };
+    let heading = format!("Withdraw the invite for {}?", found.invite.email.as_str());
+    confirm(
+        &page,
+        &ConfirmView {
+            heading: &heading,
+            consequence: "Its link stops working at once. You can send a new invite later.",
+            action: &page.path,
+            button: "Withdraw invite",
+            back_href: &back,
+            back_label: "Keep the invite",
+        },
+    )
 }
 
 async fn revoke_invite(
@@ -811,10 +982,58 @@ async fn revoke_invite(
         Ok(()) => Redirect::to(&format!("/jams/{id}?done=revoked")).into_response(),
         Err(InviteError::Used) => {
             let problem = "That invite was already accepted.";
-            series_page(&ctx, &page, &id, None, Some(problem), FormState::default()).await
+            let extras = SeriesExtras {
+                problem: Some(problem),
+                ..SeriesExtras::default()
+            };
+            series_page(&ctx, &page, &id, extras).await
         }
         Err(error) => invite_refused(&page, error),
     }
+}
+
+async fn confirm_remove(
+    State(ctx): State<Context>,
+    page: PageContext,
+    SeriesPath(id): SeriesPath,
+    Path(params): Path<BTreeMap<String, String>>,
+) -> Response {
+    let Ok(user) = param::<UserId>(&params, "user") else {
+        return AppError::NotFound.into_response();
+    };
+    let access = match series::access(&ctx, &page.principal, &id, Operation::ManageOrganizers).await
+    {
+        Ok(access) => access,
+        Err(error) => return refused(&page, error),
+    };
+    let organizers = match series::organizers(&ctx, &page.principal, &id).await {
+        Ok(organizers) => organizers,
+        Err(error) => return refused(&page, error),
+    };
+    let back = format!("/jams/{id}");
+    let Some(organizer) = organizers.iter().find(|organizer| {
+        organizer.user.id == user && organizer.role == OrganizerRole::CoOrganizer
+    }) else {
+        return Redirect::to(&back).into_response();
+    };
+    let name = organizer.user.display_name.as_str();
+    let heading = format!("Remove {name} from “{}”?", access.series.name);
+    let button = format!("Remove {name}");
+    let consequence = format!(
+        "{name} no longer sees or manages the series, its sessions or its registrations. \
+         Nothing they did is undone, and you can invite them again."
+    );
+    confirm(
+        &page,
+        &ConfirmView {
+            heading: &heading,
+            consequence: &consequence,
+            action: &page.path,
+            button: &button,
+            back_href: &back,
+            back_label: "Keep them",
+        },
+    )
 }
 
 async fn remove_organizer(
@@ -832,6 +1051,34 @@ async fn remove_organizer(
     }
 }
 
+async fn confirm_leave(
+    State(ctx): State<Context>,
+    page: PageContext,
+    SeriesPath(id): SeriesPath,
+) -> Response {
+    let access = match series::access(&ctx, &page.principal, &id, Operation::ViewSeries).await {
+        Ok(access) => access,
+        Err(error) => return refused(&page, error),
+    };
+    let back = format!("/jams/{id}");
+    if access.role != Some(OrganizerRole::CoOrganizer) {
+        return Redirect::to(&back).into_response();
+    }
+    let heading = format!("Leave “{}”?", access.series.name);
+    confirm(
+        &page,
+        &ConfirmView {
+            heading: &heading,
+            consequence: "You will no longer see or manage the series, its sessions or its registrations. \
+                 To come back, ask its owner for a new invite.",
+            action: &page.path,
+            button: "Leave the series",
+            back_href: &back,
+            back_label: "Stay",
+        },
+    )
+}
+
 async fn leave_series(
     State(ctx): State<Context>,
     page: PageContext,
@@ -846,9 +1093,14 @@ async fn leave_series(
 /// The page an invite link opens: who invites to what, and a button to accept (or a clear
 /// explanation of why the link no longer works).
 async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response {
-    let login_href = format!("/login?next={}", percent_encode(&page.path));
     let (preview, state, status) = match invites::preview(ctx, token).await {
         Ok(preview) => {
+            // The sign-in form comes filled with the invited address.
+            let login_href = format!(
+                "/login?next={}&email={}",
+                percent_encode(&page.path),
+                percent_encode(preview.invite.email.as_str())
+            );
             let state = InviteState::Open {
                 accept_action: format!("/jams/invites/{token}/accept"),
                 signed_in: page.principal.actor().is_some(),

@@ -1,5 +1,5 @@
-//! The participant's side: the public session page with its registration form, the result
-//! page, the private cancel page, and the public series page. No login anywhere.
+//! The participant's side: the public session page with its registration form, the private
+//! result page, the private cancel page, the public series page and "Find a jam". No login.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +7,7 @@ use axum::{
     Form,
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use jamie::{
@@ -17,15 +17,16 @@ use jamie::{
         RegistrationStatus, Role, Source,
     },
     ids::{SeriesId, SessionId},
-    jams::{Fields, FormErrors, sessions::SessionStatus},
+    jams::{Fields, FormErrors, series, sessions::SessionStatus},
 };
 use jamie_templates::{
     Markup,
     components::FormState,
     layout::Social,
     pages::bookings::{
-        CancelState, CancelView, PublicSeriesView, PublicSessionView, PublicState, RegisteredView,
-        SeriesSessionLink, cancel_page, counts_text, public_series, public_session, registered,
+        CancelState, CancelView, ListedSeries, PublicSeriesView, PublicSessionView, PublicState,
+        RegisteredView, SeriesSessionLink, cancel_page, counts_text, find_jams, public_series,
+        public_session, registered,
     },
 };
 use jamie_web::{AppError, PageContext, Routes, form_state, session_counts, session_when};
@@ -34,9 +35,11 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .page("/s/{session}", get(show_session))
         .action("/s/{session}/register", post(register))
+        .page("/s/{session}/registered/{key}", get(show_registered))
         .action("/s/{session}/resend", post(resend))
         .page("/cancel/{token}", get(show_cancel))
         .action("/cancel/{token}", post(cancel))
+        .page("/series", get(find))
         .page("/series/{series}", get(show_series))
 }
 
@@ -192,34 +195,9 @@ async fn register(
         }
     };
     match bookings::register(&ctx, &id, input, Source::Public).await {
-        Ok(done) => {
-            let zone = done.series.zone();
-            let (date, time) = session_when(&done.session, &zone);
-            let registration = &done.registration;
-            let session_href = format!("/s/{id}");
-            let role = registration
-                .role
-                .map_or(registration.requested.as_str(), Role::as_str);
-            let view = RegisteredView {
-                series_name: &done.series.name,
-                session_href: &session_href,
-                date: &date,
-                time: &time,
-                time_zone: &done.series.time_zone,
-                name: &registration.name,
-                email: registration.email.as_str(),
-                confirmed: registration.status == RegistrationStatus::Confirmed,
-                role,
-                position: done.position,
-                cancel_url: &done.cancel_url,
-            };
-            let title = if view.confirmed {
-                "You're registered"
-            } else {
-                "You're on the waitlist"
-            };
-            private(registered(&page.page(title), &view).into_response())
-        }
+        // Post/redirect/get: the result lives at its own private address, so reloading it (or
+        // a phone reopening the tab) shows it again instead of sending the form twice.
+        Ok(done) => private(Redirect::to(&done.result_path()).into_response()),
         Err(error @ (BookingError::Closed | BookingError::SessionCancelled)) => {
             let message = error.to_string();
             let outcome = FormOutcome {
@@ -284,6 +262,51 @@ async fn resend(
     session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
 }
 
+/// The result of registering, at `/s/{session}/registered/{registration}.{secret}`: the cancel
+/// link's token in another place, checked by the same [`bookings::by_link`]. It shows the
+/// registration as it stands now (promoted since, or cancelled).
+async fn show_registered(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path((session, key)): Path<(String, String)>,
+) -> Response {
+    let token = bookings::token_of_result(&session, &key);
+    let found = match bookings::by_link(&ctx, &token).await {
+        Ok(found) => found,
+        Err(error) => return refused(error),
+    };
+    let (date, time) = session_when(&found.session, &found.series.zone());
+    let registration = &found.registration;
+    let session_href = format!("/s/{}", found.session.id);
+    let cancel_url = format!("/cancel/{token}");
+    let role = registration
+        .role
+        .filter(|_| registration.status == RegistrationStatus::Confirmed)
+        .map_or(registration.requested.as_str(), Role::as_str);
+    let view = RegisteredView {
+        series_name: &found.series.name,
+        session_href: &session_href,
+        date: &date,
+        time: &time,
+        time_zone: &found.series.time_zone,
+        name: &registration.name,
+        email: registration.email.as_str(),
+        confirmed: registration.status == RegistrationStatus::Confirmed,
+        cancelled: registration.status == RegistrationStatus::Cancelled,
+        session_cancelled: found.session.status == SessionStatus::Cancelled,
+        session_over: found.session.ends_at <= ctx.clock.now(),
+        role,
+        position: found.position,
+        cancel_url: &cancel_url,
+    };
+    let title = match registration.status {
+        RegistrationStatus::Confirmed => "You're registered",
+        RegistrationStatus::Waitlisted => "You're on the waitlist",
+        RegistrationStatus::Cancelled => "Your registration is cancelled",
+    };
+    private(registered(&page.page(title), &view).into_response())
+}
+
 fn status_label(found: &ByLink) -> String {
     let registration = &found.registration;
     match (registration.status, registration.role) {
@@ -331,16 +354,21 @@ fn cancel_view_page(
         time: &time,
         name: &found.registration.name,
         status_label: &label,
+        waitlisted: found.registration.status == RegistrationStatus::Waitlisted,
         state,
         notice,
     };
     cancel_page(&page.page("Your registration"), &view)
 }
 
-/// Pages whose address holds a secret (the cancel link): never sent on as a referrer, never
-/// indexed.
+/// Pages whose address holds a secret (the result page, the cancel link) and the redirect to
+/// one: never sent on as a referrer, never indexed, never kept in a cache.
 fn private(mut response: Response) -> Response {
     let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
     headers.insert(
         axum::http::header::REFERRER_POLICY,
         axum::http::HeaderValue::from_static("no-referrer"),
@@ -435,4 +463,37 @@ async fn show_series(
         sessions,
     };
     public_series(&page.page(&series.name), &view).into_response()
+}
+
+/// "Find a jam": every public series with a session ahead (from the listing index), each with
+/// its usual time and its next session's room.
+async fn find(State(ctx): State<Context>, page: PageContext) -> Response {
+    let listed = match series::listed(&ctx).await {
+        Ok(listed) => listed,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let rows: Vec<ListedSeries> = listed
+        .into_iter()
+        .map(|listed| {
+            let (series, next) = (&listed.series, &listed.next);
+            let (next_date, next_time) = session_when(next, &series.zone());
+            let (base, flyer) = session_counts(next);
+            let location = next.location(series);
+            ListedSeries {
+                href: format!("/series/{}", series.id),
+                name: series.name.clone(),
+                venue: location.venue.clone(),
+                address: location.address.clone(),
+                schedule: series.schedule_label(),
+                next_href: format!("/s/{}", next.id),
+                next_date,
+                next_time,
+                next_counts: counts_text(base, flyer, next.waitlisted),
+            }
+        })
+        .collect();
+    let page = page
+        .page("Find a jam")
+        .description("Public acroyoga jams with sessions coming up: register as a base or a flyer, no account needed.");
+    find_jams(&page, &rows).into_response()
 }

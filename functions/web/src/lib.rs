@@ -31,7 +31,9 @@ pub use cookies::{clear_session_cookie, session_cookie, session_cookie_name};
 pub use csrf::CsrfToken;
 pub use routes::Routes;
 pub use sessions::CurrentPrincipal;
-pub use sessions_view::{session_counts, session_status, session_when};
+pub use sessions_view::{
+    relative_when, session_counts, session_links, session_status, session_when,
+};
 
 /// Everything a web handler can fail with. Each variant maps to one status and one page; the
 /// cause of a 5xx goes to the log, never to the page.

@@ -370,11 +370,34 @@ impl From<StoreError> for BookingError {
 pub struct Registered {
     pub registration: Registration,
     pub cancel_url: String,
+    /// The cancel link's token, `{session}.{registration}.{secret}`: the result page's address
+    /// is made of it too ([`Registered::result_path`]).
+    token: String,
     /// Its place in the waitlist of its role, when waitlisted.
     pub position: Option<u32>,
     /// The session as read for the registration, and what it keeps of its series.
     pub session: Session,
     pub series: SeriesCopy,
+}
+
+impl Registered {
+    /// The private page that shows this registration's result for as long as it is opened:
+    /// `/s/{session}/registered/{registration}.{secret}`, the cancel link's token in another
+    /// place. It proves what the cancel link proves and is checked the same way ([`by_link`]),
+    /// so it stores no new secret.
+    pub fn result_path(&self) -> String {
+        let rest = self
+            .token
+            .split_once('.')
+            .map_or(self.token.as_str(), |(_, rest)| rest);
+        format!("/s/{}/registered/{rest}", self.registration.session_id)
+    }
+}
+
+/// The cancel link's token that a result page's address (`/s/{session}/registered/{rest}`)
+/// stands for; [`by_link`] checks it.
+pub fn token_of_result(session: &str, rest: &str) -> String {
+    format!("{session}.{rest}")
 }
 
 /// How many times a booking is tried again after losing a race.
@@ -645,6 +668,7 @@ pub async fn register(
             Ok(()) => {
                 recent::count_in(&registration);
                 return Ok(Registered {
+                    token: link_token(&registration, &token),
                     registration,
                     cancel_url,
                     position,
@@ -1019,8 +1043,16 @@ pub struct ByLink {
 /// `/cancel/{session}.{registration}.{secret}`.
 fn cancel_url(ctx: &Context, registration: &Registration, secret: &SecretToken) -> String {
     format!(
-        "{}/cancel/{}.{}.{}",
+        "{}/cancel/{}",
         ctx.config.base_url,
+        link_token(registration, secret)
+    )
+}
+
+/// A cancel link's token: `{session}.{registration}.{secret}` ([`parse_link`] reads it).
+fn link_token(registration: &Registration, secret: &SecretToken) -> String {
+    format!(
+        "{}.{}.{}",
         registration.session_id,
         registration.id,
         secret.expose()

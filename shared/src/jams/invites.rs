@@ -122,8 +122,15 @@ pub async fn invite(
     email: &str,
 ) -> Result<Invited, InviteError> {
     let access = series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
-    let email = Email::parse(email)
-        .map_err(|error| SeriesError::Invalid(FormErrors::single("email", error.0)))?;
+    // The owner types someone else's address: the messages speak of theirs, not "your".
+    let email = Email::parse(email).map_err(|error| {
+        let message = if email.trim().is_empty() {
+            "Enter their email address."
+        } else {
+            error.0
+        };
+        SeriesError::Invalid(FormErrors::single("email", message))
+    })?;
     if let Some(user) = accounts::find_by_email(ctx, &email).await?
         && ctx
             .store

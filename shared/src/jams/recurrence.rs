@@ -11,6 +11,10 @@ use jiff::{
 /// The most sessions one request may schedule (a year of weekly jams).
 pub const MAX_OCCURRENCES: u16 = 52;
 
+/// The shortest and the longest session.
+pub const MIN_DURATION: SignedDuration = SignedDuration::from_mins(15);
+pub const MAX_DURATION: SignedDuration = SignedDuration::from_hours(24);
+
 /// How often a series meets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Frequency {
@@ -69,7 +73,7 @@ pub fn occurrences(
         return Err(RecurrenceError::Count);
     }
     let duration = recurrence.duration;
-    if duration < SignedDuration::from_mins(15) || duration > SignedDuration::from_hours(24) {
+    if duration < MIN_DURATION || duration > MAX_DURATION {
         return Err(RecurrenceError::Duration);
     }
     let mut found = Vec::with_capacity(usize::from(recurrence.count));

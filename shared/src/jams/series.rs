@@ -475,11 +475,19 @@ fn cost_field(kind: &str) -> &'static str {
     }
 }
 
-/// A session length in minutes: 15 minutes to 24 hours.
+/// The shortest and longest usual session length in minutes, one place for the form's
+/// `min`/`max`, the message and the parser: a quarter of an hour to 12 hours.
+pub const DURATION_MINUTES: (u16, u16) = (15, 720);
+
+/// A session length in minutes, within [`DURATION_MINUTES`].
 pub fn parse_duration(raw: &str) -> Result<u16, FieldError> {
-    match raw.trim().parse::<i64>() {
-        Ok(minutes) if (15..=1440).contains(&minutes) => Ok(u16::try_from(minutes).unwrap_or(1440)),
-        Ok(_) => Err(FieldError("Between 15 and 1440 minutes (24 hours).")),
+    let (min, max) = DURATION_MINUTES;
+    match raw.trim().parse::<u16>() {
+        Ok(minutes) if (min..=max).contains(&minutes) => Ok(minutes),
+        Ok(_) => Err(FieldError("Between 15 and 720 minutes (12 hours).")),
+        Err(_) if raw.trim().parse::<i64>().is_ok() => {
+            Err(FieldError("Between 15 and 720 minutes (12 hours)."))
+        }
         Err(_) => Err(FieldError("Enter the length in minutes, like 120.")),
     }
 }
@@ -524,6 +532,12 @@ impl Series {
     /// Whether the public may see it and register: not archived, owner not blocked.
     pub fn is_public(&self) -> bool {
         !self.archived && !self.owner_blocked
+    }
+
+    /// Whether it is listed where anyone can find it (`/series`): public, and shown to the
+    /// public at all ([`Series::is_public`]). Unlisted series are reached only by their links.
+    pub fn is_listed(&self) -> bool {
+        self.visibility == Visibility::Public && self.is_public()
     }
 
     /// What its sessions keep of it for the bookings.
@@ -625,7 +639,41 @@ pub async fn create(
 }
 
 fn series_entry(series: &Series) -> Entry {
-    Entry::new(keys::series(&series.id)).gsi2(keys::ALL_SERIES_INDEX, sort_key(series))
+    let entry = Entry::new(keys::series(&series.id)).gsi2(keys::ALL_SERIES_INDEX, sort_key(series));
+    if series.is_listed() {
+        entry.gsi1(keys::LISTED_SERIES_INDEX, sort_key(series))
+    } else {
+        entry
+    }
+}
+
+/// `change` (a `SET` clause, or nothing) with the series' listing key brought in step with `series` as
+/// it will stand: set while [`Series::is_listed`], removed otherwise. Every write that can
+/// change visibility, archiving or the owner's block goes through here or [`series_entry`].
+fn with_listing(change: Change, series: &Series) -> Change {
+    if series.is_listed() {
+        let set = if change.expression.is_empty() {
+            "SET"
+        } else {
+            ","
+        };
+        Change {
+            expression: format!(
+                "{}{set} GSI1PK = :listed_pk, GSI1SK = :listed_sk",
+                change.expression
+            ),
+            ..change
+        }
+        .value(":listed_pk", keys::LISTED_SERIES_INDEX)
+        .value(":listed_sk", sort_key(series).as_str())
+    } else {
+        Change {
+            expression: format!("{} REMOVE GSI1PK, GSI1SK", change.expression)
+                .trim_start()
+                .to_owned(),
+            ..change
+        }
+    }
 }
 
 /// A series as the acting user may see it, with their part in it.
@@ -717,6 +765,7 @@ pub async fn update(
     .value(":visibility", Value::of(&series.visibility)?)
     .value(":either_first", series.either_first.as_str())
     .value(":closes", i64::from(series.closes_minutes_before));
+    let change = with_listing(change, &series);
     ctx.store
         .update_item(&keys::series(id), change)
         .await
@@ -735,21 +784,18 @@ pub async fn set_archived(
     archived: bool,
 ) -> Result<(), SeriesError> {
     let access = access(ctx, principal, id, Operation::EditSeries).await?;
+    let series = Series {
+        archived,
+        ..access.series
+    };
     let change = Change::new("SET archived = :archived")
         .when("attribute_exists(PK)")
         .value(":archived", archived);
     ctx.store
-        .update_item(&keys::series(id), change)
+        .update_item(&keys::series(id), with_listing(change, &series))
         .await
         .map_err(not_found_on_conflict)?;
-    sessions::sync_series(
-        ctx,
-        &Series {
-            archived,
-            ..access.series
-        },
-    )
-    .await?;
+    sessions::sync_series(ctx, &series).await?;
     Ok(())
 }
 
@@ -956,6 +1002,13 @@ pub async fn refresh_organizers(ctx: &Context, id: &SeriesId) -> Result<(), Erro
         .when("attribute_exists(PK)")
         .value(":names", Value::of(&names)?)
         .value(":blocked", owner_blocked);
+    let change = with_listing(
+        change,
+        &Series {
+            owner_blocked,
+            ..series.clone()
+        },
+    );
     match ctx.store.update_item(&keys::series(id), change).await {
         Ok(()) => {}
         // Deleted meanwhile.
@@ -1050,6 +1103,112 @@ pub async fn all(
     Ok((found, next))
 }
 
+/// A listed series with its next scheduled session.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub series: Series,
+    pub next: sessions::Session,
+}
+
+/// The series anyone may find (`/series`), with their next scheduled session, soonest first;
+/// series with no session ahead are left out. One Query of the listing index (all pages), then
+/// one Query per series for its next session (GSI1, pages of 10 from a day ago). The index is
+/// eventually consistent, so each series is checked again here.
+pub async fn listed(ctx: &Context) -> Result<Vec<Listed>, Error> {
+    let mut found = Vec::new();
+    let mut query = Query::index("GSI1", keys::LISTED_SERIES_INDEX);
+    loop {
+        let page = ctx.store.query::<Series>(query.clone()).await?;
+        found.extend(page.items.into_iter().filter(Series::is_listed));
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => break,
+        }
+    }
+    let now = ctx.clock.now();
+    let mut listed = Vec::with_capacity(found.len());
+    for series in found {
+        if let Some(next) = next_scheduled(ctx, &series.id, now).await? {
+            listed.push(Listed { series, next });
+        }
+    }
+    listed.sort_by_key(|listed| listed.next.starts_at);
+    Ok(listed)
+}
+
+/// The first session of a series that is scheduled and has not ended.
+async fn next_scheduled(
+    ctx: &Context,
+    id: &SeriesId,
+    now: Timestamp,
+) -> Result<Option<sessions::Session>, Error> {
+    let partition = keys::sessions_of_series_index(id);
+    // Sessions last at most a day: anything that started more than a day ago has ended.
+    let from = keys::sortable_time(
+        now.saturating_sub(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(now),
+    );
+    let mut query = Query::index("GSI1", &partition);
+    query.between = Some((from.as_str(), "~"));
+    query.limit = Some(10);
+    loop {
+        let page = ctx.store.query::<sessions::Session>(query.clone()).await?;
+        if let Some(session) = page.items.into_iter().find(|session| {
+            session.status == sessions::SessionStatus::Scheduled && session.ends_at > now
+        }) {
+            return Ok(Some(session));
+        }
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Puts every series' listing key in step with the series (the net under [`with_listing`],
+/// and how series written before the listing existed get theirs): pages through the index of
+/// all series (#33, a Query) and updates only those whose key disagrees. Returns how many
+/// series it looked at and how many it changed.
+pub async fn relist_all(ctx: &Context) -> Result<(usize, usize), Error> {
+    /// A series with the listing key it carries.
+    #[derive(Deserialize)]
+    struct WithKey {
+        #[serde(flatten)]
+        series: Series,
+        #[serde(rename = "GSI1PK", default)]
+        gsi1pk: Option<String>,
+    }
+    let (mut examined, mut changed) = (0, 0);
+    let mut query = Query::index("GSI2", keys::ALL_SERIES_INDEX);
+    loop {
+        let page = ctx.store.query::<WithKey>(query.clone()).await?;
+        for item in page.items {
+            examined += 1;
+            let listed = item.gsi1pk.as_deref() == Some(keys::LISTED_SERIES_INDEX);
+            if listed == item.series.is_listed() {
+                continue;
+            }
+            // Should an organizer change the series meanwhile, their write sets the key too
+            // (and the listing checks every series it reads again).
+            let change = with_listing(Change::new(""), &item.series).when("attribute_exists(PK)");
+            match ctx
+                .store
+                .update_item(&keys::series(&item.series.id), change)
+                .await
+            {
+                Ok(()) => changed += 1,
+                // Changed meanwhile: that write set the key itself.
+                Err(StoreError::Conflict { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => return Ok((examined, changed)),
+        }
+    }
+}
+
 fn sort_key(series: &Series) -> String {
     format!("{}#{}", keys::sortable_time(series.created_at), series.id)
 }
@@ -1080,6 +1239,22 @@ impl From<StoreError> for SeriesError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_duration_limit_the_form_shows_is_the_one_enforced() {
+        let (min, max) = DURATION_MINUTES;
+        assert_eq!(parse_duration(&min.to_string()), Ok(min));
+        assert_eq!(parse_duration(&max.to_string()), Ok(max));
+        let message = parse_duration(&(max + 1).to_string()).unwrap_err().0;
+        assert!(message.contains(&format!("Between {min} and {max} minutes")));
+        for refused in ["14", "1000", "1440", "-5", "99999999"] {
+            assert_eq!(parse_duration(refused).unwrap_err().0, message, "{refused}");
+        }
+        assert_eq!(
+            parse_duration("two hours").unwrap_err().0,
+            "Enter the length in minutes, like 120."
+        );
+    }
 
     #[test]
     fn costs_parse_from_the_form() {

@@ -321,22 +321,43 @@ fn parse_date(raw: &str) -> Result<Date, crate::accounts::FieldError> {
         .map_err(|_| crate::accounts::FieldError("Enter a date like 2026-12-01."))
 }
 
-/// Date, start and end time of a form, as a start date, start time and duration. An end at or
-/// before the start is an error (jams do not run past midnight).
+/// Date, start and end time of a form, as a start date, start time and duration, with every
+/// problem reported at once: an end at or before the start (jams do not run past midnight) or
+/// less than [`recurrence::MIN_DURATION`] after it, and a start before `now` in `zone`, each
+/// beside its field, whatever else is wrong.
 fn parse_times(
     fields: &Fields<'_>,
+    zone: &TimeZone,
+    now: Timestamp,
     errors: &mut FormErrors,
 ) -> Option<(Date, Time, SignedDuration)> {
     let date = fields.parse_with("date", parse_date, errors);
     let start = fields.parse_with("start_time", parse_time, errors);
     let end = fields.parse_with("end_time", parse_time, errors);
-    let (date, start, end) = (date?, start?, end?);
-    if end <= start {
-        errors.add("end_time", "The end must be after the start.");
+    let duration = match (start, end) {
+        (Some(start), Some(end)) if end <= start => {
+            errors.add("end_time", "The end must be after the start.");
+            None
+        }
+        (Some(start), Some(end)) if end.duration_since(start) < recurrence::MIN_DURATION => {
+            errors.add("end_time", RecurrenceError::Duration.to_string());
+            None
+        }
+        (Some(start), Some(end)) => Some(end.duration_since(start)),
+        _ => None,
+    };
+    if let (Some(date), Some(start)) = (date, start)
+        && date
+            .to_datetime(start)
+            .to_zoned_datetime(zone.clone())
+            .is_ok_and(|starts| starts.timestamp() < now)
+    {
+        errors.add("date", "That date is in the past.");
+    }
+    if errors.has("date") {
         return None;
     }
-    let duration = end.duration_since(start);
-    Some((date, start, duration))
+    Some((date?, start?, duration?))
 }
 
 impl Schedule {
@@ -344,7 +365,7 @@ impl Schedule {
     /// biweekly), `count`, `capacity_base`, `capacity_flyer`, `note`.
     pub fn parse(fields: &Fields<'_>, series: &Series, now: Timestamp) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::default();
-        let times = parse_times(fields, &mut errors);
+        let times = parse_times(fields, &series.zone(), now, &mut errors);
         let repeat = match fields.get("repeat") {
             "once" => Some(Repeat::Once),
             "weekly" => Some(Repeat::Every(Frequency::Weekly)),
@@ -643,7 +664,7 @@ impl SessionEdit {
     /// and `address` (both empty keep the series' place), `latitude`, `longitude`, `note`.
     pub fn parse(fields: &Fields<'_>, series: &Series, now: Timestamp) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::default();
-        let times = parse_times(fields, &mut errors);
+        let times = parse_times(fields, &series.zone(), now, &mut errors);
         let capacity_base = fields.parse_with("capacity_base", parse_capacity, &mut errors);
         let capacity_flyer = fields.parse_with("capacity_flyer", parse_capacity, &mut errors);
         let cost = match fields.get("cost_kind") {
@@ -675,11 +696,6 @@ impl SessionEdit {
                 .timestamp();
             Some((starts_at, starts_at.checked_add(duration).ok()?))
         });
-        if let Some((starts_at, _)) = instants
-            && starts_at < now
-        {
-            errors.add("date", "That date is in the past.");
-        }
         match (instants, capacity_base, capacity_flyer, cost) {
             (Some((starts_at, ends_at)), Some(capacity_base), Some(capacity_flyer), Some(cost))
                 if !errors.any() =>

@@ -67,6 +67,10 @@ pub fn series(id: &SeriesId) -> Key {
 /// GSI2 partition of every series, by creation (the superadmin's overview).
 pub const ALL_SERIES_INDEX: &str = "SERIES";
 
+/// GSI1 partition of the series anyone may find (sparse: only public series that are neither
+/// archived nor of a blocked owner carry it), by creation. `jams::series` decides which.
+pub const LISTED_SERIES_INDEX: &str = "SERIES#LISTED";
+
 /// An organizer (owner or co-organizer) of a series.
 pub fn organizer(series: &SeriesId, user: &UserId) -> Key {
     Key::new(format!("SERIES#{series}"), &format!("ORGANIZER#{user}"))

@@ -1,4 +1,5 @@
-//! The account page: the name participants see, Telegram, and signing out everywhere.
+//! The account page: the name participants see, the address, the password, and signing out
+//! everywhere.
 
 use maud::{Markup, html};
 
@@ -122,14 +123,6 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                             button type="submit" class="btn btn-primary mt-2" {
                                 @if view.has_password { "Change password" } @else { "Set password" }
                             }
-                        }
-                    }
-                }
-                div class="card bg-base-200" {
-                    div class="card-body" {
-                        h2 class="card-title" { "Telegram" }
-                        p class="text-base-content/80" {
-                            "Not linked. Linking a Telegram chat to receive notifications there is coming soon."
                         }
                     }
                 }

@@ -56,22 +56,32 @@ fn state_badge(state: PublicState) -> Markup {
 }
 
 /// "Bases 7/10 · Flyers 10/10 (full) · 3 on the waitlist": what participants see of the counts
-/// (a role at or over capacity says "full"; no waitlist part when nobody waits). Also for
-/// [`SeriesSessionLink::counts`].
+/// (a role at or over capacity says "full", and never shows more confirmed than fit: an
+/// organizer's choice to confirm over capacity is theirs to see; no waitlist part when nobody
+/// waits). Also for [`SeriesSessionLink::counts`].
 pub fn counts_text(base: RoleCount, flyer: RoleCount, waitlist: u32) -> String {
     let role = |name: &str, count: RoleCount| {
-        let full = if count.confirmed >= count.capacity {
-            " (full)"
+        if is_full(count) {
+            format!("{name} {}/{} (full)", count.capacity, count.capacity)
         } else {
-            ""
-        };
-        format!("{name} {}/{}{full}", count.confirmed, count.capacity)
+            format!("{name} {}/{}", count.confirmed, count.capacity)
+        }
     };
     let mut line = format!("{} · {}", role("Bases", base), role("Flyers", flyer));
     if waitlist > 0 {
         line.push_str(&format!(" · {waitlist} on the waitlist"));
     }
     line
+}
+
+/// Whether a role has no spot left for newcomers.
+fn is_full(count: RoleCount) -> bool {
+    count.confirmed >= count.capacity
+}
+
+/// Whether a newcomer can only join the waitlist: both roles are full.
+fn both_full(base: RoleCount, flyer: RoleCount) -> bool {
+    is_full(base) && is_full(flyer)
 }
 
 /// "Ana", "Ana and Bo", "Ana, Bo and Cy".
@@ -199,7 +209,7 @@ pub fn public_session(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
                     p class="flex flex-wrap items-center gap-x-2 gap-y-1 text-lg" {
                         (icons::calendar_days("size-5 shrink-0 text-primary"))
                         span class={ "font-semibold" @if cancelled { " line-through" } } { (view.date) }
-                        span class="tabular-nums" { (view.time) }
+                        span class="tabular-nums whitespace-nowrap" { (view.time) }
                         @if !view.time_zone.is_empty() {
                             span class="text-base text-base-content/70" { "(" (view.time_zone) ")" }
                         }
@@ -251,6 +261,9 @@ fn registration(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
         section id="register" class="flex flex-col gap-3" aria-labelledby="register-title" {
             h2 id="register-title" class={ "text-2xl font-bold" @if !open { " sr-only" } } {
                 @if open { "Register" } @else { "Registration" }
+            }
+            @if open {
+                p class="text-base-content/80" { "No account needed: your name and email are all it takes." }
             }
             @if let Some(notice) = view.notice {
                 (alert(Tone::Success, notice))
@@ -320,13 +333,19 @@ fn room(count: RoleCount) -> String {
 }
 
 /// The role as three radio cards; the group is marked invalid and its error is beside it.
+/// When both roles are full, "either" means the first spot that frees.
 fn role_choice(form: &FormState, base: RoleCount, flyer: RoleCount) -> Markup {
     let error = form.error("role");
     let chosen = form.value("role");
+    let either = if both_full(base, flyer) {
+        "Either — whichever frees first"
+    } else {
+        "Either — whichever role has room"
+    };
     let options = [
         ("base", "Base", Some(room(base))),
         ("flyer", "Flyer", Some(room(flyer))),
-        ("either", "Either — whichever role has room", None),
+        ("either", either, None),
     ];
     html! {
         fieldset class="fieldset" role="radiogroup"
@@ -370,7 +389,7 @@ fn checkbox(
         fieldset class="fieldset" {
             label class="label whitespace-normal items-start gap-3 text-sm text-base-content" for=(id) {
                 input id=(id) type="checkbox" name=(name) value="yes"
-                    class="checkbox checkbox-primary shrink-0"
+                    class={ "checkbox shrink-0" @if error.is_some() { " checkbox-error" } @else { " checkbox-primary" } }
                     checked[form.value(name) == "yes"] required[required]
                     aria-invalid=[error.map(|_| "true")]
                     aria-describedby=(described);
@@ -383,8 +402,21 @@ fn checkbox(
 
 fn register_form(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
     let form = view.form;
+    let waitlist_only = both_full(view.base, view.flyer);
     html! {
         @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+        @if waitlist_only {
+            div class="alert alert-warning items-start" role="status" {
+                (icons::clock("size-6 shrink-0"))
+                div class="flex flex-col gap-1" {
+                    strong { "Both roles are full: you'll join the waitlist." }
+                    span {
+                        "When someone cancels, the first person waiting who fits gets the spot, "
+                        "and the page you see after registering shows it."
+                    }
+                }
+            }
+        }
         form method="post" action=(view.register_action) class="card bg-base-200" novalidate {
             div class="card-body gap-1" {
                 (csrf_field(page.csrf))
@@ -399,7 +431,7 @@ fn register_form(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
                     required: true,
                     max_length: 254,
                     autocomplete: "email",
-                    hint: Some("Your confirmation and your cancel link go here."),
+                    hint: Some("The organizers can reach you here. One registration per address."),
                     ..Field::from_state("Email", "email", form)
                 }))
                 (role_choice(form, view.base, view.flyer))
@@ -409,14 +441,17 @@ fn register_form(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
                     "I agree that the organizers see my name, email and note for this jam and that Jamie emails me about it."
                 }, true, None))
                 div class="card-actions mt-2" {
-                    button type="submit" class="btn btn-primary w-full sm:w-auto" { "Register" }
+                    button type="submit" class="btn btn-primary w-full sm:w-auto" {
+                        @if waitlist_only { "Join the waitlist" } @else { "Register" }
+                    }
                 }
             }
         }
     }
 }
 
-/// The page after registering.
+/// The page after registering, at its private address (the cancel link's token): it shows
+/// where the registration stands now, as often as it is opened.
 #[derive(Clone, Debug, Default)]
 pub struct RegisteredView<'a> {
     pub series_name: &'a str,
@@ -426,12 +461,19 @@ pub struct RegisteredView<'a> {
     pub time_zone: &'a str,
     pub name: &'a str,
     pub email: &'a str,
+    /// Confirmed now (registered so, or promoted since).
     pub confirmed: bool,
+    /// Cancelled since (by them or by an organizer): neither confirmed nor waiting.
+    pub cancelled: bool,
+    /// The organizers cancelled the session.
+    pub session_cancelled: bool,
+    /// The session has ended.
+    pub session_over: bool,
     /// "base" / "flyer" when confirmed; the requested "base" / "flyer" / "either" when waitlisted.
     pub role: &'a str,
     /// The waitlist position in the role's queue.
     pub position: Option<u32>,
-    /// The secret cancel link (also emailed).
+    /// The secret cancel link (the same secret as this page's address).
     pub cancel_url: &'a str,
 }
 
@@ -455,14 +497,22 @@ fn queue(role: &str) -> &'static str {
 
 pub fn registered(page: &Page<'_>, view: &RegisteredView<'_>) -> Markup {
     let when = html! {
-        strong { (view.series_name) } " on " (view.date) ", " span class="tabular-nums" { (view.time) }
+        strong { (view.series_name) } " on " (view.date) ", "
+        span class="tabular-nums whitespace-nowrap" { (view.time) }
         @if !view.time_zone.is_empty() { " (" (view.time_zone) ")" }
     };
+    let active = !view.cancelled && !view.session_cancelled && !view.session_over;
     layout(
         page,
         html! {
             section class="max-w-xl mx-auto flex flex-col gap-5" aria-labelledby="registered-title" {
-                @if view.confirmed {
+                @if view.cancelled {
+                    div class="flex items-center gap-3" {
+                        (icons::x_mark("size-10 shrink-0"))
+                        h1 id="registered-title" class="text-3xl font-bold" { "Your registration is cancelled" }
+                    }
+                    p class="text-lg" { "You are no longer registered for " (when) "." }
+                } @else if view.confirmed {
                     div class="flex items-center gap-3" {
                         (icons::check_circle("size-10 shrink-0 text-success"))
                         h1 id="registered-title" class="text-3xl font-bold" { "You're in!" }
@@ -485,24 +535,48 @@ pub fn registered(page: &Page<'_>, view: &RegisteredView<'_>) -> Markup {
                         } @else {
                             "You're in the queue for " (queue(view.role))
                         }
-                        " at " (when) ". We'll email you if a spot frees up."
+                        " at " (when) "."
+                    }
+                    p { "If a spot frees up, the first person waiting who fits gets it on their own, and this page then says you're confirmed." }
+                }
+                @if view.session_cancelled {
+                    div class="alert alert-error items-start" role="status" {
+                        (icons::x_mark("size-6 shrink-0"))
+                        span { "The organizers cancelled this session." }
+                    }
+                } @else if view.session_over {
+                    div class="alert" role="status" {
+                        (icons::clock("size-6 shrink-0"))
+                        span { "This session has already taken place." }
                     }
                 }
                 p class="flex items-start gap-2" {
-                    (icons::envelope("size-5 shrink-0 mt-0.5"))
+                    (icons::users("size-5 shrink-0 mt-0.5"))
                     span class="min-w-0 break-words" {
-                        "We sent a confirmation"
-                        @if !view.name.is_empty() { " for " (view.name) }
-                        " to " strong class="break-all" { (view.email) } "."
+                        "Registered"
+                        @if !view.name.is_empty() { " as " strong { (view.name) } }
+                        " with " strong class="break-words" { (view.email) } "."
                     }
                 }
-                div class="card bg-base-200" {
-                    div class="card-body gap-2" {
-                        a href=(view.cancel_url) class="link link-primary font-semibold self-start" {
-                            "Can't make it? Cancel here"
-                        }
-                        p class="text-sm" {
-                            "The link is in the email too. Keep it to yourself: anyone with it can cancel your spot."
+                @if active {
+                    div class="card bg-base-200" {
+                        div class="card-body gap-2" {
+                            p class="font-semibold" { "Keep this page: bookmark it or save its address." }
+                            p class="text-sm" {
+                                "It shows where your registration stands whenever you open it."
+                            }
+                            a href=(view.cancel_url) class="link link-primary font-semibold self-start mt-1" {
+                                "Cancel my registration"
+                            }
+                            p class="text-sm" {
+                                @if view.confirmed {
+                                    "Can't make it? Cancel, and the next person waiting gets your spot. "
+                                    "Keep this page to yourself: anyone with its address can cancel your spot."
+                                } @else {
+                                    "This link takes you off the waitlist. "
+                                    "Keep this page to yourself: anyone with its address can take you off it."
+                                }
+                            }
                         }
                     }
                 }
@@ -532,6 +606,8 @@ pub struct CancelView<'a> {
     pub name: &'a str,
     /// e.g. "Confirmed as a base", "Waitlisted (number 2 for flyers)", "Cancelled".
     pub status_label: &'a str,
+    /// Waitlisted: cancelling frees no spot, it takes them off the waitlist.
+    pub waitlisted: bool,
     pub state: CancelState,
     /// e.g. "Your registration is cancelled. Your spot went to the next person on the waitlist."
     pub notice: Option<&'a str>,
@@ -549,7 +625,7 @@ pub fn cancel_page(page: &Page<'_>, view: &CancelView<'_>) -> Markup {
                 dl class="card bg-base-200 card-body gap-3" {
                     (detail(icons::calendar_days("size-5"), "Session", html! {
                         span class="font-semibold" { (view.series_name) } br;
-                        (view.date) ", " span class="tabular-nums" { (view.time) }
+                        (view.date) ", " span class="tabular-nums whitespace-nowrap" { (view.time) }
                     }))
                     (detail(icons::users("size-5"), "Registration", html! {
                         (view.name) br;
@@ -560,7 +636,11 @@ pub fn cancel_page(page: &Page<'_>, view: &CancelView<'_>) -> Markup {
                     CancelState::Active { action } => {
                         form method="post" action=(action) class="flex flex-col gap-3 items-start" {
                             (csrf_field(page.csrf))
-                            p { "Can't come? Cancel, and the next person on the waitlist gets your spot." }
+                            @if view.waitlisted {
+                                p { "Can't come after all? Cancel, and you leave the waitlist." }
+                            } @else {
+                                p { "Can't come? Cancel, and the next person on the waitlist gets your spot." }
+                            }
                             button type="submit" class="btn btn-error" {
                                 (icons::x_mark("size-4")) "Cancel my registration"
                             }
@@ -647,7 +727,7 @@ pub fn public_series(page: &Page<'_>, view: &PublicSeriesView<'_>) -> Markup {
                                                 span class={ "font-semibold" @if session.state == PublicState::Cancelled { " line-through" } } {
                                                     (session.date)
                                                 }
-                                                span class="tabular-nums" { (session.time) }
+                                                span class="tabular-nums whitespace-nowrap" { (session.time) }
                                                 (state_badge(session.state))
                                             }
                                             @if !session.counts.is_empty() {
@@ -667,6 +747,92 @@ pub fn public_series(page: &Page<'_>, view: &PublicSeriesView<'_>) -> Markup {
                     }
                 }
                 (organized_by(view.organizers))
+            }
+        },
+    )
+}
+
+/// One series on the "Find a jam" page, with its next session.
+#[derive(Clone, Debug, Default)]
+pub struct ListedSeries {
+    /// `/series/{id}`.
+    pub href: String,
+    pub name: String,
+    pub venue: String,
+    pub address: String,
+    /// e.g. "Tuesdays at 19:00 for 2 h".
+    pub schedule: String,
+    /// The next session's page, `/s/{id}`.
+    pub next_href: String,
+    pub next_date: String,
+    pub next_time: String,
+    /// The next session's room, e.g. from [`counts_text`].
+    pub next_counts: String,
+}
+
+/// "Find a jam": every public series with a session ahead, soonest first.
+pub fn find_jams(page: &Page<'_>, series: &[ListedSeries]) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="find-title" {
+                header class="flex flex-col gap-2" {
+                    h1 id="find-title" class="text-3xl font-bold" { "Find a jam" }
+                    p class="text-base-content/80" {
+                        "Public acroyoga jams with sessions coming up. Open one to see its dates and register: no account needed."
+                    }
+                }
+                @if series.is_empty() {
+                    div class="card bg-base-200" {
+                        div class="card-body gap-2" {
+                            h2 class="card-title" { "No public jam has a session coming up" }
+                            p {
+                                "Got a link from an organizer? Open it: some jams are shared only by their link and are not listed here."
+                            }
+                            p {
+                                "Running a jam? "
+                                a href="/login" class="link link-primary" { "Sign in and publish it" }
+                                ", and it appears here once it has a session."
+                            }
+                        }
+                    }
+                } @else {
+                    ul class="flex flex-col gap-3" {
+                        @for listed in series {
+                            li class="card bg-base-200" {
+                                div class="card-body gap-2" {
+                                    h2 class="card-title break-words" {
+                                        a href=(listed.href) class="link link-hover" { (listed.name) }
+                                    }
+                                    @if !(listed.venue.is_empty() && listed.address.is_empty()) {
+                                        p class="flex items-start gap-2" {
+                                            (icons::map_pin("size-5 shrink-0 text-primary"))
+                                            span class="min-w-0 break-words" {
+                                                (listed.venue)
+                                                @if !listed.venue.is_empty() && !listed.address.is_empty() { ", " }
+                                                (listed.address)
+                                            }
+                                        }
+                                    }
+                                    @if !listed.schedule.is_empty() {
+                                        p class="flex items-start gap-2" {
+                                            (icons::clock("size-5 shrink-0 text-primary"))
+                                            span { (listed.schedule) }
+                                        }
+                                    }
+                                    a href=(listed.next_href) class="flex flex-col gap-1 rounded-box bg-base-100 p-3 hover:bg-base-300 transition-colors" {
+                                        span class="flex flex-wrap items-center gap-x-2 gap-y-1" {
+                                            span class="text-sm text-base-content/70" { "Next:" }
+                                            span class="font-semibold" { (listed.next_date) }
+                                            span class="tabular-nums whitespace-nowrap" { (listed.next_time) }
+                                        }
+                                        span class="text-sm" { (listed.next_counts) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         },
     )
@@ -807,7 +973,7 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                     h1 id="registrations-title" class="text-3xl font-bold" { "Registrations" }
                     p class="break-words" {
                         span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
-                        span class="tabular-nums" { (view.time) }
+                        span class="tabular-nums whitespace-nowrap" { (view.time) }
                     }
                     div { (counts_line(view.base, view.flyer, view.waitlist)) }
                 }
@@ -1081,7 +1247,7 @@ fn my_registration(page: &Page<'_>, row: &MyRegistrationRow, cancellable: bool) 
                 p class="flex flex-wrap items-center gap-x-2 gap-y-1" {
                     (icons::calendar_days("size-5 shrink-0 text-primary"))
                     span class="font-semibold" { (row.date) }
-                    span class="tabular-nums" { (row.time) }
+                    span class="tabular-nums whitespace-nowrap" { (row.time) }
                     @if !row.time_zone.is_empty() {
                         span class="text-sm text-base-content/70" { "(" (row.time_zone) ")" }
                     }
@@ -1118,7 +1284,7 @@ fn my_registration_list(
     title: &str,
     rows: &[MyRegistrationRow],
     cancellable: bool,
-    empty: &str,
+    empty: Markup,
 ) -> Markup {
     html! {
         section class="flex flex-col gap-3" aria-labelledby=(id) {
@@ -1146,13 +1312,13 @@ pub fn my_registrations(page: &Page<'_>, view: &MyRegistrationsView<'_>) -> Mark
                     h1 id="my-registrations-title" class="text-3xl font-bold" { "My registrations" }
                     p class="break-words" {
                         "These are the registrations made with "
-                        strong class="break-all" { (view.email) } "."
+                        strong class="break-words" { (view.email) } "."
                     }
                 }
                 (my_registration_list(page, "upcoming-title", "Upcoming", view.upcoming, true,
-                    "No upcoming registrations. Find a jam on its organizer's page."))
+                    html! { "No upcoming registrations. " a href="/series" class="link link-primary" { "Find a jam" } "." }))
                 (my_registration_list(page, "past-title", "Past", view.past, false,
-                    "No past registrations."))
+                    html! { "No past registrations." }))
             }
         },
     )
@@ -1251,7 +1417,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                     h1 id="registration-title" class="text-3xl font-bold break-words" { (view.name) }
                     p class="break-words" {
                         span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
-                        span class="tabular-nums" { (view.time) }
+                        span class="tabular-nums whitespace-nowrap" { (view.time) }
                     }
                     div class="flex flex-wrap items-center gap-2" {
                         (registration_badge(view.status, view.position))
@@ -1446,7 +1612,8 @@ mod tests {
         );
         assert_eq!(
             counts_text(count(12, 10), count(0, 8), 0),
-            "Bases 12/10 (full) · Flyers 0/8"
+            "Bases 10/10 (full) · Flyers 0/8",
+            "never more than fit"
         );
         assert_eq!(names(&[]), "");
         assert_eq!(names(&["Ana".into()]), "Ana");
@@ -1684,6 +1851,7 @@ mod tests {
             role,
             position: Some(3),
             cancel_url: "https://jamie.example/r/secret-token",
+            ..RegisteredView::default()
         }
     }
 
@@ -1696,17 +1864,27 @@ mod tests {
         ));
         assert!(html.contains("(Europe/Berlin)"));
         assert!(html.contains(r#"href="https://jamie.example/r/secret-token""#));
-        assert!(html.contains("Can't make it? Cancel here</a>"));
-        assert!(html.contains("We sent a confirmation for Ana &lt;x&gt; to"));
+        assert!(html.contains("Cancel my registration</a>"));
+        assert!(html.contains("Registered as <strong>Ana &lt;x&gt;</strong>"));
+        assert!(html.contains("anyone with its address can cancel your spot"));
         assert!(html.contains("ana@example.org"));
+        assert!(
+            !html.contains("We sent") && !html.contains("We'll email"),
+            "no promise of an email that is not sent"
+        );
         let main = html.split("<main").nth(1).unwrap();
         assert!(!main.contains("waitlist"));
 
         let html = registered(&page(), &registered_view(false, "base")).into_string();
         assert!(html.contains("You're on the waitlist"));
         assert!(html.contains("number 3 in the queue for bases"));
-        assert!(html.contains("We'll email you if a spot frees up."));
-        assert!(html.contains("Can't make it? Cancel here"));
+        assert!(html.contains("this page then says you're confirmed"));
+        assert!(html.contains("Cancel my registration</a>"));
+        assert!(html.contains("This link takes you off the waitlist."));
+        assert!(
+            !html.contains("cancel your spot"),
+            "a waitlisted person holds no spot"
+        );
         let html = registered(&page(), &registered_view(false, "either")).into_string();
         assert!(html.contains("number 3 in the queue for either role"));
         let html = registered(
@@ -1718,6 +1896,17 @@ mod tests {
         )
         .into_string();
         assert!(html.contains("You're in the queue for flyers"));
+
+        let html = registered(
+            &page(),
+            &RegisteredView {
+                cancelled: true,
+                ..registered_view(true, "base")
+            },
+        )
+        .into_string();
+        assert!(html.contains("Your registration is cancelled"));
+        assert!(!html.contains("You're in!") && !html.contains("secret-token"));
     }
 
     fn cancel_view(state: CancelState, notice: Option<&'static str>) -> CancelView<'static> {
@@ -1727,6 +1916,7 @@ mod tests {
             time: "19:00–21:00",
             name: "Ana <x>",
             status_label: "Waitlisted (number 2 for flyers)",
+            waitlisted: true,
             state,
             notice,
         }
@@ -2038,7 +2228,7 @@ mod tests {
             r#"<h1 id="my-registrations-title" class="text-3xl font-bold">My registrations</h1>"#
         ));
         assert!(html.contains(
-            r#"These are the registrations made with <strong class="break-all">ana+&lt;x&gt;@example.org</strong>."#
+            r#"These are the registrations made with <strong class="break-words">ana+&lt;x&gt;@example.org</strong>."#
         ));
         assert!(html.contains("Your registration is cancelled.") && html.contains("alert-success"));
         assert!(
@@ -2103,7 +2293,7 @@ mod tests {
         let html = my_registrations(&page(), &view).into_string();
         assert!(
             html.contains("No upcoming registrations. Find a jam on its organizer&#39;s page.")
-                || html.contains("No upcoming registrations. Find a jam on its organizer's page.")
+                || html.contains("No upcoming registrations.")
         );
         assert!(html.contains("No past registrations."));
         assert_eq!(post_actions(&html), ["/preferences/theme"]);

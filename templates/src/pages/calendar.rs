@@ -3,7 +3,11 @@
 
 use maud::{Markup, html};
 
-use crate::{Page, icons, layout::layout, pages::jams::SessionStatus};
+use crate::{
+    Page, icons,
+    layout::layout,
+    pages::jams::{RoleCount, SessionStatus, registrations_summary},
+};
 
 /// One session on a day.
 #[derive(Clone, Debug)]
@@ -16,6 +20,12 @@ pub struct CalendarEntry {
     pub overridden: bool,
     /// The session's series is archived (hidden from participants).
     pub archived: bool,
+    pub base: RoleCount,
+    pub flyer: RoleCount,
+    pub waitlist: u32,
+    /// The session's registrations table and public page.
+    pub registrations_href: String,
+    pub public_href: String,
 }
 
 /// One day cell.
@@ -33,6 +43,8 @@ pub struct CalendarDay {
 #[derive(Clone, Debug, Default)]
 pub struct CalendarView<'a> {
     pub month_label: &'a str,
+    /// Whether the viewer organizes any series (else the empty month leads to creating one).
+    pub has_series: bool,
     pub prev_href: &'a str,
     pub next_href: &'a str,
     pub today_href: &'a str,
@@ -65,10 +77,33 @@ fn entry_class(entry: &CalendarEntry) -> &'static str {
     }
 }
 
-/// A session as a small coloured link; a non-scheduled status, a change from the series and an
-/// archived series are also spelled out for screen readers, since colour, strike-through and
-/// icons are not announced.
+/// A session as a small coloured block: a link to its page (time and the series' name, which
+/// wraps rather than being cut), then its counts ("B 7/10 · F 10/10") linking to the
+/// registrations table and a link to the public page. A non-scheduled status, a change from the
+/// series and an archived series are also spelled out for screen readers, since colour,
+/// strike-through and icons are not announced.
 fn entry(entry: &CalendarEntry, class: &str) -> Markup {
+    let which = format!(" for {} {}", entry.time, entry.series);
+    html! {
+        div class={ "rounded-field " (entry_class(entry)) } {
+            (entry_link(entry, class))
+            div class={ "flex flex-wrap items-baseline justify-between gap-x-2 px-1.5 pb-0.5 " (class) } {
+                a href=(entry.registrations_href) class="link link-hover tabular-nums"
+                    title={ "Registrations: " (registrations_summary(entry.base.confirmed + entry.flyer.confirmed, entry.waitlist)) } {
+                    span class="sr-only" { "Registrations" (which) ": " }
+                    "B " (entry.base.confirmed) "/" (entry.base.capacity)
+                    " · F " (entry.flyer.confirmed) "/" (entry.flyer.capacity)
+                    @if entry.waitlist > 0 { " · W " (entry.waitlist) }
+                }
+                a href=(entry.public_href) class="link link-hover" {
+                    "Public" span class="sr-only" { " page" (which) }
+                }
+            }
+        }
+    }
+}
+
+fn entry_link(entry: &CalendarEntry, class: &str) -> Markup {
     html! {
         a href=(entry.href)
             title={
@@ -76,7 +111,7 @@ fn entry(entry: &CalendarEntry, class: &str) -> Markup {
                 @if entry.overridden { " (changed)" }
                 @if entry.archived { " (archived series)" }
             }
-            class={ "block rounded-field px-1.5 py-0.5 " (class) " " (entry_class(entry)) } {
+            class={ "block rounded-field px-1.5 py-0.5 break-words " (class) } {
             @if entry.status != SessionStatus::Scheduled {
                 span class="sr-only" { (entry.status.label()) ": " }
             }
@@ -114,7 +149,25 @@ pub fn calendar(page: &Page<'_>, view: &CalendarView<'_>) -> Markup {
                     }
                 }
                 @if empty {
-                    p class="text-base-content/70" { "No sessions this month." }
+                    div class="card bg-base-200" {
+                        div class="card-body items-start gap-2" {
+                            p { "No sessions this month." }
+                            @if view.has_series {
+                                p class="text-sm text-base-content/80" {
+                                    "Look at the next month, or schedule sessions from one of your series."
+                                }
+                                div class="flex flex-wrap gap-2" {
+                                    a href=(view.next_href) class="btn btn-sm" { "Next month" }
+                                    a href="/" class="btn btn-sm btn-primary" { "Your series" }
+                                }
+                            } @else {
+                                p class="text-sm text-base-content/80" {
+                                    "Sessions appear here once you create a series and schedule them."
+                                }
+                                a href="/jams/new" class="btn btn-sm btn-primary" { (icons::plus("size-4")) "Create your first series" }
+                            }
+                        }
+                    }
                 }
                 table class="hidden md:table w-full table-fixed border-collapse" {
                     thead {
@@ -145,7 +198,7 @@ pub fn calendar(page: &Page<'_>, view: &CalendarView<'_>) -> Markup {
                                         }
                                         @if !day.entries.is_empty() {
                                             ul class="flex flex-col gap-1 mt-1" {
-                                                @for item in &day.entries { li { (entry(item, "text-xs truncate")) } }
+                                                @for item in &day.entries { li { (entry(item, "text-xs")) } }
                                             }
                                         }
                                     }
@@ -195,6 +248,29 @@ mod tests {
         }
     }
 
+    /// Counts and links of an entry: 7/10 bases, 10/10 flyers, 2 waiting.
+    fn counts() -> CalendarEntry {
+        CalendarEntry {
+            href: String::new(),
+            time: String::new(),
+            series: String::new(),
+            status: SessionStatus::Scheduled,
+            overridden: false,
+            archived: false,
+            base: RoleCount {
+                confirmed: 7,
+                capacity: 10,
+            },
+            flyer: RoleCount {
+                confirmed: 10,
+                capacity: 10,
+            },
+            waitlist: 2,
+            registrations_href: "/jams/s1/sessions/d1/registrations".into(),
+            public_href: "/s/d1".into(),
+        }
+    }
+
     fn page() -> Page<'static> {
         Page::new("Calendar", "/calendar", Theme::System)
     }
@@ -216,6 +292,7 @@ mod tests {
                     status: SessionStatus::Scheduled,
                     overridden: false,
                     archived: false,
+                    ..counts()
                 },
                 CalendarEntry {
                     href: "/jams/s2/sessions/d1".into(),
@@ -224,6 +301,7 @@ mod tests {
                     status: SessionStatus::Cancelled,
                     overridden: false,
                     archived: false,
+                    ..counts()
                 },
             ],
         );
@@ -238,6 +316,7 @@ mod tests {
                 prev_href: "/calendar?month=2026-11",
                 next_href: "/calendar?month=2027-01",
                 today_href: "/calendar",
+                has_series: true,
                 weeks: vec![week],
             },
         )
@@ -285,6 +364,7 @@ mod tests {
             status,
             overridden,
             archived,
+            ..counts()
         };
         entry(&item, "py-2").into_string()
     }

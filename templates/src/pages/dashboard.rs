@@ -7,13 +7,19 @@ use crate::{
     components::{Tone, alert},
     icons,
     layout::layout,
-    pages::jams::{RoleCount, SessionStatus, counts_line, status_badge},
+    pages::jams::{
+        RoleCount, SessionLinks, SessionStatus, counts_line, role_tag, session_actions,
+        status_badge, tag,
+    },
 };
 
 /// A series' next session, as its card shows it.
 #[derive(Clone, Debug)]
 pub struct NextSession {
     pub href: String,
+    /// e.g. "Tomorrow, 19:00–21:00".
+    pub when: String,
+    pub links: SessionLinks,
     pub date: String,
     pub time: String,
     pub status: SessionStatus,
@@ -88,21 +94,23 @@ fn series_card(card: &DashboardCard) -> Markup {
                         a href=(card.href) class="link link-hover" { (card.name) }
                     }
                     div class="flex flex-wrap gap-2" {
-                        span class={ "badge badge-sm " @if card.role == "Owner" { "badge-primary" } @else { "badge-ghost" } } {
-                            (card.role)
-                        }
-                        @if card.archived { span class="badge badge-sm badge-neutral" { "Archived" } }
+                        (role_tag(card.role == "Owner"))
+                        @if card.archived { (tag("bg-base-content/50", "Archived")) }
                     }
                 }
                 @if let Some(next) = &card.next {
-                    a href=(next.href) class="rounded-box bg-base-100 hover:bg-base-300 transition-colors p-3 flex flex-col gap-1" {
+                    div class="rounded-box bg-base-100 p-3 flex flex-col gap-2" {
                         span class="text-xs uppercase tracking-wide text-base-content/70" { "Next session" }
                         span class="flex flex-wrap items-center gap-2" {
-                            span class={ "font-semibold" @if next.status == SessionStatus::Cancelled { " line-through" } } { (next.date) }
-                            span class="tabular-nums" { (next.time) }
+                            a href=(next.href) class={ "font-semibold link link-hover" @if next.status == SessionStatus::Cancelled { " line-through" } } {
+                                (next.when)
+                            }
                             @if next.status != SessionStatus::Scheduled { (status_badge(next.status)) }
                         }
                         span class="text-sm" { (counts_line(next.base, next.flyer, next.waitlist)) }
+                        (session_actions(&next.links, &format!(" for {}", card.name),
+                            next.base.confirmed + next.flyer.confirmed, next.waitlist,
+                            next.status == SessionStatus::Scheduled))
                     }
                 } @else {
                     div class="rounded-box bg-base-100 p-3 flex flex-col gap-2 items-start" {
@@ -139,6 +147,16 @@ mod tests {
                     archived: false,
                     next: Some(NextSession {
                         href: "/jams/s1/sessions/d1".into(),
+                        when: "Tomorrow, 19:00–21:00".into(),
+                        links: SessionLinks {
+                            manage: "/jams/s1/sessions/d1".into(),
+                            public: "/s/d1".into(),
+                            share_url: "https://jamie.example/s/d1".into(),
+                            registrations: "/jams/s1/sessions/d1/registrations".into(),
+                            checkin: "/jams/s1/sessions/d1/checkin".into(),
+                            csv: "/jams/s1/sessions/d1/registrations.csv".into(),
+                            add: "/jams/s1/sessions/d1/registrations#add-someone".into(),
+                        },
                         date: "Tue 1 Dec 2026".into(),
                         time: "19:00–21:00".into(),
                         status: SessionStatus::Scheduled,
@@ -169,8 +187,17 @@ mod tests {
         assert!(html.contains("Park &lt;jam&gt;") && !html.contains("<jam>"));
         assert!(html.contains(r#"href="/jams/new""#) && html.contains(r#"href="/calendar""#));
         assert!(html.contains(r#"href="/jams/s1/sessions/d1""#));
-        assert!(html.contains("Tue 1 Dec 2026") && html.contains("19:00–21:00"));
-        assert!(html.contains("Bases 12/10 — 2 over"));
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/d1" class="font-semibold link link-hover">Tomorrow, 19:00–21:00</a>"#));
+        assert!(html.contains("Bases 12/10 · 2 over"));
+        // One click to the registrations (with counts), the public page and the link to share.
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations" class="btn btn-sm btn-primary">"#
+        ));
+        assert!(html.contains(r#"Registrations<span class="sr-only"> for Park &lt;jam&gt;</span><span class="font-normal"> · 16 confirmed, 3 waiting</span>"#));
+        assert!(html.contains(r#"<a href="/s/d1" class="btn btn-sm">Public page<span class="sr-only"> for Park &lt;jam&gt;</span></a>"#));
+        assert!(html.contains(r#"data-copy-text="https://jamie.example/s/d1""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/checkin""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations.csv""#));
         assert!(html.contains("Flyers 4/10"));
         assert!(html.contains("3 waitlisted"));
         assert!(html.contains("Co-organizer") && html.contains("Archived"));

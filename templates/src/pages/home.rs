@@ -27,6 +27,18 @@ pub fn home(page: &Page<'_>) -> Markup {
                     p class="text-sm text-base-content/70" {
                         "No password needed: we email you a sign-in link."
                     }
+                    div class="card bg-base-200 w-full mt-4" {
+                        div class="card-body items-center gap-2" {
+                            p class="font-semibold" { "Here to join a jam? You don't need an account." }
+                            a href="/series" class="btn btn-neutral" {
+                                (icons::magnifying_glass("size-5"))
+                                "Find a jam"
+                            }
+                            p class="text-sm text-base-content/70" {
+                                "Got a link from your organizer? Open it to register."
+                            }
+                        }
+                    }
                 }
             }
             section id="how-it-works" aria-labelledby="organizers-title" class="py-6" {
@@ -44,11 +56,11 @@ pub fn home(page: &Page<'_>) -> Markup {
                 h2 id="participants-title" class="text-2xl font-bold mb-4" { "For participants" }
                 div class="grid gap-4 sm:grid-cols-3" {
                     (feature(icons::ticket("size-7"), "Register in a minute",
-                        "Open the link your organizer shared, give your name and email, choose base, flyer or either. No account needed."))
+                        "Open the link your organizer shared, or find a public jam, give your name and email, choose base, flyer or either. No account needed."))
                     (feature(icons::clock("size-7"), "A fair waitlist",
-                        "When your role is full you get a place in line. If someone cancels, the first in line is confirmed and told right away."))
-                    (feature(icons::envelope("size-7"), "Reminders and a cancel link",
-                        "Your confirmation carries a private link to cancel, and a reminder arrives a day before the jam, by email or Telegram."))
+                        "When your role is full you get a place in line. If someone cancels, the first in line who fits is confirmed at once."))
+                    (feature(icons::link("size-7"), "Your own page and a cancel link",
+                        "After registering you get a private page that shows where you stand, confirmed or your place in line, with a link to cancel if you can't come."))
                 }
             }
         },
@@ -65,6 +77,8 @@ mod tests {
         let html = home(&Page::new("Acroyoga jams, organized", "/", Theme::System)).into_string();
         assert!(html.contains("Run your acroyoga jam"));
         assert!(html.contains(r#"href="/login""#));
+        assert!(html.contains(r#"href="/series""#) && html.contains("Find a jam"));
+        assert!(!html.contains("Telegram") && !html.to_lowercase().contains("reminder"));
         assert!(html.contains("For organizers") && html.contains("For participants"));
         assert!(!html.to_lowercase().contains("lorem"));
     }

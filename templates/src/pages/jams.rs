@@ -30,19 +30,48 @@ impl SessionStatus {
         }
     }
 
-    /// Solid badges: the soft ones are too faint on light backgrounds.
-    fn badge_class(self) -> &'static str {
+    /// The colour of the badge's dot: the words carry the meaning, the dot a hint of it.
+    fn dot_class(self) -> &'static str {
         match self {
-            Self::Scheduled => "badge badge-info",
-            Self::Cancelled => "badge badge-error",
-            Self::Completed => "badge badge-neutral",
+            Self::Scheduled => "bg-info",
+            Self::Cancelled => "bg-error",
+            Self::Completed => "bg-base-content/50",
         }
     }
 }
 
-/// The coloured badge naming a session's status.
+/// A calm label: small, outlined in the text colour (visible on light and dark cards alike),
+/// capitalised, with a coloured dot. One style for statuses, roles and "Changed".
+pub fn tag(dot: &str, label: &str) -> Markup {
+    html! {
+        span class="badge badge-sm badge-outline gap-1.5 whitespace-nowrap" {
+            span class={ "size-2 rounded-full " (dot) } aria-hidden="true" {}
+            (label)
+        }
+    }
+}
+
+/// The badge naming a session's status.
 pub fn status_badge(status: SessionStatus) -> Markup {
-    html! { span class=(status.badge_class()) { (status.label()) } }
+    tag(status.dot_class(), status.label())
+}
+
+/// "Owner" or "Co-organizer", in the same style.
+pub fn role_tag(owner: bool) -> Markup {
+    if owner {
+        tag("bg-primary", "Owner")
+    } else {
+        tag("bg-secondary", "Co-organizer")
+    }
+}
+
+/// "Changed": the session differs from its series.
+pub fn changed_tag() -> Markup {
+    html! {
+        span title="Place, price or capacity differs from the series" {
+            (tag("bg-warning", "Changed"))
+        }
+    }
 }
 
 /// "Public" or "Unlisted": who can find a series.
@@ -71,14 +100,95 @@ impl RoleCount {
     }
 }
 
-/// "Bases 3/10", or "Bases 12/10 — 2 over" in bold with a warning icon.
+/// "Bases 3/10", or "Bases 12/10 · 2 over" in bold with a small warning icon, inline.
 pub fn role_count(role: &str, count: RoleCount) -> Markup {
     let over = count.over();
     html! {
         span class={ "whitespace-nowrap" @if over > 0 { " font-semibold inline-flex items-center gap-1" } } {
             @if over > 0 { (icons::exclamation_triangle("size-4 shrink-0 text-error")) }
             (role) " " (count.confirmed) "/" (count.capacity)
-            @if over > 0 { " — " (over) " over" }
+            @if over > 0 { " · " (over) " over" }
+        }
+    }
+}
+
+/// "7 confirmed, 2 waiting", "none yet": how a registrations link sums a session up.
+pub fn registrations_summary(confirmed: u32, waiting: u32) -> String {
+    match (confirmed, waiting) {
+        (0, 0) => "none yet".to_owned(),
+        (confirmed, 0) => format!("{confirmed} confirmed"),
+        (confirmed, waiting) => format!("{confirmed} confirmed, {waiting} waiting"),
+    }
+}
+
+/// Where an organizer goes from a session: its pages and the public link to share.
+#[derive(Clone, Debug, Default)]
+pub struct SessionLinks {
+    /// The organizer's session page, `/jams/{series}/sessions/{session}`.
+    pub manage: String,
+    /// The public page, `/s/{session}`.
+    pub public: String,
+    /// The public page's full address (`BASE_URL` + `/s/{session}`), to copy.
+    pub share_url: String,
+    pub registrations: String,
+    pub checkin: String,
+    pub csv: String,
+    /// The registrations table's "Add someone" form.
+    pub add: String,
+}
+
+/// The full public address in a read-only field labelled "Link to share" (select and copy
+/// works without JavaScript) and a "Copy link" button (`jams.js`).
+pub fn share_box(id: &str, label: &str, url: &str) -> Markup {
+    html! {
+        div class="flex flex-col gap-1 w-full" {
+            label for=(id) class="text-sm font-semibold" { (label) }
+            div class="join w-full" {
+                input id=(id) type="text" readonly value=(url) data-select-on-focus
+                    class="input input-sm join-item w-full min-w-0 font-mono";
+                button type="button" data-copy-target=(id) class="btn btn-sm join-item" {
+                    (icons::link("size-4")) span data-copy-label { "Copy link" }
+                }
+            }
+        }
+    }
+}
+
+/// A session's ways out, for a list of sessions: "Registrations · 7 confirmed, 2 waiting",
+/// "Public page", "Copy link", and under "More" the check-in list, the CSV and "Add someone".
+/// `which` names the session for screen readers (", Tue 8 Dec"), so each link's name still
+/// starts with its visible words.
+pub fn session_actions(
+    links: &SessionLinks,
+    which: &str,
+    confirmed: u32,
+    waiting: u32,
+    can_add: bool,
+) -> Markup {
+    html! {
+        div class="flex flex-wrap items-center gap-2" {
+            a href=(links.registrations) class="btn btn-sm btn-primary" {
+                (icons::users("size-4"))
+                "Registrations" span class="sr-only" { (which) }
+                span class="font-normal" { " · " (registrations_summary(confirmed, waiting)) }
+            }
+            a href=(links.public) class="btn btn-sm" {
+                "Public page" span class="sr-only" { (which) }
+            }
+            button type="button" data-copy-text=(links.share_url) class="btn btn-sm" {
+                (icons::link("size-4"))
+                span data-copy-label { "Copy link" } span class="sr-only" { (which) }
+            }
+            details class="dropdown dropdown-end" {
+                summary class="btn btn-sm btn-ghost" { "More" span class="sr-only" { (which) } }
+                ul class="dropdown-content menu bg-base-100 rounded-box z-10 w-48 p-2 shadow" {
+                    li { a href=(links.checkin) { "Check-in list" span class="sr-only" { (which) } } }
+                    li { a href=(links.csv) { "Export CSV" span class="sr-only" { (which) } } }
+                    @if can_add {
+                        li { a href=(links.add) { "Add someone" span class="sr-only" { (which) } } }
+                    }
+                }
+            }
         }
     }
 }
@@ -102,6 +212,9 @@ pub fn counts_line(base: RoleCount, flyer: RoleCount, waitlist: u32) -> Markup {
 #[derive(Clone, Debug)]
 pub struct SessionRow {
     pub href: String,
+    /// e.g. "Tomorrow, 19:00–21:00" (relative to now, in the series' zone).
+    pub when: String,
+    pub links: SessionLinks,
     /// e.g. "Tue 1 Dec 2026".
     pub date: String,
     /// e.g. "19:00–21:00".
@@ -150,6 +263,8 @@ pub struct SeriesFormView<'a> {
     pub places_enabled: bool,
     /// The IANA zones offered for `time_zone`.
     pub time_zones: &'a [&'a str],
+    /// The shortest and longest usual duration the server accepts, in minutes.
+    pub duration_minutes: (u16, u16),
     /// The registration cut-offs offered for `closes_minutes_before`: minutes before the start
     /// and their label, e.g. `(60, "1 hour before the start")`.
     pub cut_offs: &'a [(u32, &'a str)],
@@ -281,6 +396,10 @@ fn time_zone_field(form: &FormState, zones: &[&str]) -> Markup {
 
 pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
     let form = view.form;
+    let (shortest, longest) = (
+        view.duration_minutes.0.to_string(),
+        view.duration_minutes.1.to_string(),
+    );
     let coordinates_open = ["latitude", "longitude"]
         .iter()
         .any(|name| !form.value(name).is_empty() || form.error(name).is_some());
@@ -364,8 +483,8 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
                             (input("Start time", "start_time", "time", form, None))
                             (field(Field {
                                 kind: "number",
-                                min: Some("15"),
-                                max: Some("720"),
+                                min: Some(&shortest),
+                                max: Some(&longest),
                                 hint: Some("e.g. 120 for two hours."),
                                 ..Field::from_state("Duration in minutes", "duration_minutes", form)
                             }))
@@ -424,6 +543,9 @@ pub struct SeriesView<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub archived: bool,
+    /// The series' public page, `/series/{id}`, and its full address to share.
+    pub public_href: &'a str,
+    pub share_url: &'a str,
     pub visibility: &'a str,
     pub is_owner: bool,
     pub can_edit: bool,
@@ -445,6 +567,8 @@ pub struct SeriesView<'a> {
     pub new_invite_link: Option<&'a str>,
     pub notice: Option<&'a str>,
     pub problem: Option<&'a str>,
+    /// Why the series was not deleted, shown beside the confirmation box.
+    pub delete_problem: Option<&'a str>,
 }
 
 /// A read-only copy of `value` with a button that copies it (`jams.js`).
@@ -483,35 +607,30 @@ pub(crate) fn detail(icon: Markup, term: &str, value: Markup) -> Markup {
     }
 }
 
-fn session_list(rows: &[SessionRow]) -> Markup {
+fn session_list(rows: &[SessionRow], can_add: bool) -> Markup {
     html! {
         ul class="flex flex-col gap-2" {
             @for row in rows {
-                li {
-                    a href=(row.href) class="card card-sm bg-base-200 hover:bg-base-300 transition-colors" {
-                        div class="card-body gap-1" {
-                            div class="flex flex-wrap items-center gap-x-3 gap-y-1" {
-                                span class={ "font-semibold" @if row.status == SessionStatus::Cancelled { " line-through" } } {
-                                    (row.date)
-                                }
-                                span class="tabular-nums" { (row.time) }
-                                (status_badge(row.status))
-                                @if row.overridden {
-                                    span class="badge badge-warning" title="Place, price or capacity differs from the series" {
-                                        "changed"
-                                    }
-                                }
+                li class="card card-sm bg-base-200" {
+                    div class="card-body gap-2" {
+                        div class="flex flex-wrap items-center gap-x-3 gap-y-1" {
+                            a href=(row.href) class={ "font-semibold link link-hover" @if row.status == SessionStatus::Cancelled { " line-through" } } {
+                                (row.when)
                             }
-                            @if let Some(reason) = row.cancel_reason.as_deref().filter(|_| row.status == SessionStatus::Cancelled) {
-                                p class="text-sm truncate" title=(reason) {
-                                    span class="font-semibold" { "Reason: " } (reason)
-                                }
-                            }
-                            div class="text-sm" { (counts_line(row.base, row.flyer, row.waitlist)) }
-                            @if !row.note.is_empty() {
-                                p class="text-sm text-base-content/70 line-clamp-2" { (row.note) }
+                            (status_badge(row.status))
+                            @if row.overridden { (changed_tag()) }
+                        }
+                        @if let Some(reason) = row.cancel_reason.as_deref().filter(|_| row.status == SessionStatus::Cancelled) {
+                            p class="text-sm truncate" title=(reason) {
+                                span class="font-semibold" { "Reason: " } (reason)
                             }
                         }
+                        div class="text-sm" { (counts_line(row.base, row.flyer, row.waitlist)) }
+                        @if !row.note.is_empty() {
+                            p class="text-sm text-base-content/70 line-clamp-2" { (row.note) }
+                        }
+                        (session_actions(&row.links, &format!(", {}", row.date), row.base.confirmed + row.flyer.confirmed,
+                            row.waitlist, can_add && row.status == SessionStatus::Scheduled))
                     }
                 }
             }
@@ -546,20 +665,30 @@ pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
                     }
                 }
                 @if view.can_edit {
-                    div class="flex flex-wrap gap-2" {
-                        a href={ (base) "/edit" } class="btn btn-sm" { (icons::pencil_square("size-4")) "Edit" }
+                    // A grid on phones (two buttons a row, none left alone), a row from `sm` up.
+                    div class="grid grid-cols-2 sm:flex sm:flex-wrap gap-2" {
                         a href={ (base) "/sessions/new" } class="btn btn-sm btn-primary" { (icons::calendar_days("size-4")) "Schedule sessions" }
+                        a href={ (base) "/edit" } class="btn btn-sm" { (icons::pencil_square("size-4")) "Edit" }
                         a href={ (base) "/photo" } class="btn btn-sm" { (icons::photo("size-4")) "Photo" }
                         @if view.archived {
-                            form method="post" action={ (base) "/unarchive" } {
+                            form method="post" action={ (base) "/unarchive" } class="contents" {
                                 (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-ghost" { "Restore from archive" }
+                                button type="submit" class="btn btn-sm" { "Restore from archive" }
                             }
                         } @else {
-                            form method="post" action={ (base) "/archive" } {
-                                (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-ghost" { "Archive" }
+                            a href={ (base) "/archive" } class="btn btn-sm" { "Archive" }
+                        }
+                    }
+                }
+                @if !view.archived {
+                    section class="card bg-base-200" aria-labelledby="share-title" {
+                        div class="card-body gap-3" {
+                            h2 id="share-title" class="card-title" { "Share the series" }
+                            p class="text-sm text-base-content/80" {
+                                "Its public page lists every upcoming session; people register from there."
                             }
+                            (share_box("series-share-link", "Link to share this series", view.share_url))
+                            a href=(view.public_href) class="btn btn-sm self-start" { "Series' public page" }
                         }
                     }
                 }
@@ -592,7 +721,10 @@ pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
                     @if view.upcoming.is_empty() {
                         div class="card bg-base-200" {
                             div class="card-body items-start" {
-                                p { "No upcoming sessions." }
+                                p {
+                                    "No upcoming sessions."
+                                    @if view.can_edit { " Schedule the next dates; each gets a page to share, where people register." }
+                                }
                                 @if view.can_edit {
                                     a href={ (base) "/sessions/new" } class="btn btn-primary btn-sm" {
                                         (icons::plus("size-4")) "Schedule sessions"
@@ -601,23 +733,23 @@ pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
                             }
                         }
                     } @else {
-                        (session_list(&view.upcoming))
+                        (session_list(&view.upcoming, view.can_edit))
                     }
                     @if !view.past.is_empty() {
                         details class="collapse collapse-arrow bg-base-200" {
                             summary class="collapse-title font-semibold" { "Past (" (view.past.len()) ")" }
-                            div class="collapse-content" { (session_list(&view.past)) }
+                            div class="collapse-content" { (session_list(&view.past, false)) }
                         }
                     }
                 }
-                (organizers(page, view, &base))
-                @if view.is_owner { (invites(page, view, &base)) (danger_zone(page, &base)) }
+                (organizers(view, &base))
+                @if view.is_owner { (invites(page, view, &base)) (danger_zone(page, &base, view.delete_problem)) }
             }
         },
     )
 }
 
-fn organizers(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
+fn organizers(view: &SeriesView<'_>, base: &str) -> Markup {
     html! {
         section class="flex flex-col gap-3" aria-labelledby="organizers-title" {
             h2 id="organizers-title" class="text-2xl font-bold" { "Organizers" }
@@ -627,29 +759,27 @@ fn organizers(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                         div class="min-w-0 list-col-grow" {
                             div class="flex flex-wrap items-center gap-2" {
                                 span class="font-semibold" { (organizer.name) }
-                                @if organizer.owner {
-                                    span class="badge badge-primary badge-sm" { "Owner" }
-                                } @else {
-                                    span class="badge badge-ghost badge-sm" { "Co-organizer" }
-                                }
+                                (role_tag(organizer.owner))
                                 @if organizer.is_viewer { span class="text-sm text-base-content/70" { "(you)" } }
                             }
                             div class="text-sm text-base-content/70 break-all" { (organizer.email) }
                         }
+                        // Each leads to a page that spells out what happens and holds the real button.
                         @if let Some(action) = &organizer.remove_action {
-                            form method="post" action=(action) {
-                                (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-error" {
-                                    "Remove" span class="sr-only" { " " (organizer.name) }
-                                }
+                            a href=(action) class="btn btn-sm" {
+                                "Remove" span class="sr-only" { " " (organizer.name) }
                             }
                         } @else if organizer.is_viewer && !view.is_owner {
-                            form method="post" action={ (base) "/leave" } {
-                                (csrf_field(page.csrf))
-                                button type="submit" class="btn btn-sm btn-warning" { "Leave this series" }
-                            }
+                            a href={ (base) "/leave" } class="btn btn-sm" { "Leave this series" }
                         }
                     }
+                }
+            }
+            @if view.is_owner && view.organizers.iter().all(|organizer| organizer.owner) {
+                p class="text-sm text-base-content/80" {
+                    "No co-organizers yet. "
+                    a href="#invite" class="link" { "Invite someone" }
+                    " to share the sessions and the registrations with you."
                 }
             }
         }
@@ -658,7 +788,7 @@ fn organizers(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
 
 fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
     html! {
-        section class="card bg-base-200" aria-labelledby="invite-title" {
+        section id="invite" class="card bg-base-200 scroll-mt-4" aria-labelledby="invite-title" {
             div class="card-body gap-3" {
                 h2 id="invite-title" class="card-title" { "Invite a co-organizer" }
                 p class="text-sm text-base-content/80" {
@@ -670,7 +800,8 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                         (copy_box("new-invite-link", "New invite link", link))
                     }
                 }
-                form method="post" action={ (base) "/invites" } novalidate class="flex flex-col" {
+                // The fragment brings a re-rendered page (with its error) back to this form.
+                form method="post" action={ (base) "/invites#invite" } novalidate class="flex flex-col" {
                     (csrf_field(page.csrf))
                     (field(Field {
                         kind: "email",
@@ -694,11 +825,8 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                                         div class="font-semibold break-all" { (invite.email) }
                                         div class="text-sm text-base-content/70" { "Expires " (invite.expires) }
                                     }
-                                    form method="post" action=(invite.revoke_action) {
-                                        (csrf_field(page.csrf))
-                                        button type="submit" class="btn btn-sm btn-error" {
-                                            "Revoke" span class="sr-only" { " the invite for " (invite.email) }
-                                        }
+                                    a href=(invite.revoke_action) class="btn btn-sm" {
+                                        "Revoke" span class="sr-only" { " the invite for " (invite.email) }
                                     }
                                 }
                                 (copy_box(&format!("invite-link-{i}"), &format!("Invite link for {}", invite.email), &invite.link))
@@ -711,9 +839,9 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
     }
 }
 
-fn danger_zone(page: &Page<'_>, base: &str) -> Markup {
+fn danger_zone(page: &Page<'_>, base: &str, problem: Option<&str>) -> Markup {
     html! {
-        section class="card border border-error" aria-labelledby="danger-title" {
+        section id="danger-zone" class="card border border-error scroll-mt-4" aria-labelledby="danger-title" {
             div class="card-body gap-3" {
                 h2 id="danger-title" class="card-title" {
                     (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Danger zone"
@@ -723,14 +851,20 @@ fn danger_zone(page: &Page<'_>, base: &str) -> Markup {
                     "A series with registrations for future sessions cannot be deleted, only archived: "
                     "archiving hides it and keeps everyone's registrations."
                 }
-                form method="post" action={ (base) "/delete" } class="flex flex-col gap-3 items-start" {
+                form method="post" action={ (base) "/delete#danger-zone" } class="flex flex-col gap-3 items-start" {
                     (csrf_field(page.csrf))
                     label class="label whitespace-normal text-base-content" {
                         // No `required`: the server answers an unticked box with a message on the
                         // page, as every other form does, rather than a browser popup.
-                        input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error";
+                        @if problem.is_some() {
+                            input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error"
+                                aria-invalid="true" aria-describedby="delete-note";
+                        } @else {
+                            input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error";
+                        }
                         "I understand this deletes the series and its sessions"
                     }
+                    @if let Some(problem) = problem { (note("delete-note", Some(problem), None)) }
                     button type="submit" class="btn btn-error" { (icons::trash("size-4")) "Delete series" }
                 }
             }
@@ -832,6 +966,9 @@ pub fn schedule_form(page: &Page<'_>, view: &ScheduleFormView<'_>) -> Markup {
 pub struct SessionView<'a> {
     pub series_name: &'a str,
     pub series_href: &'a str,
+    /// e.g. "Tomorrow, 19:00–21:00".
+    pub when: &'a str,
+    pub links: &'a SessionLinks,
     pub date: &'a str,
     pub time: &'a str,
     pub time_zone: &'a str,
@@ -856,22 +993,22 @@ pub struct SessionView<'a> {
     pub problem: Option<&'a str>,
 }
 
-/// A role's count for the session summary, warning when over capacity.
+/// A role's count for the session summary: "3/2 · 1 over" inline when over capacity.
 fn role_summary(role: &str, count: RoleCount) -> Markup {
     let over = count.over();
     html! {
-        @if over > 0 {
-            div class="alert alert-warning" role="status" {
-                (icons::exclamation_triangle("size-5 shrink-0"))
-                span {
-                    strong { (role) " " (count.confirmed) "/" (count.capacity) }
-                    ": " (over) " over capacity — nobody was removed"
+        div class="flex flex-col" {
+            div class="text-sm text-base-content/70" { (role) }
+            div class="text-2xl font-bold tabular-nums" {
+                (count.confirmed) "/" (count.capacity)
+                @if over > 0 {
+                    span class="text-base font-semibold inline-flex items-center gap-1 ms-1" {
+                        (icons::exclamation_triangle("size-4 shrink-0 text-error")) "· " (over) " over"
+                    }
                 }
             }
-        } @else {
-            div class="flex flex-col" {
-                div class="text-sm text-base-content/70" { (role) }
-                div class="text-2xl font-bold tabular-nums" { (count.confirmed) "/" (count.capacity) }
+            @if over > 0 {
+                div class="text-xs text-base-content/70" { "Nobody was removed." }
             }
         }
     }
@@ -888,10 +1025,10 @@ pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
                 header class="flex flex-col gap-2" {
                     h1 id="session-title" class={ "text-3xl font-bold" @if view.status == SessionStatus::Cancelled { " line-through" } } {
-                        (view.date)
+                        (view.when)
                     }
                     div class="flex flex-wrap items-center gap-2" {
-                        span class="text-lg tabular-nums" { (view.time) }
+                        span { (view.date) " · " (view.time) }
                         span class="text-base-content/70" { (view.time_zone) }
                         (status_badge(view.status))
                     }
@@ -900,6 +1037,13 @@ pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                             (icons::x_mark("size-5 shrink-0"))
                             span class="break-words min-w-0" { strong { "Cancelled: " } (reason) }
                         }
+                    }
+                }
+                section class="card bg-base-200" aria-labelledby="share-title" {
+                    div class="card-body gap-3" {
+                        h2 id="share-title" class="card-title" { "Share" }
+                        (share_box("share-link", "Link to share", &view.links.share_url))
+                        a href=(view.links.public) class="btn btn-sm self-start" { "Public page" }
                     }
                 }
                 section class="card bg-base-200" aria-labelledby="summary-title" {
@@ -911,6 +1055,19 @@ pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                             div class="flex flex-col" {
                                 div class="text-sm text-base-content/70" { "Waitlist" }
                                 div class="text-2xl font-bold tabular-nums" { (view.waitlist) }
+                            }
+                        }
+                        div class="grid grid-cols-2 sm:flex sm:flex-wrap gap-2" {
+                            a href=(view.links.registrations) class="btn btn-sm btn-primary col-span-2" {
+                                (icons::users("size-4")) "Registrations"
+                                span class="font-normal" {
+                                    " · " (registrations_summary(view.base.confirmed + view.flyer.confirmed, view.waitlist))
+                                }
+                            }
+                            a href=(view.links.checkin) class="btn btn-sm" { (icons::check_circle("size-4")) "Check-in list" }
+                            a href=(view.links.csv) class="btn btn-sm" { (icons::arrow_down_tray("size-4")) "Export CSV" }
+                            @if editable {
+                                a href=(view.links.add) class="btn btn-sm col-span-2 sm:col-span-1" { (icons::plus("size-4")) "Add someone" }
                             }
                         }
                         dl class="flex flex-col gap-3 text-sm" {
@@ -975,13 +1132,28 @@ fn session_edit_form(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
     }
 }
 
+/// Cancelling, behind a `<details>` (open again after a failed submit): the consequence spelled
+/// out, the reason, then the real button.
 fn session_cancel_form(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
     let error = view.cancel_form.error("reason");
+    let registered = view.base.confirmed + view.flyer.confirmed + view.waitlist;
     html! {
-        section class="card border border-error" aria-labelledby="cancel-title" {
-            form method="post" action=(view.cancel_action) class="card-body gap-1" {
+        details id="cancel" class="card border border-error scroll-mt-4" open[error.is_some()] {
+            summary class="card-body cursor-pointer py-4" {
                 h2 id="cancel-title" class="card-title" {
-                    (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Cancel this session"
+                    (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Cancel this session…"
+                }
+            }
+            form method="post" action={ (view.cancel_action) "#cancel" } class="card-body gap-1 pt-0" {
+                p class="text-sm" {
+                    @if registered == 0 {
+                        "Nobody is registered yet. The public page will say the session is cancelled. "
+                    } @else if registered == 1 {
+                        "The 1 person registered gets an email with your reason. "
+                    } @else {
+                        "All " (registered) " people registered (confirmed and waiting) get an email with your reason. "
+                    }
+                    "This cannot be undone."
                 }
                 (csrf_field(page.csrf))
                 fieldset class="fieldset" {
@@ -995,11 +1167,43 @@ fn session_cancel_form(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
                     (note("field-reason-note", error, Some("Everyone registered gets this message.")))
                 }
                 div class="card-actions justify-end mt-2" {
-                    button type="submit" class="btn btn-error" { (icons::x_mark("size-4")) "Cancel session" }
+                    button type="submit" class="btn btn-error" { (icons::x_mark("size-4")) "Cancel the session" }
                 }
             }
         }
     }
+}
+
+/// The step before a destructive action: what will happen, the real button, and a way back.
+#[derive(Clone, Debug, Default)]
+pub struct ConfirmView<'a> {
+    /// A question, e.g. "Remove Bo from Park Jam?".
+    pub heading: &'a str,
+    /// What the action does, in plain words.
+    pub consequence: &'a str,
+    pub action: &'a str,
+    /// The real button, e.g. "Remove Bo".
+    pub button: &'a str,
+    pub back_href: &'a str,
+    /// e.g. "Keep them".
+    pub back_label: &'a str,
+}
+
+pub fn confirm_page(page: &Page<'_>, view: &ConfirmView<'_>) -> Markup {
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto flex flex-col gap-4" aria-labelledby="confirm-title" {
+                h1 id="confirm-title" class="text-3xl font-bold break-words" { (view.heading) }
+                p class="text-lg" { (view.consequence) }
+                form method="post" action=(view.action) class="flex flex-col-reverse sm:flex-row gap-3" {
+                    (csrf_field(page.csrf))
+                    a href=(view.back_href) class="btn" { (view.back_label) }
+                    button type="submit" class="btn btn-error" { (view.button) }
+                }
+            }
+        },
+    )
 }
 
 /// Where a co-organizer invite stands.
@@ -1280,9 +1484,24 @@ mod tests {
         attribute
     }
 
+    fn links(session: &str) -> SessionLinks {
+        let manage = format!("/jams/s1/sessions/{session}");
+        SessionLinks {
+            public: format!("/s/{session}"),
+            share_url: format!("https://jamie.example/s/{session}"),
+            registrations: format!("{manage}/registrations"),
+            checkin: format!("{manage}/checkin"),
+            csv: format!("{manage}/registrations.csv"),
+            add: format!("{manage}/registrations#add-someone"),
+            manage,
+        }
+    }
+
     fn row(status: SessionStatus) -> SessionRow {
         SessionRow {
             href: "/jams/s1/sessions/2026-12-01".into(),
+            when: "Tomorrow, 19:00–21:00".into(),
+            links: links("2026-12-01"),
             date: "Tue 1 Dec 2026".into(),
             time: "19:00–21:00".into(),
             status,
@@ -1308,6 +1527,8 @@ mod tests {
             name: "Park <jam>",
             description: "Line one\nsee https://example.org/x.",
             archived: false,
+            public_href: "/series/s1",
+            share_url: "https://jamie.example/series/s1",
             visibility: "unlisted",
             is_owner: true,
             can_edit: true,
@@ -1349,6 +1570,7 @@ mod tests {
             new_invite_link: Some("https://jamie.example/invites/new"),
             notice: Some("Saved."),
             problem: Some("Something went wrong."),
+            delete_problem: None,
         }
     }
 
@@ -1365,22 +1587,36 @@ mod tests {
         assert!(over.starts_with(
             r#"<span class="whitespace-nowrap font-semibold inline-flex items-center gap-1"><svg"#
         ));
-        assert!(over.ends_with("</svg>Bases 12/10 — 2 over</span>"));
+        assert!(over.ends_with("</svg>Bases 12/10 · 2 over</span>"));
         let within = role_count("Bases", RoleCount::default()).into_string();
         assert_eq!(
             within,
             r#"<span class="whitespace-nowrap">Bases 0/0</span>"#
         );
-        for (status, class) in [
-            (SessionStatus::Scheduled, "badge badge-info"),
-            (SessionStatus::Cancelled, "badge badge-error"),
-            (SessionStatus::Completed, "badge badge-neutral"),
+        for (status, dot) in [
+            (SessionStatus::Scheduled, "bg-info"),
+            (SessionStatus::Cancelled, "bg-error"),
+            (SessionStatus::Completed, "bg-base-content/50"),
         ] {
             assert_eq!(
                 status_badge(status).into_string(),
-                format!(r#"<span class="{class}">{}</span>"#, status.label())
+                format!(
+                    r#"<span class="badge badge-sm badge-outline gap-1.5 whitespace-nowrap"><span class="size-2 rounded-full {dot}" aria-hidden="true"></span>{}</span>"#,
+                    status.label()
+                )
             );
         }
+        // Owner and co-organizer in the same style.
+        assert!(
+            role_tag(true)
+                .into_string()
+                .contains("badge badge-sm badge-outline")
+        );
+        assert!(
+            role_tag(false)
+                .into_string()
+                .contains("badge badge-sm badge-outline")
+        );
     }
 
     #[test]
@@ -1415,6 +1651,7 @@ mod tests {
                 problem: None,
                 places_enabled: true,
                 time_zones: &["Europe/Berlin", "America/New_York"],
+                duration_minutes: (15, 720),
                 cut_offs: &[
                     (0, "At the start"),
                     (60, "1 hour before"),
@@ -1520,6 +1757,7 @@ mod tests {
                 problem: Some("Check the fields below."),
                 places_enabled: false,
                 time_zones: &[],
+                duration_minutes: (15, 720),
                 cut_offs: &[],
             },
         )
@@ -1575,15 +1813,30 @@ mod tests {
         assert!(html.contains(r#"href="/jams/s1/sessions/new""#));
         assert!(html.contains(r#"href="/jams/s1/photo""#));
         assert!(html.contains(r#"href="/jams/s1/sessions/2026-12-01""#));
-        assert!(html.contains("Bases 12/10 — 2 over"));
-        assert!(html.contains("2 waitlisted") && html.contains(r#"class="badge badge-warning""#));
-        assert!(html.contains(">changed</span>"));
+        assert!(html.contains("Bases 12/10 · 2 over"));
+        assert!(html.contains("2 waitlisted"));
+        // Calm, capitalised labels in one style.
+        assert!(html.contains(r#"<span class="badge badge-sm badge-outline gap-1.5 whitespace-nowrap"><span class="size-2 rounded-full bg-warning" aria-hidden="true"></span>Changed</span>"#));
+        assert!(!html.contains(">changed<") && !html.contains("badge-warning"));
+        // Each row: its page, its registrations (with counts), its public page and its link.
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/2026-12-01/registrations" class="btn btn-sm btn-primary">"#));
+        assert!(html.contains(r#"Registrations<span class="sr-only">, Tue 1 Dec 2026</span><span class="font-normal"> · 15 confirmed, 2 waiting</span>"#));
+        assert!(html.contains(r#"<a href="/s/2026-12-01" class="btn btn-sm">Public page<span class="sr-only">, Tue 1 Dec 2026</span></a>"#));
+        assert!(html.contains(r#"data-copy-text="https://jamie.example/s/2026-12-01""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/2026-12-01/checkin""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/2026-12-01/registrations.csv""#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/2026-12-01/registrations#add-someone""#));
+        // The series' own public page and its link.
+        assert!(html.contains(r#"<a href="/series/s1" class="btn btn-sm self-start">"#));
+        assert!(html.contains(r#"value="https://jamie.example/series/s1""#));
         // The reason of the cancelled session only, on one line with the full text on hover.
         assert_eq!(html.matches("Rain &lt;heavy&gt; all evening").count(), 2);
         assert!(html.contains(r#"<p class="text-sm truncate" title="Rain &lt;heavy&gt; all evening"><span class="font-semibold">Reason: </span>Rain &lt;heavy&gt; all evening</p>"#));
         assert!(html.contains("Bring &lt;snacks&gt;"));
-        assert!(html.contains(r#"<span class="font-semibold line-through">Tue 1 Dec 2026</span>"#));
-        assert!(html.contains("badge-error") && html.contains("badge-neutral"));
+        assert!(html.contains(
+            r#"class="font-semibold link link-hover line-through">Tomorrow, 19:00–21:00</a>"#
+        ));
+        assert!(html.contains("bg-error") && html.contains("bg-base-content/50"));
         assert!(html.contains("<details") && html.contains("Past (1)"));
         assert!(
             html.contains("Bo &lt;b&gt;")
@@ -1601,18 +1854,30 @@ mod tests {
         assert!(html.contains(
             r#"<input type="checkbox" name="confirm" value="yes" class="checkbox checkbox-error">"#
         ));
-        assert!(html.contains(">Archive</button>") && !html.contains("Restore from archive"));
+        assert!(
+            html.contains(r#"<a href="/jams/s1/archive" class="btn btn-sm">Archive</a>"#)
+                && !html.contains("Restore from archive")
+        );
         assert!(html.contains("can only be archived") || html.contains("only archived"));
         assert!(html.contains("Saved.") && html.contains("Something went wrong."));
         let actions = assert_post_forms_have_csrf(&html, None);
-        for action in [
+        for action in ["/jams/s1/invites#invite", "/jams/s1/delete#danger-zone"] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        // Archiving, removing and revoking ask first, on their own page.
+        for confirm in [
             "/jams/s1/archive",
             "/jams/s1/organizers/u2/remove",
-            "/jams/s1/invites",
             "/jams/s1/invites/i1/revoke",
-            "/jams/s1/delete",
         ] {
-            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+            assert!(
+                html.contains(&format!(r#"<a href="{confirm}""#)),
+                "{confirm}"
+            );
+            assert!(
+                !actions.iter().any(|a| a == confirm),
+                "{confirm} acts at once"
+            );
         }
         assert!(
             !actions.iter().any(|a| a == "/jams/s1/leave"),
@@ -1646,15 +1911,15 @@ mod tests {
         };
         let html = series_page(&page(), &view).into_string();
         let actions = assert_post_forms_have_csrf(&html, None);
-        assert!(actions.iter().any(|a| a == "/jams/s1/leave"));
+        // Leaving goes through a page that asks first.
+        assert!(
+            html.contains(r#"<a href="/jams/s1/leave" class="btn btn-sm">Leave this series</a>"#)
+        );
         assert!(actions.iter().any(|a| a == "/jams/s1/unarchive"));
         assert!(html.contains("Leave this series") && html.contains(">Archived<"));
-        assert!(html.contains(r#"class="btn btn-sm btn-warning">Leave this series<"#));
         assert!(html.contains(r#"<span class="badge badge-success">Public</span>"#));
         assert!(!html.contains("Unlisted"));
-        assert!(
-            html.contains(">Restore from archive</button>") && !html.contains(">Archive</button>")
-        );
+        assert!(html.contains(">Restore from archive</button>") && !html.contains(">Archive</a>"));
         assert!(html.contains("Archived: hidden from participants until you restore it."));
         for owner_only in [
             "/jams/s1/delete",
@@ -1730,6 +1995,8 @@ mod tests {
         SessionView {
             series_name: "Park <jam>",
             series_href: "/jams/s1",
+            when: "Tomorrow, 19:00–21:00",
+            links: Box::leak(Box::new(links("d1"))),
             date: "Tue 1 Dec 2026",
             time: "19:00–21:00",
             time_zone: "Europe/Berlin",
@@ -1772,14 +2039,56 @@ mod tests {
             &[("reason", "Say why, for the registrants.")],
         );
         let html = session_page(&page(), &session_view(&form, &cancel_form)).into_string();
-        assert!(html.contains("Bases 12/10</strong>: 2 over capacity — nobody was removed"));
-        assert!(!html.contains("Flyers 4/10</strong>"), "flyers fit");
+        // Inline, not a box breaking the row.
+        assert!(html.contains(
+            "12/10<span class=\"text-base font-semibold inline-flex items-center gap-1 ms-1\"><svg"
+        ));
+        assert!(html.contains("· 2 over</span>") && html.contains("Nobody was removed."));
+        assert_eq!(html.matches(" over</span>").count(), 1, "flyers fit");
+        assert!(!html.contains("alert-warning"));
+        // Share, then the registrations and their tools, one click each.
+        assert!(html.contains(
+            r#"<label for="share-link" class="text-sm font-semibold">Link to share</label>"#
+        ));
+        assert!(html.contains(
+            r#"id="share-link" type="text" readonly value="https://jamie.example/s/d1""#
+        ));
+        assert!(
+            html.contains(r#"data-copy-target="share-link""#) && html.contains(">Copy link</span>")
+        );
+        assert!(html.contains(r#"<a href="/s/d1" class="btn btn-sm self-start">Public page</a>"#));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations" class="btn btn-sm btn-primary col-span-2">"#));
+        assert!(html.contains(
+            r#"Registrations<span class="font-normal"> · 16 confirmed, 3 waiting</span>"#
+        ));
+        assert!(
+            html.contains(r#"href="/jams/s1/sessions/d1/checkin""#)
+                && html.contains("Check-in list</a>")
+        );
+        assert!(
+            html.contains(r#"href="/jams/s1/sessions/d1/registrations.csv""#)
+                && html.contains("Export CSV</a>")
+        );
+        assert!(
+            html.contains(r#"href="/jams/s1/sessions/d1/registrations#add-someone""#)
+                && html.contains("Add someone</a>")
+        );
+        assert!(html.contains(
+            r#"<h1 id="session-title" class="text-3xl font-bold">Tomorrow, 19:00–21:00</h1>"#
+        ));
+        // Cancelling is behind a step that says who is told; open again after an error.
+        assert!(html.contains(
+            r#"<details id="cancel" class="card border border-error scroll-mt-4" open>"#
+        ));
+        assert!(html.contains(
+            "All 19 people registered (confirmed and waiting) get an email with your reason."
+        ));
         assert!(html.contains("10 EUR") && html.contains("Open in Google Maps"));
         assert!(html.contains("Indoors &lt;today&gt;") && html.contains("Park &lt;jam&gt;"));
         let actions = assert_post_forms_have_csrf(&html, None);
         for action in [
             "/jams/s1/sessions/d1",
-            "/jams/s1/sessions/d1/cancel",
+            "/jams/s1/sessions/d1/cancel#cancel",
             "/jams/s1/sessions/d1/complete",
         ] {
             assert!(actions.iter().any(|a| a == action), "no form to {action}");

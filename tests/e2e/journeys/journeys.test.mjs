@@ -1,0 +1,373 @@
+// The journeys of issue 11, in headless Chromium against the dev server: one organizer's story
+// from sign-up to check-in, told through the UI only (the only URLs typed are `/` and
+// `/dev/mailbox`). They run in order and share the stack; each says what it needs from before.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  REPO,
+  startStack,
+  launchBrowser,
+  newPerson,
+  signIn,
+  fillSignInForm,
+  followEmailedLink,
+} from '../lib/stack.mjs';
+import { pickZone, localParts, addMinutes, openPublicSession, register, seen, escape } from '../lib/people.mjs';
+import { parseCsv } from '../lib/csv.mjs';
+
+const SHOTS = join(REPO, 'target', 'e2e-screenshots');
+const DOCS_SHOTS = join(REPO, 'docs', 'screenshots');
+const PHOTO = join(REPO, 'tests', 'e2e', 'fixtures', 'jam.png');
+
+const SERIES = 'Sunset Acro Jam';
+const ANA = { email: 'ana.owner@example.org', name: 'Ana Owner' };
+const CORA = { email: 'cora.co@example.org', name: 'Cora Cohost' };
+const ROOT = { email: 'root.admin@example.org', name: 'Root Admin' };
+
+let stack;
+let browser;
+const zone = pickZone();
+/** What earlier journeys leave for later ones. */
+const story = {};
+
+const people = [];
+async function person(options = {}) {
+  const made = await newPerson(browser, stack.baseUrl, { timezoneId: zone, viewport: { width: 1280, height: 900 }, ...options });
+  people.push(made.context);
+  return made;
+}
+
+async function shoot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+before(async () => {
+  assert.ok(zone, 'a browser time zone where it is daytime');
+  stack = await startStack({ superadmins: [ROOT.email] });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  for (const context of people) await context.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('1. an organizer signs up by magic link, creates a series with a photo, schedules 4 weekly sessions and finds the link to share', async () => {
+  const { context, page } = await person();
+  story.ana = { context, page };
+  await signIn(page, ANA.email, ANA.name);
+  await page.getByRole('heading', { name: `Hi, ${ANA.name}` }).waitFor();
+
+  await page.getByRole('link', { name: 'Create your first series' }).click();
+  await page.getByRole('textbox', { name: 'Name' }).fill(SERIES);
+  await page.getByRole('textbox', { name: 'Description' }).fill('Warm-up at the fountain, then open jamming until sunset.');
+  await page.getByRole('textbox', { name: 'Venue' }).fill('Volkspark, by the fountain');
+  await page.getByRole('spinbutton', { name: 'Bases' }).fill('2');
+  await page.getByRole('spinbutton', { name: 'Flyers' }).fill('2');
+  // The form fills in the browser's zone: the organizer checks it, as a person would.
+  assert.equal(await page.getByRole('combobox', { name: 'Time zone' }).inputValue(), zone);
+  await page.getByRole('button', { name: 'Create series' }).click();
+  assert.match(await seen(page.getByRole('status')), new RegExp(`Created “${SERIES}”`));
+
+  await page.getByRole('link', { name: 'Photo', exact: true }).click();
+  await page.getByRole('button', { name: 'Photo', exact: true }).setInputFiles(PHOTO);
+  await page.getByRole('button', { name: 'Upload photo' }).click();
+  assert.match(await seen(page.getByRole('status')), /Photo saved/);
+
+  // The first session today, half an hour from now; then every week.
+  const now = localParts(zone);
+  story.today = now.date;
+  story.start = addMinutes(now.time, 30 - (now.minute % 5));
+  await page.getByRole('link', { name: 'Schedule sessions' }).first().click();
+  await page.getByRole('textbox', { name: 'Date' }).fill(now.date);
+  await page.getByRole('textbox', { name: 'Starts' }).fill(story.start);
+  await page.getByRole('textbox', { name: 'Ends' }).fill(addMinutes(story.start, 120));
+  await page.getByRole('combobox', { name: 'Repeat' }).selectOption({ label: 'Every week' });
+  await page.getByRole('spinbutton', { name: 'Sessions' }).fill('4');
+  await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+  assert.match(await seen(page.getByRole('status')), /Scheduled 4 sessions/);
+  const upcoming = page.getByRole('region', { name: 'Upcoming' }).getByRole('listitem');
+  assert.equal(await upcoming.count(), 4);
+  story.firstLabel = `Today, ${story.start}`;
+  assert.match(await upcoming.first().innerText(), new RegExp(escape(story.firstLabel)));
+
+  await page.getByRole('link', { name: new RegExp(`^${escape(story.firstLabel)}`) }).click();
+  const share = page.getByRole('textbox', { name: 'Link to share' });
+  const link = await share.inputValue();
+  assert.match(link, new RegExp(`^${escape(stack.baseUrl)}/s/\\w+$`), 'the link to share is the real address');
+  assert.equal(await share.getAttribute('readonly'), '');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.baseUrl });
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'Copy link puts it on the clipboard');
+  story.sessionLink = link;
+
+  await page.getByRole('link', { name: 'Public page', exact: true }).click();
+  assert.equal(page.url(), link, 'the public page is the shared link');
+  await page.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Register' }).waitFor();
+
+  // A stranger finds the series from the home page, photo and all.
+  const { page: stranger } = await person();
+  await stranger.goto('/');
+  await stranger.getByRole('link', { name: 'Find a jam' }).click();
+  await stranger.getByRole('link', { name: SERIES, exact: true }).click();
+  const photo = stranger.getByRole('article').locator('img').first();
+  await photo.waitFor();
+  assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the photo shows');
+  const sessions = stranger.getByRole('region', { name: 'Upcoming sessions' }).getByRole('listitem');
+  assert.equal(await sessions.count(), 4, 'four dates are listed');
+});
+
+test('2. the organizer invites a co-organizer, who accepts in another browser', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  await page.getByRole('textbox', { name: 'Their email address' }).fill(CORA.email);
+  await page.getByRole('button', { name: 'Create invite' }).click();
+  assert.match(await seen(page.getByRole('status').first()), /Invite emailed/);
+
+  const { context, page: cora } = await person();
+  await followEmailedLink(cora, CORA.email, /invited to co-organize/);
+  await cora.getByRole('heading', { name: 'Join as co-organizer' }).waitFor();
+  assert.match(await seen(cora.getByRole('main')), new RegExp(`${ANA.name} invited you .*${SERIES}`));
+  await cora.getByRole('link', { name: 'Sign in or sign up to accept' }).click();
+  // The sign-in form knows who was invited.
+  assert.equal(await cora.getByRole('textbox', { name: 'Email', exact: true }).inputValue(), CORA.email);
+  await fillSignInForm(cora, CORA.email, CORA.name);
+  await followEmailedLink(cora, CORA.email, /sign-in link/i);
+  await cora.getByRole('button', { name: 'Sign me in' }).click();
+  await cora.getByRole('button', { name: 'Accept invite' }).click();
+  await cora.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
+  const organizers = await seen(cora.getByRole('region', { name: 'Organizers' }));
+  assert.match(organizers, new RegExp(`${ANA.name}.*Owner`));
+  assert.match(organizers, new RegExp(`${CORA.name}.*Co-organizer`));
+
+  story.cora = { context, page: cora };
+
+  // The owner sees her too.
+  await page.reload();
+  assert.match(await seen(page.getByRole('region', { name: 'Organizers' })), new RegExp(`${CORA.name}.*Co-organizer`));
+});
+
+test('3. participants fill a role, the next is waitlisted, one cancels by the emailed link and the waitlisted one is promoted', async () => {
+  assert.ok(story.firstLabel, 'journey 1 ran');
+  const label = story.firstLabel.replace(/^Today, /, '');
+  const dateLabel = await firstSessionDateLabel();
+  const results = {};
+  for (const [key, who] of Object.entries({
+    bea: { name: 'Bea Base', email: 'bea@example.org', role: 'Base' },
+    ben: { name: 'Ben Base', email: 'ben@example.org', role: 'Base' },
+    bo: { name: 'Bo Waiting', email: 'bo@example.org', role: 'Base' },
+  })) {
+    const { page } = await person();
+    await openPublicSession(page, SERIES, dateLabel);
+    await register(page, who);
+    results[key] = { page, who };
+  }
+  assert.match(await seen(results.bea.page.getByRole('heading', { level: 1 })), /You're in/);
+  assert.match(await seen(results.ben.page.getByRole('heading', { level: 1 })), /You're in/);
+  const waiting = await seen(results.bo.page.getByRole('main'));
+  assert.match(waiting, /waitlist/i);
+  assert.doesNotMatch(waiting, /You're in/);
+
+  // The public page says bases are full.
+  const { page: look } = await person();
+  await openPublicSession(look, SERIES, dateLabel);
+  const spots = await seen(look.getByRole('main'));
+  assert.match(spots, /Bases 2\/2/);
+  assert.match(spots, /Flyers 0\/2/);
+
+  // Bea cancels from the link in her confirmation email.
+  const { page: beaLater } = await person();
+  await followEmailedLink(beaLater, 'bea@example.org', /registered for the jam/);
+  assert.match(await seen(beaLater.getByRole('main')), /Bea Base.*Confirmed as a base/);
+  await beaLater.getByRole('button', { name: 'Cancel my registration' }).click();
+  assert.match(await seen(beaLater.getByRole('main')), /cancelled/i);
+
+  // Bo is told, and his own page now says he is in.
+  await followEmailedLink(beaLater, 'bo@example.org', /A spot freed up/);
+  await results.bo.page.reload();
+  assert.match(await seen(results.bo.page.getByRole('heading', { level: 1 })), /You're in/);
+
+  await look.reload();
+  assert.match(await seen(look.getByRole('main')), /Bases 2\/2/);
+
+  // The organizer's table agrees.
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: new RegExp(`^Registrations for ${SERIES}`) }).click();
+  const table = page.getByRole('table', { name: 'Registrations' });
+  assert.match(await seen(rowOf(table, 'Bea Base')), /Cancelled/);
+  assert.match(await seen(rowOf(table, 'Bo Waiting')), /Confirmed/);
+  assert.match(await seen(rowOf(table, 'Ben Base')), /Confirmed/);
+  assert.match(await seen(page.getByRole('main')), /Bases 2\/2/);
+  story.registered = true;
+  void label;
+});
+
+test('4. the organizer filters, searches, adds someone, moves someone, ticks attendance at the door and exports CSV', async () => {
+  assert.ok(story.registered, 'journey 3 ran');
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: new RegExp(`^Registrations for ${SERIES}`) }).click();
+  const table = page.getByRole('table', { name: 'Registrations' });
+
+  await page.getByRole('link', { name: 'Add someone' }).click();
+  const add = page.getByRole('region', { name: 'Add someone' });
+  await add.getByRole('textbox', { name: 'Name' }).fill('Fay Flyer');
+  await add.getByRole('textbox', { name: 'Email' }).fill('fay@example.org');
+  await add.getByRole('combobox', { name: 'Role' }).selectOption({ label: 'Flyer' });
+  await add.getByRole('button', { name: 'Add' }).click();
+  // The notice says what happened to her (issue 11: "Added." said neither).
+  assert.match(await seen(page.getByRole('status').first()), /confirmed/i);
+  assert.match(await seen(rowOf(table, 'Fay Flyer')), /Confirmed/);
+
+  const filter = page.getByRole('search', { name: 'Filter registrations' });
+  await filter.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Cancelled' });
+  await filter.getByRole('button', { name: 'Filter' }).click();
+  assert.equal(await table.getByRole('row').count(), 2, 'the header and Bea');
+  await rowOf(table, 'Bea Base').waitFor();
+
+  await filter.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'All statuses' });
+  await filter.getByRole('searchbox', { name: 'Name or email' }).fill('ben@');
+  await filter.getByRole('button', { name: 'Filter' }).click();
+  assert.equal(await table.getByRole('row').count(), 2, 'the header and Ben');
+  await rowOf(table, 'Ben Base').getByRole('button', { name: /^Move to flyer/ }).click();
+  await page.getByRole('status').first().waitFor();
+  await filter.getByRole('searchbox', { name: 'Name or email' }).fill('');
+  await filter.getByRole('combobox', { name: 'Role' }).selectOption({ label: 'Flyer' });
+  await filter.getByRole('button', { name: 'Filter' }).click();
+  await rowOf(table, 'Ben Base').waitFor();
+  await rowOf(table, 'Fay Flyer').waitFor();
+  assert.equal(await table.getByRole('row').count(), 3, 'the header, Ben (moved) and Fay');
+  assert.match(await seen(page.getByRole('main')), /Flyers 2\/2/);
+
+  // Ticking in opens when the jam starts: the organizer moves today's session to the next minute.
+  await page.getByRole('link', { name: 'Back to session' }).click();
+  const now = localParts(zone);
+  const start = addMinutes(now.time, now.second < 40 ? 1 : 2);
+  const edit = page.getByRole('region', { name: 'Change this session' });
+  await edit.getByRole('textbox', { name: 'Starts' }).fill(start);
+  await edit.getByRole('textbox', { name: 'Ends' }).fill(addMinutes(start, 120));
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('heading', { name: new RegExp(`^Today, ${start}`), level: 1 }).waitFor();
+  while (localParts(zone).time < start) await page.waitForTimeout(1000);
+  await page.waitForTimeout(1000);
+
+  await page.getByRole('link', { name: 'Check-in list' }).click();
+  await page.getByRole('button', { name: 'Mark Bo Waiting attended' }).click();
+  await page.getByRole('button', { name: 'Undo: Bo Waiting attended' }).waitFor();
+  assert.match(await seen(page.getByRole('heading', { name: /^Bases/ })), /Bases \(1\).*1 here/);
+
+  await page.getByRole('link', { name: 'Back to registrations' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Export CSV' }).click(),
+  ]);
+  mkdirSync(SHOTS, { recursive: true });
+  const saved = join(SHOTS, 'registrations.csv');
+  await download.saveAs(saved);
+  const rows = parseCsv(readFileSync(saved, 'utf8'));
+  const header = rows[0];
+  for (const column of ['Name', 'Email', 'Role', 'Status', 'Attendance']) {
+    assert.ok(header.includes(column), `the CSV has a ${column} column: ${header}`);
+  }
+  const byName = Object.fromEntries(rows.slice(1).map((row) => [row[header.indexOf('Name')], row]));
+  const bo = byName['Bo Waiting'];
+  assert.ok(bo, 'Bo is in the CSV');
+  assert.equal(bo[header.indexOf('Email')], 'bo@example.org');
+  assert.match(bo[header.indexOf('Status')], /confirmed/i);
+  assert.match(bo[header.indexOf('Attendance')], /attended/i);
+  assert.match(byName['Ben Base'][header.indexOf('Role')], /flyer/i);
+});
+
+test('5. a superadmin blocks a user, whose open page then cannot act', async () => {
+  assert.ok(story.cora, 'journey 2 ran');
+  const { page: cora } = story.cora;
+  await cora.goto('/');
+  await cora.getByRole('link', { name: SERIES, exact: true }).click();
+  await cora.getByRole('link', { name: 'Schedule sessions' }).first().waitFor();
+
+  const { page: root } = await person();
+  await signIn(root, ROOT.email, ROOT.name);
+  await root.getByRole('link', { name: 'Admin', exact: true }).click();
+  await root.getByRole('searchbox', { name: 'Search by email or name' }).fill('cora');
+  await root.getByRole('button', { name: 'Search' }).click();
+  const row = root.getByRole('row').filter({ hasText: CORA.email });
+  await row.getByRole('textbox', { name: `Reason for blocking ${CORA.email}` }).fill('Spam invites');
+  await row.getByRole('button', { name: 'Block' }).click();
+  assert.match(await seen(root.getByRole('row').filter({ hasText: CORA.email })), /Blocked.*Spam invites/);
+
+  // Cora's page is still open; her next step fails and says so.
+  await cora.getByRole('link', { name: 'Schedule sessions' }).first().click();
+  const seenByCora = await seen(cora.getByRole('main'));
+  assert.doesNotMatch(seenByCora, /Schedule sessions\s*Times are in/);
+  assert.match(seenByCora, /blocked|log in|sign in/i);
+  assert.equal(await cora.getByRole('button', { name: 'Schedule', exact: true }).count(), 0);
+});
+
+test('6. on a 375 px phone in dark mode: the public page, the result page and the dashboard', async () => {
+  assert.ok(story.firstLabel, 'journey 1 ran');
+  const phone = { viewport: { width: 375, height: 740 }, colorScheme: 'dark', isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
+  const { page } = await person(phone);
+  const secondLabel = await sessionDateLabel(1);
+  await openPublicSession(page, SERIES, secondLabel);
+  await assertFits(page);
+  const shots = [await shoot(page, 'phone-dark-public-session')];
+  await register(page, { name: 'Gus Flyer', email: 'gus.flyer@example.org', role: 'Flyer' });
+  assert.match(await seen(page.getByRole('heading', { level: 1 })), /You're in/);
+  await assertFits(page);
+  shots.push(await shoot(page, 'phone-dark-result'));
+
+  const { page: ana } = await person(phone);
+  await signIn(ana, ANA.email);
+  await ana.getByRole('heading', { name: `Hi, ${ANA.name}` }).waitFor();
+  await assertFits(ana);
+  shots.push(await shoot(ana, 'phone-dark-dashboard'));
+  await ana.getByRole('link', { name: new RegExp(`^Registrations for ${SERIES}`) }).click();
+  await assertFits(ana);
+  shots.push(await shoot(ana, 'phone-dark-registrations'));
+
+  if (process.env.E2E_UPDATE_DOCS) {
+    mkdirSync(DOCS_SHOTS, { recursive: true });
+    for (const shot of shots) copyFileSync(shot, join(DOCS_SHOTS, shot.split('/').pop()));
+  }
+});
+
+/** The table row of `name` (one). */
+function rowOf(table, name) {
+  return table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });
+}
+
+/** How the public series page names the `index`th upcoming date, e.g. "Wed 2 Dec 2026". */
+async function sessionDateLabel(index) {
+  const { page } = await person();
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Find a jam' }).click();
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  const item = page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link').nth(index);
+  const text = await seen(item);
+  await page.context().close();
+  return /^\w{3} \d{1,2} \w{3} \d{4}/.exec(text)?.[0] ?? text;
+}
+
+function firstSessionDateLabel() {
+  return sessionDateLabel(0);
+}
+
+/** A person would notice sideways scrolling. */
+async function assertFits(page) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `${page.url()} is ${scroll} px wide on a ${width} px screen`);
+}
