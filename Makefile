@@ -13,7 +13,7 @@ LAMBDA_STAMP := $(LAMBDA_VENV)/.installed
 NODE_STAMP := infra/assets/node_modules/.package-lock.json
 VIEW_SOURCES := $(shell find templates/src functions -name '*.rs' 2>/dev/null)
 
-.PHONY: help tools assets dev test lint fmt bench build deploy reset clean
+.PHONY: help tools assets dev test lint fmt bench build deploy reset clean audit
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -54,6 +54,21 @@ test: lint ## Every check and every test (what CI runs)
 
 bench: tools ## Print the benchmark figures quoted in the README
 	cargo run --quiet -p jamie-tests --bin bench
+
+AUDIT_STAMP := tests/audit/node_modules/.package-lock.json
+AUDIT_E2E_STAMP := tests/e2e/node_modules/.package-lock.json
+
+$(AUDIT_STAMP): tests/audit/package.json tests/audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed for make audit"; exit 1; }
+	npm --prefix tests/audit ci --no-audit --no-fund
+
+$(AUDIT_E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	npm --prefix tests/e2e ci --no-audit --no-fund
+
+audit: tools $(AUDIT_STAMP) $(AUDIT_E2E_STAMP) ## Lighthouse (mobile) + axe-core on the main pages of a fresh stack; fails under the targets
+	@command -v /usr/bin/chromium >/dev/null || { apt-get install -y chromium || { echo "make: install Debian's chromium"; exit 1; }; }
+	cargo build --quiet -p jamie-infra --bin dev-server
+	CHROME_PATH=/usr/bin/chromium node tests/audit/audit.mjs
 
 $(LAMBDA_STAMP):
 	$(PYTHON) -m venv $(LAMBDA_VENV)

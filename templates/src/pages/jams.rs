@@ -1017,7 +1017,7 @@ fn role_summary(role: &str, count: RoleCount) -> Markup {
 pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
     let editable = view.can_edit && view.status == SessionStatus::Scheduled;
     layout(
-        page,
+        &page.clone().script(Script::Organizer),
         html! {
             article class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="session-title" {
                 (back_link(view.series_href, view.series_name))
