@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 DEV_SERVER := $(or $(CARGO_TARGET_DIR),target)/debug/dev-server
 VIEW_SOURCES := $(shell find templates/src functions -name '*.rs' 2>/dev/null)
 
-.PHONY: help tools assets dev test test-fast e2e chromium lint fmt bench build deploy reset clean
+.PHONY: help tools assets dev test test-fast e2e chromium lint fmt bench audit build deploy reset clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,21 @@ e2e: tools chromium $(E2E_STAMP) ## The browser journeys alone (headless Chromiu
 
 bench: tools ## Print the benchmark figures quoted in the README
 	cargo run --quiet -p jamie-tests --bin bench
+
+AUDIT_STAMP := tests/audit/node_modules/.package-lock.json
+AUDIT_E2E_STAMP := tests/e2e/node_modules/.package-lock.json
+
+$(AUDIT_STAMP): tests/audit/package.json tests/audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed for make audit"; exit 1; }
+	npm --prefix tests/audit ci --no-audit --no-fund
+
+$(AUDIT_E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	npm --prefix tests/e2e ci --no-audit --no-fund
+
+audit: tools $(AUDIT_STAMP) $(AUDIT_E2E_STAMP) ## Lighthouse (mobile) + axe-core on the main pages of a fresh stack; fails under the targets
+	@command -v /usr/bin/chromium >/dev/null || { apt-get install -y chromium || { echo "make: install Debian's chromium"; exit 1; }; }
+	cargo build --quiet -p jamie-infra --bin dev-server
+	CHROME_PATH=/usr/bin/chromium node tests/audit/audit.mjs
 
 $(LAMBDA_STAMP):
 	$(PYTHON) -m venv $(LAMBDA_VENV)

@@ -5,7 +5,7 @@
 use maud::{Markup, html};
 
 use crate::{
-    Page, Social,
+    Page, Script, Social,
     components::{
         Field, FormState, Tone, alert, field, note, required_marker, rich_text, select, textarea,
     },
@@ -1488,7 +1488,7 @@ fn checkin_column(
 /// from when, and prints with a box per person.
 pub fn checkin_list(page: &Page<'_>, view: &CheckinView<'_>) -> Markup {
     layout(
-        page,
+        &page.clone().script(Script::Organizer),
         html! {
             section class="flex flex-col gap-4 print:text-black" aria-labelledby="checkin-title" {
                 div class="print:hidden" { (back_link(view.table_href, "Back to registrations")) }
