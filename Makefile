@@ -79,19 +79,14 @@ bench: tools ## Print the benchmark figures quoted in the README
 	cargo run --quiet -p jamie-tests --bin bench
 
 AUDIT_STAMP := tests/audit/node_modules/.package-lock.json
-AUDIT_E2E_STAMP := tests/e2e/node_modules/.package-lock.json
 
 $(AUDIT_STAMP): tests/audit/package.json tests/audit/package-lock.json
 	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed for make audit"; exit 1; }
 	npm --prefix tests/audit ci --no-audit --no-fund
 
-$(AUDIT_E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
-	npm --prefix tests/e2e ci --no-audit --no-fund
-
-audit: tools $(AUDIT_STAMP) $(AUDIT_E2E_STAMP) ## Lighthouse (mobile) + axe-core on the main pages of a fresh stack; fails under the targets
-	@command -v /usr/bin/chromium >/dev/null || { apt-get install -y chromium || { echo "make: install Debian's chromium"; exit 1; }; }
+audit: tools chromium $(AUDIT_STAMP) $(E2E_STAMP) ## Lighthouse (mobile) + axe-core on the main pages of a fresh stack; fails under the targets
 	cargo build --quiet -p jamie-infra --bin dev-server
-	CHROME_PATH=/usr/bin/chromium node tests/audit/audit.mjs
+	JAMIE_DEV_SERVER=$(DEV_SERVER) CHROME_PATH=$(CHROMIUM) node tests/audit/audit.mjs
 
 $(LAMBDA_STAMP):
 	$(PYTHON) -m venv $(LAMBDA_VENV)
@@ -114,4 +109,4 @@ reset: ## Forget the local data (make dev starts empty next time)
 
 clean: ## Remove build output and installed tools
 	cargo clean
-	rm -rf .tools infra/assets/node_modules tests/e2e/node_modules
+	rm -rf .tools infra/assets/node_modules tests/e2e/node_modules tests/audit/node_modules
