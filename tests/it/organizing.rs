@@ -797,8 +797,13 @@ async fn adding_someone_speaks_to_the_organizer_and_says_where_they_landed() {
     let added = app
         .post_form(&path, "name=Ana&email=ana%40example.org&role=base&note=")
         .await;
+    assert!(
+        added.header("location").ends_with("#done"),
+        "the page opens at the notice, not at the form the address kept"
+    );
     let page = follow(&app, &added).await;
     assert!(page.contains("Ana is confirmed as a base."), "{page}");
+    assert!(page.contains(r#"<div id="done""#));
     assert!(!page.contains(">Added.<"));
     let added = app
         .post_form(&path, "name=Bo&email=bo%40example.org&role=base&note=")

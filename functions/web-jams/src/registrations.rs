@@ -505,7 +505,9 @@ async fn add(
             {
                 Ok(registered) => {
                     return Redirect::to(&format!(
-                        "/jams/{series_id}/sessions/{session_id}/registrations?done=added&r={}",
+                        // The form's address ends in #add-someone, which a browser keeps
+                        // unless the redirect names its own place: the notice.
+                        "/jams/{series_id}/sessions/{session_id}/registrations?done=added&r={}#done",
                         registered.registration.id
                     ))
                     .into_response();

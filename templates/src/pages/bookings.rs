@@ -1058,7 +1058,7 @@ fn cell_label(label: &str) -> Markup {
 /// adds the person back.
 fn done_notice(page: &Page<'_>, notice: &str, undo_action: Option<&str>) -> Markup {
     html! {
-        div class="alert alert-success flex flex-wrap items-center" role="status" {
+        div id="done" class="alert alert-success flex flex-wrap items-center scroll-mt-4" role="status" {
             (icons::check_circle("size-6 shrink-0"))
             span class="flex-1 min-w-48" { (notice) }
             @if let Some(action) = undo_action {
