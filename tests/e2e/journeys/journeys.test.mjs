@@ -362,7 +362,8 @@ function rowOf(table, name) {
   return table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });
 }
 
-/** How the public series page names the `index`th upcoming date, e.g. "Wed 2 Dec 2026". */
+/** How the public series page names the `index`th upcoming date and time, e.g. "Today
+ * 09:35–11:35" or "Wed 9 Dec 2026 09:35–11:35" (without the counts, which change). */
 async function sessionDateLabel(index) {
   const { page } = await person();
   await page.goto('/');
@@ -371,7 +372,7 @@ async function sessionDateLabel(index) {
   const item = page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link').nth(index);
   const text = await seen(item);
   await page.context().close();
-  return /^\w{3} \d{1,2} \w{3} \d{4}/.exec(text)?.[0] ?? text;
+  return /^.*?\d{2}:\d{2}–\d{2}:\d{2}/.exec(text)?.[0] ?? text;
 }
 
 function firstSessionDateLabel() {
