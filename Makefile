@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 DEV_SERVER := $(or $(CARGO_TARGET_DIR),target)/debug/dev-server
 VIEW_SOURCES := $(shell find templates/src functions -name '*.rs' 2>/dev/null)
 
-.PHONY: help tools assets dev test test-fast e2e chromium lint fmt bench build deploy reset clean
+.PHONY: help tools assets dev test test-fast e2e chromium lint fmt bench audit build deploy reset clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,16 @@ e2e: tools chromium $(E2E_STAMP) ## The browser journeys alone (headless Chromiu
 bench: tools ## Print the benchmark figures quoted in the README
 	cargo run --quiet -p jamie-tests --bin bench
 
+AUDIT_STAMP := tests/audit/node_modules/.package-lock.json
+
+$(AUDIT_STAMP): tests/audit/package.json tests/audit/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed for make audit"; exit 1; }
+	npm --prefix tests/audit ci --no-audit --no-fund
+
+audit: tools chromium $(AUDIT_STAMP) $(E2E_STAMP) ## Lighthouse (mobile) + axe-core on the main pages of a fresh stack; fails under the targets
+	cargo build --quiet -p jamie-infra --bin dev-server
+	JAMIE_DEV_SERVER=$(DEV_SERVER) CHROME_PATH=$(CHROMIUM) node tests/audit/audit.mjs
+
 $(LAMBDA_STAMP):
 	$(PYTHON) -m venv $(LAMBDA_VENV)
 	$(LAMBDA_VENV)/bin/pip install --quiet --disable-pip-version-check cargo-lambda==1.9.2
@@ -99,4 +109,4 @@ reset: ## Forget the local data (make dev starts empty next time)
 
 clean: ## Remove build output and installed tools
 	cargo clean
-	rm -rf .tools infra/assets/node_modules tests/e2e/node_modules
+	rm -rf .tools infra/assets/node_modules tests/e2e/node_modules tests/audit/node_modules

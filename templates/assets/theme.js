@@ -13,7 +13,12 @@
  *     ... same for "dark" and "system" ...
  *   </form>
  * With JS, a click on any [data-theme-choice] element is handled here instead
- * of posting the form. Clicks are delegated from the document, so buttons
+ * of posting the form.
+ *
+ * Also (every page loads this file, so it costs no request of its own): when a
+ * form comes back with errors, focus lands on its first invalid field
+ * ([aria-invalid="true"]), else on the error message ([role="alert"]), and
+ * scrolls it into view, so a message low on a long page is not missed. Clicks are delegated from the document, so buttons
  * swapped in later (htmx) work too. No inline handlers, no eval: CSP-safe.
  */
 (function () {
@@ -95,6 +100,23 @@
     syncButtons(value);
   }
 
+  function focusFirstError() {
+    if (!document.querySelector || window.location.hash) return;
+    var target =
+      document.querySelector('main [aria-invalid="true"]') ||
+      document.querySelector('main [role="alert"]');
+    if (!target) return;
+    if (!target.matches("input, select, textarea, button, a[href]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    try {
+      target.focus({ preventScroll: true });
+    } catch (e) {
+      target.focus();
+    }
+    if (target.scrollIntoView) target.scrollIntoView({ block: "center" });
+  }
+
   // 1. Apply the saved choice at once (before the body renders).
   var saved = readCookie();
   if (saved) apply(saved);
@@ -106,10 +128,14 @@
     var sync = function () {
       syncButtons(current());
     };
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", sync);
-    } else {
+    var ready = function () {
       sync();
+      focusFirstError();
+    };
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", ready);
+    } else {
+      ready();
     }
     document.addEventListener("htmx:load", sync);
   }

@@ -52,6 +52,14 @@ impl Theme {
         }
     }
 
+    fn short_label(self) -> &'static str {
+        match self {
+            Self::System => "System",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        }
+    }
+
     fn icon(self) -> Markup {
         match self {
             Self::System => icons::computer_desktop("size-5"),
@@ -79,6 +87,61 @@ pub struct Social<'a> {
     pub image: Option<&'a str>,
 }
 
+/// A script a page may load besides `theme.js`, which every page loads in its head (it applies
+/// the saved theme before the first paint, and moves focus to the first invalid field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// htmx, for `hx-` attributes (the series form's place suggestions).
+    Htmx,
+    /// `jams.js`: time-zone fill, copy buttons, place choice, print button (organizer pages).
+    Organizer,
+}
+
+impl Script {
+    const ALL: [Script; 2] = [Script::Htmx, Script::Organizer];
+
+    fn file(self) -> &'static str {
+        match self {
+            Self::Htmx => "htmx.min.js",
+            Self::Organizer => "jams.js",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            Self::Htmx => 1,
+            Self::Organizer => 2,
+        }
+    }
+
+    /// Markup that only works with this script (checked in debug builds).
+    fn markers(self) -> &'static [&'static str] {
+        match self {
+            Self::Htmx => &[" hx-get=", " hx-post=", " hx-trigger="],
+            Self::Organizer => &[
+                " data-copy-target=",
+                " data-browser-time-zone",
+                " data-place-id=",
+                " data-print",
+            ],
+        }
+    }
+}
+
+/// The scripts a page declares it needs: none unless it asks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scripts(u8);
+
+impl Scripts {
+    pub fn with(self, script: Script) -> Self {
+        Self(self.0 | script.bit())
+    }
+
+    pub fn contains(self, script: Script) -> bool {
+        self.0 & script.bit() != 0
+    }
+}
+
 /// What the layout needs to know about the request it renders for.
 #[derive(Clone, Debug)]
 pub struct Page<'a> {
@@ -94,6 +157,8 @@ pub struct Page<'a> {
     pub viewer: Option<Viewer<'a>>,
     /// Link preview tags for pages worth sharing; none on the rest.
     pub social: Option<Social<'a>>,
+    /// The scripts beyond `theme.js` this page uses.
+    pub scripts: Scripts,
 }
 
 impl<'a> Page<'a> {
@@ -106,7 +171,14 @@ impl<'a> Page<'a> {
             csrf: "",
             viewer: None,
             social: None,
+            scripts: Scripts::default(),
         }
+    }
+
+    /// Loads `script` on this page (deferred).
+    pub fn script(mut self, script: Script) -> Self {
+        self.scripts = self.scripts.with(script);
+        self
     }
 
     pub fn csrf(mut self, token: &'a str) -> Self {
@@ -131,8 +203,26 @@ impl<'a> Page<'a> {
     }
 }
 
+/// The browser chrome's colour (the page background) for the light and dark themes.
+const THEME_COLOURS: [(&str, &str); 2] = [("light", "#ffffff"), ("dark", "#1d232a")];
+
 /// The full HTML document around `main`.
 pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
+    #[cfg(debug_assertions)]
+    for script in Script::ALL {
+        if let Some(marker) = script
+            .markers()
+            .iter()
+            .find(|marker| main.0.contains(**marker))
+        {
+            assert!(
+                page.scripts.contains(script),
+                "page {:?} uses `{}` but does not declare Script::{script:?}: add `.script(Script::{script:?})` to its Page",
+                page.title,
+                marker.trim(),
+            );
+        }
+    }
     html! {
         (DOCTYPE)
         html lang="en" data-theme=[page.theme.data_theme()] {
@@ -142,17 +232,33 @@ pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
                 title { (page.title) " · Jamie" }
                 meta name="description" content=(page.description);
                 meta name="color-scheme" content="light dark";
+                @for (theme, colour) in THEME_COLOURS {
+                    @match page.theme.data_theme() {
+                        Some(chosen) => {
+                            @if chosen == theme { meta name="theme-color" content=(colour); }
+                        }
+                        None => {
+                            meta name="theme-color" content=(colour) media=(format!("(prefers-color-scheme: {theme})"));
+                        }
+                    }
+                }
                 @if let Some(social) = &page.social { (social_tags(social)) }
-                // htmx must not inject its own <style>: the CSP allows our stylesheet only.
-                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
-                link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'%3E%3Ctext y='.9em' font-size='90'%3E%F0%9F%A4%B8%3C/text%3E%3C/svg%3E";
+                link rel="icon" href=(assets::path("favicon.svg")) type="image/svg+xml";
+                link rel="manifest" href=(assets::path("manifest.webmanifest"));
                 link rel="stylesheet" href=(assets::path("app.css"));
                 script src=(assets::path("theme.js")) {}
-                script src=(assets::path("htmx.min.js")) defer {}
-                script src=(assets::path("jams.js")) defer {}
+                @if page.scripts.contains(Script::Htmx) {
+                    // htmx must not inject its own <style>: the CSP allows our stylesheet only.
+                    meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
+                }
+                @for script in Script::ALL {
+                    @if page.scripts.contains(script) {
+                        script src=(assets::path(script.file())) defer {}
+                    }
+                }
             }
             body class="min-h-screen flex flex-col bg-base-100 text-base-content print:bg-white print:text-black" {
-                a href="#main" class="print:hidden sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 btn btn-sm btn-primary" {
+                a href="#main" class="print:hidden sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:px-4 focus:py-3 focus:bg-primary focus:text-primary-content focus:rounded-box focus:shadow-lg" {
                     "Skip to content"
                 }
                 (banner(page))
@@ -182,46 +288,75 @@ fn social_tags(social: &Social<'_>) -> Markup {
     }
 }
 
+/// Classes of a menu entry: a full-width row at least 44 px tall.
+const MENU_ITEM: &str =
+    "flex items-center gap-2 min-h-11 px-3 rounded-field hover:bg-base-200 w-full text-left";
+
+/// The brand, what a reader needs at hand, and the rest in a menu that works without
+/// JavaScript (`<details>`), with text labels. Signed out, "Log in" is a quiet link so it never
+/// competes with a page's own main action.
 fn banner(page: &Page<'_>) -> Markup {
     html! {
         header class="border-b border-base-300 bg-base-100 print:hidden" {
-            nav class="navbar max-w-5xl mx-auto px-4 gap-2" aria-label="Main" {
+            nav class="max-w-5xl mx-auto px-4 min-h-16 flex items-center gap-1 sm:gap-3" aria-label="Main" {
                 div class="flex-1" {
-                    a href="/" class="text-xl font-bold tracking-tight link link-hover" {
+                    a href="/" class="inline-flex items-center min-h-11 text-xl font-bold tracking-tight link link-hover" {
                         "Jamie"
                     }
                 }
-                (theme_switch(page))
                 @if let Some(viewer) = page.viewer {
+                    a href="/my/registrations" class="hidden sm:inline-flex items-center min-h-11 px-2 link link-hover" {
+                        "My registrations"
+                    }
                     @if viewer.superadmin {
-                        a href="/admin" class="btn btn-ghost btn-sm" title="Admin" {
-                            (icons::shield_check("size-4"))
-                            span class="hidden sm:inline" { "Admin" }
-                            span class="sm:hidden sr-only" { "Admin" }
-                        }
-                    }
-                    a href="/my/registrations" class="btn btn-ghost btn-sm" title="My registrations" {
-                        (icons::ticket("size-4"))
-                        span class="hidden md:inline" { "My registrations" }
-                        span class="md:hidden sr-only" { "My registrations" }
-                    }
-                    a href="/account" class="btn btn-ghost btn-sm max-w-40" title="Your account" {
-                        (icons::cog_6_tooth("size-4"))
-                        span class="hidden sm:inline truncate" { (viewer.name) }
-                        span class="sm:hidden sr-only" { "Your account" }
-                    }
-                    form method="post" action="/logout" {
-                        (csrf_field(page.csrf))
-                        button type="submit" class="btn btn-ghost btn-sm" title="Log out" {
-                            (icons::arrow_left_start_on_rectangle("size-4"))
-                            span class="hidden sm:inline" { "Log out" }
-                            span class="sm:hidden sr-only" { "Log out" }
-                        }
+                        a href="/admin" class="hidden sm:inline-flex items-center min-h-11 px-2 link link-hover" { "Admin" }
                     }
                 } @else {
-                    a href="/login" class="btn btn-primary btn-sm" {
-                        (icons::arrow_right_end_on_rectangle("size-4"))
-                        "Log in"
+                    a href="/login" class="inline-flex items-center min-h-11 px-2 link link-hover" { "Log in" }
+                }
+                (menu(page))
+            }
+        }
+    }
+}
+
+fn menu(page: &Page<'_>) -> Markup {
+    let label = match page.viewer {
+        Some(viewer) => viewer.name,
+        None => "Theme",
+    };
+    html! {
+        details class="relative" data-menu {
+            summary class="btn btn-ghost min-h-11 h-11 px-3 gap-2 font-normal max-w-48 sm:max-w-56 list-none" {
+                @if page.viewer.is_some() {
+                    (icons::bars_3("size-5"))
+                    span class="sm:hidden" { "Menu" }
+                    span class="hidden sm:inline truncate" { (label) }
+                } @else {
+                    (page.theme.icon())
+                    span class="sr-only sm:not-sr-only" { (label) }
+                }
+            }
+            div class="absolute right-0 top-full mt-2 z-30 w-64 max-w-[calc(100vw-2rem)] rounded-box border border-base-300 bg-base-100 shadow-lg p-2 flex flex-col gap-1" {
+                @if let Some(viewer) = page.viewer {
+                    a href="/my/registrations" class=(MENU_ITEM) {
+                        (icons::ticket("size-5")) "My registrations"
+                    }
+                    a href="/account" class=(MENU_ITEM) {
+                        (icons::cog_6_tooth("size-5"))
+                        span class="min-w-0" { "Your account" span class="block text-sm text-base-content/70 truncate" { (viewer.name) } }
+                    }
+                    @if viewer.superadmin {
+                        a href="/admin" class=(MENU_ITEM) { (icons::shield_check("size-5")) "Admin" }
+                    }
+                }
+                (theme_switch(page))
+                @if page.viewer.is_some() {
+                    form method="post" action="/logout" class="border-t border-base-300 pt-1" {
+                        (csrf_field(page.csrf))
+                        button type="submit" class=(MENU_ITEM) {
+                            (icons::arrow_left_start_on_rectangle("size-5")) "Log out"
+                        }
                     }
                 }
             }
@@ -229,20 +364,24 @@ fn banner(page: &Page<'_>) -> Markup {
     }
 }
 
-/// Three buttons posting the choice; `theme.js` handles them without a round trip.
+/// Three labelled buttons posting the choice; `theme.js` handles them without a round trip.
 fn theme_switch(page: &Page<'_>) -> Markup {
     html! {
-        form method="post" action="/preferences/theme" class="join" aria-label="Colour theme" {
+        form method="post" action="/preferences/theme" class="flex flex-col gap-1" aria-label="Colour theme" {
             (csrf_field(page.csrf))
             input type="hidden" name="back" value=(page.path);
-            @for theme in Theme::ALL {
-                button type="submit" name="theme" value=(theme.as_str())
-                    data-theme-choice=(theme.as_str())
-                    aria-pressed=(if theme == page.theme { "true" } else { "false" })
-                    title=(theme.label())
-                    class="btn btn-ghost btn-sm btn-square join-item aria-pressed:bg-base-300" {
-                    (theme.icon())
-                    span class="sr-only" { (theme.label()) }
+            p class="px-3 pt-1 text-sm text-base-content/70" aria-hidden="true" { "Theme" }
+            div class="grid grid-cols-3 gap-1" {
+                @for theme in Theme::ALL {
+                    button type="submit" name="theme" value=(theme.as_str())
+                        data-theme-choice=(theme.as_str())
+                        aria-pressed=(if theme == page.theme { "true" } else { "false" })
+                        title=(theme.label())
+                        class="flex flex-col items-center justify-center gap-1 min-h-11 py-1 rounded-field text-sm hover:bg-base-200 aria-pressed:bg-base-300 aria-pressed:font-semibold" {
+                        (theme.icon())
+                        span aria-hidden="true" { (theme.short_label()) }
+                        span class="sr-only" { (theme.label()) }
+                    }
                 }
             }
         }
@@ -285,11 +424,24 @@ mod tests {
         assert!(html.contains(r#"<main id="main""#));
         assert!(html.contains("<header") && html.contains("<footer") && html.contains("<nav"));
         assert!(html.contains(&assets::path("app.css")));
-        assert!(html.contains(&assets::path("htmx.min.js")));
         assert!(html.contains(&format!(
-            r#"<script src="{}" defer>"#,
-            assets::path("jams.js")
+            r#"<script src="{}"></script>"#,
+            assets::path("theme.js")
         )));
+        assert!(html.contains(&format!(
+            r#"<link rel="icon" href="{}" type="image/svg+xml">"#,
+            assets::path("favicon.svg")
+        )));
+        assert!(html.contains(&format!(
+            r#"<link rel="manifest" href="{}">"#,
+            assets::path("manifest.webmanifest")
+        )));
+        assert!(html.contains(
+            r##"<meta name="theme-color" content="#ffffff" media="(prefers-color-scheme: light)">"##
+        ));
+        assert!(html.contains(
+            r##"<meta name="theme-color" content="#1d232a" media="(prefers-color-scheme: dark)">"##
+        ));
         assert!(html.contains("<title>Home · Jamie</title>"));
         assert!(html.contains(r#"name="viewport""#));
         assert!(html.contains(r#"name="back" value="/somewhere""#));
@@ -320,7 +472,66 @@ mod tests {
     }
 
     #[test]
-    fn icon_buttons_keep_a_name_on_small_screens() {
+    fn a_page_loads_only_the_scripts_it_declares() {
+        let plain = render(Theme::System);
+        assert!(!plain.contains(&assets::path("htmx.min.js")));
+        assert!(!plain.contains(&assets::path("jams.js")));
+        assert!(!plain.contains("htmx-config"));
+
+        let page = Page::new("Form", "/jams/new", Theme::System)
+            .script(Script::Htmx)
+            .script(Script::Organizer);
+        let html = layout(
+            &page,
+            html! { input hx-get="/jams/places" data-browser-time-zone; },
+        )
+        .into_string();
+        for file in ["htmx.min.js", "jams.js"] {
+            assert!(html.contains(&format!(
+                r#"<script src="{}" defer></script>"#,
+                assets::path(file)
+            )));
+        }
+        assert!(html.contains(r#"<meta name="htmx-config""#));
+
+        let only = Page::new("Check-in", "/c", Theme::System).script(Script::Organizer);
+        let html = layout(&only, html! { button data-print {} }).into_string();
+        assert!(html.contains(&assets::path("jams.js")));
+        assert!(!html.contains(&assets::path("htmx.min.js")));
+    }
+
+    #[test]
+    #[should_panic(expected = "does not declare Script::Htmx")]
+    fn markup_that_needs_a_script_must_declare_it() {
+        layout(
+            &Page::new("Form", "/", Theme::System),
+            html! { input hx-get="/x"; },
+        );
+    }
+
+    #[test]
+    fn a_forced_theme_has_one_theme_colour() {
+        let html = render(Theme::Dark);
+        assert!(html.contains(r##"<meta name="theme-color" content="#1d232a">"##));
+        assert!(!html.contains("#ffffff"));
+    }
+
+    #[test]
+    fn signed_out_the_header_has_a_quiet_log_in_link_and_the_theme_menu() {
+        let html = render(Theme::System);
+        let header = &html[html.find("<header").unwrap()..html.find("</header>").unwrap()];
+        assert!(header.contains(r#"<a href="/login" class="inline-flex items-center min-h-11 px-2 link link-hover">Log in</a>"#));
+        assert!(
+            !header.contains("btn-primary"),
+            "nothing loud in the header"
+        );
+        assert!(header.contains("<details"));
+        assert!(header.contains(r#"aria-label="Colour theme""#));
+        assert!(!header.contains("/logout"));
+    }
+
+    #[test]
+    fn signed_in_the_menu_names_every_entry_in_text() {
         let page = Page::new("Home", "/", Theme::System)
             .csrf("tok")
             .viewer(Some(Viewer {
@@ -328,37 +539,29 @@ mod tests {
                 superadmin: true,
             }));
         let html = layout(&page, html! {}).into_string();
-        for (open, label) in [
-            (
-                r#"<button type="submit" class="btn btn-ghost btn-sm" title="Log out">"#,
-                "Log out",
-            ),
-            (
-                r#"<a href="/admin" class="btn btn-ghost btn-sm" title="Admin">"#,
-                "Admin",
-            ),
-            (
-                r#"<a href="/account" class="btn btn-ghost btn-sm max-w-40" title="Your account">"#,
-                "Your account",
-            ),
+        let header = &html[html.find("<header").unwrap()..html.find("</header>").unwrap()];
+        let menu = &header[header.find("<details").unwrap()..];
+        assert!(menu.contains(r#"<span class="sm:hidden">Menu</span>"#));
+        for (href, label) in [
+            ("/my/registrations", "My registrations"),
+            ("/account", "Your account"),
+            ("/admin", "Admin"),
         ] {
-            let rest = html
-                .split(open)
-                .nth(1)
-                .unwrap_or_else(|| panic!("no {label}"));
-            let end = if open.starts_with("<a") {
-                "</a>"
-            } else {
-                "</button>"
-            };
-            let inside = &rest[..rest.find(end).unwrap()];
+            let rest = &menu[menu
+                .find(&format!(r#"<a href="{href}""#))
+                .unwrap_or_else(|| panic!("{label}"))..];
             assert!(
-                inside.contains(&format!(
-                    r#"<span class="sm:hidden sr-only">{label}</span>"#
-                )),
-                "{label}: no name below sm"
+                rest[..rest.find("</a>").unwrap()].contains(label),
+                "{label}"
             );
         }
+        let logout = &menu[menu.find(r#"action="/logout""#).unwrap()..];
+        assert!(logout.contains(r#"name="csrf" value="tok""#));
+        assert!(logout[..logout.find("</button>").unwrap()].contains("Log out"));
+        assert!(!header.contains(r#"href="/login""#));
+        // Every entry is at least 44 px tall.
+        assert_eq!(menu.matches(MENU_ITEM).count(), 4);
+        assert!(MENU_ITEM.contains("min-h-11"));
     }
 
     #[test]

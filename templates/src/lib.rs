@@ -8,7 +8,7 @@ pub mod icons;
 pub mod layout;
 pub mod pages;
 
-pub use layout::{Page, Social, Theme, Viewer, csrf_field, layout};
+pub use layout::{Page, Script, Scripts, Social, Theme, Viewer, csrf_field, layout};
 pub use maud::Markup;
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use jamie::{
     accounts::{self, DisplayName, Email},
     authorization::{Actor, Principal},
-    bookings::{self, Registration, RegistrationStatus, Role},
+    bookings::{self, Registration, RegistrationInput, RegistrationStatus, Role, RoleChoice},
     ids::{RegistrationId, SeriesId, SessionId},
     jams::{invites, sessions::Session},
     notifications::{self, Message},
@@ -559,4 +559,411 @@ async fn who_may_run_registrations_and_who_may_cancel_one() {
     let cancelled = anonymous.post_form(&link, "").await;
     assert_eq!(cancelled.status, StatusCode::OK);
     assert!(cancelled.body.contains("cancelled"));
+}
+
+/// Registers `name` as a participant would, straight through the domain (the public form's
+/// own journey is tested in `public`).
+async fn joins(app: &TestApp, session: &SessionId, name: &str, email: &str, role: RoleChoice) {
+    let input = RegistrationInput {
+        name: name.to_owned(),
+        email: Email::parse(email).unwrap(),
+        requested: role,
+        note: String::new(),
+    };
+    bookings::register(&app.ctx, session, input, bookings::Source::Public)
+        .await
+        .unwrap();
+}
+
+/// The registration of `email` that is not cancelled.
+async fn active(
+    app: &TestApp,
+    series: &SeriesId,
+    session: &SessionId,
+    email: &str,
+) -> Option<Registration> {
+    registrations(app, series, session)
+        .await
+        .into_iter()
+        .find(|r| r.email.as_str() == email && r.status != RegistrationStatus::Cancelled)
+}
+
+/// Follows a redirect (the page a browser would show next).
+async fn follow(app: &TestApp, response: &jamie_tests::TestResponse) -> String {
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let location = response.header("location");
+    let path = location.split('#').next().unwrap();
+    app.get(path).await.body
+}
+
+#[tokio::test]
+async fn cancelling_for_someone_asks_first_says_what_happened_and_can_be_undone() {
+    let (app, series, session) = organizer_with_session().await;
+    joins(&app, &session, "Ana", "ana@example.org", RoleChoice::Base).await;
+    joins(&app, &session, "Bo", "bo@example.org", RoleChoice::Base).await;
+    joins(&app, &session, "Cy", "cy@example.org", RoleChoice::Flyer).await;
+    joins(&app, &session, "Dee", "dee@example.org", RoleChoice::Flyer).await;
+    let base_path = format!("/jams/{series}/sessions/{session}/registrations");
+    let ana = id_of(&app, &series, &session, "ana@example.org").await;
+    let bo = id_of(&app, &series, &session, "bo@example.org").await;
+
+    // The table's "Cancel for them" is a link to a question, not a button that cancels.
+    let table = app.get(&base_path).await;
+    assert!(
+        table
+            .body
+            .contains(&format!(r#"<a href="{base_path}/{ana}/cancel""#))
+    );
+    assert!(
+        !table
+            .body
+            .contains(&format!(r#"action="{base_path}/{ana}/cancel""#))
+    );
+    let asked = app.get(&format!("{base_path}/{ana}/cancel")).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked.body.contains("Cancel Ana's spot?"), "{}", asked.body);
+    assert!(
+        asked
+            .body
+            .contains(r#"Their spot goes to <span class="font-semibold">Bo</span>"#)
+    );
+    assert!(
+        asked.body.contains("Yes, cancel their spot") && asked.body.contains("Keep their spot")
+    );
+    assert_eq!(
+        active(&app, &series, &session, "ana@example.org")
+            .await
+            .unwrap()
+            .status,
+        RegistrationStatus::Confirmed,
+        "asking cancels nothing"
+    );
+
+    // Yes: Ana goes, Bo gets the spot, and the notice says so with a way back.
+    let cancelled = app
+        .post_form(&format!("{base_path}/{ana}/cancel"), "")
+        .await;
+    assert_eq!(
+        cancelled.header("location"),
+        format!("{base_path}?done=cancelled&r={ana}&p={bo}")
+    );
+    let page = follow(&app, &cancelled).await;
+    assert!(
+        page.contains(
+            "Ana's spot is cancelled. Bo, next on the waitlist, is now confirmed as a base."
+        ),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"action="{base_path}/{ana}/add-back""#)));
+
+    // A waitlisted person leaves the queue: no spot was freed, nobody got one.
+    let dee = id_of(&app, &series, &session, "dee@example.org").await;
+    let asked = app.get(&format!("{base_path}/{dee}/cancel")).await;
+    assert!(asked.body.contains("Cancel Dee's place on the waitlist?"));
+    assert!(asked.body.contains("number 1 on the flyers' waitlist"));
+    assert!(!asked.body.contains("Their spot goes to"));
+    let cancelled = app
+        .post_form(&format!("{base_path}/{dee}/cancel"), "")
+        .await;
+    let page = follow(&app, &cancelled).await;
+    assert!(
+        page.contains("Dee is off the waitlist; no spot was freed."),
+        "{page}"
+    );
+    assert!(!page.contains("got the spot") && !page.contains("is now confirmed"));
+
+    // A confirmed flyer with nobody waiting: the spot is free again.
+    let cy = id_of(&app, &series, &session, "cy@example.org").await;
+    let cancelled = app.post_form(&format!("{base_path}/{cy}/cancel"), "").await;
+    let page = follow(&app, &cancelled).await;
+    assert!(
+        page.contains(
+            "Cy's spot is cancelled. Nobody was waiting, so the flyer spot is free again."
+        ),
+        "{page}"
+    );
+    let stored = session_item(&app, &session).await;
+    assert_eq!(
+        (
+            stored.confirmed_base,
+            stored.confirmed_flyer,
+            stored.waitlisted
+        ),
+        (1, 0, 0)
+    );
+
+    // Add them back: by the rules of a manual add, and the notice says where they landed.
+    let back = app
+        .post_form(&format!("{base_path}/{ana}/add-back"), "")
+        .await;
+    let page = follow(&app, &back).await;
+    assert!(
+        page.contains("Ana is added back as number 1 on the bases' waitlist"),
+        "Bo holds the only base spot now: {page}"
+    );
+    let again = active(&app, &series, &session, "ana@example.org")
+        .await
+        .unwrap();
+    assert_eq!(again.status, RegistrationStatus::Waitlisted);
+    assert_eq!(
+        (again.name.as_str(), again.requested),
+        ("Ana", RoleChoice::Base)
+    );
+    assert!(again.manual);
+    let back = app
+        .post_form(&format!("{base_path}/{cy}/add-back"), "")
+        .await;
+    let page = follow(&app, &back).await;
+    assert!(
+        page.contains("Cy is added back and confirmed as a flyer."),
+        "{page}"
+    );
+    let twice = app
+        .post_form(&format!("{base_path}/{cy}/add-back"), "")
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("registered again already"));
+    let stored = session_item(&app, &session).await;
+    assert_eq!(
+        (
+            stored.confirmed_base,
+            stored.confirmed_flyer,
+            stored.waitlisted
+        ),
+        (1, 1, 1)
+    );
+
+    // From the registration's page, the question and the answer come back there.
+    let asked = app
+        .get(&format!("{base_path}/{bo}/cancel?back=detail"))
+        .await;
+    assert!(
+        asked
+            .body
+            .contains(&format!(r#"action="{base_path}/{bo}/cancel?back=detail""#))
+    );
+    assert!(asked.body.contains("Back to Bo"));
+
+    // Nobody else may ask, cancel or add back.
+    let other = app.another_browser();
+    other.sign_in("other@example.org", "Other").await;
+    assert_eq!(
+        other.get(&format!("{base_path}/{bo}/cancel")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post_form(&format!("{base_path}/{dee}/add-back"), "")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        active(&app, &series, &session, "dee@example.org")
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn adding_someone_speaks_to_the_organizer_and_says_where_they_landed() {
+    let (app, series, session) = organizer_with_session().await;
+    let path = format!("/jams/{series}/sessions/{session}/registrations");
+    let table = app.get(&path).await;
+    assert!(table.body.contains(r##"<a href="#add-someone""##));
+    assert!(
+        table
+            .body
+            .contains(&format!(r#"action="{path}#add-someone""#))
+    );
+    assert!(table.body.contains("No one has registered yet."));
+    assert!(
+        table.body.contains(&format!("/s/{session}")),
+        "the public page to share"
+    );
+
+    let empty = app.post_form(&path, "name=&email=&role=base&note=").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Enter their name."), "{}", empty.body);
+    assert!(empty.body.contains("Enter their email address."));
+    assert!(!empty.body.contains("Tell the organizers") && !empty.body.contains("Enter your"));
+    assert!(empty.body.contains(r#"id="field-name" name="name""#));
+    assert!(
+        empty
+            .body
+            .contains(r#"aria-invalid="true" aria-describedby="field-name-note""#)
+    );
+
+    let added = app
+        .post_form(&path, "name=Ana&email=ana%40example.org&role=base&note=")
+        .await;
+    let page = follow(&app, &added).await;
+    assert!(page.contains("Ana is confirmed as a base."), "{page}");
+    assert!(!page.contains(">Added.<"));
+    let added = app
+        .post_form(&path, "name=Bo&email=bo%40example.org&role=base&note=")
+        .await;
+    let page = follow(&app, &added).await;
+    assert!(
+        page.contains("Bo is number 1 on the bases' waitlist."),
+        "{page}"
+    );
+    let added = app
+        .post_form(
+            &path,
+            "name=Cy&email=cy%40example.org&role=base&note=&override=yes",
+        )
+        .await;
+    let page = follow(&app, &added).await;
+    assert!(
+        page.contains(
+            "Cy is confirmed as a base. Bases are now 2/1, 1 over capacity, as you chose."
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"<span class="sr-only">— </span>1 over</span>"#));
+    let twice = app
+        .post_form(&path, "name=Ana&email=ANA%40example.org&role=flyer&note=")
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        twice
+            .body
+            .contains("Someone with this address is already registered")
+    );
+}
+
+#[tokio::test]
+async fn attendance_is_ticked_on_the_checkin_list_once_the_session_has_started() {
+    let (app, series, session) = organizer_with_session().await;
+    joins(&app, &session, "Ana", "ana@example.org", RoleChoice::Base).await;
+    joins(&app, &session, "Cy", "cy@example.org", RoleChoice::Either).await;
+    let ana = id_of(&app, &series, &session, "ana@example.org").await;
+    let list = format!("/jams/{series}/sessions/{session}/checkin");
+    let table_path = format!("/jams/{series}/sessions/{session}/registrations");
+    let table = app.get(&table_path).await;
+    assert!(
+        table.body.contains(&format!(r#"href="{list}""#)) && table.body.contains("Check-in list")
+    );
+
+    let before = app.get(&list).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        before
+            .body
+            .contains("You can tick people in here from 19:00 on Tue 16 Mar 2027"),
+        "{}",
+        before.body
+    );
+    assert!(!before.body.contains("attendance?mark="));
+    assert!(before.body.contains(&format!(r#"<a href="{table_path}""#)));
+    assert!(before.body.contains("Back to registrations"));
+    let early = app
+        .post_form(
+            &format!("{table_path}/{ana}/attendance?mark=attended&back=checkin"),
+            "",
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("once the session has started"));
+    assert!(early.body.contains("Check-in list"));
+
+    // At the jam: one control per person, named for them; ticking comes back to their row.
+    app.ctx.clock.set("2027-03-16T18:10:00Z".parse().unwrap());
+    let open = app.get(&list).await;
+    assert!(!open.body.contains("You can tick people in"));
+    assert!(open.body.contains(
+        r#"<span class="sr-only">Mark </span>Ana<span class="sr-only"> attended</span>"#
+    ));
+    assert!(
+        open.body.contains(
+            r#"<span class="sr-only">Mark </span>Cy<span class="sr-only"> attended</span>"#
+        )
+    );
+    let ticked = app
+        .post_form(
+            &format!("{table_path}/{ana}/attendance?mark=attended&back=checkin"),
+            "",
+        )
+        .await;
+    assert_eq!(ticked.header("location"), format!("{list}?r={ana}#p-{ana}"));
+    let page = app.get(&format!("{list}?r={ana}")).await.body;
+    assert!(
+        page.contains(r#"<span class="sr-only">Undo: </span>Ana"#),
+        "{page}"
+    );
+    assert!(page.contains(">Saved</span>") && page.contains(" · 1 here"));
+
+    // The export's Attendance column carries the mark.
+    let csv = app.get(&format!("{table_path}.csv")).await.body;
+    let row = csv.lines().find(|line| line.starts_with("Ana,")).unwrap();
+    assert_eq!(row.split(',').nth(6), Some("attended"), "{csv}");
+
+    // Undo, then a no-show.
+    app.post_form(
+        &format!("{table_path}/{ana}/attendance?mark=clear&back=checkin"),
+        "",
+    )
+    .await;
+    let page = app.get(&list).await.body;
+    assert!(page.contains(
+        r#"<span class="sr-only">Mark </span>Ana<span class="sr-only"> attended</span>"#
+    ));
+    app.post_form(
+        &format!("{table_path}/{ana}/attendance?mark=no_show&back=checkin"),
+        "",
+    )
+    .await;
+    let csv = app.get(&format!("{table_path}.csv")).await.body;
+    let row = csv.lines().find(|line| line.starts_with("Ana,")).unwrap();
+    assert_eq!(row.split(',').nth(6), Some("no-show"));
+}
+
+#[tokio::test]
+async fn the_export_follows_the_filters_and_names_the_series_and_the_day() {
+    let (app, series, session) = organizer_with_session().await;
+    joins(&app, &session, "Ana", "ana@example.org", RoleChoice::Base).await;
+    joins(&app, &session, "Bo", "bo@example.org", RoleChoice::Base).await;
+    joins(&app, &session, "Cy", "cy@example.org", RoleChoice::Flyer).await;
+    let path = format!("/jams/{series}/sessions/{session}/registrations");
+
+    let table = app.get(&format!("{path}?status=waitlisted")).await;
+    assert!(table.body.contains(&format!(
+        r#"href="{path}.csv?status=waitlisted&amp;role=&amp;q=""#
+    )));
+    assert!(table.body.contains("Export CSV"));
+    assert!(
+        table
+            .body
+            .contains(&format!(r#"href="/jams/{series}/sessions/{session}""#))
+    );
+    assert!(table.body.contains("Back to session"));
+
+    let names = |csv: &str| -> Vec<String> {
+        csv.lines()
+            .skip(1)
+            .map(|line| line.split(',').next().unwrap().to_owned())
+            .collect()
+    };
+    let waitlisted = app
+        .get(&format!("{path}.csv?status=waitlisted&role=&q="))
+        .await;
+    assert_eq!(waitlisted.status, StatusCode::OK);
+    assert_eq!(names(&waitlisted.body), ["Bo"]);
+    assert_eq!(
+        waitlisted.header(axum::http::header::CONTENT_DISPOSITION),
+        r#"attachment; filename="registrations-tuesday-jam-2027-03-16.csv""#
+    );
+    let searched = app.get(&format!("{path}.csv?status=&role=&q=cy%40")).await;
+    assert_eq!(names(&searched.body), ["Cy"]);
+    let everyone = app.get(&format!("{path}.csv")).await;
+    let mut all = names(&everyone.body);
+    all.sort();
+    assert_eq!(all, ["Ana", "Bo", "Cy"], "the same clock second: any order");
+    // Registered at carries its zone: 12:00 UTC is 13:00 in Berlin in March.
+    assert!(
+        everyone.body.contains(",2027-03-10T13:00:00+01:00,"),
+        "{}",
+        everyone.body
+    );
 }

@@ -1,8 +1,8 @@
 //! An organizer's registrations of one session: the table (filters, search, pages of 50),
 //! entering someone by hand (over capacity when chosen), moving someone between roles or off
-//! the waitlist, marking attendance, cancelling for someone, one registration's page (its
-//! overrides and the person's history in the series), the CSV export and the printable
-//! check-in list.
+//! the waitlist, cancelling for someone (after a confirmation, with "Add them back"), one
+//! registration's page (its overrides and the person's history in the series), the CSV export
+//! of the filtered table and the check-in list where attendance is ticked at the jam.
 
 use std::collections::BTreeMap;
 
@@ -17,10 +17,10 @@ use jamie::{
     Context,
     authorization::Denied,
     bookings::{
-        self, Attendance, BookingError, Registration, RegistrationInput, RegistrationStatus, Role,
-        RoleChoice, TableFilter, TablePage,
+        self, Attendance, BookingError, Cancelled, Filler, Registration, RegistrationInput,
+        RegistrationStatus, Role, RoleChoice, TableFilter, TablePage,
     },
-    ids::{RegistrationId, SessionId},
+    ids::{RegistrationId, SeriesId, SessionId},
     jams::{
         Fields, FormErrors,
         sessions::{Session, SessionStatus},
@@ -29,8 +29,9 @@ use jamie::{
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::bookings::{
-        CheckinRow, HistoryRow, MoveRow, RegistrationDetailView, RegistrationRow, TableView,
-        checkin_list, registration_detail, registrations_table,
+        CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MoveRow,
+        RegistrationDetailView, RegistrationRow, TableView, as_a, cancel_confirm, checkin_list,
+        registration_detail, registrations_table, waitlist_of,
     },
 };
 use jamie_web::{AppError, PageContext, Routes, form_state, session_counts, session_when};
@@ -45,9 +46,17 @@ pub(crate) fn routes() -> Routes {
             get(table),
         )
         .action("/jams/{series}/sessions/{session}/registrations", post(add))
+        .page(
+            "/jams/{series}/sessions/{session}/registrations/{registration}/cancel",
+            get(confirm_cancel),
+        )
         .action(
             "/jams/{series}/sessions/{session}/registrations/{registration}/cancel",
             post(cancel_for),
+        )
+        .action(
+            "/jams/{series}/sessions/{session}/registrations/{registration}/add-back",
+            post(add_back),
         )
         .page(
             "/jams/{series}/sessions/{session}/registrations/{registration}",
@@ -92,8 +101,33 @@ struct TableQuery {
     q: String,
     #[serde(default)]
     after: String,
+    /// What the last action did, and whom it was about (`r`) or who got a freed spot (`p`).
     #[serde(default)]
     done: String,
+    #[serde(default)]
+    r: String,
+    #[serde(default)]
+    p: String,
+}
+
+impl TableQuery {
+    fn filter(&self) -> TableFilter {
+        TableFilter {
+            status: status_filter(&self.status),
+            requested: RoleChoice::parse(&self.role),
+            search: self.q.chars().take(100).collect(),
+        }
+    }
+
+    /// `status=…&role=…&q=…` for the links that keep the filters.
+    fn filter_query(&self) -> String {
+        format!(
+            "status={}&role={}&q={}",
+            percent_encode(&self.status),
+            percent_encode(&self.role),
+            percent_encode(&self.q)
+        )
+    }
 }
 
 fn status_filter(raw: &str) -> Option<RegistrationStatus> {
@@ -188,6 +222,16 @@ fn position_in(positions: &[(RegistrationId, u32)], registration: &Registration)
         .map(|(_, position)| *position)
 }
 
+/// Whether "Add them back" can work for `registration` now: it is cancelled and the session
+/// still takes registrations.
+fn can_add_back(session: &Session, registration: &Registration, now: jiff::Timestamp) -> bool {
+    registration.status == RegistrationStatus::Cancelled && bookings::is_open(session, now).is_ok()
+}
+
+fn add_back_action(base_path: &str, id: &RegistrationId) -> String {
+    format!("{base_path}/registrations/{id}/add-back")
+}
+
 fn row(
     base_path: &str,
     session: &Session,
@@ -208,8 +252,10 @@ fn row(
         position: position_in(positions, registration),
         registered_at: registered_at(registration, zone),
         manual: registration.manual,
-        cancel_action: active
+        cancel_href: active
             .then(|| format!("{base_path}/registrations/{}/cancel", registration.id)),
+        add_back_action: can_add_back(session, registration, now)
+            .then(|| add_back_action(base_path, &registration.id)),
         move_actions: move_actions(base_path, session, registration, ""),
         detail_href: format!("{base_path}/registrations/{}", registration.id),
         attendance: registration
@@ -219,6 +265,130 @@ fn row(
     }
 }
 
+/// "Bases" or "Flyers".
+fn plural(role: Role) -> &'static str {
+    match role {
+        Role::Base => "Bases",
+        Role::Flyer => "Flyers",
+    }
+}
+
+/// Where `registration` stands now, as a sentence: "Ana is confirmed as a base.", "Ana is
+/// number 2 on the flyers' waitlist." (with "added back" when `again`), and what a confirmed
+/// spot over the capacity means.
+fn standing_sentence(session: &Session, registration: &Registration, again: bool) -> String {
+    let name = &registration.name;
+    match (registration.status, registration.role) {
+        (RegistrationStatus::Confirmed, Some(role)) => {
+            let (base, flyer) = session_counts(session);
+            let count = match role {
+                Role::Base => base,
+                Role::Flyer => flyer,
+            };
+            let mut sentence = if again {
+                format!(
+                    "{name} is added back and confirmed as {}.",
+                    as_a(role.as_str())
+                )
+            } else {
+                format!("{name} is confirmed as {}.", as_a(role.as_str()))
+            };
+            if count.over() > 0 {
+                sentence.push_str(&format!(
+                    " {} are now {}/{}, {} over capacity, as you chose.",
+                    plural(role),
+                    count.confirmed,
+                    count.capacity,
+                    count.over()
+                ));
+            }
+            sentence.push_str(" They get the confirmation email.");
+            sentence
+        }
+        (RegistrationStatus::Waitlisted, _) => {
+            let place = bookings::position_of(session, &registration.id)
+                .map_or_else(String::new, |position| format!("number {position} "));
+            let queue = waitlist_of(registration.requested.as_str());
+            if again {
+                format!(
+                    "{name} is added back as {place}on {queue}: their role is full now. They are told by email."
+                )
+            } else {
+                format!("{name} is {place}on {queue}. They are told by email.")
+            }
+        }
+        _ => format!("{name} is registered."),
+    }
+}
+
+/// What the last action did, from the `done`, `r` and `p` of the address, in words that name
+/// the people it concerned as they now stand; with the "Add them back" action after a cancel.
+async fn what_was_done(
+    ctx: &Context,
+    page: &PageContext,
+    ids: &SessionPath,
+    session: &Session,
+    query: &TableQuery,
+) -> (Option<String>, Option<String>) {
+    let SessionPath(series_id, session_id) = ids;
+    let wanted: Vec<RegistrationId> = [&query.r, &query.p]
+        .into_iter()
+        .filter_map(|raw| raw.parse().ok())
+        .collect();
+    let found = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        bookings::named(ctx, &page.principal, series_id, session_id, &wanted)
+            .await
+            .unwrap_or_default()
+    };
+    let find = |raw: &str| {
+        found
+            .iter()
+            .find(|registration| registration.id.as_str() == raw)
+    };
+    let base_path = format!("/jams/{series_id}/sessions/{session_id}");
+    let now = ctx.clock.now();
+    let text = match (query.done.as_str(), find(&query.r)) {
+        ("added", Some(added)) => standing_sentence(session, added, false),
+        ("added", None) => "Added; they get the confirmation email.".to_owned(),
+        ("added-back", Some(added)) => standing_sentence(session, added, true),
+        ("cancelled", Some(gone)) => {
+            let name = &gone.name;
+            match (gone.role, find(&query.p)) {
+                (Some(role), Some(next)) => format!(
+                    "{name}'s spot is cancelled. {}, next on the waitlist, is now confirmed as {}. Both are told by email.",
+                    next.name,
+                    as_a(role.as_str())
+                ),
+                (Some(role), None) => format!(
+                    "{name}'s spot is cancelled. Nobody was waiting, so the {} spot is free again. {name} is told by email.",
+                    role.as_str()
+                ),
+                (None, _) => format!(
+                    "{name} is off the waitlist; no spot was freed. {name} is told by email."
+                ),
+            }
+        }
+        ("cancelled", None) => "Cancelled; they are told by email.".to_owned(),
+        ("already-cancelled", Some(gone)) => {
+            format!("{}'s registration was already cancelled.", gone.name)
+        }
+        ("moved", _) => "Moved; they are told by email.".to_owned(),
+        ("marked", _) => "Attendance saved.".to_owned(),
+        _ => return (None, None),
+    };
+    let undo = match (query.done.as_str(), find(&query.r)) {
+        ("cancelled", Some(gone)) if can_add_back(session, gone, now) => {
+            Some(add_back_action(&base_path, &gone.id))
+        }
+        _ => None,
+    };
+    (Some(text), undo)
+}
+
+/// The table, with the add form as given and, if any, a problem at the top (`problem`) or in
+/// the add form (`add_problem`).
 async fn render(
     ctx: &Context,
     page: &PageContext,
@@ -226,13 +396,10 @@ async fn render(
     query: &TableQuery,
     add_form: FormState,
     problem: Option<&str>,
+    add_problem: Option<&str>,
 ) -> Response {
     let SessionPath(series_id, session_id) = ids;
-    let filter = TableFilter {
-        status: status_filter(&query.status),
-        requested: RoleChoice::parse(&query.role),
-        search: query.q.chars().take(100).collect(),
-    };
+    let filter = query.filter();
     let after = query.after.parse::<RegistrationId>().ok();
     let TablePage {
         series,
@@ -259,28 +426,19 @@ async fn render(
     let (base, flyer) = session_counts(&session);
     let base_path = format!("/jams/{series_id}/sessions/{session_id}");
     let list_path = format!("{base_path}/registrations");
-    let next_href = next.map(|next| {
-        format!(
-            "{list_path}?status={}&role={}&q={}&after={next}",
-            percent_encode(&query.status),
-            percent_encode(&query.role),
-            percent_encode(&query.q)
-        )
-    });
-    let export_href = format!("{base_path}/registrations.csv");
-    let checkin_href = format!("{base_path}/checkin");
-    let notice = match query.done.as_str() {
-        "added" => Some("Added."),
-        "cancelled" => {
-            Some("Cancelled; they are told by email, and the next person waiting got the spot.")
-        }
-        "moved" => Some("Moved; they are told by email."),
-        "marked" => Some("Attendance saved."),
-        _ => None,
+    let next_href = next.map(|next| format!("{list_path}?{}&after={next}", query.filter_query()));
+    let export_href = if filter.is_active() {
+        format!("{base_path}/registrations.csv?{}", query.filter_query())
+    } else {
+        format!("{base_path}/registrations.csv")
     };
+    let checkin_href = format!("{base_path}/checkin");
+    let public_url = session.public_url(ctx);
+    let (notice, undo) = what_was_done(ctx, page, ids, &session, query).await;
     let view = TableView {
         series_name: &series.name,
         session_href: &base_path,
+        public_url: &public_url,
         date: &date,
         time: &time,
         base,
@@ -298,12 +456,21 @@ async fn render(
         checkin_href: &checkin_href,
         add_action: &list_path,
         add_form: &add_form,
-        notice,
+        add_problem,
+        notice: notice.as_deref(),
+        undo_action: undo.as_deref(),
         problem,
     };
-    let status = status_for(problem.is_some() || add_form.has_errors());
+    let status = status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors());
     let title = format!("Registrations — {} {date}", series.name);
     (status, registrations_table(&page.page(&title), &view)).into_response()
+}
+
+/// An empty add form (a base, as most people are).
+fn fresh_add_form() -> FormState {
+    let mut form = FormState::default();
+    form.values.insert("role".to_owned(), "base".to_owned());
+    form
 }
 
 async fn table(
@@ -312,9 +479,7 @@ async fn table(
     ids: SessionPath,
     Query(query): Query<TableQuery>,
 ) -> Response {
-    let mut form = FormState::default();
-    form.values.insert("role".to_owned(), "base".to_owned());
-    render(&ctx, &page, &ids, &query, form, None).await
+    render(&ctx, &page, &ids, &query, fresh_add_form(), None, None).await
 }
 
 async fn add(
@@ -324,48 +489,123 @@ async fn add(
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
     let SessionPath(series_id, session_id) = &ids;
-    let input = match RegistrationInput::parse(&Fields(&form), false) {
-        Ok(input) => input,
-        Err(errors) => {
-            let state = form_state(form, errors);
-            return render(&ctx, &page, &ids, &TableQuery::default(), state, None).await;
-        }
-    };
-    let over_capacity = Fields(&form).get("override") == "yes";
-    match bookings::register_for(
-        &ctx,
-        &page.principal,
-        series_id,
-        session_id,
-        input,
-        over_capacity,
-    )
-    .await
-    {
-        Ok(_) => Redirect::to(&format!(
-            "/jams/{series_id}/sessions/{session_id}/registrations?done=added"
-        ))
-        .into_response(),
-        Err(BookingError::AlreadyRegistered(_)) => {
-            let errors = FormErrors::single("email", "This address is already registered.");
-            let state = form_state(form, errors);
-            render(&ctx, &page, &ids, &TableQuery::default(), state, None).await
-        }
-        Err(error @ (BookingError::Closed | BookingError::SessionCancelled)) => {
-            let message = error.to_string();
-            let state = form_state(form, FormErrors::default());
-            render(
+    let (errors, problem) = match RegistrationInput::parse_as(&Fields(&form), Filler::Organizer) {
+        Err(errors) => (errors, None),
+        Ok(input) => {
+            let over_capacity = Fields(&form).get("override") == "yes";
+            match bookings::register_for(
                 &ctx,
-                &page,
-                &ids,
-                &TableQuery::default(),
-                state,
-                Some(&message),
+                &page.principal,
+                series_id,
+                session_id,
+                input,
+                over_capacity,
             )
             .await
+            {
+                Ok(registered) => {
+                    return Redirect::to(&format!(
+                        "/jams/{series_id}/sessions/{session_id}/registrations?done=added&r={}",
+                        registered.registration.id
+                    ))
+                    .into_response();
+                }
+                Err(BookingError::AlreadyRegistered(_)) => (
+                    FormErrors::single(
+                        "email",
+                        "Someone with this address is already registered for this session.",
+                    ),
+                    None,
+                ),
+                Err(BookingError::Closed) => (
+                    FormErrors::default(),
+                    Some(
+                        "This session no longer takes registrations (it has started, or registration has closed), so nobody can be added.",
+                    ),
+                ),
+                Err(BookingError::SessionCancelled) => (
+                    FormErrors::default(),
+                    Some("This session is cancelled, so nobody can be added."),
+                ),
+                Err(BookingError::Busy) => (
+                    FormErrors::default(),
+                    Some(
+                        "Too many people are registering at this moment; nothing was added. Try again.",
+                    ),
+                ),
+                Err(error) => return refused(&page, error),
+            }
         }
-        Err(error) => refused(&page, error),
-    }
+    };
+    let state = form_state(form, errors);
+    render(
+        &ctx,
+        &page,
+        &ids,
+        &TableQuery::default(),
+        state,
+        None,
+        problem,
+    )
+    .await
+}
+
+/// "Cancel Ana's spot?": what cancelling would do, before anything is cancelled.
+async fn confirm_cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Path(params): Path<BTreeMap<String, String>>,
+    Query(query): Query<ActionQuery>,
+) -> Response {
+    let SessionPath(series_id, session_id) = &ids;
+    let Some(id) = registration_in(&params) else {
+        return AppError::NotFound.into_response();
+    };
+    let preview =
+        match bookings::cancel_preview(&ctx, &page.principal, series_id, session_id, &id).await {
+            Ok(preview) => preview,
+            Err(error) => return refused(&page, error),
+        };
+    let registration = &preview.registration;
+    let base_path = format!("/jams/{series_id}/sessions/{session_id}/registrations");
+    let from_detail = query.back == "detail";
+    let (back_href, back_label) = if from_detail {
+        (
+            format!("{base_path}/{id}"),
+            format!("Back to {}", registration.name),
+        )
+    } else {
+        (
+            format!("{base_path}#r-{id}"),
+            "Back to registrations".to_owned(),
+        )
+    };
+    let action = if from_detail {
+        format!("{base_path}/{id}/cancel?back=detail")
+    } else {
+        format!("{base_path}/{id}/cancel")
+    };
+    let (date, time) = session_when(&preview.session, &preview.series.zone());
+    let view = CancelConfirmView {
+        series_name: &preview.series.name,
+        date: &date,
+        time: &time,
+        back_href: &back_href,
+        back_label: &back_label,
+        name: &registration.name,
+        status: registration.status.as_str(),
+        role: &standing_label(registration),
+        position: preview.position,
+        next: preview.next.as_ref().map(|next| next.name.as_str()),
+        action: &action,
+        can_add_back: bookings::is_open(&preview.session, ctx.clock.now()).is_ok(),
+    };
+    let title = format!(
+        "Cancel {}'s spot? — {}",
+        registration.name, preview.series.name
+    );
+    cancel_confirm(&page.page(&title), &view).into_response()
 }
 
 async fn cancel_for(
@@ -373,35 +613,77 @@ async fn cancel_for(
     page: PageContext,
     ids: SessionPath,
     Path(params): Path<BTreeMap<String, String>>,
+    Query(query): Query<ActionQuery>,
 ) -> Response {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = params
-        .get("registration")
-        .and_then(|raw| raw.parse::<RegistrationId>().ok())
-    else {
+    let Some(registration) = registration_in(&params) else {
         return AppError::NotFound.into_response();
     };
     match bookings::cancel_for(&ctx, &page.principal, series_id, session_id, &registration).await {
-        Ok(_) => Redirect::to(&format!(
-            "/jams/{series_id}/sessions/{session_id}/registrations?done=cancelled"
-        ))
-        .into_response(),
-        Err(error) => refused(&page, error),
+        Ok((Cancelled::Now { promoted }, _)) => {
+            let promoted = promoted.map_or_else(String::new, |next| format!("&p={next}"));
+            let done = format!("done=cancelled&r={registration}{promoted}");
+            after_action(series_id, session_id, &registration, &query, &done)
+        }
+        Ok((Cancelled::Already, _)) => {
+            let done = format!("done=already-cancelled&r={registration}");
+            after_action(series_id, session_id, &registration, &query, &done)
+        }
+        Err(error) => action_refused(&ctx, &page, &ids, &registration, &query, error).await,
     }
 }
 
-/// Every registration of the session with its series, for the export and the check-in list.
-async fn everyone(
-    ctx: &Context,
-    page: &PageContext,
-    ids: &SessionPath,
-) -> Result<(jamie::jams::series::Series, Session, Vec<Registration>), BookingError> {
-    let SessionPath(series_id, session_id) = ids;
-    bookings::of_session(ctx, &page.principal, series_id, session_id).await
+/// "Add them back": the person of a cancelled registration, entered again by the rules of a
+/// manual add.
+async fn add_back(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Path(params): Path<BTreeMap<String, String>>,
+    Query(query): Query<ActionQuery>,
+) -> Response {
+    let SessionPath(series_id, session_id) = &ids;
+    let Some(registration) = registration_in(&params) else {
+        return AppError::NotFound.into_response();
+    };
+    let error =
+        match bookings::add_back(&ctx, &page.principal, series_id, session_id, &registration).await
+        {
+            Ok(registered) => {
+                let again = &registered.registration.id;
+                let done = format!("done=added-back&r={again}");
+                return after_action(series_id, session_id, again, &query, &done);
+            }
+            Err(BookingError::AlreadyRegistered(_)) => BookingError::Refused(
+                "They are registered again already: look for their new row in the table.",
+            ),
+            Err(BookingError::Closed | BookingError::SessionCancelled) => BookingError::Refused(
+                "This session no longer takes registrations, so they cannot be added back.",
+            ),
+            Err(BookingError::Busy) => BookingError::Refused(
+                "Too many people are registering at this moment; nothing was changed. Try again.",
+            ),
+            Err(error) => error,
+        };
+    action_refused(&ctx, &page, &ids, &registration, &query, error).await
 }
 
-async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath) -> Response {
-    let (series, session, registrations) = match everyone(&ctx, &page, &ids).await {
+async fn export(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Query(query): Query<TableQuery>,
+) -> Response {
+    let SessionPath(series_id, session_id) = &ids;
+    let found = bookings::export(
+        &ctx,
+        &page.principal,
+        series_id,
+        session_id,
+        &query.filter(),
+    )
+    .await;
+    let (series, session, registrations) = match found {
         Ok(found) => found,
         Err(error) => return refused(&page, error),
     };
@@ -412,7 +694,8 @@ async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath)
         .to_zoned_datetime(zone)
         .strftime("%Y-%m-%d")
         .to_string();
-    let disposition = format!("attachment; filename=\"registrations-{day}.csv\"");
+    let name = bookings::csv_file_name(&series.name, &day);
+    let disposition = format!("attachment; filename=\"{name}\"");
     let mut response = (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
@@ -427,12 +710,47 @@ async fn export(State(ctx): State<Context>, page: PageContext, ids: SessionPath)
     response
 }
 
-async fn checkin(State(ctx): State<Context>, page: PageContext, ids: SessionPath) -> Response {
-    let (series, session, registrations) = match everyone(&ctx, &page, &ids).await {
-        Ok(found) => found,
-        Err(error) => return refused(&page, error),
-    };
-    let (date, time) = session_when(&session, &series.zone());
+#[derive(Debug, Default, Deserialize)]
+struct CheckinQuery {
+    #[serde(default)]
+    r: String,
+}
+
+async fn checkin(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Query(query): Query<CheckinQuery>,
+) -> Response {
+    render_checkin(&ctx, &page, &ids, Some(&query.r), None).await
+}
+
+/// The check-in list: the confirmed people by role and name, with their attendance controls
+/// once the session has started.
+async fn render_checkin(
+    ctx: &Context,
+    page: &PageContext,
+    ids: &SessionPath,
+    just_marked: Option<&str>,
+    problem: Option<&str>,
+) -> Response {
+    let SessionPath(series_id, session_id) = ids;
+    let (series, session, registrations) =
+        match bookings::of_session(ctx, &page.principal, series_id, session_id).await {
+            Ok(found) => found,
+            Err(error) => return refused(page, error),
+        };
+    let zone = series.zone();
+    let (date, time) = session_when(&session, &zone);
+    let started = session.starts_at <= ctx.clock.now();
+    let opens = (!started).then(|| {
+        session
+            .starts_at
+            .to_zoned_datetime(zone.clone())
+            .strftime("%H:%M on %a %-d %b %Y")
+            .to_string()
+    });
+    let base_path = format!("/jams/{series_id}/sessions/{session_id}");
     let mut confirmed: Vec<&Registration> = registrations
         .iter()
         .filter(|registration| registration.status == RegistrationStatus::Confirmed)
@@ -442,22 +760,48 @@ async fn checkin(State(ctx): State<Context>, page: PageContext, ids: SessionPath
         confirmed
             .iter()
             .filter(|registration| registration.role == Some(role))
-            .map(|registration| CheckinRow {
-                name: registration.name.clone(),
-                role: role.as_str().to_owned(),
+            .map(|registration| {
+                let mark = |mark: &str| {
+                    format!(
+                        "{base_path}/registrations/{}/attendance?mark={mark}&back=checkin",
+                        registration.id
+                    )
+                };
+                CheckinRow {
+                    id: registration.id.to_string(),
+                    name: registration.name.clone(),
+                    role: registration.requested.as_str().to_owned(),
+                    attendance: registration
+                        .attendance
+                        .map(|attendance| attendance.as_str().to_owned()),
+                    actions: started.then(|| CheckinActions {
+                        attended: mark("attended"),
+                        no_show: mark("no_show"),
+                        clear: mark("clear"),
+                    }),
+                }
             })
             .collect()
     };
+    let table_href = format!("{base_path}/registrations");
+    let (bases, flyers) = (of(Role::Base), of(Role::Flyer));
+    let view = CheckinView {
+        series_name: &series.name,
+        date: &date,
+        time: &time,
+        table_href: &table_href,
+        opens: opens.as_deref(),
+        bases: &bases,
+        flyers: &flyers,
+        just_marked: just_marked.filter(|id| !id.is_empty()),
+        problem,
+    };
     let title = format!("Check-in — {} {date}", series.name);
-    checkin_list(
-        &page.page(&title),
-        &series.name,
-        &date,
-        &time,
-        &of(Role::Base),
-        &of(Role::Flyer),
+    (
+        status_for(problem.is_some()),
+        checkin_list(&page.page(&title), &view),
     )
-    .into_response()
+        .into_response()
 }
 
 /// The registration named in the path.
@@ -473,24 +817,27 @@ struct ActionQuery {
     to: String,
     #[serde(default)]
     mark: String,
-    /// "detail" to come back to the registration's page rather than the table.
+    /// "detail" to come back to the registration's page rather than the table, "checkin" to
+    /// the check-in list.
     #[serde(default)]
     back: String,
 }
 
-/// Where an organizer's action on a registration returns to, saying what it did.
+/// Where an organizer's action on a registration returns to, saying what it did (`done`, a
+/// query such as `done=moved`): the registration's page, the check-in list at the person's
+/// row, or the table.
 fn after_action(
-    series: &jamie::ids::SeriesId,
+    series: &SeriesId,
     session: &SessionId,
     registration: &RegistrationId,
     query: &ActionQuery,
     done: &str,
 ) -> Response {
-    let base_path = format!("/jams/{series}/sessions/{session}/registrations");
-    let to = if query.back == "detail" {
-        format!("{base_path}/{registration}?done={done}")
-    } else {
-        format!("{base_path}?done={done}")
+    let base_path = format!("/jams/{series}/sessions/{session}");
+    let to = match query.back.as_str() {
+        "detail" => format!("{base_path}/registrations/{registration}?{done}"),
+        "checkin" => format!("{base_path}/checkin?r={registration}#p-{registration}"),
+        _ => format!("{base_path}/registrations?{done}"),
     };
     Redirect::to(&to).into_response()
 }
@@ -507,12 +854,32 @@ async fn action_refused(
     let BookingError::Refused(message) = error else {
         return refused(page, error);
     };
-    if query.back == "detail" {
-        return render_detail(ctx, page, ids, registration, "", Some(message)).await;
+    match query.back.as_str() {
+        "detail" => {
+            render_detail(
+                ctx,
+                page,
+                ids,
+                registration,
+                &TableQuery::default(),
+                Some(message),
+            )
+            .await
+        }
+        "checkin" => render_checkin(ctx, page, ids, None, Some(message)).await,
+        _ => {
+            render(
+                ctx,
+                page,
+                ids,
+                &TableQuery::default(),
+                fresh_add_form(),
+                Some(message),
+                None,
+            )
+            .await
+        }
     }
-    let mut form = FormState::default();
-    form.values.insert("role".to_owned(), "base".to_owned());
-    render(ctx, page, ids, &TableQuery::default(), form, Some(message)).await
 }
 
 async fn move_to(
@@ -541,7 +908,7 @@ async fn move_to(
     )
     .await
     {
-        Ok(_) => after_action(series_id, session_id, &registration, &query, "moved"),
+        Ok(_) => after_action(series_id, session_id, &registration, &query, "done=moved"),
         Err(error) => action_refused(&ctx, &page, &ids, &registration, &query, error).await,
     }
 }
@@ -576,15 +943,9 @@ async fn attendance(
     )
     .await
     {
-        Ok(()) => after_action(series_id, session_id, &registration, &query, "marked"),
+        Ok(()) => after_action(series_id, session_id, &registration, &query, "done=marked"),
         Err(error) => action_refused(&ctx, &page, &ids, &registration, &query, error).await,
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct DetailQuery {
-    #[serde(default)]
-    done: String,
 }
 
 async fn detail(
@@ -592,12 +953,12 @@ async fn detail(
     page: PageContext,
     ids: SessionPath,
     Path(params): Path<BTreeMap<String, String>>,
-    Query(query): Query<DetailQuery>,
+    Query(query): Query<TableQuery>,
 ) -> Response {
     let Some(registration) = registration_in(&params) else {
         return AppError::NotFound.into_response();
     };
-    render_detail(&ctx, &page, &ids, &registration, &query.done, None).await
+    render_detail(&ctx, &page, &ids, &registration, &query, None).await
 }
 
 fn standing_label(registration: &Registration) -> String {
@@ -613,7 +974,7 @@ async fn render_detail(
     page: &PageContext,
     ids: &SessionPath,
     id: &RegistrationId,
-    done: &str,
+    query: &TableQuery,
     problem: Option<&str>,
 ) -> Response {
     let SessionPath(series_id, session_id) = ids;
@@ -669,16 +1030,22 @@ async fn render_detail(
     let move_actions = move_actions(&base_path, session, registration, "&back=detail");
     let attendance_actions =
         attendance_actions(&base_path, session, registration, now, "&back=detail");
-    let cancel_action = (registration.status != RegistrationStatus::Cancelled)
-        .then(|| format!("{base_path}/registrations/{}/cancel", registration.id));
+    let cancel_href = (registration.status != RegistrationStatus::Cancelled).then(|| {
+        format!(
+            "{base_path}/registrations/{}/cancel?back=detail",
+            registration.id
+        )
+    });
+    let add_back = can_add_back(session, registration, now).then(|| {
+        format!(
+            "{}?back=detail",
+            add_back_action(&base_path, &registration.id)
+        )
+    });
     let position = bookings::position_of(session, &registration.id);
     let registered_at = registered_at(registration, &zone);
     let role = standing_label(registration);
-    let notice = match done {
-        "moved" => Some("Moved; they are told by email."),
-        "marked" => Some("Attendance saved."),
-        _ => None,
-    };
+    let (notice, _) = what_was_done(ctx, page, ids, session, query).await;
     let view = RegistrationDetailView {
         series_name: &found.series.name,
         table_href: &table_href,
@@ -699,9 +1066,10 @@ async fn render_detail(
         no_shows,
         move_actions: &move_actions,
         attendance_actions: &attendance_actions,
-        cancel_action: cancel_action.as_deref(),
+        cancel_href: cancel_href.as_deref(),
+        add_back_action: add_back.as_deref(),
         problem,
-        notice,
+        notice: notice.as_deref(),
     };
     let title = format!("{} — {}", registration.name, found.series.name);
     (

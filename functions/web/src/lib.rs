@@ -1,6 +1,6 @@
 //! The web layer every HTTP function shares: [`AppError`] rendered as an error page, the
 //! [`PageContext`] extracted from each request, cookies, and the finishing touches every router
-//! gets ([`finish`]: the not-found page and the security headers).
+//! gets ([`finish`]: compression, the 500 page for a panic and the security headers).
 
 mod cookies;
 mod csrf;
@@ -10,12 +10,22 @@ mod sessions_view;
 
 use axum::{
     Router,
-    extract::FromRequestParts,
+    body::Body,
+    extract::{FromRequestParts, Request},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
+    middleware::Next,
     response::{IntoResponse, Response},
 };
 use jamie::authorization::Principal;
 use jamie_templates::{Page, Theme, Viewer, pages};
+use maud::Markup;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{NotForContentType, Predicate, SizeAbove},
+    },
+};
 
 pub use cookies::{clear_session_cookie, session_cookie, session_cookie_name};
 pub use csrf::CsrfToken;
@@ -103,10 +113,126 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?error, "request failed");
         }
         let (status, heading, explanation) = self.parts();
-        let page = Page::new(heading, "/", Theme::System);
-        let body = pages::error::error(&page, status.as_u16(), heading, explanation);
-        (status, body).into_response()
+        ErrorPage {
+            status,
+            heading,
+            explanation,
+        }
+        .into_response()
     }
+}
+
+/// An error page as rendered for nobody in particular. It travels as a response extension too,
+/// so [`error_pages`] can render it again with the header the reader sees (signed in or not,
+/// their theme) once the request's context is known.
+#[derive(Clone, Copy, Debug)]
+struct ErrorPage {
+    status: StatusCode,
+    heading: &'static str,
+    explanation: &'static str,
+}
+
+impl ErrorPage {
+    fn render(self, page: &Page<'_>) -> Markup {
+        pages::error::error(page, self.status.as_u16(), self.heading, self.explanation)
+    }
+
+    /// The page for a response axum itself produced (a rejected form or path, a method the
+    /// route does not take), if it is one we dress as a page.
+    fn for_framework_response(response: &Response) -> Option<Self> {
+        let status = response.status();
+        let plain = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|value| value.as_bytes().starts_with(b"text/plain"));
+        if !status.is_client_error() || !plain {
+            return None;
+        }
+        let error = match status {
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            StatusCode::METHOD_NOT_ALLOWED => {
+                return Some(Self {
+                    status,
+                    heading: "This address is only a form's destination",
+                    explanation: "It cannot be opened on its own. Go back to the page with the form and send it from there.",
+                });
+            }
+            _ => AppError::BadRequest(
+                "Part of it was missing or in a shape we do not accept. Go back, reload the page and try again.",
+            ),
+        };
+        let (_, heading, explanation) = error.parts();
+        Some(Self {
+            status,
+            heading,
+            explanation,
+        })
+    }
+}
+
+impl IntoResponse for ErrorPage {
+    fn into_response(self) -> Response {
+        let page = Page::new(self.heading, "/", Theme::System);
+        let mut response = (self.status, self.render(&page)).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Renders error pages (ours, and axum's plain-text rejections) with the reader's header and
+/// theme. A route layer inside the session and CSRF layers, whose results it reads.
+pub(crate) async fn error_pages(context: PageContext, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let error = match response.extensions().get::<ErrorPage>() {
+        Some(error) => *error,
+        None => match ErrorPage::for_framework_response(&response) {
+            Some(error) => error,
+            None => return response,
+        },
+    };
+    let (mut parts, _) = response.into_parts();
+    let page = context.page(error.heading);
+    let body = error.render(&page).into_string();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.extensions.insert(error);
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// The not-found page for paths no route matches, with the reader's header (the router's
+/// fallback, behind the same session and CSRF layers as its routes).
+pub(crate) async fn not_found_page(context: PageContext) -> Response {
+    let (status, heading, explanation) = AppError::NotFound.parts();
+    let error = ErrorPage {
+        status,
+        heading,
+        explanation,
+    };
+    let mut response = (status, error.render(&context.page(heading))).into_response();
+    response.extensions_mut().insert(error);
+    response
+}
+
+/// The 500 page for a handler that panicked: logged, and answered like any other failure.
+pub(crate) fn panic_page(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "a handler panicked");
+    let (status, heading, explanation) =
+        AppError::Internal(jamie::Error::Internal("panic".into())).parts();
+    ErrorPage {
+        status,
+        heading,
+        explanation,
+    }
+    .into_response()
 }
 
 /// What every page needs from its request: the path, the reader's theme, the CSRF token for
@@ -206,7 +332,8 @@ const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     ),
 ];
 
-async fn not_found() -> AppError {
+/// The not-found answer of a router built without [`Routes`] (the assets function's).
+pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
@@ -220,13 +347,30 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
-/// Completes a router for serving: the not-found page for unknown paths and the security
-/// headers on every response. Applied once, to a function's router or to the dev server's
-/// merged one.
+/// Bodies below this size gain less from compression than the header costs.
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
+
+/// Brotli or gzip, as the browser's `Accept-Encoding` asks, for anything but small bodies and
+/// images (already compressed; SVG excepted). In the function itself: API Gateway's HTTP API
+/// does not compress, and `lambda_http` sends an encoded body base64-encoded.
+fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new().compress_when(
+        SizeAbove::new(COMPRESS_ABOVE_BYTES)
+            .and(NotForContentType::IMAGES)
+            .and(NotForContentType::GRPC)
+            .and(NotForContentType::SSE),
+    )
+}
+
+/// Completes a router for serving: a 500 page for a handler that panics, the security headers
+/// on every response, and compression. Applied once, to a function's router or to the dev
+/// server's merged one. Unknown paths get their page from the router's fallback (set by
+/// [`Routes::into_router`], or [`not_found`]).
 pub fn finish(router: Router) -> Router {
     router
-        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panic_page))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(compression())
 }
 
 #[cfg(test)]
@@ -251,7 +395,11 @@ mod tests {
 
     #[tokio::test]
     async fn finished_routers_answer_unknown_paths_with_a_page_and_set_headers() {
-        let app = finish(Router::new().route("/", get(|| async { "home" })));
+        let app = finish(
+            Router::new()
+                .route("/", get(|| async { "home" }))
+                .fallback(not_found),
+        );
         let response = app
             .oneshot(Request::get("/nowhere").body(Body::empty()).unwrap())
             .await

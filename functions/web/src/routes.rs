@@ -1,11 +1,12 @@
 //! The one way to declare a function's routes: pages (safe methods) and actions (state
 //! changes). Actions are recorded, so the CSRF test can try every one of them, and every route
-//! gets the session and CSRF layers.
+//! (and the not-found fallback) gets the session, CSRF and error-page layers.
 
-use axum::{Router, middleware, routing::MethodRouter};
+use axum::{Router, handler::Handler, middleware, routing::MethodRouter};
 use jamie::Context;
+use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::{csrf, sessions};
+use crate::{csrf, error_pages, not_found_page, panic_page, sessions};
 
 /// A set of routes under construction.
 #[derive(Debug)]
@@ -53,14 +54,25 @@ impl Routes {
         &self.actions
     }
 
-    /// The router with sessions resolved and CSRF checked on every route.
+    /// The router with sessions resolved and CSRF checked on every route, and error pages
+    /// (a panic's too) rendered with the header the reader sees; unknown paths get the
+    /// not-found page the same way.
     pub fn into_router(self, ctx: Context) -> Router {
+        let fallback = not_found_page
+            .layer(middleware::from_fn_with_state(
+                ctx.clone(),
+                sessions::resolve,
+            ))
+            .layer(middleware::from_fn_with_state(ctx.clone(), csrf::protect));
         self.router
+            .route_layer(CatchPanicLayer::custom(panic_page))
+            .route_layer(middleware::from_fn(error_pages))
             .route_layer(middleware::from_fn_with_state(
                 ctx.clone(),
                 sessions::resolve,
             ))
             .route_layer(middleware::from_fn_with_state(ctx.clone(), csrf::protect))
+            .fallback(fallback)
             .with_state(ctx)
     }
 }

@@ -1,12 +1,13 @@
-//! What organizers do to registrations besides entering and cancelling them: move someone
-//! between roles or off the waitlist (an override, kept on the registration as its audit
-//! trail), mark attendance after the session, and look at one participant's history in the
-//! series.
+//! What organizers do to registrations besides entering them: move someone between roles or
+//! off the waitlist (an override, kept on the registration as its audit trail), see what
+//! cancelling would do and add a cancelled person back, mark attendance after the session,
+//! and look at one participant's history in the series.
 
 use super::{
-    Attendance, BookingError, Move, Registration, RegistrationStatus, Role, leave_waitlist,
-    of_participant, organizer_of, place_of, promote_waiting, series_of, session_and_registration,
-    session_of_series,
+    Attendance, BookingError, Move, Registered, Registration, RegistrationInput,
+    RegistrationStatus, Role, RoleChoice, Source, first_waiting_for, leave_waitlist,
+    of_participant, organizer_of, place_of, position_of, promote_waiting, register, series_of,
+    session_and_registration, session_of_series,
 };
 use crate::{
     Context,
@@ -211,6 +212,133 @@ pub async fn mark_attendance(
     }
 }
 
+/// What cancelling a registration would do, for the organizer to confirm first.
+#[derive(Clone, Debug)]
+pub struct CancelPreview {
+    pub series: Series,
+    pub session: Session,
+    pub registration: Registration,
+    /// Its place in the waitlist of its role, when waiting.
+    pub position: Option<u32>,
+    /// Who would take the freed spot: the first person waiting who fits the role it holds
+    /// (none when it waits, or nobody waits for that role).
+    pub next: Option<Registration>,
+}
+
+/// What cancelling registration `id` would do now: for its organizers, before they confirm.
+pub async fn cancel_preview(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    id: &RegistrationId,
+) -> Result<CancelPreview, BookingError> {
+    let organizer = organizer_of(ctx, principal, series_id).await?;
+    let (session, registration) = session_and_registration(ctx, session_id, id, None).await?;
+    if session.series_id != *series_id {
+        return Err(BookingError::NotFound);
+    }
+    let next = match (registration.status, registration.role) {
+        (RegistrationStatus::Confirmed, Some(role))
+            if session.status == SessionStatus::Scheduled =>
+        {
+            first_waiting_for(&session, role).map(|(_, waiter)| waiter.id.clone())
+        }
+        _ => None,
+    };
+    let next = match next {
+        Some(next) => {
+            ctx.store
+                .get::<Registration>(&keys::registration(session_id, &next))
+                .await?
+        }
+        None => None,
+    };
+    let position = position_of(&session, &registration.id);
+    Ok(CancelPreview {
+        series: organizer.series,
+        session,
+        registration,
+        position,
+        next,
+    })
+}
+
+/// The choice a cancelled registration is entered again with: the role it held, or the one
+/// it asked for if it never held one.
+fn again_as(registration: &Registration) -> RoleChoice {
+    match registration.role {
+        Some(Role::Base) => RoleChoice::Base,
+        Some(Role::Flyer) => RoleChoice::Flyer,
+        None => registration.requested,
+    }
+}
+
+/// An organizer adds back the person of cancelled registration `id`: a new registration with
+/// the same name, email, role and note, by the rules of entering someone by hand (confirmed
+/// while the role has room, else waitlisted; never over capacity). The cancelled one stays, as
+/// history.
+#[tracing::instrument(skip_all, fields(session = %session_id, registration = %id))]
+pub async fn add_back(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    id: &RegistrationId,
+) -> Result<Registered, BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    let cancelled = ctx
+        .store
+        .get::<Registration>(&keys::registration(session_id, id))
+        .await?
+        .filter(|registration| registration.series_id == *series_id)
+        .ok_or(BookingError::NotFound)?;
+    if cancelled.status != RegistrationStatus::Cancelled {
+        return Err(BookingError::Refused(
+            "This registration is not cancelled; there is nothing to add back.",
+        ));
+    }
+    let input = RegistrationInput {
+        requested: again_as(&cancelled),
+        name: cancelled.name,
+        email: cancelled.email,
+        note: cancelled.note,
+    };
+    register(
+        ctx,
+        session_id,
+        input,
+        Source::Manual {
+            over_capacity: false,
+        },
+    )
+    .await
+}
+
+/// Registrations `ids` of a session, those that exist, in the order asked: what a notice after
+/// an organizer's action names.
+pub async fn named(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    ids: &[RegistrationId],
+) -> Result<Vec<Registration>, BookingError> {
+    organizer_of(ctx, principal, series_id).await?;
+    let wanted: Vec<_> = ids
+        .iter()
+        .map(|id| keys::registration(session_id, id))
+        .collect();
+    let mut found = Vec::new();
+    for item in ctx.store.get_many(&wanted).await?.into_iter().flatten() {
+        let registration: Registration = serde_dynamo::from_item(item).map_err(StoreError::from)?;
+        if registration.series_id == *series_id {
+            found.push(registration);
+        }
+    }
+    Ok(found)
+}
+
 /// One registration as its organizers look into it: the session, the registration (with its
 /// audit trail) and the person's registrations in the same series, newest session first.
 #[derive(Clone, Debug)]
@@ -314,6 +442,15 @@ mod tests {
             Some("waiting[1] = :moving")
         );
         assert_eq!(standing(&waiting), "waitlisted (flyer)");
+    }
+
+    #[test]
+    fn a_cancelled_registration_comes_back_in_the_role_it_held() {
+        let mut held = registration(RoleChoice::Either, RegistrationStatus::Cancelled);
+        held.role = Some(Role::Flyer);
+        assert_eq!(again_as(&held), RoleChoice::Flyer);
+        let waited = registration(RoleChoice::Either, RegistrationStatus::Cancelled);
+        assert_eq!(again_as(&waited), RoleChoice::Either);
     }
 
     #[test]

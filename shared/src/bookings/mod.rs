@@ -25,7 +25,10 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-pub use manage::{Detail, mark_attendance, move_registration, registration_detail};
+pub use manage::{
+    CancelPreview, Detail, add_back, cancel_preview, mark_attendance, move_registration, named,
+    registration_detail,
+};
 pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
@@ -300,16 +303,42 @@ pub struct RegistrationInput {
     pub note: String,
 }
 
+/// Who fills in a registration form; its messages speak to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Filler {
+    /// The participant, on the public page; `consent_required` asks them to agree.
+    Participant { consent_required: bool },
+    /// An organizer entering someone else ("Enter their name.").
+    Organizer,
+}
+
 impl RegistrationInput {
-    /// The registration form: `name`, `email`, `role`, `note`, and `consent` when asked.
+    /// The public registration form: `name`, `email`, `role`, `note`, and `consent` when
+    /// asked; the messages speak to the participant.
     pub fn parse(fields: &Fields<'_>, consent_required: bool) -> Result<Self, FormErrors> {
+        Self::parse_as(fields, Filler::Participant { consent_required })
+    }
+
+    /// A registration form filled in by `filler`: the same checks, in words for them.
+    pub fn parse_as(fields: &Fields<'_>, filler: Filler) -> Result<Self, FormErrors> {
+        let organizer = filler == Filler::Organizer;
         let mut errors = FormErrors::default();
         let name = fields.text("name", 100, &mut errors);
         if name.is_empty() && !errors.has("name") {
-            errors.add("name", "Tell the organizers your name.");
+            errors.add(
+                "name",
+                if organizer {
+                    "Enter their name."
+                } else {
+                    "Tell the organizers your name."
+                },
+            );
         }
         if name.chars().any(char::is_control) {
             errors.add("name", "Use letters, spaces and punctuation only.");
+        }
+        if organizer && fields.get("email").is_empty() {
+            errors.add("email", "Enter their email address.");
         }
         let email = fields.parse_with("email", Email::parse, &mut errors);
         let requested = RoleChoice::parse(fields.get("role"));
@@ -317,6 +346,12 @@ impl RegistrationInput {
             errors.add("role", "Choose base, flyer or either.");
         }
         let note = fields.text("note", 1000, &mut errors);
+        let consent_required = matches!(
+            filler,
+            Filler::Participant {
+                consent_required: true
+            }
+        );
         if consent_required && fields.get("consent") != "yes" {
             errors.add(
                 "consent",
@@ -1153,20 +1188,19 @@ pub async fn cancel_by_link(
     .await
 }
 
-/// An organizer cancels a registration on someone's behalf (they are told).
+/// An organizer cancels a registration on someone's behalf (they are told). Returns what
+/// happened and the registration as it now stands (a confirmed one keeps the role it held).
 pub async fn cancel_for(
     ctx: &Context,
     principal: &Principal,
     series_id: &SeriesId,
     session_id: &SessionId,
     registration: &RegistrationId,
-) -> Result<Cancelled, BookingError> {
+) -> Result<(Cancelled, Registration), BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    Ok(
-        cancel(ctx, session_id, registration, Whose::Organizer(series_id))
-            .await?
-            .0,
-    )
+    let (cancelled, now) =
+        cancel(ctx, session_id, registration, Whose::Organizer(series_id)).await?;
+    Ok((cancelled, now.registration))
 }
 
 /// Who is cancelling: the holder of a cancel link (its secret's hash), an organizer of the
@@ -1620,6 +1654,27 @@ pub struct TableFilter {
     pub search: String,
 }
 
+impl TableFilter {
+    /// Whether `registration` passes the filter, exactly as the table's query filters in the
+    /// store (so an export of the filtered table has the table's rows).
+    pub fn matches(&self, registration: &Registration) -> bool {
+        let search = self.search.trim();
+        self.status
+            .is_none_or(|status| registration.status == status)
+            && self
+                .requested
+                .is_none_or(|requested| registration.requested == requested)
+            && (search.is_empty()
+                || registration.name.contains(search)
+                || registration.email.as_str().contains(&search.to_lowercase()))
+    }
+
+    /// Whether the filter keeps anything out.
+    pub fn is_active(&self) -> bool {
+        self.status.is_some() || self.requested.is_some() || !self.search.trim().is_empty()
+    }
+}
+
 /// Registrations per table page.
 pub const TABLE_PAGE: i32 = 50;
 
@@ -1711,9 +1766,52 @@ pub async fn register_for(
     register(ctx, session_id, input, Source::Manual { over_capacity }).await
 }
 
+/// The registrations of a session that pass `filter` (all of them with the default filter),
+/// in the order they were made, for the export.
+pub async fn export(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    session_id: &SessionId,
+    filter: &TableFilter,
+) -> Result<(Series, Session, Vec<Registration>), BookingError> {
+    let (series, session, mut registrations) =
+        of_session(ctx, principal, series_id, session_id).await?;
+    registrations.retain(|registration| filter.matches(registration));
+    Ok((series, session, registrations))
+}
+
+/// The export's file name: `registrations-{series}-{day}.csv`, the series' name made of ASCII
+/// letters, digits and dashes only (so no browser or header mangles it), `day` as given
+/// (`2027-03-16`).
+pub fn csv_file_name(series_name: &str, day: &str) -> String {
+    let mut slug = String::new();
+    for c in series_name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 60 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let day: String = day
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    if slug.is_empty() {
+        format!("registrations-{day}.csv")
+    } else {
+        format!("registrations-{slug}-{day}.csv")
+    }
+}
+
 /// The CSV of a session's registrations: UTF-8 with a byte-order mark (so Excel reads it as
 /// UTF-8), RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting
-/// with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
+/// with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`. "Registered at" is ISO
+/// 8601 in the series' time zone, with its offset (`2027-03-10T13:00:00+01:00`).
 pub fn to_csv(
     session: &Session,
     registrations: &[Registration],
@@ -1755,7 +1853,7 @@ pub fn to_csv(
             registration
                 .created_at
                 .to_zoned_datetime(zone.clone())
-                .strftime("%Y-%m-%d %H:%M")
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
                 .to_string(),
             registration.note.clone(),
             if registration.manual { "yes" } else { "no" }.to_owned(),
@@ -1919,6 +2017,78 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_organizer_filling_in_the_form_is_spoken_to_as_the_organizer() {
+        let empty = std::collections::BTreeMap::new();
+        let errors = RegistrationInput::parse_as(&Fields(&empty), Filler::Organizer).unwrap_err();
+        assert_eq!(errors.0["name"], "Enter their name.");
+        assert_eq!(errors.0["email"], "Enter their email address.");
+        assert!(!errors.has("consent"), "nobody consents for someone else");
+        let public = RegistrationInput::parse(&Fields(&empty), true).unwrap_err();
+        assert_eq!(public.0["name"], "Tell the organizers your name.");
+        assert_eq!(public.0["email"], "Enter your email address.");
+        assert!(public.has("consent"));
+        let bad: std::collections::BTreeMap<String, String> =
+            [("name", "Ana"), ("email", "ana@"), ("role", "base")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let errors = RegistrationInput::parse_as(&Fields(&bad), Filler::Organizer).unwrap_err();
+        assert_eq!(
+            errors.0["email"],
+            "Enter an email address like name@example.org."
+        );
+    }
+
+    #[test]
+    fn the_export_filter_keeps_the_rows_the_table_shows() {
+        let mut ana = registration(RoleChoice::Base, RegistrationStatus::Confirmed);
+        ana.name = "Ana Li".to_owned();
+        ana.email = Email::parse("ana@example.org").unwrap();
+        let bo = registration(RoleChoice::Flyer, RegistrationStatus::Waitlisted);
+        let everyone = TableFilter::default();
+        assert!(everyone.matches(&ana) && everyone.matches(&bo) && !everyone.is_active());
+        let waitlisted = TableFilter {
+            status: Some(RegistrationStatus::Waitlisted),
+            ..TableFilter::default()
+        };
+        assert!(!waitlisted.matches(&ana) && waitlisted.matches(&bo));
+        let flyers = TableFilter {
+            requested: Some(RoleChoice::Flyer),
+            ..TableFilter::default()
+        };
+        assert!(!flyers.matches(&ana) && flyers.matches(&bo));
+        let search = |text: &str| TableFilter {
+            search: text.to_owned(),
+            ..TableFilter::default()
+        };
+        assert!(search(" Li ").matches(&ana) && !search("Li").matches(&bo));
+        assert!(search("ANA@").matches(&ana), "emails match in any case");
+        assert!(
+            !search("li").matches(&ana),
+            "names as stored, like the table"
+        );
+        assert!(search("x").is_active());
+    }
+
+    #[test]
+    fn export_file_names_carry_the_series_and_the_day_in_safe_characters() {
+        assert_eq!(
+            csv_file_name("Tuesday Jam", "2027-03-16"),
+            "registrations-tuesday-jam-2027-03-16.csv"
+        );
+        assert_eq!(
+            csv_file_name("  Łódź \"Acro\" / Park; jam!! ", "2027-03-16"),
+            "registrations-d-acro-park-jam-2027-03-16.csv"
+        );
+        assert_eq!(
+            csv_file_name("李小龍", "2027-03-16"),
+            "registrations-2027-03-16.csv"
+        );
+        let long = csv_file_name(&"a".repeat(500), "2027-03-16");
+        assert!(long.len() < 100, "{long}");
+    }
+
+    #[test]
     fn waitlist_places_are_stored_as_one_string() {
         let waiter = Waiter {
             id: RegistrationId::generate(),
@@ -1988,5 +2158,11 @@ pub(crate) mod tests {
             assert_eq!(&row[3], "flyer");
         }
         assert_eq!(&rows[0][8], "note, with \"quotes\"");
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        let csv = to_csv(&session, &registrations[..1], &berlin);
+        assert!(
+            csv.contains(",1970-01-01T01:00:00+01:00,"),
+            "registered at, with its offset: {csv}"
+        );
     }
 }

@@ -5,13 +5,13 @@
 use maud::{Markup, html};
 
 use crate::{
-    Page, Social,
+    Page, Script, Social,
     components::{
         Field, FormState, Tone, alert, field, note, required_marker, rich_text, select, textarea,
     },
     icons,
     layout::{csrf_field, layout},
-    pages::jams::{RoleCount, back_link, counts_line, detail, place},
+    pages::jams::{RoleCount, back_link, detail, place},
 };
 
 /// Where a session stands for participants.
@@ -856,7 +856,10 @@ pub struct RegistrationRow {
     pub registered_at: String,
     /// Added by an organizer.
     pub manual: bool,
-    pub cancel_action: Option<String>,
+    /// The page that asks before cancelling for them (a link: one click cancels nothing).
+    pub cancel_href: Option<String>,
+    /// For a cancelled registration: the POST that enters the person again.
+    pub add_back_action: Option<String>,
     /// (label, POST action), e.g. ("Confirm as base", "/jams/…/registrations/{id}/move?to=base").
     pub move_actions: Vec<(String, String)>,
     /// The organizer's page of this registration (audit trail, the person's history).
@@ -871,7 +874,10 @@ pub struct RegistrationRow {
 #[derive(Clone, Debug)]
 pub struct TableView<'a> {
     pub series_name: &'a str,
+    /// The organizer's page of the session ("Back to session").
     pub session_href: &'a str,
+    /// The session's public page, the link to share.
+    pub public_url: &'a str,
     pub date: &'a str,
     pub time: &'a str,
     pub base: RoleCount,
@@ -885,11 +891,18 @@ pub struct TableView<'a> {
     /// Query parameter `q`.
     pub search: &'a str,
     pub next_href: Option<String>,
+    /// The CSV of the rows the filters keep.
     pub export_href: &'a str,
     pub checkin_href: &'a str,
     pub add_action: &'a str,
     pub add_form: &'a FormState,
+    /// Why the add form's registration did not happen (shown in the form, where the page
+    /// scrolls after submitting it).
+    pub add_problem: Option<&'a str>,
+    /// What the last action did.
     pub notice: Option<&'a str>,
+    /// Undoing a cancel the notice reports: the POST that adds the person back.
+    pub undo_action: Option<&'a str>,
     pub problem: Option<&'a str>,
 }
 
@@ -902,30 +915,82 @@ fn role_label(role: &str) -> &str {
     }
 }
 
-/// A registration's status as a solid badge, with the waitlist position.
+/// "a base", "a flyer": a role as a person holds it.
+pub fn as_a(role: &str) -> &str {
+    match role {
+        "base" => "a base",
+        "flyer" => "a flyer",
+        _ => "a base or a flyer",
+    }
+}
+
+/// "the bases' waitlist", "the flyers' waitlist", "the waitlist (base or flyer)": the queue
+/// of a requested role.
+pub fn waitlist_of(requested: &str) -> &str {
+    match requested {
+        "base" => "the bases' waitlist",
+        "flyer" => "the flyers' waitlist",
+        _ => "the waitlist (base or flyer)",
+    }
+}
+
+/// A quiet badge: plain text on the page colour with a thin border and a coloured dot, so
+/// the badge is quieter than the name it labels and keeps the text's full contrast.
+fn quiet_badge(dot: &str, label: Markup) -> Markup {
+    html! {
+        span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal" {
+            span class={ "size-2 shrink-0 rounded-full " (dot) } aria-hidden="true" {}
+            (label)
+        }
+    }
+}
+
+/// A registration's status, with the waitlist position.
 fn registration_badge(status: &str, position: Option<u32>) -> Markup {
+    let (dot, label) = match status {
+        "confirmed" => ("bg-success", "Confirmed"),
+        "waitlisted" => ("bg-warning", "Waitlisted"),
+        "cancelled" => ("bg-base-content/40", "Cancelled"),
+        other => ("bg-base-content/40", other),
+    };
+    quiet_badge(
+        dot,
+        html! {
+            (label)
+            @if let (Some(position), "waitlisted") = (position, status) { " #" (position) }
+        },
+    )
+}
+
+/// A registration's status as a solid badge, for the participant's own registrations.
+fn solid_registration_badge(status: &str) -> Markup {
     let (class, label) = match status {
         "confirmed" => ("badge badge-success", "Confirmed"),
         "waitlisted" => ("badge badge-warning", "Waitlisted"),
         "cancelled" => ("badge badge-neutral", "Cancelled"),
         other => ("badge", other),
     };
-    html! {
-        span class={ (class) " whitespace-nowrap" } {
-            (label)
-            @if let (Some(position), "waitlisted") = (position, status) { " #" (position) }
-        }
-    }
+    html! { span class={ (class) " whitespace-nowrap" } { (label) } }
 }
 
-/// "Attended" or "No-show" as a small solid badge.
-fn attendance_badge(attendance: &str) -> Markup {
+/// "Attended" or "No-show" as a small solid badge, for the participant's own registrations.
+fn solid_attendance_badge(attendance: &str) -> Markup {
     let (class, label) = match attendance {
         "attended" => ("badge badge-success", "Attended"),
         "no_show" => ("badge badge-error", "No-show"),
         other => ("badge", other),
     };
     html! { span class={ (class) " badge-sm whitespace-nowrap" } { (label) } }
+}
+
+/// "Attended" or "No-show".
+fn attendance_badge(attendance: &str) -> Markup {
+    let (dot, label) = match attendance {
+        "attended" => ("bg-success", "Attended"),
+        "no_show" => ("bg-error", "No-show"),
+        other => ("bg-base-content/40", other),
+    };
+    quiet_badge(dot, html! { (label) })
 }
 
 /// The role a registration holds ("Role: Base") or, until confirmed, asked for
@@ -935,6 +1000,36 @@ fn role_line(status: &str, role: &str) -> Markup {
         span class="text-sm whitespace-nowrap" {
             @if status == "confirmed" { "Role: " } @else { "Asked for: " }
             (role_label(role))
+        }
+    }
+}
+
+/// "Bases 3/2" with a calm "1 over" badge when more are confirmed than fit, on one line.
+fn table_count(role: &str, count: RoleCount) -> Markup {
+    let over = count.over();
+    html! {
+        span class="inline-flex items-center gap-1.5 whitespace-nowrap" {
+            span class="tabular-nums" { (role) " " (count.confirmed) "/" (count.capacity) }
+            @if over > 0 {
+                span class="badge badge-sm border-base-300 bg-base-100 font-normal" {
+                    span class="sr-only" { "— " } (over) " over"
+                }
+            }
+        }
+    }
+}
+
+/// "Bases 3/10 · Flyers 4/10 · 2 waitlisted", for the table's header.
+fn table_counts(base: RoleCount, flyer: RoleCount, waitlist: u32) -> Markup {
+    html! {
+        p class="flex flex-wrap items-center gap-x-2 gap-y-1" {
+            (table_count("Bases", base))
+            span aria-hidden="true" { "·" }
+            (table_count("Flyers", flyer))
+            @if waitlist > 0 {
+                span aria-hidden="true" { "·" }
+                span class="whitespace-nowrap" { (waitlist) " waitlisted" }
+            }
         }
     }
 }
@@ -959,6 +1054,56 @@ fn cell_label(label: &str) -> Markup {
     html! { span class="md:hidden text-base-content/70" { (label) ": " } }
 }
 
+/// A success notice saying what the last action did; after a cancel, with the button that
+/// adds the person back.
+fn done_notice(page: &Page<'_>, notice: &str, undo_action: Option<&str>) -> Markup {
+    html! {
+        div class="alert alert-success flex flex-wrap items-center" role="status" {
+            (icons::check_circle("size-6 shrink-0"))
+            span class="flex-1 min-w-48" { (notice) }
+            @if let Some(action) = undo_action {
+                form method="post" action=(action) {
+                    (csrf_field(page.csrf))
+                    button type="submit" class="btn btn-sm max-md:min-h-11" { "Add them back" }
+                }
+            }
+        }
+    }
+}
+
+/// The buttons of a table row: the row's non-destructive actions first, then, set apart,
+/// "Cancel for them" (a link to its confirmation). At least 44 px tall on phones.
+fn row_actions(page: &Page<'_>, row: &RegistrationRow) -> Markup {
+    let button = "btn btn-sm max-md:min-h-11";
+    html! {
+        div class="flex flex-wrap items-center gap-2 mt-2 md:mt-0" {
+            @for (label, action) in row.attendance_actions.iter().chain(&row.move_actions) {
+                form method="post" action=(action) {
+                    (csrf_field(page.csrf))
+                    button type="submit" class=(button) {
+                        (label) span class="sr-only" { " — " (row.name) }
+                    }
+                }
+            }
+            @if let Some(action) = &row.add_back_action {
+                form method="post" action=(action) {
+                    (csrf_field(page.csrf))
+                    button type="submit" class=(button) {
+                        "Add them back" span class="sr-only" { " — " (row.name) }
+                    }
+                }
+            }
+            @if let Some(href) = &row.cancel_href {
+                div class="max-md:w-full max-md:border-t max-md:border-base-300 max-md:pt-3 max-md:mt-1 md:ml-2 md:border-l md:border-base-300 md:pl-3" {
+                    a href=(href) class="btn btn-sm btn-error max-md:min-h-11" {
+                        "Cancel for them" span class="sr-only" { " — " (row.name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
     let filtered =
         !(view.status_filter.is_empty() && view.role_filter.is_empty() && view.search.is_empty());
@@ -966,8 +1111,8 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
         page,
         html! {
             section class="flex flex-col gap-5" aria-labelledby="registrations-title" {
-                (back_link(view.session_href, &format!("{} · {}", view.series_name, view.date)))
-                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
+                (back_link(view.session_href, "Back to session"))
+                @if let Some(notice) = view.notice { (done_notice(page, notice, view.undo_action)) }
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
                 header class="flex flex-col gap-2" {
                     h1 id="registrations-title" class="text-3xl font-bold" { "Registrations" }
@@ -975,12 +1120,12 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                         span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
                         span class="tabular-nums whitespace-nowrap" { (view.time) }
                     }
-                    div { (counts_line(view.base, view.flyer, view.waitlist)) }
+                    (table_counts(view.base, view.flyer, view.waitlist))
                 }
-                div class="flex flex-wrap gap-2" {
-                    a href=(view.export_href) class="btn btn-sm" { (icons::arrow_down_tray("size-4")) "Export CSV" }
-                    a href=(view.checkin_href) class="btn btn-sm" { (icons::ticket("size-4")) "Check-in list" }
-                    a href="#add" class="btn btn-sm btn-primary" { (icons::plus("size-4")) "Add someone" }
+                nav class="flex flex-wrap gap-2" aria-label="Registrations tools" {
+                    a href="#add-someone" class="btn btn-sm btn-primary max-md:min-h-11" { (icons::plus("size-4")) "Add someone" }
+                    a href=(view.checkin_href) class="btn btn-sm max-md:min-h-11" { (icons::ticket("size-4")) "Check-in list" }
+                    a href=(view.export_href) class="btn btn-sm max-md:min-h-11" { (icons::arrow_down_tray("size-4")) "Export CSV" }
                 }
                 form method="get" action=(page.path) role="search" aria-label="Filter registrations"
                     class="card bg-base-200 card-body grid gap-x-3 gap-y-1 sm:grid-cols-2 lg:grid-cols-4 lg:items-end" {
@@ -1007,8 +1152,16 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                     }
                 }
                 @if view.rows.is_empty() {
-                    p class="card bg-base-200 card-body" {
-                        @if filtered { "No registrations match these filters." } @else { "No registrations yet." }
+                    div class="card bg-base-200 card-body gap-2" {
+                        @if filtered {
+                            p { "No registrations match these filters. Try another status, role or search, or show them all." }
+                        } @else {
+                            p { "No one has registered yet. Share the public page, or add someone who asked you directly." }
+                            p class="text-sm" {
+                                "Public page: "
+                                a href=(view.public_url) class="link link-primary break-all" { (view.public_url) }
+                            }
+                        }
                     }
                 } @else {
                     (rows_table(page, &view.rows))
@@ -1040,7 +1193,7 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                 }
                 tbody class="flex flex-col gap-3 md:table-row-group" {
                     @for row in rows {
-                        tr class="flex flex-col gap-1 rounded-box bg-base-200 p-4 md:table-row md:bg-transparent md:p-0" {
+                        tr id={ "r-" (row.id) } class="flex flex-col gap-1 rounded-box bg-base-200 p-4 md:table-row md:bg-transparent md:p-0" {
                             td class="p-0 md:p-3 max-md:border-b-0 align-top min-w-0" {
                                 div class="flex flex-wrap items-center gap-2" {
                                     @if row.detail_href.is_empty() {
@@ -1048,7 +1201,7 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                                     } @else {
                                         a href=(row.detail_href) class="link font-semibold break-words" { (row.name) }
                                     }
-                                    @if row.manual { span class="badge badge-ghost badge-sm" { "Added by an organizer" } }
+                                    @if row.manual { span class="text-xs text-base-content/70" { "Added by an organizer" } }
                                 }
                                 div class="text-sm break-all" { (row.email) }
                                 @if !row.note.trim().is_empty() {
@@ -1069,34 +1222,7 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                                 }
                             }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (row.registered_at) }
-                            td class="p-0 md:p-3 max-md:border-b-0 align-top" {
-                                div class="flex flex-wrap gap-1 mt-1 md:mt-0" {
-                                    @for (label, action) in &row.attendance_actions {
-                                        form method="post" action=(action) {
-                                            (csrf_field(page.csrf))
-                                            button type="submit" class="btn btn-xs" {
-                                                (label) span class="sr-only" { " — " (row.name) }
-                                            }
-                                        }
-                                    }
-                                    @for (label, action) in &row.move_actions {
-                                        form method="post" action=(action) {
-                                            (csrf_field(page.csrf))
-                                            button type="submit" class="btn btn-xs" {
-                                                (label) span class="sr-only" { " — " (row.name) }
-                                            }
-                                        }
-                                    }
-                                    @if let Some(action) = &row.cancel_action {
-                                        form method="post" action=(action) {
-                                            (csrf_field(page.csrf))
-                                            button type="submit" class="btn btn-xs btn-error" {
-                                                "Cancel for them" span class="sr-only" { " — " (row.name) }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (row_actions(page, row)) }
                         }
                     }
                 }
@@ -1105,13 +1231,18 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
     }
 }
 
+/// Entering someone by hand. The form's address ends in `#add-someone`, so the page it
+/// answers with (errors beside the fields) opens here and not at the top.
 fn add_form(page: &Page<'_>, view: &TableView<'_>) -> Markup {
     let form = view.add_form;
     html! {
-        section id="add" class="card bg-base-200" aria-labelledby="add-title" {
-            form method="post" action=(view.add_action) class="card-body gap-1" novalidate {
+        section id="add-someone" class="card bg-base-200 scroll-mt-4" aria-labelledby="add-title" {
+            form method="post" action={ (view.add_action) "#add-someone" } class="card-body gap-1" novalidate {
                 h2 id="add-title" class="card-title" { "Add someone" }
-                p class="text-sm" { "For someone who asked you directly. They are confirmed while their role has room, otherwise waitlisted." }
+                p class="text-sm" { "For someone who asked you directly. They are confirmed while their role has room, otherwise waitlisted, and get the confirmation email with their cancel link." }
+                @if let Some(problem) = view.add_problem {
+                    div id="add-someone-error" tabindex="-1" { (alert(Tone::Error, problem)) }
+                }
                 (csrf_field(page.csrf))
                 div class="grid gap-x-4 sm:grid-cols-2" {
                     (field(Field {
@@ -1130,40 +1261,219 @@ fn add_form(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                 (textarea("Note", "note", form, None, 1000))
                 (checkbox(form, "override", html! { "Confirm even if the role is full" }, false, None))
                 div class="card-actions justify-end mt-2" {
-                    button type="submit" class="btn btn-primary" { (icons::plus("size-4")) "Add" }
+                    button type="submit" class="btn btn-primary max-md:min-h-11" { (icons::plus("size-4")) "Add" }
                 }
             }
         }
     }
 }
 
+/// What the organizer is asked before cancelling for someone.
+#[derive(Clone, Debug)]
+pub struct CancelConfirmView<'a> {
+    pub series_name: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    /// Where "Keep their spot" (and the back link) go: the table or the registration's page.
+    pub back_href: &'a str,
+    pub back_label: &'a str,
+    pub name: &'a str,
+    /// confirmed | waitlisted | cancelled.
+    pub status: &'a str,
+    /// The role held (confirmed) or asked for.
+    pub role: &'a str,
+    pub position: Option<u32>,
+    /// Who would take the freed spot.
+    pub next: Option<&'a str>,
+    /// The POST that cancels.
+    pub action: &'a str,
+    /// Whether "Add them back" will be there afterwards (the session still takes registrations).
+    pub can_add_back: bool,
+}
+
+/// "Cancel Ana's spot?": what cancelling does (whose turn it is next, or that they leave the
+/// queue), a red "Yes, cancel their spot" and a way back. Works without JavaScript.
+pub fn cancel_confirm(page: &Page<'_>, view: &CancelConfirmView<'_>) -> Markup {
+    let name = view.name;
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto flex flex-col gap-5" aria-labelledby="confirm-title" {
+                (back_link(view.back_href, view.back_label))
+                p class="break-words text-sm" {
+                    span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
+                    span class="tabular-nums" { (view.time) }
+                }
+                @if view.status == "cancelled" {
+                    h1 id="confirm-title" class="text-3xl font-bold break-words" { (name) "'s registration is already cancelled" }
+                    p { "There is nothing to cancel. You can add them back from the registrations table." }
+                    a href=(view.back_href) class="btn self-start min-h-11" { (view.back_label) }
+                } @else {
+                    h1 id="confirm-title" class="text-3xl font-bold break-words" {
+                        @if view.status == "confirmed" { "Cancel " (name) "'s spot?" }
+                        @else { "Cancel " (name) "'s place on the waitlist?" }
+                    }
+                    div class="card bg-base-200 card-body gap-2" {
+                        @if view.status == "confirmed" {
+                            p { (name) " is confirmed as " (as_a(view.role)) "." }
+                            @if let Some(next) = view.next {
+                                p { "Their spot goes to " span class="font-semibold" { (next) } ", first in line on the waitlist. Both are told by email." }
+                            } @else {
+                                p { "Nobody is waiting for it, so the spot becomes free for the next person who registers. " (name) " is told by email." }
+                            }
+                        } @else {
+                            p {
+                                (name) " is "
+                                @if let Some(position) = view.position { "number " (position) " on " } @else { "on " }
+                                (waitlist_of(view.role)) "."
+                            }
+                            p { "They leave the queue; no spot is freed and nobody else moves in. " (name) " is told by email." }
+                        }
+                        @if view.can_add_back {
+                            p class="text-sm" { "If you change your mind, “Add them back” enters them again, confirmed only if their role still has room." }
+                        }
+                    }
+                    form method="post" action=(view.action) class="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end" {
+                        (csrf_field(page.csrf))
+                        a href=(view.back_href) class="btn min-h-11" { "Keep their spot" }
+                        button type="submit" class="btn btn-error min-h-11" { "Yes, cancel their spot" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The marks a check-in row can post, once ticking is open.
+#[derive(Clone, Debug, Default)]
+pub struct CheckinActions {
+    pub attended: String,
+    pub no_show: String,
+    pub clear: String,
+}
+
 /// One person on the check-in list.
 #[derive(Clone, Debug, Default)]
 pub struct CheckinRow {
+    /// The registration id: the row's anchor is `p-{id}`.
+    pub id: String,
     pub name: String,
     /// Shown beside the name unless it is the column's own role ("base" among the bases).
     pub role: String,
+    /// "attended" | "no_show" once marked.
+    pub attendance: Option<String>,
+    /// None until the session has started.
+    pub actions: Option<CheckinActions>,
 }
 
-fn checkin_column(title: &str, role: &str, rows: &[CheckinRow]) -> Markup {
+/// The check-in list of a session.
+#[derive(Clone, Debug)]
+pub struct CheckinView<'a> {
+    pub series_name: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    /// Back to the session's registrations table.
+    pub table_href: &'a str,
+    /// Before the start: when ticking opens, e.g. "19:00 on Tue 16 Mar 2027".
+    pub opens: Option<&'a str>,
+    pub bases: &'a [CheckinRow],
+    pub flyers: &'a [CheckinRow],
+    /// The registration just marked (its row says "Saved").
+    pub just_marked: Option<&'a str>,
+    pub problem: Option<&'a str>,
+}
+
+/// The role beside a name when it is not the column's.
+fn role_aside(row: &CheckinRow, role: &str) -> Markup {
+    html! {
+        @if !row.role.is_empty() && row.role != role {
+            " " span class="text-sm" { "(" (row.role) ")" }
+        }
+    }
+}
+
+/// A row's controls once ticking is open: one wide button that marks them attended (or
+/// undoes it) and a "No-show" (or "Clear") beside it, each a form of its own.
+fn checkin_controls(
+    page: &Page<'_>,
+    row: &CheckinRow,
+    role: &str,
+    actions: &CheckinActions,
+) -> Markup {
+    let attended = row.attendance.as_deref() == Some("attended");
+    let no_show = row.attendance.as_deref() == Some("no_show");
+    html! {
+        form method="post" action=(if attended { &actions.clear } else { &actions.attended }) class="flex-1 min-w-0 print:hidden" {
+            (csrf_field(page.csrf))
+            button type="submit"
+                class={ "btn h-auto min-h-12 w-full justify-start gap-3 px-3 text-left text-base font-normal "
+                    @if attended { "btn-success" } @else { "btn-ghost border-base-300" } } {
+                @if attended {
+                    span class="grid size-6 shrink-0 place-items-center rounded-sm border-2 border-current font-bold" aria-hidden="true" { "✓" }
+                    span class="min-w-0 break-words" {
+                        span class="sr-only" { "Undo: " } (row.name) " " span class="text-sm" { "attended" }
+                        (role_aside(row, role))
+                    }
+                } @else {
+                    span class="size-6 shrink-0 rounded-sm border-2 border-current" aria-hidden="true" {}
+                    span class="min-w-0 break-words" {
+                        span class="sr-only" { "Mark " } (row.name) span class="sr-only" { " attended" }
+                        (role_aside(row, role))
+                        @if no_show { " " (attendance_badge("no_show")) }
+                    }
+                }
+            }
+        }
+        form method="post" action=(if no_show { &actions.clear } else { &actions.no_show }) class="print:hidden" {
+            (csrf_field(page.csrf))
+            button type="submit" class="btn btn-ghost min-h-12 px-3 font-normal" {
+                @if no_show { "Clear" span class="sr-only" { " no-show for " (row.name) } }
+                @else { span class="sr-only" { "Mark " (row.name) " " } "No-show" }
+            }
+        }
+        // What the printed list shows instead of the buttons.
+        span class="hidden print:flex items-center gap-3" {
+            span class="size-5 shrink-0 rounded-sm border-2 border-current text-center leading-4" aria-hidden="true" {
+                @if attended { "✓" }
+            }
+            span { (row.name) (role_aside(row, role)) }
+        }
+    }
+}
+
+fn checkin_column(
+    page: &Page<'_>,
+    title: &str,
+    role: &str,
+    rows: &[CheckinRow],
+    just_marked: Option<&str>,
+) -> Markup {
     let id = format!("checkin-{role}");
+    let here = rows
+        .iter()
+        .filter(|row| row.attendance.as_deref() == Some("attended"))
+        .count();
+    let open = rows.iter().any(|row| row.actions.is_some());
     html! {
         section class="flex flex-col gap-1 min-w-0" aria-labelledby=(id) {
             h2 id=(id) class="text-xl font-bold border-b-2 border-current pb-1" {
                 (title) " (" (rows.len()) ")"
+                @if open { span class="text-base font-normal" { " · " (here) " here" } }
             }
             @if rows.is_empty() {
                 p class="py-2" { "Nobody." }
             } @else {
                 ul {
                     @for row in rows {
-                        li class="flex items-center gap-3 py-2 border-b border-base-300 break-inside-avoid" {
-                            span class="size-5 shrink-0 rounded-sm border-2 border-current" aria-hidden="true" {}
-                            span class="min-w-0 break-words" {
-                                (row.name)
-                                @if !row.role.is_empty() && row.role != role {
-                                    " " span class="text-sm" { "(" (row.role) ")" }
-                                }
+                        li id={ "p-" (row.id) } class="flex items-center gap-2 py-2 border-b border-base-300 break-inside-avoid scroll-mt-4" {
+                            @if let Some(actions) = &row.actions {
+                                (checkin_controls(page, row, role, actions))
+                            } @else {
+                                span class="size-5 shrink-0 rounded-sm border-2 border-current" aria-hidden="true" {}
+                                span class="min-w-0 break-words" { (row.name) (role_aside(row, role)) }
+                            }
+                            @if just_marked == Some(row.id.as_str()) {
+                                span class="text-sm print:hidden" role="status" { "Saved" }
                             }
                         }
                     }
@@ -1173,30 +1483,32 @@ fn checkin_column(title: &str, role: &str, rows: &[CheckinRow]) -> Markup {
     }
 }
 
-/// A list to print and tick at the door: bases and flyers side by side, a box per person.
-pub fn checkin_list(
-    page: &Page<'_>,
-    series_name: &str,
-    date: &str,
-    time: &str,
-    bases: &[CheckinRow],
-    flyers: &[CheckinRow],
-) -> Markup {
+/// The list at the door: bases and flyers side by side. Once the session has started, each
+/// person is one wide button to tick them in (and undo, or mark a no-show); before, it says
+/// from when, and prints with a box per person.
+pub fn checkin_list(page: &Page<'_>, view: &CheckinView<'_>) -> Markup {
     layout(
-        page,
+        &page.clone().script(Script::Organizer),
         html! {
             section class="flex flex-col gap-4 print:text-black" aria-labelledby="checkin-title" {
+                div class="print:hidden" { (back_link(view.table_href, "Back to registrations")) }
                 header class="flex flex-wrap items-start justify-between gap-2" {
                     div class="min-w-0" {
-                        h1 id="checkin-title" class="text-2xl font-bold break-words" { (series_name) }
-                        p { (date) " · " span class="tabular-nums" { (time) } }
+                        h1 id="checkin-title" class="text-2xl font-bold break-words" { (view.series_name) }
+                        p { "Check-in list · " (view.date) " · " span class="tabular-nums" { (view.time) } }
                     }
                     // Shown by jams.js, which prints on click; the browser's print works anyway.
                     button type="button" data-print hidden class="btn btn-sm print:hidden" { "Print" }
                 }
+                @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+                @if let Some(opens) = view.opens {
+                    div class="print:hidden" {
+                        (alert(Tone::Info, &format!("You can tick people in here from {opens}, when the session starts. Until then, print the list or come back at the jam.")))
+                    }
+                }
                 div class="grid gap-6 sm:grid-cols-2 print:grid-cols-2" {
-                    (checkin_column("Bases", "base", bases))
-                    (checkin_column("Flyers", "flyer", flyers))
+                    (checkin_column(page, "Bases", "base", view.bases, view.just_marked))
+                    (checkin_column(page, "Flyers", "flyer", view.flyers, view.just_marked))
                 }
             }
         },
@@ -1253,8 +1565,8 @@ fn my_registration(page: &Page<'_>, row: &MyRegistrationRow, cancellable: bool) 
                     }
                 }
                 div class="flex flex-wrap items-center gap-2" {
-                    (registration_badge(&row.status, None))
-                    @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
+                    (solid_registration_badge(&row.status))
+                    @if let Some(attendance) = &row.attendance { (solid_attendance_badge(attendance)) }
                     (role_line(&row.status, &row.role))
                 }
                 @if let Some(state) = &row.session_state {
@@ -1373,7 +1685,10 @@ pub struct RegistrationDetailView<'a> {
     pub no_shows: usize,
     pub move_actions: &'a [(String, String)],
     pub attendance_actions: &'a [(String, String)],
-    pub cancel_action: Option<&'a str>,
+    /// The page that asks before cancelling for them.
+    pub cancel_href: Option<&'a str>,
+    /// For a cancelled registration: the POST that enters the person again.
+    pub add_back_action: Option<&'a str>,
     /// Shown as an error alert at the top.
     pub problem: Option<&'a str>,
     /// What the last action did, shown as a success alert at the top.
@@ -1405,13 +1720,14 @@ fn action_button(page: &Page<'_>, action: &str, class: &str, label: &str) -> Mar
 pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -> Markup {
     let has_actions = !(view.move_actions.is_empty()
         && view.attendance_actions.is_empty()
-        && view.cancel_action.is_none());
+        && view.cancel_href.is_none()
+        && view.add_back_action.is_none());
     layout(
         page,
         html! {
             article class="max-w-3xl mx-auto flex flex-col gap-6" aria-labelledby="registration-title" {
                 (back_link(view.table_href, &format!("Registrations · {} · {}", view.series_name, view.date)))
-                @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
+                @if let Some(notice) = view.notice { (done_notice(page, notice, None)) }
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
                 header class="flex flex-col gap-2" {
                     h1 id="registration-title" class="text-3xl font-bold break-words" { (view.name) }
@@ -1422,11 +1738,8 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                     div class="flex flex-wrap items-center gap-2" {
                         (registration_badge(view.status, view.position))
                         @if let Some(attendance) = view.attendance { (attendance_badge(attendance)) }
-                        span class="badge badge-outline whitespace-nowrap" {
-                            @if view.status == "confirmed" { "Role: " } @else { "Asked for: " }
-                            (role_label(view.role))
-                        }
-                        @if view.manual { span class="badge badge-ghost" { "Added by an organizer" } }
+                        (role_line(view.status, view.role))
+                        @if view.manual { span class="text-sm text-base-content/70" { "Added by an organizer" } }
                     }
                 }
                 dl class="card bg-base-200 card-body gap-3" {
@@ -1441,15 +1754,20 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                 @if has_actions {
                     section class="flex flex-col gap-3" aria-labelledby="actions-title" {
                         h2 id="actions-title" class="text-2xl font-bold" { "Actions" }
-                        div class="flex flex-wrap gap-2" {
+                        div class="flex flex-wrap items-center gap-2" {
                             @for (label, action) in view.attendance_actions {
-                                (action_button(page, action, "btn btn-sm", label))
+                                (action_button(page, action, "btn btn-sm max-md:min-h-11", label))
                             }
                             @for (label, action) in view.move_actions {
-                                (action_button(page, action, "btn btn-sm", label))
+                                (action_button(page, action, "btn btn-sm max-md:min-h-11", label))
                             }
-                            @if let Some(action) = view.cancel_action {
-                                (action_button(page, action, "btn btn-sm btn-error", "Cancel for them"))
+                            @if let Some(action) = view.add_back_action {
+                                (action_button(page, action, "btn btn-sm max-md:min-h-11", "Add them back"))
+                            }
+                            @if let Some(href) = view.cancel_href {
+                                div class="max-md:w-full max-md:border-t max-md:border-base-300 max-md:pt-3 max-md:mt-1 md:ml-2 md:border-l md:border-base-300 md:pl-3" {
+                                    a href=(href) class="btn btn-sm btn-error max-md:min-h-11" { "Cancel for them" }
+                                }
                             }
                         }
                     }
@@ -1485,7 +1803,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                                         @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
                                         (role_line(&row.status, &row.role))
                                         @if row.current {
-                                            span class="badge badge-primary whitespace-nowrap" { "This registration" }
+                                            span class="text-sm font-semibold whitespace-nowrap" { "This registration" }
                                         }
                                     }
                                 }
@@ -2018,6 +2336,7 @@ mod tests {
         TableView {
             series_name: "Park <jam>",
             session_href: "/jams/s1/sessions/d1",
+            public_url: "http://127.0.0.1:3000/s/d1",
             date: "Tue 1 Dec 2026",
             time: "19:00–21:00",
             base: RoleCount {
@@ -2040,7 +2359,9 @@ mod tests {
             checkin_href: "/jams/s1/sessions/d1/checkin",
             add_action: "/jams/s1/sessions/d1/registrations",
             add_form,
+            add_problem: None,
             notice: Some("Moved."),
+            undo_action: None,
             problem: None,
         }
     }
@@ -2058,7 +2379,8 @@ mod tests {
                 position: Some(2),
                 registered_at: "1 Nov, 10:00".into(),
                 manual: true,
-                cancel_action: Some("/jams/s1/sessions/d1/registrations/r1/cancel".into()),
+                cancel_href: Some("/jams/s1/sessions/d1/registrations/r1/cancel".into()),
+                add_back_action: None,
                 move_actions: vec![(
                     "Confirm as base".into(),
                     "/jams/s1/sessions/d1/registrations/r1/move?to=base".into(),
@@ -2140,10 +2462,10 @@ mod tests {
         assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations/r2""#));
         assert!(!html.contains("<script>"));
         assert!(html.contains(
-            r#"<span class="badge badge-success badge-sm whitespace-nowrap">Attended</span>"#
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-success" aria-hidden="true"></span>Attended</span>"#
         ));
         assert!(html.contains(
-            r#"<span class="badge badge-error badge-sm whitespace-nowrap">No-show</span>"#
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-error" aria-hidden="true"></span>No-show</span>"#
         ));
         let actions = post_actions(&html);
         for action in [
@@ -2154,11 +2476,11 @@ mod tests {
             assert!(actions.iter().any(|a| a == action), "no form to {action}");
         }
         assert!(html.contains(
-            r#"class="btn btn-xs">No-show<span class="sr-only"> — Ana &lt;script&gt;</span></button>"#
+            r#"class="btn btn-sm max-md:min-h-11">No-show<span class="sr-only"> — Ana &lt;script&gt;</span></button>"#
         ));
         assert!(
             html.contains(
-                r#"class="btn btn-xs">Attended<span class="sr-only"> — Cy</span></button>"#
+                r#"class="btn btn-sm max-md:min-h-11">Attended<span class="sr-only"> — Cy</span></button>"#
             )
         );
         assert_eq!(
@@ -2326,7 +2648,8 @@ mod tests {
             no_shows: 1,
             move_actions,
             attendance_actions,
-            cancel_action: Some("/jams/s1/sessions/d1/registrations/r1/cancel"),
+            cancel_href: Some("/jams/s1/sessions/d1/registrations/r1/cancel?back=detail"),
+            add_back_action: None,
             problem: None,
             notice: None,
         }
@@ -2398,24 +2721,26 @@ mod tests {
         assert!(html.contains("first &lt;jam&gt;\nbe gentle"));
         assert!(html.contains("1 Nov, 10:00"));
         assert!(html.contains(
-            r#"<span class="badge badge-warning whitespace-nowrap">Waitlisted #2</span>"#
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-warning" aria-hidden="true"></span>Waitlisted #2</span>"#
         ));
         assert!(html.contains("Asked for: Either"));
-        assert!(html.contains(r#"<span class="badge badge-ghost">Added by an organizer</span>"#));
+        assert!(html.contains(
+            r#"<span class="text-sm text-base-content/70">Added by an organizer</span>"#
+        ));
 
+        // Cancelling is a link to its confirmation: nothing is cancelled on one click.
         assert_eq!(
             post_actions(&html),
             [
                 "/preferences/theme",
                 "/jams/s1/sessions/d1/registrations/r1/move?to=base",
-                "/jams/s1/sessions/d1/registrations/r1/cancel"
             ]
         );
-        assert!(
-            html.contains(r#"<button type="submit" class="btn btn-sm">Confirm as base</button>"#)
-        );
         assert!(html.contains(
-            r#"<button type="submit" class="btn btn-sm btn-error">Cancel for them</button>"#
+            r#"<button type="submit" class="btn btn-sm max-md:min-h-11">Confirm as base</button>"#
+        ));
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1/cancel?back=detail" class="btn btn-sm btn-error max-md:min-h-11">Cancel for them</a>"#
         ));
 
         assert!(
@@ -2459,7 +2784,7 @@ mod tests {
             manual: false,
             note: " ",
             attendance: Some("no_show"),
-            cancel_action: None,
+            cancel_href: None,
             attended: 0,
             no_shows: 0,
             ..detail_view(&[], &[], &[], &attendance)
@@ -2470,11 +2795,11 @@ mod tests {
         assert!(html.contains("No registrations in this series yet."));
         assert!(
             html.contains(
-                r#"<span class="badge badge-success whitespace-nowrap">Confirmed</span>"#
+                r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-success" aria-hidden="true"></span>Confirmed</span>"#
             )
         );
         assert!(html.contains(
-            r#"<span class="badge badge-error badge-sm whitespace-nowrap">No-show</span>"#
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-error" aria-hidden="true"></span>No-show</span>"#
         ));
         assert!(html.contains("Role: Base"));
         assert!(!html.contains("Added by an organizer") && !html.contains(">Note<"));
@@ -2499,7 +2824,7 @@ mod tests {
         let html = registration_detail(
             &page(),
             &RegistrationDetailView {
-                cancel_action: None,
+                cancel_href: None,
                 ..detail_view(&[], &[], &[], &[])
             },
         )
@@ -2514,9 +2839,8 @@ mod tests {
         let html = registrations_table(&page(), &table_view(&add_form, rows())).into_string();
         let actions = post_actions(&html);
         for action in [
-            "/jams/s1/sessions/d1/registrations/r1/cancel",
             "/jams/s1/sessions/d1/registrations/r1/move?to=base",
-            "/jams/s1/sessions/d1/registrations",
+            "/jams/s1/sessions/d1/registrations#add-someone",
         ] {
             assert!(actions.iter().any(|a| a == action), "no form to {action}");
         }
@@ -2541,18 +2865,20 @@ mod tests {
         assert!(html.contains("Ana &lt;x&gt;") && html.contains("first &lt;jam&gt;"));
         assert!(!html.contains("<x>") && !html.contains("<jam>"));
         assert!(html.contains(
-            r#"<span class="badge badge-warning whitespace-nowrap">Waitlisted #2</span>"#
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-warning" aria-hidden="true"></span>Waitlisted #2</span>"#
         ));
         assert!(
             html.contains(
-                r#"<span class="badge badge-neutral whitespace-nowrap">Cancelled</span>"#
+                r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-base-content/40" aria-hidden="true"></span>Cancelled</span>"#
             )
         );
         assert!(html.contains("Added by an organizer"));
         assert!(html.contains(
-            r#"class="btn btn-xs btn-error">Cancel for them<span class="sr-only"> — Ana &lt;x&gt;</span>"#
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1/cancel" class="btn btn-sm btn-error max-md:min-h-11">Cancel for them<span class="sr-only"> — Ana &lt;x&gt;</span>"#
         ));
-        assert!(html.contains(r#"class="btn btn-xs">Confirm as base<span class="sr-only">"#));
+        assert!(html.contains(
+            r#"class="btn btn-sm max-md:min-h-11">Confirm as base<span class="sr-only">"#
+        ));
         assert_eq!(
             html.matches("Cancel for them").count(),
             1,
@@ -2585,6 +2911,7 @@ mod tests {
         );
         let html = registrations_table(&page(), &table_view(&add_form, vec![])).into_string();
         assert!(html.contains("No registrations match these filters."));
+        assert!(!html.contains("No one has registered yet"));
         assert!(
             html.contains(r#"value="Cy &lt;c&gt;""#)
                 && html.contains(">door &lt;list&gt;</textarea>")
@@ -2611,29 +2938,46 @@ mod tests {
             ..table_view(&add_form, vec![])
         };
         let html = registrations_table(&page(), &unfiltered).into_string();
-        assert!(html.contains("No registrations yet.") && !html.contains("Next 50"));
+        assert!(html.contains("No one has registered yet.") && !html.contains("Next 50"));
+        assert!(html.contains(
+            r#"<a href="http://127.0.0.1:3000/s/d1" class="link link-primary break-all">http://127.0.0.1:3000/s/d1</a>"#
+        ));
         assert!(!html.contains("Show all"));
+    }
+
+    fn checkin_view<'a>(bases: &'a [CheckinRow], opens: Option<&'a str>) -> CheckinView<'a> {
+        CheckinView {
+            series_name: "Park <jam>",
+            date: "Tue 1 Dec 2026",
+            time: "19:00",
+            table_href: "/jams/s1/sessions/d1/registrations",
+            opens,
+            bases,
+            flyers: &[],
+            just_marked: None,
+            problem: None,
+        }
     }
 
     #[test]
     fn the_checkin_list_prints_two_columns_with_boxes() {
         let bases = [
             CheckinRow {
+                id: "r1".into(),
                 name: "Ana <x>".into(),
                 role: "base".into(),
+                ..CheckinRow::default()
             },
             CheckinRow {
+                id: "r2".into(),
                 name: "Cy".into(),
                 role: "either".into(),
+                ..CheckinRow::default()
             },
         ];
         let html = checkin_list(
             &page(),
-            "Park <jam>",
-            "Tue 1 Dec 2026",
-            "19:00",
-            &bases,
-            &[],
+            &checkin_view(&bases, Some("19:00 on Tue 1 Dec 2026")),
         )
         .into_string();
         assert!(html.contains("Park &lt;jam&gt;") && html.contains("Ana &lt;x&gt;"));
@@ -2650,5 +2994,177 @@ mod tests {
             r#"<button type="button" data-print hidden class="btn btn-sm print:hidden">"#
         ));
         assert!(html.contains("print:hidden"), "the banner is not printed");
+        // Before the start: when ticking opens, no attendance forms, a way back.
+        assert!(html.contains("You can tick people in here from 19:00 on Tue 1 Dec 2026"));
+        assert_eq!(post_actions(&html), ["/preferences/theme"]);
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/d1/registrations" class="link"#));
+        assert!(html.contains("Back to registrations</a>"));
+    }
+
+    #[test]
+    fn once_started_each_person_is_one_wide_button_to_tick_them_in() {
+        let actions = |id: &str| CheckinActions {
+            attended: format!("/a/{id}/attendance?mark=attended&back=checkin"),
+            no_show: format!("/a/{id}/attendance?mark=no_show&back=checkin"),
+            clear: format!("/a/{id}/attendance?mark=clear&back=checkin"),
+        };
+        let bases = [
+            CheckinRow {
+                id: "r1".into(),
+                name: "Ana <x>".into(),
+                role: "base".into(),
+                attendance: None,
+                actions: Some(actions("r1")),
+            },
+            CheckinRow {
+                id: "r2".into(),
+                name: "Bo".into(),
+                role: "base".into(),
+                attendance: Some("attended".into()),
+                actions: Some(actions("r2")),
+            },
+            CheckinRow {
+                id: "r3".into(),
+                name: "Cy".into(),
+                role: "base".into(),
+                attendance: Some("no_show".into()),
+                actions: Some(actions("r3")),
+            },
+        ];
+        let view = CheckinView {
+            just_marked: Some("r2"),
+            ..checkin_view(&bases, None)
+        };
+        let html = checkin_list(&page(), &view).into_string();
+        assert!(!html.contains("You can tick people in"));
+        assert_eq!(
+            post_actions(&html),
+            [
+                "/preferences/theme",
+                "/a/r1/attendance?mark=attended&amp;back=checkin",
+                "/a/r1/attendance?mark=no_show&amp;back=checkin",
+                "/a/r2/attendance?mark=clear&amp;back=checkin",
+                "/a/r2/attendance?mark=no_show&amp;back=checkin",
+                "/a/r3/attendance?mark=attended&amp;back=checkin",
+                "/a/r3/attendance?mark=clear&amp;back=checkin",
+            ]
+        );
+        // Accessible names carry the person: "Mark Ana attended", "Undo: Bo attended".
+        assert!(html.contains(
+            r#"<span class="sr-only">Mark </span>Ana &lt;x&gt;<span class="sr-only"> attended</span>"#
+        ));
+        assert!(html.contains(
+            r#"<span class="sr-only">Undo: </span>Bo <span class="text-sm">attended</span>"#
+        ));
+        assert!(html.contains(r#"<span class="sr-only">Mark Ana &lt;x&gt; </span>No-show"#));
+        assert!(html.contains(r#"Clear<span class="sr-only"> no-show for Cy</span>"#));
+        assert!(html.contains("min-h-12 w-full"), "wide, tall targets");
+        assert!(html.contains(r#"<li id="p-r2""#), "rows are anchored");
+        assert!(html.contains("Bases (3)") && html.contains(" · 1 here"));
+        assert_eq!(html.matches(">Saved</span>").count(), 1);
+    }
+
+    #[test]
+    fn cancelling_for_someone_asks_first_and_says_what_happens() {
+        let view = CancelConfirmView {
+            series_name: "Park <jam>",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            back_href: "/jams/s1/sessions/d1/registrations#r-r1",
+            back_label: "Back to registrations",
+            name: "Ana <x>",
+            status: "confirmed",
+            role: "base",
+            position: None,
+            next: Some("Bo"),
+            action: "/jams/s1/sessions/d1/registrations/r1/cancel",
+            can_add_back: true,
+        };
+        let html = cancel_confirm(&page(), &view).into_string();
+        assert!(
+            html.contains("Cancel Ana &lt;x&gt;&#39;s spot?")
+                || html.contains("Cancel Ana &lt;x&gt;'s spot?"),
+            "{html}"
+        );
+        assert!(html.contains("is confirmed as a base."));
+        assert!(html.contains(r#"Their spot goes to <span class="font-semibold">Bo</span>"#));
+        assert_eq!(
+            post_actions(&html),
+            [
+                "/preferences/theme",
+                "/jams/s1/sessions/d1/registrations/r1/cancel"
+            ]
+        );
+        assert!(html.contains(r#"<button type="submit" class="btn btn-error min-h-11">Yes, cancel their spot</button>"#));
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/d1/registrations#r-r1" class="btn min-h-11">Keep their spot</a>"#));
+        assert!(html.contains("Add them back"));
+
+        let nobody = CancelConfirmView {
+            next: None,
+            can_add_back: false,
+            ..view.clone()
+        };
+        let html = cancel_confirm(&page(), &nobody).into_string();
+        assert!(html.contains("Nobody is waiting for it"));
+        assert!(!html.contains("Add them back"));
+
+        let waiting = CancelConfirmView {
+            status: "waitlisted",
+            role: "flyer",
+            position: Some(2),
+            next: None,
+            ..view.clone()
+        };
+        let html = cancel_confirm(&page(), &waiting).into_string();
+        assert!(html.contains("place on the waitlist?"));
+        assert!(
+            html.contains("is number 2 on the flyers&#39;")
+                || html.contains("is number 2 on the flyers'")
+        );
+        assert!(html.contains("no spot is freed"));
+        assert!(!html.contains("Their spot goes to"));
+
+        let gone = CancelConfirmView {
+            status: "cancelled",
+            ..view
+        };
+        let html = cancel_confirm(&page(), &gone).into_string();
+        assert!(html.contains("already cancelled"));
+        assert!(!html.contains("Yes, cancel their spot"));
+    }
+
+    #[test]
+    fn the_table_links_back_and_over_capacity_stays_on_its_line() {
+        let add_form = FormState::default();
+        let view = TableView {
+            base: RoleCount {
+                confirmed: 3,
+                capacity: 2,
+            },
+            notice: Some("Ana's spot is cancelled."),
+            undo_action: Some("/jams/s1/sessions/d1/registrations/r1/add-back"),
+            add_problem: Some("This session is cancelled, so nobody can be added."),
+            ..table_view(&add_form, rows())
+        };
+        let html = registrations_table(&page(), &view).into_string();
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/d1" class="link"#));
+        assert!(html.contains("Back to session</a>"));
+        assert!(
+            html.contains(r##"<a href="#add-someone""##)
+                && html.contains(r#"<section id="add-someone""#)
+        );
+        assert!(html.contains(r#"action="/jams/s1/sessions/d1/registrations#add-someone""#));
+        assert!(html.contains(r#"<span class="tabular-nums">Bases 3/2</span>"#));
+        assert!(html.contains(r#"<span class="sr-only">— </span>1 over</span>"#));
+        assert!(!html.contains("alert-warning"));
+        let actions = post_actions(&html);
+        assert!(
+            actions
+                .iter()
+                .any(|a| a == "/jams/s1/sessions/d1/registrations/r1/add-back")
+        );
+        assert!(html.contains("Add them back"));
+        let form = html.split(r#"<section id="add-someone""#).nth(1).unwrap();
+        assert!(form.contains(r#"id="add-someone-error""#) && form.contains("nobody can be added"));
     }
 }

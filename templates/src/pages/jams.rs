@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use crate::{
-    Page,
+    Page, Script,
     components::{
         Field, FormState, Tone, alert, field, input, note, required_marker, rich_text, select,
         textarea,
@@ -403,8 +403,12 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
     let coordinates_open = ["latitude", "longitude"]
         .iter()
         .any(|name| !form.value(name).is_empty() || form.error(name).is_some());
+    let mut page = page.clone().script(Script::Organizer);
+    if view.places_enabled {
+        page = page.script(Script::Htmx);
+    }
     layout(
-        page,
+        &page,
         html! {
             section class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="series-form-title" {
                 h1 id="series-form-title" class="text-3xl font-bold" { (view.heading) }
@@ -637,7 +641,7 @@ fn session_list(rows: &[SessionRow], can_add: bool) -> Markup {
 pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
     let base = format!("/jams/{}", view.id);
     layout(
-        page,
+        &page.clone().script(Script::Organizer),
         html! {
             article class="flex flex-col gap-6" aria-labelledby="series-title" {
                 @if let Some(notice) = view.notice { (alert(Tone::Success, notice)) }
@@ -1013,7 +1017,7 @@ fn role_summary(role: &str, count: RoleCount) -> Markup {
 pub fn session_page(page: &Page<'_>, view: &SessionView<'_>) -> Markup {
     let editable = view.can_edit && view.status == SessionStatus::Scheduled;
     layout(
-        page,
+        &page.clone().script(Script::Organizer),
         html! {
             article class="max-w-2xl mx-auto flex flex-col gap-6" aria-labelledby="session-title" {
                 (back_link(view.series_href, view.series_name))
@@ -1930,8 +1934,8 @@ mod tests {
         }
         assert!(html.contains("No upcoming sessions."));
         assert!(
-            !html.contains("<details"),
-            "no past sessions, no past section"
+            !html[html.find("<main").unwrap()..].contains("<details"),
+            "no past sessions, no past section (the header's menu is a <details> too)"
         );
     }
 
