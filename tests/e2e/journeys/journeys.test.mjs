@@ -119,6 +119,7 @@ test('1. an organizer signs up by magic link, creates a series with a photo, sch
   await page.getByRole('button', { name: 'Copy link' }).click();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'Copy link puts it on the clipboard');
   story.sessionLink = link;
+  await shoot(page, 'desktop-light-session');
 
   await page.getByRole('link', { name: 'Public page', exact: true }).click();
   assert.equal(page.url(), link, 'the public page is the shared link');
@@ -221,6 +222,7 @@ test('3. participants fill a role, the next is waitlisted, one cancels by the em
   assert.match(await seen(rowOf(table, 'Bo Waiting')), /Confirmed/);
   assert.match(await seen(rowOf(table, 'Ben Base')), /Confirmed/);
   assert.match(await seen(page.getByRole('main')), /Bases 2\/2/);
+  await shoot(page, 'desktop-light-registrations');
   story.registered = true;
   void label;
 });
@@ -280,6 +282,7 @@ test('4. the organizer filters, searches, adds someone, moves someone, ticks att
   await page.getByRole('link', { name: 'Check-in list' }).click();
   await page.getByRole('button', { name: 'Mark Bo Waiting attended' }).click();
   await page.getByRole('button', { name: 'Undo: Bo Waiting attended' }).waitFor();
+  await shoot(page, 'desktop-light-checkin');
   assert.match(await seen(page.getByRole('heading', { name: /^Bases/ })), /Bases \(1\).*1 here/);
 
   await page.getByRole('link', { name: 'Back to registrations' }).click();
@@ -324,6 +327,7 @@ test('5. a superadmin blocks a user, whose open page then cannot act', async () 
   // Cora's page is still open; her next step fails and says so.
   await cora.getByRole('link', { name: 'Schedule sessions' }).first().click();
   const seenByCora = await seen(cora.getByRole('main'));
+  await shoot(cora, 'desktop-light-blocked');
   assert.doesNotMatch(seenByCora, /Schedule sessions\s*Times are in/);
   assert.match(seenByCora, /blocked|log in|sign in/i);
   assert.equal(await cora.getByRole('button', { name: 'Schedule', exact: true }).count(), 0);
