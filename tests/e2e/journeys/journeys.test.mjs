@@ -119,6 +119,7 @@ test('1. an organizer signs up by magic link, creates a series with a photo, sch
   await page.getByRole('button', { name: 'Copy link' }).click();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'Copy link puts it on the clipboard');
   story.sessionLink = link;
+  await shoot(page, 'desktop-light-session');
 
   await page.getByRole('link', { name: 'Public page', exact: true }).click();
   assert.equal(page.url(), link, 'the public page is the shared link');
@@ -221,6 +222,7 @@ test('3. participants fill a role, the next is waitlisted, one cancels by the em
   assert.match(await seen(rowOf(table, 'Bo Waiting')), /Confirmed/);
   assert.match(await seen(rowOf(table, 'Ben Base')), /Confirmed/);
   assert.match(await seen(page.getByRole('main')), /Bases 2\/2/);
+  await shoot(page, 'desktop-light-registrations');
   story.registered = true;
   void label;
 });
@@ -280,6 +282,7 @@ test('4. the organizer filters, searches, adds someone, moves someone, ticks att
   await page.getByRole('link', { name: 'Check-in list' }).click();
   await page.getByRole('button', { name: 'Mark Bo Waiting attended' }).click();
   await page.getByRole('button', { name: 'Undo: Bo Waiting attended' }).waitFor();
+  await shoot(page, 'desktop-light-checkin');
   assert.match(await seen(page.getByRole('heading', { name: /^Bases/ })), /Bases \(1\).*1 here/);
 
   await page.getByRole('link', { name: 'Back to registrations' }).click();
@@ -324,6 +327,7 @@ test('5. a superadmin blocks a user, whose open page then cannot act', async () 
   // Cora's page is still open; her next step fails and says so.
   await cora.getByRole('link', { name: 'Schedule sessions' }).first().click();
   const seenByCora = await seen(cora.getByRole('main'));
+  await shoot(cora, 'desktop-light-blocked');
   assert.doesNotMatch(seenByCora, /Schedule sessions\s*Times are in/);
   assert.match(seenByCora, /blocked|log in|sign in/i);
   assert.equal(await cora.getByRole('button', { name: 'Schedule', exact: true }).count(), 0);
@@ -349,8 +353,9 @@ test('6. on a 375 px phone in dark mode: the public page, the result page and th
   shots.push(await shoot(ana, 'phone-dark-dashboard'));
   await ana.getByRole('link', { name: new RegExp(`^Registrations for ${SERIES}`) }).click();
   await assertFits(ana);
-  shots.push(await shoot(ana, 'phone-dark-registrations'));
+  await shoot(ana, 'phone-dark-registrations');
 
+  // `E2E_UPDATE_DOCS=1 make e2e` refreshes the README's pictures.
   if (process.env.E2E_UPDATE_DOCS) {
     mkdirSync(DOCS_SHOTS, { recursive: true });
     for (const shot of shots) copyFileSync(shot, join(DOCS_SHOTS, shot.split('/').pop()));
@@ -362,7 +367,8 @@ function rowOf(table, name) {
   return table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });
 }
 
-/** How the public series page names the `index`th upcoming date, e.g. "Wed 2 Dec 2026". */
+/** How the public series page names the `index`th upcoming date and time, e.g. "Today
+ * 09:35–11:35" or "Wed 9 Dec 2026 09:35–11:35" (without the counts, which change). */
 async function sessionDateLabel(index) {
   const { page } = await person();
   await page.goto('/');
@@ -371,7 +377,7 @@ async function sessionDateLabel(index) {
   const item = page.getByRole('region', { name: 'Upcoming sessions' }).getByRole('link').nth(index);
   const text = await seen(item);
   await page.context().close();
-  return /^\w{3} \d{1,2} \w{3} \d{4}/.exec(text)?.[0] ?? text;
+  return /^.*?\d{2}:\d{2}–\d{2}:\d{2}/.exec(text)?.[0] ?? text;
 }
 
 function firstSessionDateLabel() {
