@@ -14,7 +14,10 @@ pub fn error(page: &Page<'_>, status: u16, heading: &str, explanation: &str) -> 
                 p class="text-sm font-mono text-base-content/70" { "Error " (status) }
                 h1 id="error-title" class="text-3xl font-bold" { (heading) }
                 p class="text-lg text-base-content/80" { (explanation) }
-                a href="/" class="btn btn-primary" { "Go to the home page" }
+                div class="flex flex-wrap justify-center gap-3" {
+                    a href="/" class="btn btn-primary" { "Go to the home page" }
+                    a href="/series" class="btn btn-ghost" { "Find a jam" }
+                }
             }
         },
     )
@@ -37,5 +40,8 @@ mod tests {
         assert!(html.contains("Error 404"));
         assert!(html.contains("We could not find that page"));
         assert!(html.contains("Check the link."));
+        assert!(html.contains(r#"<a href="/" class="btn btn-primary">Go to the home page</a>"#));
+        assert!(html.contains(r#"<a href="/series" class="btn btn-ghost">Find a jam</a>"#));
+        assert!(html.contains(r#"<main id="main""#), "inside the layout");
     }
 }
