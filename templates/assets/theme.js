@@ -101,10 +101,19 @@
   }
 
   function focusFirstError() {
-    if (!document.querySelector || window.location.hash) return;
+    if (!document.querySelector) return;
+    // A form that posts to "…#its-id" comes back there: look inside it. Any other anchor
+    // (a notice, a row) is where the page meant to land, so leave it alone.
+    var scope = document.querySelector("main");
+    var id = window.location.hash.slice(1);
+    if (id) {
+      scope = document.getElementById(id);
+      if (!scope || !scope.querySelector('[aria-invalid="true"], [role="alert"]')) return;
+    }
+    if (!scope) return;
     var target =
-      document.querySelector('main [aria-invalid="true"]') ||
-      document.querySelector('main [role="alert"]');
+      scope.querySelector('[aria-invalid="true"]') ||
+      scope.querySelector('[role="alert"]');
     if (!target) return;
     if (!target.matches("input, select, textarea, button, a[href]")) {
       target.setAttribute("tabindex", "-1");
@@ -130,7 +139,15 @@
     };
     var ready = function () {
       sync();
-      focusFirstError();
+      if (window.location.hash) {
+        // The browser settles a "#…" address after load and clears focus when the anchor
+        // itself cannot take it: focus once it has.
+        window.addEventListener("load", function () {
+          setTimeout(focusFirstError, 0);
+        });
+      } else {
+        focusFirstError();
+      }
     };
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", ready);
