@@ -281,6 +281,21 @@ test('4. the organizer filters, searches, adds someone, moves someone, ticks att
   assert.match(main, /Bases 1\/2/);
   assert.match(main, /Flyers 2\/2/);
 
+  // Cancelling for someone asks first, says what it did, and can be undone.
+  await filter.getByRole('searchbox', { name: 'Name or email' }).fill('fay@');
+  await filter.getByRole('button', { name: 'Filter' }).click();
+  await rowOf(table, 'Fay Flyer').getByRole('link', { name: /^Cancel for them/ }).click();
+  await page.getByRole('heading', { name: /^Cancel Fay Flyer.s spot\?$/ }).waitFor();
+  await page.getByRole('button', { name: 'Yes, cancel their spot' }).click();
+  assert.match(await seen(page.getByRole('status').first()), /Fay Flyer.s spot is cancelled/);
+  assert.match(await seen(rowOf(table, 'Fay Flyer')), /Cancelled/);
+  await page.getByRole('button', { name: 'Add them back' }).first().click();
+  assert.match(await seen(page.getByRole('status').first()), /Fay Flyer .*added back and confirmed as a flyer/);
+  // A new registration of hers beside the cancelled one, which stays as history.
+  assert.equal(await rowOf(table, 'Fay Flyer').count(), 2);
+  await rowOf(table, 'Fay Flyer').filter({ hasText: 'Confirmed' }).waitFor();
+  assert.match(await seen(page.getByRole('main')), /Flyers 2\/2/);
+
   // Ticking in opens when the jam starts: the organizer moves today's session to the next minute.
   await page.getByRole('link', { name: 'Back to session' }).click();
   const now = localParts(zone);
