@@ -137,7 +137,7 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
         ses_configuration_set: None,
         aws_endpoint_url: Some(endpoint.to_owned()),
         session_secret: Secret::new(jamie::ids::hex(&jamie::ids::random_bytes::<32>()))
-            .map_err(jamie::Error::Internal)?,
+            .map_err(|_| jamie::Error::Bug("a 32-byte random secret is long enough"))?,
         superadmin_emails: Vec::new(),
         // Places autocomplete locally only when a real key is given (see the README).
         google_maps_api_key: std::env::var("GOOGLE_MAPS_API_KEY")

@@ -95,13 +95,13 @@ pub const DEMO_ORGANIZER: &str = "demo@jamie.localhost";
 /// when the table has no such account yet.
 async fn seed_demo(ctx: &Context) -> Result<(), BoxError> {
     use jamie::{
-        accounts::{self, DisplayName, Email},
+        accounts,
         authorization::{Actor, Principal},
         jams::{
-            Fields,
             series::{self, SeriesDetails},
             sessions::{self, Schedule},
         },
+        values::{DisplayName, Email, Fields},
     };
     let email = Email::parse(DEMO_ORGANIZER)?;
     if accounts::find_by_email(ctx, &email).await?.is_none() {

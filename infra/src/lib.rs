@@ -11,7 +11,7 @@ mod mailbox;
 
 use axum::Router;
 use jamie::Context;
-use jamie_web::Routes;
+use web_common::Routes;
 
 /// Every function's routes, plus the dev mailbox.
 pub fn routes() -> Routes {
@@ -26,5 +26,5 @@ pub fn routes() -> Routes {
 /// Every function's routes in one router, finished once — what the dev server serves and the
 /// integration tests drive.
 pub fn router(ctx: Context) -> Router {
-    jamie_web::finish(routes().into_router(ctx).merge(assets::routes()))
+    web_common::finish(routes().into_router(ctx).merge(assets::routes()))
 }

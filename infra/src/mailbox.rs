@@ -8,7 +8,7 @@ use axum::{
 };
 use jamie::{Context, notifications};
 use jamie_templates::pages::mailbox::{MailboxEmail, mailbox};
-use jamie_web::{AppError, PageContext, Routes};
+use web_common::{AppError, PageContext, Routes};
 
 pub fn routes() -> Routes {
     Routes::new().page("/dev/mailbox", get(show))

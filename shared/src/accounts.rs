@@ -1,8 +1,6 @@
 //! Organizer accounts: who they are (email, display name), how they are found (by id, by email),
 //! and their standing (superadmin, blocked). Participants need no account.
 
-use std::fmt;
-
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -10,121 +8,8 @@ use crate::{
     Context, Error,
     ids::UserId,
     store::{Entry, StoreError, keys},
+    values::{DisplayName, Email},
 };
-
-/// A form field's input was not acceptable; the message is for the person who typed it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct FieldError(pub &'static str);
-
-/// A normalised email address (trimmed, lowercased), checked once at the edge.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Email(String);
-
-impl Email {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let email = raw.trim().to_lowercase();
-        if email.is_empty() {
-            return Err(FieldError("Enter your email address."));
-        }
-        if email.len() > 254 {
-            return Err(FieldError("That email address is too long."));
-        }
-        let Some((local, domain)) = email.split_once('@') else {
-            return Err(FieldError("Enter an email address like name@example.org."));
-        };
-        let bad_char =
-            |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c);
-        let valid = !local.is_empty()
-            && local.len() <= 64
-            && !local.contains(bad_char)
-            && domain.contains('.')
-            && !domain.starts_with(['.', '-'])
-            && !domain.ends_with(['.', '-'])
-            && !domain.contains("..")
-            && !domain.contains(bad_char);
-        if valid {
-            Ok(Self(email))
-        } else {
-            Err(FieldError("Enter an email address like name@example.org."))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = FieldError;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Email> for String {
-    fn from(email: Email) -> Self {
-        email.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The name an organizer shows to participants: 1 to 80 characters, no control characters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct DisplayName(String);
-
-impl DisplayName {
-    pub const MAX_CHARS: usize = 80;
-
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(FieldError("Enter the name participants will see."));
-        }
-        if name.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError("Keep the name to 80 characters or fewer."));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(FieldError(
-                "The name cannot contain line breaks or control characters.",
-            ));
-        }
-        Ok(Self(name.to_owned()))
-    }
-
-    /// A first name for a new account that did not give one: the email's local part.
-    pub fn from_email(email: &Email) -> Self {
-        let local = email.as_str().split('@').next().unwrap_or("jammer");
-        let name: String = local.chars().take(Self::MAX_CHARS).collect();
-        Self(name)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for DisplayName {
-    type Error = FieldError;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<DisplayName> for String {
-    fn from(name: DisplayName) -> Self {
-        name.0
-    }
-}
 
 /// Why and when a superadmin blocked an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,65 +104,6 @@ pub async fn find_or_create(
             .await?
             .ok_or(Error::Store(StoreError::Conflict { items: vec![0] })),
         Err(error) => Err(error.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_are_normalised() {
-        assert_eq!(
-            Email::parse("  Ana@Example.ORG ").unwrap().as_str(),
-            "ana@example.org"
-        );
-        assert_eq!(
-            Email::parse("first.last+jams@sub.example.co.uk")
-                .unwrap()
-                .as_str(),
-            "first.last+jams@sub.example.co.uk"
-        );
-    }
-
-    #[test]
-    fn malformed_emails_are_refused_with_a_message() {
-        assert_eq!(
-            Email::parse(" "),
-            Err(FieldError("Enter your email address."))
-        );
-        for bad in [
-            "ana",
-            "ana@",
-            "@example.org",
-            "ana@example",
-            "ana@@example.org",
-            "a na@example.org",
-            "ana@example..org",
-            "ana@.example.org",
-            "<ana>@example.org",
-        ] {
-            assert!(Email::parse(bad).is_err(), "{bad}");
-        }
-        let long = format!("{}@example.org", "a".repeat(250));
-        assert_eq!(
-            Email::parse(&long),
-            Err(FieldError("That email address is too long."))
-        );
-    }
-
-    #[test]
-    fn display_names_are_trimmed_and_bounded() {
-        assert_eq!(
-            DisplayName::parse("  Ana Flyer ").unwrap().as_str(),
-            "Ana Flyer"
-        );
-        assert!(DisplayName::parse("").is_err());
-        assert!(DisplayName::parse(&"é".repeat(80)).is_ok());
-        assert!(DisplayName::parse(&"é".repeat(81)).is_err());
-        assert!(DisplayName::parse("Ana\nBase").is_err());
-        let email = Email::parse("ana.base@example.org").unwrap();
-        assert_eq!(DisplayName::from_email(&email).as_str(), "ana.base");
     }
 }
 

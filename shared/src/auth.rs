@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Context, Error,
-    accounts::{self, DisplayName, Email, User},
+    accounts::{self, User},
     authorization::{Actor, Principal},
     config::Secret,
     ids::{SecretToken, UserId, random_bytes},
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, keys},
+    values::{DisplayName, Email},
 };
 
 /// How long a sign-in link works.
@@ -345,14 +346,14 @@ impl SessionKeys {
             exp: now.as_second() + SESSION_LIFETIME.as_secs(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| Error::Internal(format!("signing a session: {e}")))
+            .map_err(|e| Error::failed("signing a sign-in", e))
     }
 
     /// A signed token for another purpose than a session; `claims` name it by their `aud`, so
     /// such a token never passes as a session (whose check refuses any audience).
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, Error> {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(|e| Error::Internal(format!("signing a token: {e}")))
+            .map_err(|e| Error::failed("signing a token", e))
     }
 
     /// The claims of a token signed by [`SessionKeys::sign`] for `audience`, whatever its

@@ -121,8 +121,9 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::{
-        accounts::{Block, DisplayName, Email},
+        accounts::Block,
         ids::UserId,
+        values::{DisplayName, Email},
     };
 
     /// The roles of the matrix: how the actor stands to the series the operation concerns.

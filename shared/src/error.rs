@@ -10,9 +10,17 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// An invariant of our own broke (a bug); the message says which.
+    /// An invariant of our own broke (a bug); the words say which.
     #[error("{0}")]
-    Internal(String),
+    Bug(&'static str),
+    /// Work of our own failed (hashing, signing, decoding a stored item or a photo); `doing`
+    /// says what, the source why.
+    #[error("{doing}")]
+    Failed {
+        doing: &'static str,
+        #[source]
+        source: BoxError,
+    },
     /// A call to another AWS service (SQS, SES, EventBridge, S3) failed; `doing` says which.
     #[error("{doing}: {source}")]
     Aws {
@@ -23,6 +31,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// Wraps a failure of our own work with what we were doing.
+    pub fn failed(doing: &'static str, source: impl Into<BoxError>) -> Self {
+        Self::Failed {
+            doing,
+            source: source.into(),
+        }
+    }
+
     /// Wraps an AWS SDK error with what we were doing when it happened.
     pub fn aws(
         doing: &'static str,

@@ -69,7 +69,7 @@ pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
                 .await
                 .map_err(|error| match error {
                     crate::bookings::BookingError::Internal(error) => error,
-                    other => Error::Internal(other.to_string()),
+                    other => Error::failed("sweeping sessions", other),
                 })?;
             for fixed in &swept.fixed {
                 tracing::warn!(?fixed, "the sweep fixed a session");

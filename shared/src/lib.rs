@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod passwords;
 pub mod store;
 pub mod telemetry;
+pub mod values;
 
 pub use clock::Clock;
 pub use config::Config;

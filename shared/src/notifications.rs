@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Context, Error,
-    accounts::Email,
     ids::NotificationId,
     store::{Entry, Query, keys},
+    values::Email,
 };
 
 /// What a notification says; the worker renders it into an email (and Telegram message) with

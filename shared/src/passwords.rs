@@ -11,12 +11,12 @@ use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Context, Error,
-    accounts::{self, Email, FieldError},
+    Context, Error, accounts,
     auth::{AuthError, LocalPath, SignedIn, open_session},
     authorization::{Denied, Operation, Principal, authorize},
     ids::random_bytes,
     store::{Change, Entry, Key, StoreError, keys},
+    values::{Email, FieldError},
 };
 
 pub const MIN_CHARS: usize = 10;
@@ -105,7 +105,7 @@ fn hash(password: &str) -> Result<String, Error> {
     Argon2::default()
         .hash_password_with_salt(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| Error::Internal(format!("hashing a password: {e}")))
+        .map_err(|e| Error::failed("hashing a password", e.to_string()))
 }
 
 fn verify(password: &str, stored: &str) -> bool {

@@ -7,11 +7,11 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use jamie::{
-    Clock,
-    accounts::{self, DisplayName, Email},
+    Clock, accounts,
     auth::SessionKeys,
     config::Secret,
     ids::UserId,
+    values::{DisplayName, Email},
 };
 use jamie_tests::{Options, SESSION_COOKIE, TestApp, encode, spawn_app, spawn_app_with};
 

@@ -6,14 +6,11 @@ use std::collections::HashSet;
 
 use jamie::{
     Clock, Context,
-    accounts::Email,
-    bookings::{
-        self, Cancelled, Registration, RegistrationInput, RegistrationStatus, Role, RoleChoice,
-        Source,
-    },
+    bookings::{self, Cancelled, Registration, RegistrationInput, RegistrationStatus, Source},
     ids::{RegistrationId, SessionId},
     jams::sessions::Session,
     store::keys,
+    values::{Email, Role, RoleChoice},
 };
 use jamie_tests::{Options, TestApp, jam, spawn_app_with};
 

@@ -4,8 +4,7 @@
 
 use axum::http::StatusCode;
 use jamie::{
-    Clock,
-    accounts::{self, Email},
+    Clock, accounts,
     ids::{SeriesId, SessionId},
     jams::{
         series::{self, OrganizerRole, Series},
@@ -13,6 +12,7 @@ use jamie::{
     },
     notifications::{self, Message},
     store::{Change, Entry, keys},
+    values::Email,
 };
 use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};

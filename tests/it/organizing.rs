@@ -5,13 +5,14 @@
 
 use axum::http::StatusCode;
 use jamie::{
-    accounts::{self, DisplayName, Email},
+    accounts,
     authorization::{Actor, Principal},
-    bookings::{self, Registration, RegistrationInput, RegistrationStatus, Role, RoleChoice},
+    bookings::{self, Registration, RegistrationInput, RegistrationStatus},
     ids::{RegistrationId, SeriesId, SessionId},
     jams::{invites, sessions::Session},
     notifications::{self, Message},
     store::{Change, keys},
+    values::{DisplayName, Email, Role, RoleChoice},
 };
 use jamie_tests::TestApp;
 
@@ -334,7 +335,7 @@ async fn the_sweep_puts_counters_and_the_waitlist_right_and_fills_free_spots() {
                 .value(":zero", 0)
                 .value(
                     ":none",
-                    jamie::store::Value::of(&Vec::<bookings::Waiter>::new()).unwrap(),
+                    jamie::store::Value::of(&Vec::<jamie::values::Waiter>::new()).unwrap(),
                 ),
         )
         .await

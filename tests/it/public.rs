@@ -530,7 +530,7 @@ async fn organizers_see_filter_add_cancel_export_and_print_registrations() {
 pub(crate) async fn organizer_principal(app: &TestApp) -> jamie::authorization::Principal {
     let user = jamie::accounts::find_by_email(
         &app.ctx,
-        &jamie::accounts::Email::parse("org@example.org").unwrap(),
+        &jamie::values::Email::parse("org@example.org").unwrap(),
     )
     .await
     .unwrap()
@@ -737,8 +737,8 @@ async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() 
     series_of(&bo, "Blocked Jam", "public", true).await;
     let mut root = jamie::accounts::find_or_create(
         &app.ctx,
-        &jamie::accounts::Email::parse("root@example.org").unwrap(),
-        &jamie::accounts::DisplayName::parse("Root").unwrap(),
+        &jamie::values::Email::parse("root@example.org").unwrap(),
+        &jamie::values::DisplayName::parse("Root").unwrap(),
     )
     .await
     .unwrap();
@@ -749,7 +749,7 @@ async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() 
     }));
     let bo_id = jamie::accounts::find_by_email(
         &app.ctx,
-        &jamie::accounts::Email::parse("bo@example.org").unwrap(),
+        &jamie::values::Email::parse("bo@example.org").unwrap(),
     )
     .await
     .unwrap()

@@ -4,15 +4,14 @@
 use std::collections::BTreeMap;
 
 use jamie::{
-    Context,
-    accounts::{self, DisplayName, Email},
+    Context, accounts,
     authorization::{Actor, Principal},
     ids::{SeriesId, SessionId},
     jams::{
-        Fields,
         series::{self, SeriesDetails},
         sessions::{self, Schedule},
     },
+    values::{DisplayName, Email, Fields},
 };
 
 fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

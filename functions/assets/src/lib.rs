@@ -10,7 +10,7 @@ use axum::{
     routing::get,
 };
 use jamie_templates::assets;
-use jamie_web::AppError;
+use web_common::AppError;
 
 /// A hashed name never changes content: cache it for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -43,7 +43,7 @@ async fn favicon() -> Response {
 
 /// The router the Lambda serves.
 pub fn app() -> Router {
-    jamie_web::finish(routes().fallback(jamie_web::not_found))
+    web_common::finish(routes().fallback(web_common::not_found))
 }
 
 async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {

@@ -19,8 +19,8 @@ use jamie_templates::{
     components::percent_encode,
     pages::admin::{SeriesListView, SeriesRow, UserRow, UsersView, series_list, users},
 };
-use jamie_web::{AppError, PageContext, Routes};
 use serde::Deserialize;
+use web_common::{AppError, PageContext, Routes};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -31,7 +31,7 @@ pub fn routes() -> Routes {
 }
 
 pub fn app(ctx: Context) -> Router {
-    jamie_web::finish(routes().into_router(ctx))
+    web_common::finish(routes().into_router(ctx))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,6 +192,6 @@ async fn all_series(
 fn error_of(error: SeriesError) -> jamie::Error {
     match error {
         SeriesError::Internal(error) => error,
-        other => jamie::Error::Internal(other.to_string()),
+        other => jamie::Error::failed("listing series", other),
     }
 }

@@ -10,21 +10,22 @@ use axum::{
 };
 use jamie::{
     Context,
-    accounts::{self, AccountError, DisplayName, Email, EmailChangeError},
+    accounts::{self, AccountError, EmailChangeError},
     auth::{self, AuthError, LinkRequest, LocalPath},
     authorization::{Denied, Principal},
     ids::SecretToken,
     passwords::{self, SetPasswordError},
+    values::{DisplayName, Email},
 };
 use jamie_templates::components::percent_encode;
 use jamie_templates::pages::{
     account::{AccountView, account, confirm_email},
     auth::{LoginForm, check_inbox, confirm_link, link_problem, login},
 };
-use jamie_web::{
-    AppError, CurrentPrincipal, PageContext, Routes, clear_session_cookie, session_cookie,
-};
 use serde::Deserialize;
+use web_common::{
+    AppError, CurrentPrincipal, PageContext, Routes, clear_sign_in_cookie, sign_in_cookie,
+};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -45,7 +46,7 @@ pub fn routes() -> Routes {
 }
 
 pub fn app(ctx: Context) -> Router {
-    jamie_web::finish(routes().into_router(ctx))
+    web_common::finish(routes().into_router(ctx))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -224,7 +225,7 @@ fn signed_in_response(ctx: &Context, signed_in: &auth::SignedIn) -> Response {
     let target = signed_in.next.as_ref().map_or("/", LocalPath::as_str);
     with_cookie(
         Redirect::to(target).into_response(),
-        &session_cookie(&ctx.config, &jwt),
+        &sign_in_cookie(&ctx.config, &jwt),
     )
 }
 
@@ -246,7 +247,7 @@ async fn logout(
     }
     with_cookie(
         Redirect::to("/").into_response(),
-        &clear_session_cookie(&ctx.config),
+        &clear_sign_in_cookie(&ctx.config),
     )
 }
 
@@ -456,7 +457,7 @@ async fn delete_account(
     match accounts::delete(&ctx, &page.principal).await {
         Ok(()) => with_cookie(
             Redirect::to("/").into_response(),
-            &clear_session_cookie(&ctx.config),
+            &clear_sign_in_cookie(&ctx.config),
         ),
         Err(error @ AccountError::OwnsUpcomingSessions) => {
             let message = error.to_string();
@@ -598,7 +599,7 @@ async fn logout_everywhere(State(ctx): State<Context>, page: PageContext) -> Res
     match accounts::log_out_everywhere(&ctx, &page.principal).await {
         Ok(_) => with_cookie(
             Redirect::to("/").into_response(),
-            &clear_session_cookie(&ctx.config),
+            &clear_sign_in_cookie(&ctx.config),
         ),
         Err(error) => account_error(&page, error),
     }

@@ -21,15 +21,15 @@ use jamie_templates::pages::{
     calendar::{CalendarDay, CalendarEntry, CalendarView},
     dashboard::{DashboardCard, DashboardView, NextSession},
 };
-use jamie_web::{
-    AppError, PageContext, Routes, relative_when, session_counts, session_links, session_status,
-    session_when,
-};
 use jiff::{
     SignedDuration, ToSpan,
     civil::{Date, Weekday},
 };
 use serde::Deserialize;
+use web_common::{
+    AppError, PageContext, Routes, relative_when, session_counts, session_links, session_status,
+    session_when,
+};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -38,7 +38,7 @@ pub fn routes() -> Routes {
 }
 
 pub fn app(ctx: Context) -> Router {
-    jamie_web::finish(routes().into_router(ctx))
+    web_common::finish(routes().into_router(ctx))
 }
 
 /// The page for a visitor who may not see the dashboard: sign in first, or told of a block.

@@ -20,11 +20,11 @@ use jamie::{
     authorization::{Denied, Operation},
     ids::{SeriesId, SessionId, UserId},
     jams::{
-        Fields, FormErrors,
         invites::{self, InviteError},
         series::{self, OrganizerRole, Series, SeriesDetails, SeriesError, Visibility},
         sessions::{self, Schedule, Session, SessionEdit, SessionError, SessionStatus},
     },
+    values::{Fields, FormErrors},
 };
 use jamie_templates::{
     components::{FormState, percent_encode},
@@ -33,11 +33,11 @@ use jamie_templates::{
         ScheduleFormView, SeriesFormView, SeriesView, SessionRow, SessionView,
     },
 };
-use jamie_web::{
+use serde::Deserialize;
+use web_common::{
     AppError, PageContext, Routes, form_state, relative_when, session_counts, session_links,
     session_status, session_when,
 };
-use serde::Deserialize;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -85,7 +85,7 @@ pub fn routes() -> Routes {
 }
 
 pub fn app(ctx: Context) -> Router {
-    jamie_web::finish(routes().into_router(ctx))
+    web_common::finish(routes().into_router(ctx))
 }
 
 type FormFields = BTreeMap<String, String>;

@@ -19,8 +19,8 @@ use jamie::{
     },
 };
 use jamie_templates::pages::jams::{PhotoFormView, photo_form};
-use jamie_web::{PageContext, Routes, content_security_policy_allowing_forms_to};
 use serde::Deserialize;
+use web_common::{PageContext, Routes, content_security_policy_allowing_forms_to};
 
 use crate::{SeriesPath, photo_url, refused, status_for};
 

@@ -12,8 +12,8 @@ use jamie::{
     jams::places,
 };
 use jamie_templates::pages::jams::{PlaceSuggestion, place_suggestions};
-use jamie_web::{AppError, PageContext};
 use serde::Deserialize;
+use web_common::{AppError, PageContext};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PlaceQuery {

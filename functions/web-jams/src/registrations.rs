@@ -18,13 +18,11 @@ use jamie::{
     authorization::Denied,
     bookings::{
         self, Attendance, BookingError, Cancelled, Filler, Registration, RegistrationInput,
-        RegistrationStatus, Role, RoleChoice, TableFilter, TablePage,
+        RegistrationStatus, TableFilter, TablePage,
     },
     ids::{RegistrationId, SeriesId, SessionId},
-    jams::{
-        Fields, FormErrors,
-        sessions::{Session, SessionStatus},
-    },
+    jams::sessions::{Session, SessionStatus},
+    values::{Fields, FormErrors, Role, RoleChoice},
 };
 use jamie_templates::{
     components::{FormState, percent_encode},
@@ -34,8 +32,8 @@ use jamie_templates::{
         registration_detail, registrations_table, waitlist_of,
     },
 };
-use jamie_web::{AppError, PageContext, Routes, form_state, session_counts, session_when};
 use serde::Deserialize;
+use web_common::{AppError, PageContext, Routes, form_state, session_counts, session_when};
 
 use crate::{SessionPath, status_for};
 

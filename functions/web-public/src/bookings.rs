@@ -14,10 +14,11 @@ use jamie::{
     Context,
     bookings::{
         self, BookingError, ByLink, Cancelled, PublicSession, RegistrationInput,
-        RegistrationStatus, Role, Source,
+        RegistrationStatus, Source,
     },
     ids::{SeriesId, SessionId},
-    jams::{Fields, FormErrors, series, sessions::SessionStatus},
+    jams::{series, sessions::SessionStatus},
+    values::{Fields, FormErrors, Role},
 };
 use jamie_templates::{
     Markup,
@@ -29,7 +30,7 @@ use jamie_templates::{
         public_session, registered,
     },
 };
-use jamie_web::{
+use web_common::{
     AppError, PageContext, Routes, form_state, relative_when, session_counts, session_when,
 };
 
@@ -48,10 +49,7 @@ pub(crate) fn routes() -> Routes {
 fn refused(error: BookingError) -> Response {
     match error {
         BookingError::Internal(error) => AppError::from(error).into_response(),
-        BookingError::Busy => AppError::Unavailable(jamie::Error::Internal(
-            "registrations kept racing".to_owned(),
-        ))
-        .into_response(),
+        BookingError::Busy => AppError::Busy.into_response(),
         _ => AppError::NotFound.into_response(),
     }
 }

@@ -14,8 +14,8 @@ use axum::{
 };
 use jamie::{Context, auth::LocalPath};
 use jamie_templates::Theme;
-use jamie_web::{AppError, Routes};
 use serde::{Deserialize, Serialize};
+use web_common::{AppError, Routes};
 
 /// This function's routes, for the dev server to merge with the others.
 pub fn routes() -> Routes {
@@ -29,7 +29,7 @@ pub fn routes() -> Routes {
 
 /// The router the Lambda serves.
 pub fn app(ctx: Context) -> Router {
-    jamie_web::finish(routes().into_router(ctx))
+    web_common::finish(routes().into_router(ctx))
 }
 
 /// A series photo or thumbnail, with long cache headers (its name never changes content).

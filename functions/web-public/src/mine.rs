@@ -11,16 +11,17 @@ use axum::{
 use jamie::{
     Context,
     authorization::Denied,
-    bookings::{self, BookingError, MyRegistration, RegistrationStatus, Role},
+    bookings::{self, BookingError, MyRegistration, RegistrationStatus},
     ids::{RegistrationId, SessionId},
     jams::sessions::SessionStatus,
+    values::Role,
 };
 use jamie_templates::{
     components::percent_encode,
     pages::bookings::{MyRegistrationRow, MyRegistrationsView, my_registrations},
 };
-use jamie_web::{AppError, PageContext, Routes, session_when};
 use serde::Deserialize;
+use web_common::{AppError, PageContext, Routes, session_when};
 
 pub(crate) fn routes() -> Routes {
     Routes::new().page("/my/registrations", get(list)).action(

@@ -4,10 +4,10 @@
 //! and look at one participant's history in the series.
 
 use super::{
-    Attendance, BookingError, Move, Registered, Registration, RegistrationInput,
-    RegistrationStatus, Role, RoleChoice, Source, first_waiting_for, leave_waitlist,
-    of_participant, organizer_of, place_of, position_of, promote_waiting, register, series_of,
-    session_and_registration, session_of_series,
+    Attendance, BookingError, CounterNames, Move, Registered, Registration, RegistrationInput,
+    RegistrationStatus, Source, first_waiting_for, leave_waitlist, of_participant, organizer_of,
+    place_of, position_of, promote_waiting, register, series_of, session_and_registration,
+    session_of_series, waitlisted_attribute,
 };
 use crate::{
     Context,
@@ -19,6 +19,7 @@ use crate::{
     },
     notifications::{Message, Notification},
     store::{Change, StoreError, Value, keys},
+    values::{Role, RoleChoice},
 };
 
 /// How a registration reads in the audit trail: "confirmed as base", "waitlisted (either)".
@@ -54,7 +55,7 @@ fn counter_change(
             // Not on the list (only the sweep would find such a thing): the counts alone.
             None => Change::new(format!(
                 "ADD waitlisted :minus, {} :minus",
-                registration.requested.waitlisted_attribute()
+                waitlisted_attribute(registration.requested)
             )),
         }
         .and_add(&format!("{} :one", to.confirmed_attribute()))),
@@ -394,9 +395,9 @@ pub async fn registration_detail(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bookings::{
-        RoleChoice, Waiter,
-        tests::{registration, session},
+    use crate::{
+        bookings::tests::{registration, session},
+        values::{RoleChoice, Waiter},
     };
 
     #[test]

@@ -34,35 +34,32 @@ pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
 use crate::{
     Context, Error,
-    accounts::Email,
     authorization::{Denied, Operation, Principal},
     ids::{RegistrationId, SecretToken, SeriesId, SessionId, TokenHash, UserId},
     jams::{
-        Fields, FormErrors,
         series::{self, Series},
         sessions::{SeriesCopy, Session, SessionStatus},
     },
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+    values::{Email, Fields, FormErrors, Role, RoleChoice, Waiter},
 };
 
-/// A role a confirmed participant holds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a registration stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
-    #[default]
-    Base,
-    Flyer,
+pub enum RegistrationStatus {
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+/// The names of a role's counters on the session item.
+pub(crate) trait CounterNames {
+    fn confirmed_attribute(self) -> &'static str;
+    fn capacity_attribute(self) -> &'static str;
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Base => "base",
-            Role::Flyer => "flyer",
-        }
-    }
-
+impl CounterNames for Role {
     fn confirmed_attribute(self) -> &'static str {
         match self {
             Role::Base => "confirmed_base",
@@ -78,72 +75,13 @@ impl Role {
     }
 }
 
-/// The role a participant asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleChoice {
-    Base,
-    Flyer,
-    /// Whichever role has room (bases first); on the waitlist, whichever frees first.
-    Either,
-}
-
-impl RoleChoice {
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "base" => Some(RoleChoice::Base),
-            "flyer" => Some(RoleChoice::Flyer),
-            "either" => Some(RoleChoice::Either),
-            _ => None,
-        }
+/// The name of a choice's waitlist counter on the session item.
+pub(crate) fn waitlisted_attribute(choice: RoleChoice) -> &'static str {
+    match choice {
+        RoleChoice::Base => "waitlisted_base",
+        RoleChoice::Flyer => "waitlisted_flyer",
+        RoleChoice::Either => "waitlisted_either",
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleChoice::Base => "base",
-            RoleChoice::Flyer => "flyer",
-            RoleChoice::Either => "either",
-        }
-    }
-
-    /// The roles that satisfy this choice, in the order they are tried.
-    pub fn roles(self) -> &'static [Role] {
-        match self {
-            RoleChoice::Base => &[Role::Base],
-            RoleChoice::Flyer => &[Role::Flyer],
-            RoleChoice::Either => &[Role::Base, Role::Flyer],
-        }
-    }
-
-    /// The roles that satisfy this choice in the order a newcomer tries them, when an
-    /// "either" takes `either_first` first.
-    pub fn roles_from(self, either_first: Role) -> &'static [Role] {
-        match (self, either_first) {
-            (RoleChoice::Either, Role::Flyer) => &[Role::Flyer, Role::Base],
-            _ => self.roles(),
-        }
-    }
-
-    fn fits(self, role: Role) -> bool {
-        self.roles().contains(&role)
-    }
-
-    fn waitlisted_attribute(self) -> &'static str {
-        match self {
-            RoleChoice::Base => "waitlisted_base",
-            RoleChoice::Flyer => "waitlisted_flyer",
-            RoleChoice::Either => "waitlisted_either",
-        }
-    }
-}
-
-/// Where a registration stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RegistrationStatus {
-    Confirmed,
-    Waitlisted,
-    Cancelled,
 }
 
 impl RegistrationStatus {
@@ -240,46 +178,6 @@ fn registration_entry(registration: &Registration) -> Entry {
             registration.session_id
         ),
     )
-}
-
-/// A place in a session's waitlist. The waitlist is kept on the session item, in the order
-/// the registrations joined it (the order their transactions committed). Stored as one string,
-/// `{id} {base|flyer|either} {email}` (addresses have no spaces): the session item stays small
-/// and cheap to read and rewrite with hundreds waiting.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Waiter {
-    pub id: RegistrationId,
-    pub requested: RoleChoice,
-    /// Where the promotion email goes, so that promoting reads nothing more.
-    pub email: Email,
-}
-
-impl From<Waiter> for String {
-    fn from(waiter: Waiter) -> Self {
-        format!(
-            "{} {} {}",
-            waiter.id,
-            waiter.requested.as_str(),
-            waiter.email.as_str()
-        )
-    }
-}
-
-impl TryFrom<String> for Waiter {
-    type Error = String;
-
-    fn try_from(stored: String) -> Result<Self, Self::Error> {
-        let mut parts = stored.splitn(3, ' ');
-        let waiter = (|| {
-            Some(Waiter {
-                id: parts.next()?.parse().ok()?,
-                requested: RoleChoice::parse(parts.next()?)?,
-                email: Email::parse(parts.next()?).ok()?,
-            })
-        })();
-        waiter.ok_or_else(|| format!("not a waitlist place: {stored:?}"))
-    }
 }
 
 /// The (session, email) claim: one active registration per address.
@@ -479,13 +377,15 @@ async fn read_partition(ctx: &Context, session: &SessionId) -> Result<Option<Par
         for item in page.items {
             let value = serde_json::Value::Object(item.rest);
             if item.sk == "SESSION" {
-                found_session = Some(serde_json::from_value::<Session>(value).map_err(|e| {
-                    Error::Internal(format!("a session item does not match its shape: {e}"))
-                })?);
+                found_session = Some(
+                    serde_json::from_value::<Session>(value)
+                        .map_err(|e| Error::failed("reading a session item", e))?,
+                );
             } else if item.sk.starts_with("REG#") {
-                registrations.push(serde_json::from_value::<Registration>(value).map_err(|e| {
-                    Error::Internal(format!("a registration does not match its shape: {e}"))
-                })?);
+                registrations.push(
+                    serde_json::from_value::<Registration>(value)
+                        .map_err(|e| Error::failed("reading a registration item", e))?,
+                );
             }
         }
         match page.next {
@@ -756,7 +656,7 @@ fn registration_writes(
         None => Change::new(format!(
             "SET waiting = list_append(if_not_exists(waiting, :nobody), :me) \
              ADD waitlisted :one, {} :one",
-            registration.requested.waitlisted_attribute()
+            waitlisted_attribute(registration.requested)
         ))
         .when(format!(
             "#status = :scheduled AND {}",
@@ -891,8 +791,12 @@ mod recent {
         time::{Duration, Instant},
     };
 
-    use super::{Registration, Role, RoleChoice, Waiter};
-    use crate::{ids::SessionId, jams::sessions::Session};
+    use super::Registration;
+    use crate::{
+        ids::SessionId,
+        jams::sessions::Session,
+        values::{Role, RoleChoice, Waiter},
+    };
 
     const KEPT_FOR: Duration = Duration::from_secs(30);
     const MOST: usize = 512;
@@ -1384,7 +1288,7 @@ fn cancel_writes(
             // Not on the list (only the sweep would find such a thing): the counts alone.
             None => Change::new(format!(
                 "ADD waitlisted :minus, {} :minus",
-                registration.requested.waitlisted_attribute()
+                waitlisted_attribute(registration.requested)
             )),
         },
     }
@@ -1433,7 +1337,7 @@ fn leave_waitlist(
 ) -> Result<Change, BookingError> {
     Ok(Change::new(format!(
         "REMOVE waiting[{place}] ADD waitlisted :minus, {} :minus",
-        waiter.requested.waitlisted_attribute()
+        waitlisted_attribute(waiter.requested)
     ))
     .when(format!("waiting[{place}] = {placeholder}"))
     .value(placeholder, String::from(waiter.clone())))

@@ -6,14 +6,15 @@
 use jiff::{SignedDuration, civil::Date};
 
 use super::{
-    BookingError, MAX_ATTEMPTS, Registration, RegistrationStatus, Role, RoleChoice, Waiter,
-    back_off, promote_waiting, read_partition, unchanged,
+    BookingError, MAX_ATTEMPTS, Registration, RegistrationStatus, back_off, promote_waiting,
+    read_partition, unchanged,
 };
 use crate::{
     Context,
     ids::{RegistrationId, SessionId},
     jams::sessions::{self, Session, SessionStatus},
     store::{Change, StoreError, Value, keys},
+    values::{Role, RoleChoice, Waiter},
 };
 
 /// A session's booking counters and waitlist.

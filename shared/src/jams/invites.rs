@@ -6,17 +6,15 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    FormErrors,
-    series::{self, Membership, OrganizerRole, Series, SeriesError},
-};
+use super::series::{self, Membership, OrganizerRole, Series, SeriesError};
 use crate::{
-    Context, Error,
-    accounts::{self, Email},
+    Context, Error, accounts,
     authorization::{Denied, Operation, Principal, authorize},
     ids::{SeriesId, UserId},
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, keys},
+    values::Email,
+    values::FormErrors,
 };
 
 /// How long an invite link works.

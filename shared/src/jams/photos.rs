@@ -385,10 +385,10 @@ pub async fn upload_form_for(
     let credentials = ctx
         .aws
         .credentials_provider()
-        .ok_or_else(|| Error::Internal("the S3 client has no credentials".to_owned()))?
+        .ok_or(Error::Bug("the S3 client has no credentials"))?
         .provide_credentials()
         .await
-        .map_err(|error| Error::Internal(format!("loading credentials: {error}")))?;
+        .map_err(|error| Error::failed("loading credentials", error))?;
     let region = ctx
         .aws
         .region()
@@ -485,11 +485,11 @@ pub async fn accept_upload(
         .body
         .collect()
         .await
-        .map_err(|error| Error::Internal(format!("reading an upload: {error}")))?
+        .map_err(|error| Error::failed("reading an upload", error))?
         .into_bytes();
     let processed = tokio::task::spawn_blocking(move || process(&bytes))
         .await
-        .map_err(|error| Error::Internal(format!("processing a photo: {error}")))?;
+        .map_err(|error| Error::failed("processing a photo", error))?;
     let processed = match processed {
         Ok(processed) => processed,
         Err(error) => {
@@ -576,7 +576,7 @@ pub async fn stored(ctx: &Context, key: &str) -> Result<Option<Vec<u8>>, Error> 
                 .body
                 .collect()
                 .await
-                .map_err(|error| Error::Internal(format!("reading a photo: {error}")))?
+                .map_err(|error| Error::failed("reading a photo", error))?
                 .into_bytes()
                 .to_vec(),
         )),

@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FormErrors, series::Location};
+use super::series::Location;
+use crate::values::FormErrors;
 use crate::{
     Context,
     http::{HttpClient, HttpError},

@@ -7,17 +7,14 @@ use std::collections::BTreeMap;
 use jiff::{Timestamp, civil::Time, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Fields, FormErrors,
-    sessions::{self, SeriesCopy},
-};
+use super::sessions::{self, SeriesCopy};
 use crate::{
     Context, Error,
-    accounts::{FieldError, User},
+    accounts::User,
     authorization::{Actor, Denied, Operation, Principal, authorize, authorize_in},
-    bookings::Role,
     ids::{SeriesId, UserId},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+    values::{FieldError, Fields, FormErrors, Role},
 };
 
 /// The most participants one role can hold.

@@ -14,18 +14,16 @@ use jiff::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Fields, FormErrors,
     recurrence::{self, Frequency, Occurrence, Recurrence, RecurrenceError},
     series::{self, Access, Cost, Location, Series, SeriesError, parse_capacity, parse_time},
 };
 use crate::{
     Context, Error,
-    accounts::Email,
     authorization::{Operation, Principal},
-    bookings::{Role, Waiter},
     ids::{SeriesId, SessionId},
     notifications::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+    values::{Email, Fields, FormErrors, Role, Waiter},
 };
 
 /// Where a session stands.
@@ -316,9 +314,9 @@ pub fn schedule_defaults(
     fields
 }
 
-fn parse_date(raw: &str) -> Result<Date, crate::accounts::FieldError> {
+fn parse_date(raw: &str) -> Result<Date, crate::values::FieldError> {
     raw.parse::<Date>()
-        .map_err(|_| crate::accounts::FieldError("Enter a date like 2026-12-01."))
+        .map_err(|_| crate::values::FieldError("Enter a date like 2026-12-01."))
 }
 
 /// Date, start and end time of a form, as a start date, start time and duration, with every
@@ -448,7 +446,7 @@ pub async fn schedule(
     let access = series::access(ctx, principal, id, Operation::EditSeries).await?;
     let now = ctx.clock.now();
     let occurrences = recurrence::occurrences(&schedule.recurrence, now)
-        .map_err(|error| Error::Internal(format!("a checked schedule failed: {error}")))?;
+        .map_err(|error| Error::failed("expanding a checked schedule", error))?;
     let (Some(first), Some(last)) = (occurrences.first(), occurrences.last()) else {
         return Ok(Scheduled {
             sessions: Vec::new(),
@@ -877,7 +875,7 @@ async fn capacity_raised(ctx: &Context, session: &Session) -> Result<(), Error> 
             Ok(())
         }
         Err(crate::bookings::BookingError::Internal(error)) => Err(error),
-        Err(error) => Err(Error::Internal(format!("promoting after a raise: {error}"))),
+        Err(error) => Err(Error::failed("promoting after a raise", error)),
     }
 }
 

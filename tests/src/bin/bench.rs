@@ -13,10 +13,10 @@ use std::{collections::BTreeMap, time::Instant};
 
 use axum::http::StatusCode;
 use jamie::{
-    accounts::Email,
-    bookings::{self, RegistrationInput, Role, RoleChoice},
+    bookings::{self, RegistrationInput},
     jams::sessions::Session,
     store::keys,
+    values::{Email, Role, RoleChoice},
 };
 use jamie_tests::{
     TestApp,

@@ -1,11 +1,11 @@
-//! The session cookie: `__Host-jamie` (HttpOnly, Secure, SameSite=Lax, Path=/) — or, on a
+//! The sign-in cookie: `__Host-jamie` (HttpOnly, Secure, SameSite=Lax, Path=/) — or, on a
 //! plain-http local address where browsers refuse `Secure` and therefore `__Host-` cookies,
 //! `jamie` without `Secure`.
 
 use jamie::{Config, auth::SESSION_LIFETIME};
 
-/// The session cookie's name under this configuration.
-pub fn session_cookie_name(config: &Config) -> &'static str {
+/// The sign-in cookie's name under this configuration.
+pub fn sign_in_cookie_name(config: &Config) -> &'static str {
     if config.base_url.is_plain_http() {
         "jamie"
     } else {
@@ -21,21 +21,21 @@ fn secure(config: &Config) -> &'static str {
     }
 }
 
-/// `Set-Cookie` for a session token.
-pub fn session_cookie(config: &Config, token: &str) -> String {
+/// `Set-Cookie` for a sign-in token.
+pub fn sign_in_cookie(config: &Config, token: &str) -> String {
     format!(
         "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
-        session_cookie_name(config),
+        sign_in_cookie_name(config),
         SESSION_LIFETIME.as_secs(),
         secure(config)
     )
 }
 
-/// `Set-Cookie` that removes the session cookie.
-pub fn clear_session_cookie(config: &Config) -> String {
+/// `Set-Cookie` that removes the sign-in cookie.
+pub fn clear_sign_in_cookie(config: &Config) -> String {
     format!(
         "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
-        session_cookie_name(config),
+        sign_in_cookie_name(config),
         secure(config)
     )
 }

@@ -4,9 +4,12 @@
 
 mod cookies;
 mod csrf;
+mod errors;
 mod routes;
-mod sessions;
 mod sessions_view;
+mod sign_ins;
+
+use std::borrow::Cow;
 
 use axum::{
     Router,
@@ -14,7 +17,7 @@ use axum::{
     extract::{FromRequestParts, Request},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 use jamie::authorization::Principal;
 use jamie_templates::{Page, Theme, Viewer, pages};
@@ -27,82 +30,117 @@ use tower_http::{
     },
 };
 
-pub use cookies::{clear_session_cookie, session_cookie, session_cookie_name};
+pub use cookies::{clear_sign_in_cookie, sign_in_cookie, sign_in_cookie_name};
 pub use csrf::CsrfToken;
 pub use routes::Routes;
-pub use sessions::CurrentPrincipal;
 pub use sessions_view::{
     relative_when, session_counts, session_links, session_status, session_when,
 };
+pub use sign_ins::CurrentPrincipal;
 
-/// Everything a web handler can fail with. Each variant maps to one status and one page; the
-/// cause of a 5xx goes to the log, never to the page.
+/// Everything a web handler can fail with: handlers return `Result<Response, AppError>` and use
+/// `?`. Each domain error converts into an `AppError` once (the `From` impls in [`errors`]), so
+/// this is the one place that decides a failure's status and words. The cause of a 5xx goes to
+/// the log with its whole chain, never to the page.
 #[derive(Debug)]
 pub enum AppError {
+    /// 303 to the sign-in page, which brings the person back to the address they asked for
+    /// (the page layer knows it: see [`error_pages`]).
+    SignInRequired,
     /// 400: the request itself is malformed (a form that no page of ours would send).
     BadRequest(&'static str),
     /// 403: the form's CSRF token is missing or wrong, or it came from another site.
     CsrfRejected,
-    /// 403: signed in, but not allowed.
+    /// 403: signed in, but this account is blocked.
+    Blocked,
+    /// 403: signed in, but not allowed; the words say what only others may do.
     Forbidden(&'static str),
-    /// 404: nothing lives at this address.
+    /// 404: nothing lives at this address (or, where a comment says so, nothing the reader may
+    /// know exists).
     NotFound,
+    /// 409: understood, but refused by the state of things; the words say what and why.
+    Refused(Cow<'static, str>),
     /// 413: a request body larger than any form of ours.
     TooLarge,
+    /// 429: too many of these in a while; the words say when to try again.
+    RateLimited(&'static str),
+    /// 503: the request kept losing races with others until its deadline; trying again works.
+    Busy,
     /// 503: a dependency (the store) is unreachable; trying again later may work.
     Unavailable(jamie::Error),
     /// 500: a bug or an unexpected failure.
     Internal(jamie::Error),
 }
 
-impl From<jamie::Error> for AppError {
-    fn from(error: jamie::Error) -> Self {
-        match error {
-            // Unreachable, or still throttled after the store's retries: try again later.
-            jamie::Error::Store(
-                jamie::store::StoreError::Unavailable(_) | jamie::store::StoreError::Transient(_),
-            ) => Self::Unavailable(error),
-            other => Self::Internal(other),
-        }
-    }
-}
-
 impl AppError {
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
-        match self {
-            Self::BadRequest(explanation) => (
-                StatusCode::BAD_REQUEST,
-                "That request did not make sense",
-                explanation,
-            ),
-            Self::CsrfRejected => (
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "For your safety we only accept forms sent from Jamie's own pages. Go back, reload the page and send it again.",
-            ),
-            Self::Forbidden(explanation) => {
-                (StatusCode::FORBIDDEN, "You cannot do that", explanation)
-            }
-            Self::TooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "That was too much at once",
-                "The form sent more data than Jamie accepts. Shorten what you typed and try again.",
-            ),
-            Self::NotFound => (
-                StatusCode::NOT_FOUND,
-                "We could not find that page",
-                "The link may be mistyped or out of date. Ask whoever shared it for a fresh one.",
-            ),
-            Self::Unavailable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Jamie is taking a short break",
-                "We cannot reach our data right now. Please try again in a minute.",
-            ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side",
-                "Nothing you did caused this. Please try again; if it keeps happening, tell the organizer.",
-            ),
+    fn page(&self) -> ErrorPage {
+        let (status, heading, explanation): (StatusCode, &'static str, Cow<'static, str>) =
+            match self {
+                Self::SignInRequired => (
+                    StatusCode::SEE_OTHER,
+                    "Sign in to go on",
+                    "This page is for signed-in organizers.".into(),
+                ),
+                Self::BadRequest(explanation) => (
+                    StatusCode::BAD_REQUEST,
+                    "That request did not make sense",
+                    (*explanation).into(),
+                ),
+                Self::CsrfRejected => (
+                    StatusCode::FORBIDDEN,
+                    "This form has expired",
+                    "For your safety we only accept forms sent from Jamie's own pages. Go back, reload the page and send it again.".into(),
+                ),
+                Self::Blocked => (
+                    StatusCode::FORBIDDEN,
+                    "You cannot do that",
+                    "This account is blocked.".into(),
+                ),
+                Self::Forbidden(explanation) => (
+                    StatusCode::FORBIDDEN,
+                    "You cannot do that",
+                    (*explanation).into(),
+                ),
+                Self::NotFound => (
+                    StatusCode::NOT_FOUND,
+                    "We could not find that page",
+                    "The link may be mistyped or out of date. Ask whoever shared it for a fresh one.".into(),
+                ),
+                Self::Refused(explanation) => (
+                    StatusCode::CONFLICT,
+                    "That is not possible",
+                    explanation.clone(),
+                ),
+                Self::TooLarge => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "That was too much at once",
+                    "The form sent more data than Jamie accepts. Shorten what you typed and try again.".into(),
+                ),
+                Self::RateLimited(explanation) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Not so fast",
+                    (*explanation).into(),
+                ),
+                Self::Busy => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Many people are doing this at once",
+                    "Jamie could not finish in time because others were changing the same thing. Nothing was changed: please send it again.".into(),
+                ),
+                Self::Unavailable(_) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Jamie is taking a short break",
+                    "We cannot reach our data right now. Please try again in a minute.".into(),
+                ),
+                Self::Internal(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side",
+                    "Nothing you did caused this. Please try again; if it keeps happening, tell the organizer.".into(),
+                ),
+            };
+        ErrorPage {
+            status,
+            heading,
+            explanation,
         }
     }
 }
@@ -112,29 +150,27 @@ impl IntoResponse for AppError {
         if let Self::Unavailable(error) | Self::Internal(error) = &self {
             tracing::error!(error = ?error, "request failed");
         }
-        let (status, heading, explanation) = self.parts();
-        ErrorPage {
-            status,
-            heading,
-            explanation,
+        if let Self::Busy = self {
+            tracing::warn!("request lost its races until the deadline");
         }
-        .into_response()
+        self.page().into_response()
     }
 }
 
 /// An error page as rendered for nobody in particular. It travels as a response extension too,
 /// so [`error_pages`] can render it again with the header the reader sees (signed in or not,
-/// their theme) once the request's context is known.
-#[derive(Clone, Copy, Debug)]
+/// their theme) once the request's context is known, or turn a sign-in redirect into one that
+/// comes back to the address asked for.
+#[derive(Clone, Debug)]
 struct ErrorPage {
     status: StatusCode,
     heading: &'static str,
-    explanation: &'static str,
+    explanation: Cow<'static, str>,
 }
 
 impl ErrorPage {
-    fn render(self, page: &Page<'_>) -> Markup {
-        pages::error::error(page, self.status.as_u16(), self.heading, self.explanation)
+    fn render(&self, page: &Page<'_>) -> Markup {
+        pages::error::error(page, self.status.as_u16(), self.heading, &self.explanation)
     }
 
     /// The page for a response axum itself produced (a rejected form or path, a method the
@@ -155,42 +191,54 @@ impl ErrorPage {
                 return Some(Self {
                     status,
                     heading: "This address is only a form's destination",
-                    explanation: "It cannot be opened on its own. Go back to the page with the form and send it from there.",
+                    explanation: "It cannot be opened on its own. Go back to the page with the form and send it from there.".into(),
                 });
             }
             _ => AppError::BadRequest(
                 "Part of it was missing or in a shape we do not accept. Go back, reload the page and try again.",
             ),
         };
-        let (_, heading, explanation) = error.parts();
         Some(Self {
             status,
-            heading,
-            explanation,
+            ..error.page()
         })
+    }
+
+    fn is_sign_in_redirect(&self) -> bool {
+        self.status == StatusCode::SEE_OTHER
     }
 }
 
 impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
-        let page = Page::new(self.heading, "/", Theme::System);
-        let mut response = (self.status, self.render(&page)).into_response();
+        let mut response = if self.is_sign_in_redirect() {
+            Redirect::to("/login").into_response()
+        } else {
+            let page = Page::new(self.heading, "/", Theme::System);
+            (self.status, self.render(&page)).into_response()
+        };
         response.extensions_mut().insert(self);
         response
     }
 }
 
 /// Renders error pages (ours, and axum's plain-text rejections) with the reader's header and
-/// theme. A route layer inside the session and CSRF layers, whose results it reads.
+/// theme, and sends a sign-in redirect back to the page asked for. A route layer inside the
+/// sign-in and CSRF layers, whose results it reads.
 pub(crate) async fn error_pages(context: PageContext, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let error = match response.extensions().get::<ErrorPage>() {
-        Some(error) => *error,
+        Some(error) => error.clone(),
         None => match ErrorPage::for_framework_response(&response) {
             Some(error) => error,
             None => return response,
         },
     };
+    if error.is_sign_in_redirect() {
+        let mut response = Redirect::to(&sign_in_to_return_to(&context.path)).into_response();
+        response.extensions_mut().insert(error);
+        return response;
+    }
     let (mut parts, _) = response.into_parts();
     let page = context.page(error.heading);
     let body = error.render(&page).into_string();
@@ -203,16 +251,19 @@ pub(crate) async fn error_pages(context: PageContext, request: Request, next: Ne
     Response::from_parts(parts, Body::from(body))
 }
 
+/// The sign-in page's address that brings the person back to `path` afterwards.
+pub fn sign_in_to_return_to(path: &str) -> String {
+    format!(
+        "/login?next={}",
+        jamie_templates::components::percent_encode(path)
+    )
+}
+
 /// The not-found page for paths no route matches, with the reader's header (the router's
-/// fallback, behind the same session and CSRF layers as its routes).
+/// fallback, behind the same sign-in and CSRF layers as its routes).
 pub(crate) async fn not_found_page(context: PageContext) -> Response {
-    let (status, heading, explanation) = AppError::NotFound.parts();
-    let error = ErrorPage {
-        status,
-        heading,
-        explanation,
-    };
-    let mut response = (status, error.render(&context.page(heading))).into_response();
+    let error = AppError::NotFound.page();
+    let mut response = (error.status, error.render(&context.page(error.heading))).into_response();
     response.extensions_mut().insert(error);
     response
 }
@@ -225,14 +276,10 @@ pub(crate) fn panic_page(panic: Box<dyn std::any::Any + Send + 'static>) -> Resp
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %message, "a handler panicked");
-    let (status, heading, explanation) =
-        AppError::Internal(jamie::Error::Internal("panic".into())).parts();
-    ErrorPage {
-        status,
-        heading,
-        explanation,
-    }
-    .into_response()
+    // The page alone: the panic is logged above, not again as an error.
+    AppError::Internal(jamie::Error::Bug("a handler panicked"))
+        .page()
+        .into_response()
 }
 
 /// What every page needs from its request: the path, the reader's theme, the CSRF token for
@@ -284,7 +331,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
 /// A submitted form as typed, with the errors the domain found beside its fields.
 pub fn form_state(
     values: std::collections::BTreeMap<String, String>,
-    errors: jamie::jams::FormErrors,
+    errors: jamie::values::FormErrors,
 ) -> jamie_templates::components::FormState {
     jamie_templates::components::FormState {
         values,

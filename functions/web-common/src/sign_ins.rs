@@ -1,4 +1,4 @@
-//! Resolves who is signed in once per request (the session cookie's JWT, then the session and
+//! Resolves who is signed in once per request (the sign-in cookie's JWT, then the sign-in and
 //! user items), for handlers to pass to the domain; renews the cookie when it is a week old.
 
 use axum::{
@@ -16,7 +16,7 @@ pub(crate) async fn resolve(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let token = cookie(request.headers(), cookies::session_cookie_name(&ctx.config));
+    let token = cookie(request.headers(), cookies::sign_in_cookie_name(&ctx.config));
     let (principal, renewed) = match jamie::auth::resolve(&ctx, token).await {
         Ok(resolved) => resolved,
         Err(error) => return AppError::from(error).into_response(),
@@ -24,15 +24,15 @@ pub(crate) async fn resolve(
     request.extensions_mut().insert(principal);
     let mut response = next.run(request).await;
     if let Some(token) = renewed {
-        // A handler that signed the person out or in has set the session cookie itself.
-        let name = format!("{}=", cookies::session_cookie_name(&ctx.config));
+        // A handler that signed the person out or in has set the sign-in cookie itself.
+        let name = format!("{}=", cookies::sign_in_cookie_name(&ctx.config));
         let session_set = response
             .headers()
             .get_all(header::SET_COOKIE)
             .iter()
             .any(|value| value.as_bytes().starts_with(name.as_bytes()));
         if !session_set
-            && let Ok(value) = HeaderValue::from_str(&cookies::session_cookie(&ctx.config, &token))
+            && let Ok(value) = HeaderValue::from_str(&cookies::sign_in_cookie(&ctx.config, &token))
         {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

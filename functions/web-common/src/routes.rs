@@ -6,7 +6,7 @@ use axum::{Router, handler::Handler, middleware, routing::MethodRouter};
 use jamie::Context;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::{csrf, error_pages, not_found_page, panic_page, sessions};
+use crate::{csrf, error_pages, not_found_page, panic_page, sign_ins};
 
 /// A set of routes under construction.
 #[derive(Debug)]
@@ -61,7 +61,7 @@ impl Routes {
         let fallback = not_found_page
             .layer(middleware::from_fn_with_state(
                 ctx.clone(),
-                sessions::resolve,
+                sign_ins::resolve,
             ))
             .layer(middleware::from_fn_with_state(ctx.clone(), csrf::protect));
         self.router
@@ -69,7 +69,7 @@ impl Routes {
             .route_layer(middleware::from_fn(error_pages))
             .route_layer(middleware::from_fn_with_state(
                 ctx.clone(),
-                sessions::resolve,
+                sign_ins::resolve,
             ))
             .route_layer(middleware::from_fn_with_state(ctx.clone(), csrf::protect))
             .fallback(fallback)

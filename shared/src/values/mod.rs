@@ -1,0 +1,71 @@
+//! The domain's values: the small types every module speaks in (an [`Email`], a
+//! [`DisplayName`], a [`Role`], a form's [`Fields`] and [`FormErrors`]), parsed once at the edge.
+
+mod email;
+mod form;
+mod names;
+mod role;
+
+pub use email::Email;
+pub use form::{FieldError, Fields, FormErrors};
+pub use names::DisplayName;
+pub use role::{Role, RoleChoice, Waiter};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            Email::parse("  Ana@Example.ORG ").unwrap().as_str(),
+            "ana@example.org"
+        );
+        assert_eq!(
+            Email::parse("first.last+jams@sub.example.co.uk")
+                .unwrap()
+                .as_str(),
+            "first.last+jams@sub.example.co.uk"
+        );
+    }
+
+    #[test]
+    fn malformed_emails_are_refused_with_a_message() {
+        assert_eq!(
+            Email::parse(" "),
+            Err(FieldError("Enter your email address."))
+        );
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "ana@@example.org",
+            "a na@example.org",
+            "ana@example..org",
+            "ana@.example.org",
+            "<ana>@example.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(
+            Email::parse(&long),
+            Err(FieldError("That email address is too long."))
+        );
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(
+            DisplayName::parse("  Ana Flyer ").unwrap().as_str(),
+            "Ana Flyer"
+        );
+        assert!(DisplayName::parse("").is_err());
+        assert!(DisplayName::parse(&"é".repeat(80)).is_ok());
+        assert!(DisplayName::parse(&"é".repeat(81)).is_err());
+        assert!(DisplayName::parse("Ana\nBase").is_err());
+        let email = Email::parse("ana.base@example.org").unwrap();
+        assert_eq!(DisplayName::from_email(&email).as_str(), "ana.base");
+    }
+}
