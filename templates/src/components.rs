@@ -361,6 +361,53 @@ fn next_link(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A checkbox with its label, ticked when the form sent `value`, its error beside it.
+pub fn checkbox(
+    form: &FormState,
+    name: &str,
+    label: Markup,
+    required: bool,
+    hint: Option<&str>,
+) -> Markup {
+    let id = format!("field-{name}");
+    let described = format!("{id}-note");
+    let error = form.error(name);
+    html! {
+        fieldset class="fieldset" {
+            label class="label whitespace-normal items-start gap-3 text-sm text-base-content" for=(id) {
+                input id=(id) type="checkbox" name=(name) value="yes"
+                    class={ "checkbox shrink-0" @if error.is_some() { " checkbox-error" } @else { " checkbox-primary" } }
+                    checked[form.value(name) == "yes"] required[required]
+                    aria-invalid=[error.map(|_| "true")]
+                    aria-describedby=(described);
+                span { (label) @if required { " " (required_marker()) } }
+            }
+            (note(&described, error, hint))
+        }
+    }
+}
+
+/// "Base", "Flyer", "Either": a role or a requested role as a label.
+pub fn role_label(role: &str) -> &str {
+    match role {
+        "base" => "Base",
+        "flyer" => "Flyer",
+        "either" => "Either",
+        other => other,
+    }
+}
+
+/// The role a registration holds ("Role: Base") or, until confirmed, asked for
+/// ("Asked for: Either").
+pub fn role_line(status: &str, role: &str) -> Markup {
+    html! {
+        span class="text-sm whitespace-nowrap" {
+            @if status == "confirmed" { "Role: " } @else { "Asked for: " }
+            (role_label(role))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,13 +14,12 @@ pub use maud::Markup;
 #[cfg(test)]
 mod tests {
     /// The view sources (this file aside, which names the classes it looks for).
-    const SOURCES: [(&str, &str); 13] = [
+    const SOURCES: [(&str, &str); 22] = [
         ("components.rs", include_str!("components.rs")),
         ("layout.rs", include_str!("layout.rs")),
         ("pages/account.rs", include_str!("pages/account.rs")),
         ("pages/admin.rs", include_str!("pages/admin.rs")),
         ("pages/auth.rs", include_str!("pages/auth.rs")),
-        ("pages/bookings.rs", include_str!("pages/bookings.rs")),
         ("pages/calendar.rs", include_str!("pages/calendar.rs")),
         ("pages/dashboard.rs", include_str!("pages/dashboard.rs")),
         ("pages/error.rs", include_str!("pages/error.rs")),
@@ -28,6 +27,40 @@ mod tests {
         ("pages/jams.rs", include_str!("pages/jams.rs")),
         ("pages/mailbox.rs", include_str!("pages/mailbox.rs")),
         ("pages/mod.rs", include_str!("pages/mod.rs")),
+        (
+            "pages/organizer/mod.rs",
+            include_str!("pages/organizer/mod.rs"),
+        ),
+        (
+            "pages/organizer/checkin.rs",
+            include_str!("pages/organizer/checkin.rs"),
+        ),
+        (
+            "pages/organizer/registration.rs",
+            include_str!("pages/organizer/registration.rs"),
+        ),
+        (
+            "pages/organizer/registrations.rs",
+            include_str!("pages/organizer/registrations.rs"),
+        ),
+        ("pages/public/mod.rs", include_str!("pages/public/mod.rs")),
+        (
+            "pages/public/cancel.rs",
+            include_str!("pages/public/cancel.rs"),
+        ),
+        ("pages/public/mine.rs", include_str!("pages/public/mine.rs")),
+        (
+            "pages/public/registered.rs",
+            include_str!("pages/public/registered.rs"),
+        ),
+        (
+            "pages/public/series.rs",
+            include_str!("pages/public/series.rs"),
+        ),
+        (
+            "pages/public/session.rs",
+            include_str!("pages/public/session.rs"),
+        ),
     ];
 
     /// In daisyUI's light theme the status colours (info, success, warning, error) are under
@@ -68,7 +101,7 @@ mod tests {
 /// What the view tests share: a form state from pairs, and the forms of a page.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::components::FormState;
+    use crate::{Page, Theme, components::FormState};
 
     pub fn state(values: &[(&str, &str)], errors: &[(&str, &str)]) -> FormState {
         let map = |pairs: &[(&str, &str)]| {
@@ -89,5 +122,64 @@ pub(crate) mod test_support {
             .skip(1)
             .map(|rest| &rest[..rest.find("</form>").expect("closed form")])
             .collect()
+    }
+
+    /// The CSRF field every POST form carries in the view tests.
+    pub const CSRF: &str = r#"<input type="hidden" name="csrf" value="tok">"#;
+
+    /// A page of a session, with the CSRF token `tok`.
+    pub fn page() -> Page<'static> {
+        Page::new("Jam", "/s/d1", Theme::System).csrf("tok")
+    }
+
+    /// Every POST form carries the CSRF token; returns their actions, in order.
+    pub fn post_actions(html: &str) -> Vec<String> {
+        let mut actions = Vec::new();
+        for form in forms(html) {
+            let tag = &form[..form.find('>').unwrap()];
+            let action = tag
+                .split("action=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("")
+                .to_owned();
+            if tag.contains(r#"method="post""#) {
+                assert!(form.contains(CSRF), "form to {action} lacks the CSRF token");
+                actions.push(action);
+            }
+        }
+        actions
+    }
+
+    /// The opening tag of the element with `id`.
+    pub fn tag<'h>(html: &'h str, id: &str) -> &'h str {
+        let at = html
+            .find(&format!(r#" id="{id}""#))
+            .unwrap_or_else(|| panic!("no #{id}"));
+        let start = html[..at].rfind('<').unwrap();
+        &html[start..at + html[at..].find('>').unwrap()]
+    }
+
+    /// The error is the note of the control `id`, which is marked invalid and points to it.
+    pub fn assert_error_beside(html: &str, id: &str, error: &str) {
+        let note = format!("{id}-note");
+        let control = tag(html, id);
+        assert!(
+            control.contains(r#"aria-invalid="true""#),
+            "{id} not invalid"
+        );
+        assert!(
+            control.contains(&format!(r#"aria-describedby="{note}""#)),
+            "{id}"
+        );
+        let after = html.split(&format!(r#"id="{note}""#)).nth(1).unwrap();
+        assert!(
+            after[..after.find("</p>").unwrap()].contains(error),
+            "{id}: {error} not in its note"
+        );
+    }
+
+    pub fn head_of(html: &str) -> &str {
+        &html[..html.find("</head>").unwrap()]
     }
 }

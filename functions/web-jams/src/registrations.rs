@@ -26,7 +26,7 @@ use jamie::{
 };
 use jamie_templates::{
     components::{FormState, percent_encode},
-    pages::bookings::{
+    pages::organizer::{
         CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MoveRow,
         RegistrationDetailView, RegistrationRow, TableView, as_a, cancel_confirm, checkin_list,
         registration_detail, registrations_table, waitlist_of,

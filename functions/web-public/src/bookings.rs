@@ -24,7 +24,7 @@ use jamie_templates::{
     Markup,
     components::FormState,
     layout::Social,
-    pages::bookings::{
+    pages::public::{
         CancelState, CancelView, ListedSeries, PublicSeriesView, PublicSessionView, PublicState,
         RegisteredView, SeriesSessionLink, cancel_page, counts_text, find_jams, public_series,
         public_session, registered,

@@ -18,7 +18,7 @@ use jamie::{
 };
 use jamie_templates::{
     components::percent_encode,
-    pages::bookings::{MyRegistrationRow, MyRegistrationsView, my_registrations},
+    pages::public::{MyRegistrationRow, MyRegistrationsView, my_registrations},
 };
 use serde::Deserialize;
 use web_common::{AppError, PageContext, Routes, session_when};

@@ -3,10 +3,11 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
-pub mod bookings;
 pub mod calendar;
 pub mod dashboard;
 pub mod error;
 pub mod home;
 pub mod jams;
 pub mod mailbox;
+pub mod organizer;
+pub mod public;

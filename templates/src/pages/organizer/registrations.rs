@@ -1,0 +1,645 @@
+//! A session's registration table as its organizers see it: counts, filters, one row per
+//! person with its actions, and the form that adds someone by hand.
+
+use maud::{Markup, html};
+
+use super::{attendance_badge, done_notice, registration_badge};
+use crate::{
+    Page,
+    components::{Field, FormState, Tone, alert, checkbox, field, role_label, select, textarea},
+    icons,
+    layout::{csrf_field, layout},
+    pages::jams::{RoleCount, back_link},
+};
+
+/// One registration in the organizer's table.
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub note: String,
+    /// base | flyer | either.
+    pub requested: String,
+    /// The role held when confirmed.
+    pub role: Option<String>,
+    /// confirmed | waitlisted | cancelled.
+    pub status: String,
+    /// The waitlist position in the role's queue.
+    pub position: Option<u32>,
+    pub registered_at: String,
+    /// Added by an organizer.
+    pub manual: bool,
+    /// The page that asks before cancelling for them (a link: one click cancels nothing).
+    pub cancel_href: Option<String>,
+    /// For a cancelled registration: the POST that enters the person again.
+    pub add_back_action: Option<String>,
+    /// (label, POST action), e.g. ("Confirm as base", "/jams/…/registrations/{id}/move?to=base").
+    pub move_actions: Vec<(String, String)>,
+    /// The organizer's page of this registration (audit trail, the person's history).
+    pub detail_href: String,
+    /// "attended" | "no_show" once marked.
+    pub attendance: Option<String>,
+    /// (label, POST action) pairs shown once the session has started, e.g. ("Attended", "/jams/…/registrations/{id}/attendance?mark=attended").
+    pub attendance_actions: Vec<(String, String)>,
+}
+
+/// A session's registrations, as its organizers see them.
+#[derive(Clone, Debug)]
+pub struct TableView<'a> {
+    pub series_name: &'a str,
+    /// The organizer's page of the session ("Back to session").
+    pub session_href: &'a str,
+    /// The session's public page, the link to share.
+    pub public_url: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    pub base: RoleCount,
+    pub flyer: RoleCount,
+    pub waitlist: u32,
+    pub rows: Vec<RegistrationRow>,
+    /// "" | confirmed | waitlisted | cancelled (query parameter `status`).
+    pub status_filter: &'a str,
+    /// "" | base | flyer | either (query parameter `role`).
+    pub role_filter: &'a str,
+    /// Query parameter `q`.
+    pub search: &'a str,
+    pub next_href: Option<String>,
+    /// The CSV of the rows the filters keep.
+    pub export_href: &'a str,
+    pub checkin_href: &'a str,
+    pub add_action: &'a str,
+    pub add_form: &'a FormState,
+    /// Why the add form's registration did not happen (shown in the form, where the page
+    /// scrolls after submitting it).
+    pub add_problem: Option<&'a str>,
+    /// What the last action did.
+    pub notice: Option<&'a str>,
+    /// Undoing a cancel the notice reports: the POST that adds the person back.
+    pub undo_action: Option<&'a str>,
+    pub problem: Option<&'a str>,
+}
+
+/// "Bases 3/2" with a calm "1 over" badge when more are confirmed than fit, on one line.
+fn table_count(role: &str, count: RoleCount) -> Markup {
+    let over = count.over();
+    html! {
+        span class="inline-flex items-center gap-1.5 whitespace-nowrap" {
+            span class="tabular-nums" { (role) " " (count.confirmed) "/" (count.capacity) }
+            @if over > 0 {
+                span class="badge badge-sm border-base-300 bg-base-100 font-normal" {
+                    span class="sr-only" { "— " } (over) " over"
+                }
+            }
+        }
+    }
+}
+
+/// "Bases 3/10 · Flyers 4/10 · 2 waitlisted", for the table's header.
+fn table_counts(base: RoleCount, flyer: RoleCount, waitlist: u32) -> Markup {
+    html! {
+        p class="flex flex-wrap items-center gap-x-2 gap-y-1" {
+            (table_count("Bases", base))
+            span aria-hidden="true" { "·" }
+            (table_count("Flyers", flyer))
+            @if waitlist > 0 {
+                span aria-hidden="true" { "·" }
+                span class="whitespace-nowrap" { (waitlist) " waitlisted" }
+            }
+        }
+    }
+}
+
+/// A filter `<select>` of the GET form (its own ids: the add form has a `role` field too).
+fn filter_select(label: &str, name: &str, options: &[(&str, &str)], selected: &str) -> Markup {
+    let id = format!("filter-{name}");
+    html! {
+        fieldset class="fieldset py-0" {
+            label class="fieldset-legend text-sm" for=(id) { (label) }
+            select id=(id) name=(name) class="select w-full" {
+                @for (value, text) in options {
+                    option value=(value) selected[*value == selected] { (text) }
+                }
+            }
+        }
+    }
+}
+
+/// The label of a table cell, shown on phones where the rows are cards and the head is hidden.
+fn cell_label(label: &str) -> Markup {
+    html! { span class="md:hidden text-base-content/70" { (label) ": " } }
+}
+
+/// The buttons of a table row: the row's non-destructive actions first, then, set apart,
+/// "Cancel for them" (a link to its confirmation). At least 44 px tall on phones.
+fn row_actions(page: &Page<'_>, row: &RegistrationRow) -> Markup {
+    let button = "btn btn-sm max-md:min-h-11";
+    html! {
+        div class="flex flex-wrap items-center gap-2 mt-2 md:mt-0" {
+            @for (label, action) in row.attendance_actions.iter().chain(&row.move_actions) {
+                form method="post" action=(action) {
+                    (csrf_field(page.csrf))
+                    button type="submit" class=(button) {
+                        (label) span class="sr-only" { " — " (row.name) }
+                    }
+                }
+            }
+            @if let Some(action) = &row.add_back_action {
+                form method="post" action=(action) {
+                    (csrf_field(page.csrf))
+                    button type="submit" class=(button) {
+                        "Add them back" span class="sr-only" { " — " (row.name) }
+                    }
+                }
+            }
+            @if let Some(href) = &row.cancel_href {
+                div class="max-md:w-full max-md:border-t max-md:border-base-300 max-md:pt-3 max-md:mt-1 md:ml-2 md:border-l md:border-base-300 md:pl-3" {
+                    a href=(href) class="btn btn-sm btn-error max-md:min-h-11" {
+                        "Cancel for them" span class="sr-only" { " — " (row.name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
+    let filtered =
+        !(view.status_filter.is_empty() && view.role_filter.is_empty() && view.search.is_empty());
+    layout(
+        page,
+        html! {
+            section class="flex flex-col gap-5" aria-labelledby="registrations-title" {
+                (back_link(view.session_href, "Back to session"))
+                @if let Some(notice) = view.notice { (done_notice(page, notice, view.undo_action)) }
+                @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
+                header class="flex flex-col gap-2" {
+                    h1 id="registrations-title" class="text-3xl font-bold" { "Registrations" }
+                    p class="break-words" {
+                        span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
+                        span class="tabular-nums whitespace-nowrap" { (view.time) }
+                    }
+                    (table_counts(view.base, view.flyer, view.waitlist))
+                }
+                nav class="flex flex-wrap gap-2" aria-label="Registrations tools" {
+                    a href="#add-someone" class="btn btn-sm btn-primary max-md:min-h-11" { (icons::plus("size-4")) "Add someone" }
+                    a href=(view.checkin_href) class="btn btn-sm max-md:min-h-11" { (icons::ticket("size-4")) "Check-in list" }
+                    a href=(view.export_href) class="btn btn-sm max-md:min-h-11" { (icons::arrow_down_tray("size-4")) "Export CSV" }
+                }
+                form method="get" action=(page.path) role="search" aria-label="Filter registrations"
+                    class="card bg-base-200 card-body grid gap-x-3 gap-y-1 sm:grid-cols-2 lg:grid-cols-4 lg:items-end" {
+                    (filter_select("Status", "status", &[
+                        ("", "All statuses"),
+                        ("confirmed", "Confirmed"),
+                        ("waitlisted", "Waitlisted"),
+                        ("cancelled", "Cancelled"),
+                    ], view.status_filter))
+                    (filter_select("Role", "role", &[
+                        ("", "All roles"),
+                        ("base", "Base"),
+                        ("flyer", "Flyer"),
+                        ("either", "Either"),
+                    ], view.role_filter))
+                    fieldset class="fieldset py-0" {
+                        label class="fieldset-legend text-sm" for="filter-q" { "Name or email" }
+                        input id="filter-q" name="q" type="search" value=(view.search)
+                            maxlength="254" autocomplete="off" class="input w-full";
+                    }
+                    div class="flex gap-2 mt-2 lg:mt-0 lg:pb-1" {
+                        button type="submit" class="btn btn-primary" { (icons::magnifying_glass("size-4")) "Filter" }
+                        @if filtered { a href=(page.path) class="btn btn-ghost" { "Show all" } }
+                    }
+                }
+                @if view.rows.is_empty() {
+                    div class="card bg-base-200 card-body gap-2" {
+                        @if filtered {
+                            p { "No registrations match these filters. Try another status, role or search, or show them all." }
+                        } @else {
+                            p { "No one has registered yet. Share the public page, or add someone who asked you directly." }
+                            p class="text-sm" {
+                                "Public page: "
+                                a href=(view.public_url) class="link link-primary break-all" { (view.public_url) }
+                            }
+                        }
+                    }
+                } @else {
+                    (rows_table(page, &view.rows))
+                }
+                @if let Some(next) = &view.next_href {
+                    a href=(next) class="btn btn-ghost btn-sm self-start" { "Next 50" (icons::chevron_right("size-4")) }
+                }
+                (add_form(page, view))
+            }
+        },
+    )
+}
+
+/// The table; below `md` its rows are cards and each cell carries its own label.
+fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
+    html! {
+        div class="md:overflow-x-auto" {
+            table class="table block md:table" {
+                caption class="sr-only" { "Registrations" }
+                thead class="hidden md:table-header-group" {
+                    tr {
+                        th scope="col" { "Person" }
+                        th scope="col" { "Asked for" }
+                        th scope="col" { "Role" }
+                        th scope="col" { "Status" }
+                        th scope="col" { "Registered" }
+                        th scope="col" { "Actions" }
+                    }
+                }
+                tbody class="flex flex-col gap-3 md:table-row-group" {
+                    @for row in rows {
+                        tr id={ "r-" (row.id) } class="flex flex-col gap-1 rounded-box bg-base-200 p-4 md:table-row md:bg-transparent md:p-0" {
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top min-w-0" {
+                                div class="flex flex-wrap items-center gap-2" {
+                                    @if row.detail_href.is_empty() {
+                                        span class="font-semibold break-words" { (row.name) }
+                                    } @else {
+                                        a href=(row.detail_href) class="link font-semibold break-words" { (row.name) }
+                                    }
+                                    @if row.manual { span class="text-xs text-base-content/70" { "Added by an organizer" } }
+                                }
+                                div class="text-sm break-all" { (row.email) }
+                                @if !row.note.trim().is_empty() {
+                                    p class="text-sm mt-1 whitespace-pre-line break-words max-w-prose" {
+                                        span class="font-semibold" { "Note: " } (row.note)
+                                    }
+                                }
+                            }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (cell_label("Asked for")) (role_label(&row.requested)) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" {
+                                (cell_label("Role"))
+                                @if let Some(role) = &row.role { (role_label(role)) } @else { "—" }
+                            }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" {
+                                div class="flex flex-wrap items-center gap-1" {
+                                    (registration_badge(&row.status, row.position))
+                                    @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
+                                }
+                            }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (row.registered_at) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (row_actions(page, row)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Entering someone by hand. The form's address ends in `#add-someone`, so the page it
+/// answers with (errors beside the fields) opens here and not at the top.
+fn add_form(page: &Page<'_>, view: &TableView<'_>) -> Markup {
+    let form = view.add_form;
+    html! {
+        section id="add-someone" class="card bg-base-200 scroll-mt-4" aria-labelledby="add-title" {
+            form method="post" action={ (view.add_action) "#add-someone" } class="card-body gap-1" novalidate {
+                h2 id="add-title" class="card-title" { "Add someone" }
+                p class="text-sm" { "For someone who asked you directly. They are confirmed while their role has room, otherwise waitlisted, and get the confirmation email with their cancel link." }
+                @if let Some(problem) = view.add_problem {
+                    div id="add-someone-error" tabindex="-1" { (alert(Tone::Error, problem)) }
+                }
+                (csrf_field(page.csrf))
+                div class="grid gap-x-4 sm:grid-cols-2" {
+                    (field(Field {
+                        required: true,
+                        max_length: 100,
+                        ..Field::from_state("Name", "name", form)
+                    }))
+                    (field(Field {
+                        kind: "email",
+                        required: true,
+                        max_length: 254,
+                        ..Field::from_state("Email", "email", form)
+                    }))
+                }
+                (select("Role", "role", &[("base", "Base"), ("flyer", "Flyer"), ("either", "Either")], form, None))
+                (textarea("Note", "note", form, None, 1000))
+                (checkbox(form, "override", html! { "Confirm even if the role is full" }, false, None))
+                div class="card-actions justify-end mt-2" {
+                    button type="submit" class="btn btn-primary max-md:min-h-11" { (icons::plus("size-4")) "Add" }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::test_support::{assert_error_beside, forms, page, post_actions, state, tag};
+
+    fn table_view<'a>(add_form: &'a FormState, rows: Vec<RegistrationRow>) -> TableView<'a> {
+        TableView {
+            series_name: "Park <jam>",
+            session_href: "/jams/s1/sessions/d1",
+            public_url: "http://127.0.0.1:3000/s/d1",
+            date: "Tue 1 Dec 2026",
+            time: "19:00–21:00",
+            base: RoleCount {
+                confirmed: 7,
+                capacity: 10,
+            },
+            flyer: RoleCount {
+                confirmed: 10,
+                capacity: 10,
+            },
+            waitlist: 1,
+            rows,
+            status_filter: "waitlisted",
+            role_filter: "either",
+            search: "ana\"<",
+            next_href: Some(
+                "/jams/s1/sessions/d1/registrations?after=abc&status=waitlisted".into(),
+            ),
+            export_href: "/jams/s1/sessions/d1/registrations.csv",
+            checkin_href: "/jams/s1/sessions/d1/checkin",
+            add_action: "/jams/s1/sessions/d1/registrations",
+            add_form,
+            add_problem: None,
+            notice: Some("Moved."),
+            undo_action: None,
+            problem: None,
+        }
+    }
+
+    fn rows() -> Vec<RegistrationRow> {
+        vec![
+            RegistrationRow {
+                id: "r1".into(),
+                name: "Ana <x>".into(),
+                email: "ana@example.org".into(),
+                note: "first <jam>".into(),
+                requested: "either".into(),
+                role: None,
+                status: "waitlisted".into(),
+                position: Some(2),
+                registered_at: "1 Nov, 10:00".into(),
+                manual: true,
+                cancel_href: Some("/jams/s1/sessions/d1/registrations/r1/cancel".into()),
+                add_back_action: None,
+                move_actions: vec![(
+                    "Confirm as base".into(),
+                    "/jams/s1/sessions/d1/registrations/r1/move?to=base".into(),
+                )],
+                detail_href: "/jams/s1/sessions/d1/registrations/r1".into(),
+                attendance: None,
+                attendance_actions: vec![],
+            },
+            RegistrationRow {
+                id: "r2".into(),
+                name: "Bo".into(),
+                status: "cancelled".into(),
+                requested: "flyer".into(),
+                ..RegistrationRow::default()
+            },
+        ]
+    }
+
+    /// Rows once the session has started: attendance marked or to mark.
+    fn started_rows() -> Vec<RegistrationRow> {
+        let base = "/jams/s1/sessions/d1/registrations";
+        vec![
+            RegistrationRow {
+                id: "r1".into(),
+                name: "Ana <script>".into(),
+                email: "ana@example.org".into(),
+                requested: "base".into(),
+                role: Some("base".into()),
+                status: "confirmed".into(),
+                detail_href: format!("{base}/r1"),
+                attendance: Some("attended".into()),
+                attendance_actions: vec![(
+                    "No-show".into(),
+                    format!("{base}/r1/attendance?mark=no_show"),
+                )],
+                ..RegistrationRow::default()
+            },
+            RegistrationRow {
+                id: "r2".into(),
+                name: "Bo".into(),
+                requested: "flyer".into(),
+                role: Some("flyer".into()),
+                status: "confirmed".into(),
+                detail_href: format!("{base}/r2"),
+                attendance: Some("no_show".into()),
+                ..RegistrationRow::default()
+            },
+            RegistrationRow {
+                id: "r3".into(),
+                name: "Cy".into(),
+                requested: "either".into(),
+                role: Some("flyer".into()),
+                status: "confirmed".into(),
+                detail_href: format!("{base}/r3"),
+                attendance: None,
+                attendance_actions: vec![
+                    (
+                        "Attended".into(),
+                        format!("{base}/r3/attendance?mark=attended"),
+                    ),
+                    (
+                        "No-show".into(),
+                        format!("{base}/r3/attendance?mark=no_show"),
+                    ),
+                ],
+                ..RegistrationRow::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn the_registration_table_links_each_person_and_marks_attendance() {
+        let add_form = FormState::default();
+        let html =
+            registrations_table(&page(), &table_view(&add_form, started_rows())).into_string();
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1" class="link font-semibold break-words">Ana &lt;script&gt;</a>"#
+        ));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations/r2""#));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains(
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-success" aria-hidden="true"></span>Attended</span>"#
+        ));
+        assert!(html.contains(
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-error" aria-hidden="true"></span>No-show</span>"#
+        ));
+        let actions = post_actions(&html);
+        for action in [
+            "/jams/s1/sessions/d1/registrations/r1/attendance?mark=no_show",
+            "/jams/s1/sessions/d1/registrations/r3/attendance?mark=attended",
+            "/jams/s1/sessions/d1/registrations/r3/attendance?mark=no_show",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        assert!(html.contains(
+            r#"class="btn btn-sm max-md:min-h-11">No-show<span class="sr-only"> — Ana &lt;script&gt;</span></button>"#
+        ));
+        assert!(
+            html.contains(
+                r#"class="btn btn-sm max-md:min-h-11">Attended<span class="sr-only"> — Cy</span></button>"#
+            )
+        );
+        assert_eq!(
+            html.matches("/attendance?mark=").count(),
+            3,
+            "Bo is marked and has no actions"
+        );
+
+        // A row without a page of its own (no href) shows the name as text.
+        let html = registrations_table(&page(), &table_view(&add_form, rows())).into_string();
+        assert!(html.contains(r#"<span class="font-semibold break-words">Bo</span>"#));
+        assert!(!html.contains("Attended") && !html.contains("No-show"));
+    }
+
+    #[test]
+    fn the_registration_table_filters_lists_and_acts() {
+        let add_form = FormState::default();
+        let html = registrations_table(&page(), &table_view(&add_form, rows())).into_string();
+        let actions = post_actions(&html);
+        for action in [
+            "/jams/s1/sessions/d1/registrations/r1/move?to=base",
+            "/jams/s1/sessions/d1/registrations#add-someone",
+        ] {
+            assert!(actions.iter().any(|a| a == action), "no form to {action}");
+        }
+        let filter = forms(&html)
+            .into_iter()
+            .find(|form| form.contains(r#"role="search""#))
+            .unwrap();
+        assert!(filter.starts_with(r#"method="get" action="/s/d1""#));
+        assert!(!filter.contains(r#"name="csrf""#), "no token in URLs");
+        assert!(filter.contains(r#"<option value="waitlisted" selected>Waitlisted</option>"#));
+        assert!(filter.contains(r#"<option value="either" selected>Either</option>"#));
+        assert!(filter.contains(r#"name="q" type="search" value="ana&quot;&lt;""#));
+        assert!(filter.contains(">Name or email</label>"));
+        assert!(html.contains("Bases 7/10") && html.contains("1 waitlisted"));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations.csv""#));
+        assert!(html.contains("Export CSV") && html.contains("Check-in list"));
+        assert!(html.contains(r#"href="/jams/s1/sessions/d1/checkin""#));
+        assert!(html.contains(
+            r#"href="/jams/s1/sessions/d1/registrations?after=abc&amp;status=waitlisted""#
+        ));
+        assert!(html.contains("Next 50"));
+        assert!(html.contains("Ana &lt;x&gt;") && html.contains("first &lt;jam&gt;"));
+        assert!(!html.contains("<x>") && !html.contains("<jam>"));
+        assert!(html.contains(
+            r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-warning" aria-hidden="true"></span>Waitlisted #2</span>"#
+        ));
+        assert!(
+            html.contains(
+                r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-base-content/40" aria-hidden="true"></span>Cancelled</span>"#
+            )
+        );
+        assert!(html.contains("Added by an organizer"));
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1/cancel" class="btn btn-sm btn-error max-md:min-h-11">Cancel for them<span class="sr-only"> — Ana &lt;x&gt;</span>"#
+        ));
+        assert!(html.contains(
+            r#"class="btn btn-sm max-md:min-h-11">Confirm as base<span class="sr-only">"#
+        ));
+        assert_eq!(
+            html.matches("Cancel for them").count(),
+            1,
+            "Bo has no actions"
+        );
+        assert!(html.contains(
+            r#"<a href="/jams/s1/sessions/d1/registrations/r1" class="link font-semibold break-words">Ana &lt;x&gt;</a>"#
+        ));
+        assert!(html.contains("Moved."));
+        assert!(html.contains(r#"<thead class="hidden md:table-header-group">"#));
+    }
+
+    #[test]
+    fn the_add_form_keeps_values_and_puts_errors_beside_fields() {
+        let add_form = state(
+            &[
+                ("name", "Cy <c>"),
+                ("email", "cy@"),
+                ("role", "flyer"),
+                ("note", "door <list>"),
+                ("override", "yes"),
+            ],
+            &[
+                ("name", "Give a name."),
+                ("email", "Enter an email address."),
+                ("role", "Choose a role."),
+                ("note", "Too long."),
+                ("override", "Only owners may."),
+            ],
+        );
+        let html = registrations_table(&page(), &table_view(&add_form, vec![])).into_string();
+        assert!(html.contains("No registrations match these filters."));
+        assert!(!html.contains("No one has registered yet"));
+        assert!(
+            html.contains(r#"value="Cy &lt;c&gt;""#)
+                && html.contains(">door &lt;list&gt;</textarea>")
+        );
+        assert!(html.contains(r#"<option value="flyer" selected>Flyer</option>"#));
+        let check = tag(&html, "field-override");
+        assert!(check.contains(r#"type="checkbox" name="override" value="yes""#));
+        assert!(check.contains(" checked") && !check.contains(" required"));
+        assert!(html.contains("Confirm even if the role is full"));
+        for (id, error) in [
+            ("field-name", "Give a name."),
+            ("field-email", "Enter an email address."),
+            ("field-role", "Choose a role."),
+            ("field-note", "Too long."),
+            ("field-override", "Only owners may."),
+        ] {
+            assert_error_beside(&html, id, error);
+        }
+        let unfiltered = TableView {
+            status_filter: "",
+            role_filter: "",
+            search: "",
+            next_href: None,
+            ..table_view(&add_form, vec![])
+        };
+        let html = registrations_table(&page(), &unfiltered).into_string();
+        assert!(html.contains("No one has registered yet.") && !html.contains("Next 50"));
+        assert!(html.contains(
+            r#"<a href="http://127.0.0.1:3000/s/d1" class="link link-primary break-all">http://127.0.0.1:3000/s/d1</a>"#
+        ));
+        assert!(!html.contains("Show all"));
+    }
+
+    #[test]
+    fn the_table_links_back_and_over_capacity_stays_on_its_line() {
+        let add_form = FormState::default();
+        let view = TableView {
+            base: RoleCount {
+                confirmed: 3,
+                capacity: 2,
+            },
+            notice: Some("Ana's spot is cancelled."),
+            undo_action: Some("/jams/s1/sessions/d1/registrations/r1/add-back"),
+            add_problem: Some("This session is cancelled, so nobody can be added."),
+            ..table_view(&add_form, rows())
+        };
+        let html = registrations_table(&page(), &view).into_string();
+        assert!(html.contains(r#"<a href="/jams/s1/sessions/d1" class="link"#));
+        assert!(html.contains("Back to session</a>"));
+        assert!(
+            html.contains(r##"<a href="#add-someone""##)
+                && html.contains(r#"<section id="add-someone""#)
+        );
+        assert!(html.contains(r#"action="/jams/s1/sessions/d1/registrations#add-someone""#));
+        assert!(html.contains(r#"<span class="tabular-nums">Bases 3/2</span>"#));
+        assert!(html.contains(r#"<span class="sr-only">— </span>1 over</span>"#));
+        assert!(!html.contains("alert-warning"));
+        let actions = post_actions(&html);
+        assert!(
+            actions
+                .iter()
+                .any(|a| a == "/jams/s1/sessions/d1/registrations/r1/add-back")
+        );
+        assert!(html.contains("Add them back"));
+        let form = html.split(r#"<section id="add-someone""#).nth(1).unwrap();
+        assert!(form.contains(r#"id="add-someone-error""#) && form.contains("nobody can be added"));
+    }
+}
