@@ -14,7 +14,7 @@ pub use maud::Markup;
 #[cfg(test)]
 mod tests {
     /// The view sources (this file aside, which names the classes it looks for).
-    const SOURCES: [(&str, &str); 22] = [
+    const SOURCES: [(&str, &str); 30] = [
         ("components.rs", include_str!("components.rs")),
         ("layout.rs", include_str!("layout.rs")),
         ("pages/account.rs", include_str!("pages/account.rs")),
@@ -24,7 +24,27 @@ mod tests {
         ("pages/dashboard.rs", include_str!("pages/dashboard.rs")),
         ("pages/error.rs", include_str!("pages/error.rs")),
         ("pages/home.rs", include_str!("pages/home.rs")),
-        ("pages/jams.rs", include_str!("pages/jams.rs")),
+        ("pages/jams/mod.rs", include_str!("pages/jams/mod.rs")),
+        (
+            "pages/jams/confirm.rs",
+            include_str!("pages/jams/confirm.rs"),
+        ),
+        ("pages/jams/fields.rs", include_str!("pages/jams/fields.rs")),
+        ("pages/jams/invite.rs", include_str!("pages/jams/invite.rs")),
+        ("pages/jams/photo.rs", include_str!("pages/jams/photo.rs")),
+        (
+            "pages/jams/schedule.rs",
+            include_str!("pages/jams/schedule.rs"),
+        ),
+        ("pages/jams/series.rs", include_str!("pages/jams/series.rs")),
+        (
+            "pages/jams/series_form.rs",
+            include_str!("pages/jams/series_form.rs"),
+        ),
+        (
+            "pages/jams/session.rs",
+            include_str!("pages/jams/session.rs"),
+        ),
         ("pages/mailbox.rs", include_str!("pages/mailbox.rs")),
         ("pages/mod.rs", include_str!("pages/mod.rs")),
         (
