@@ -1,12 +1,13 @@
 //! Jamie's views: the one layout every page uses, its components, the pages, and the static
 //! assets (stylesheet, htmx, theme script) embedded in the binary under content-hashed names.
-//! Views take plain data and return `Markup`; they never touch the store or HTTP.
+//! Views take plain data and the domain's types and return `Markup`; they never touch the store or HTTP.
 
 pub mod assets;
 pub mod components;
 pub mod icons;
 pub mod layout;
 pub mod pages;
+pub mod when;
 
 pub use layout::{Page, Script, Scripts, Social, Theme, Viewer, csrf_field, layout};
 pub use maud::Markup;

@@ -43,7 +43,7 @@ struct ListQuery {
 }
 
 fn day(at: jiff::Timestamp) -> String {
-    at.strftime("%Y-%m-%d").to_string()
+    jamie_templates::when::date(jamie_templates::when::local(at, &jiff::tz::TimeZone::UTC).date())
 }
 
 fn refused(page: &PageContext, error: AccountError) -> Response {

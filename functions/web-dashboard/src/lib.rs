@@ -167,7 +167,7 @@ fn month_start(raw: &str, today: Date) -> Date {
 }
 
 fn month_param(date: Date) -> String {
-    date.strftime("%Y-%m").to_string()
+    jamie_templates::when::iso_month(date)
 }
 
 async fn calendar(
@@ -217,7 +217,7 @@ async fn calendar(
         let zone = series.zone();
         for session in found {
             let start = session.starts_at.to_zoned_datetime(zone.clone());
-            let time = start.strftime("%H:%M").to_string();
+            let time = jamie_templates::when::time(start.time());
             let links = session_links(&ctx.config.base_url, &series.id, &session.id);
             let (base, flyer) = session_counts(&session);
             entries.push((
@@ -246,7 +246,7 @@ async fn calendar(
         let mut week = Vec::with_capacity(7);
         for _ in 0..7 {
             week.push(CalendarDay {
-                date: day.strftime("%Y-%m-%d").to_string(),
+                date: jamie_templates::when::iso_date(day),
                 day: u8::try_from(day.day()).unwrap_or(1),
                 in_month: day.month() == first.month(),
                 today: day == today,
@@ -268,7 +268,7 @@ async fn calendar(
         .checked_add(1.month())
         .map(month_param)
         .unwrap_or_default();
-    let month_label = first.strftime("%B %Y").to_string();
+    let month_label = jamie_templates::when::month(first);
     let (prev_href, next_href) = (
         format!("/calendar?month={prev}"),
         format!("/calendar?month={next}"),

@@ -352,12 +352,11 @@ fn scheduled_notice(done: &Done, today: jiff::civil::Date) -> Option<String> {
     let made = done.made?;
     let skipped = done.skipped.unwrap_or(0);
     let day = |date: jiff::civil::Date| {
-        let format = if date.year() == today.year() {
-            "%a %-d %b"
+        if date.year() == today.year() {
+            jamie_templates::when::day(date)
         } else {
-            "%a %-d %b %Y"
-        };
-        date.strftime(format).to_string()
+            jamie_templates::when::date(date)
+        }
     };
     let mut text = match (made, done.from, done.to) {
         (0, _, _) => "No new sessions.".to_owned(),
@@ -493,12 +492,10 @@ async fn series_page(
         .iter()
         .map(|invited| InviteRow {
             email: invited.invite.email.as_str().to_owned(),
-            expires: invited
-                .invite
-                .valid_until
-                .to_zoned_datetime(series.zone())
-                .strftime("%a %-d %b, %H:%M %Z")
-                .to_string(),
+            expires: jamie_templates::when::moment_in_zone(
+                invited.invite.valid_until,
+                &series.zone(),
+            ),
             link: invited.link.clone(),
             revoke_action: format!("/jams/{}/invites/{}/revoke", series.id, invited.invite.id),
         })
@@ -1129,12 +1126,7 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Response
         Err(InviteError::Series(error)) => return refused(page, error),
     };
     let expires = preview.as_ref().map(|preview| {
-        preview
-            .invite
-            .valid_until
-            .to_zoned_datetime(preview.series.zone())
-            .strftime("%a %-d %b %Y, %H:%M %Z")
-            .to_string()
+        jamie_templates::when::moment_in_zone(preview.invite.valid_until, &preview.series.zone())
     });
     let view = InviteView {
         series_name: preview.as_ref().map(|preview| preview.series.name.as_str()),

@@ -205,11 +205,7 @@ fn attendance_actions(
 }
 
 fn registered_at(registration: &Registration, zone: &jiff::tz::TimeZone) -> String {
-    registration
-        .created_at
-        .to_zoned_datetime(zone.clone())
-        .strftime("%-d %b, %H:%M")
-        .to_string()
+    jamie_templates::when::moment(registration.created_at, zone)
 }
 
 /// The waitlist position of `registration` among `positions` (those of its session).
@@ -689,11 +685,9 @@ async fn export(
     };
     let zone = series.zone();
     let csv = bookings::to_csv(&session, &registrations, &zone);
-    let day = session
-        .starts_at
-        .to_zoned_datetime(zone)
-        .strftime("%Y-%m-%d")
-        .to_string();
+    let day = jamie_templates::when::iso_date(
+        jamie_templates::when::local(session.starts_at, &zone).date(),
+    );
     let name = bookings::csv_file_name(&series.name, &day);
     let disposition = format!("attachment; filename=\"{name}\"");
     let mut response = (
@@ -744,11 +738,12 @@ async fn render_checkin(
     let (date, time) = session_when(&session, &zone);
     let started = session.starts_at <= ctx.clock.now();
     let opens = (!started).then(|| {
-        session
-            .starts_at
-            .to_zoned_datetime(zone.clone())
-            .strftime("%H:%M on %a %-d %b %Y")
-            .to_string()
+        let opens = jamie_templates::when::local(session.starts_at, &zone);
+        format!(
+            "{} on {}",
+            jamie_templates::when::time(opens.time()),
+            jamie_templates::when::date(opens.date())
+        )
     });
     let base_path = format!("/jams/{series_id}/sessions/{session_id}");
     let mut confirmed: Vec<&Registration> = registrations
@@ -995,11 +990,7 @@ async fn render_detail(
         .moves
         .iter()
         .map(|moved| MoveRow {
-            at: moved
-                .at
-                .to_zoned_datetime(zone.clone())
-                .strftime("%-d %b %Y, %H:%M")
-                .to_string(),
+            at: jamie_templates::when::moment(moved.at, &zone),
             by: moved.by_name.clone(),
             from: moved.from.clone(),
             to: moved.to.clone(),
@@ -1009,11 +1000,9 @@ async fn render_detail(
         .history
         .iter()
         .map(|earlier| HistoryRow {
-            series_date: earlier
-                .starts_at
-                .to_zoned_datetime(zone.clone())
-                .strftime("%a %-d %b %Y")
-                .to_string(),
+            series_date: jamie_templates::when::date(
+                jamie_templates::when::local(earlier.starts_at, &zone).date(),
+            ),
             session_href: format!(
                 "/jams/{series_id}/sessions/{}/registrations",
                 earlier.session_id
