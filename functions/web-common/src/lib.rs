@@ -33,9 +33,7 @@ use tower_http::{
 pub use cookies::{clear_sign_in_cookie, sign_in_cookie, sign_in_cookie_name};
 pub use csrf::CsrfToken;
 pub use routes::Routes;
-pub use sessions_view::{
-    relative_when, session_counts, session_links, session_status, session_when,
-};
+pub use sessions_view::{relative_when, session_counts, session_links, session_when};
 pub use sign_ins::CurrentPrincipal;
 
 /// Everything a web handler can fail with: handlers return `Result<Response, AppError>` and use

@@ -4,10 +4,10 @@
 use jamie::{
     config::BaseUrl,
     ids::{SeriesId, SessionId},
-    jams::sessions::{Session, SessionStatus},
+    jams::sessions::Session,
 };
 use jamie_templates::{
-    pages::jams::{RoleCount, SessionLinks, SessionStatus as StatusView},
+    pages::jams::{RoleCount, SessionLinks},
     when,
 };
 use jiff::{Timestamp, tz::TimeZone};
@@ -40,15 +40,6 @@ pub fn session_links(base_url: &BaseUrl, series: &SeriesId, session: &SessionId)
         add: format!("{manage}/registrations#add-someone"),
         public,
         manage,
-    }
-}
-
-/// The status as the views show it.
-pub fn session_status(status: SessionStatus) -> StatusView {
-    match status {
-        SessionStatus::Scheduled => StatusView::Scheduled,
-        SessionStatus::Cancelled => StatusView::Cancelled,
-        SessionStatus::Completed => StatusView::Completed,
     }
 }
 

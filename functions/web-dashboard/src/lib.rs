@@ -27,8 +27,7 @@ use jiff::{
 };
 use serde::Deserialize;
 use web_common::{
-    AppError, PageContext, Routes, relative_when, session_counts, session_links, session_status,
-    session_when,
+    AppError, PageContext, Routes, relative_when, session_counts, session_links, session_when,
 };
 
 pub fn routes() -> Routes {
@@ -91,7 +90,7 @@ fn card(
                 links,
                 date,
                 time,
-                status: session_status(session.status),
+                status: session.status,
                 base,
                 flyer,
                 waitlist: session.waitlisted,
@@ -232,7 +231,7 @@ async fn calendar(
                     waitlist: session.waitlisted,
                     time,
                     series: series.name.clone(),
-                    status: session_status(session.status),
+                    status: session.status,
                     overridden: session.is_overridden(series),
                     archived: series.archived,
                 },

@@ -36,7 +36,7 @@ use jamie_templates::{
 use serde::Deserialize;
 use web_common::{
     AppError, PageContext, Routes, form_state, relative_when, session_counts, session_links,
-    session_status, session_when,
+    session_when,
 };
 
 pub fn routes() -> Routes {
@@ -400,7 +400,7 @@ fn session_row(ctx: &Context, series: &Series, session: &Session) -> SessionRow 
         links,
         date,
         time,
-        status: session_status(session.status),
+        status: session.status,
         base,
         flyer,
         waitlist: session.waitlisted,
@@ -793,7 +793,7 @@ async fn session_page(
         date: &date,
         time: &time,
         time_zone: &series.time_zone,
-        status: session_status(session.status),
+        status: session.status,
         cancel_reason: session.cancel_reason.as_deref(),
         base,
         flyer,

@@ -1,12 +1,13 @@
 //! The organizer's month calendar of sessions across their series: a grid on wide screens, a
 //! list of the days with sessions on phones.
 
+use jamie::jams::sessions::SessionStatus;
 use maud::{Markup, html};
 
 use crate::{
     Page, icons,
     layout::layout,
-    pages::jams::{RoleCount, SessionStatus, registrations_summary},
+    pages::jams::{RoleCount, registrations_summary, status_label},
 };
 
 /// One session on a day.
@@ -113,7 +114,7 @@ fn entry_link(entry: &CalendarEntry, class: &str) -> Markup {
             }
             class={ "block rounded-field px-1.5 py-0.5 break-words " (class) } {
             @if entry.status != SessionStatus::Scheduled {
-                span class="sr-only" { (entry.status.label()) ": " }
+                span class="sr-only" { (status_label(entry.status)) ": " }
             }
             span class="tabular-nums font-semibold" { (entry.time) }
             @if entry.overridden {

@@ -1,5 +1,6 @@
 //! The organizer's dashboard: every series they own or co-organize, each with its next session.
 
+use jamie::jams::sessions::SessionStatus;
 use maud::{Markup, html};
 
 use crate::{
@@ -8,8 +9,7 @@ use crate::{
     icons,
     layout::layout,
     pages::jams::{
-        RoleCount, SessionLinks, SessionStatus, counts_line, role_tag, session_actions,
-        status_badge, tag,
+        RoleCount, SessionLinks, counts_line, role_tag, session_actions, status_badge, tag,
     },
 };
 

@@ -22,32 +22,25 @@ pub use session::{SessionView, session_page};
 
 use maud::{Markup, html};
 
+use jamie::jams::sessions::SessionStatus;
+
 use crate::icons;
 
-/// Where a session stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SessionStatus {
-    Scheduled,
-    Cancelled,
-    Completed,
+/// "Scheduled", "Cancelled", "Completed".
+pub fn status_label(status: SessionStatus) -> &'static str {
+    match status {
+        SessionStatus::Scheduled => "Scheduled",
+        SessionStatus::Cancelled => "Cancelled",
+        SessionStatus::Completed => "Completed",
+    }
 }
 
-impl SessionStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Scheduled => "Scheduled",
-            Self::Cancelled => "Cancelled",
-            Self::Completed => "Completed",
-        }
-    }
-
-    /// The colour of the badge's dot: the words carry the meaning, the dot a hint of it.
-    fn dot_class(self) -> &'static str {
-        match self {
-            Self::Scheduled => "bg-info",
-            Self::Cancelled => "bg-error",
-            Self::Completed => "bg-base-content/50",
-        }
+/// The colour of a status badge's dot: the words carry the meaning, the dot a hint of it.
+fn status_dot(status: SessionStatus) -> &'static str {
+    match status {
+        SessionStatus::Scheduled => "bg-info",
+        SessionStatus::Cancelled => "bg-error",
+        SessionStatus::Completed => "bg-base-content/50",
     }
 }
 
@@ -64,7 +57,7 @@ pub fn tag(dot: &str, label: &str) -> Markup {
 
 /// The badge naming a session's status.
 pub fn status_badge(status: SessionStatus) -> Markup {
-    tag(status.dot_class(), status.label())
+    tag(status_dot(status), status_label(status))
 }
 
 /// "Owner" or "Co-organizer", in the same style.
@@ -283,7 +276,7 @@ mod tests {
                 status_badge(status).into_string(),
                 format!(
                     r#"<span class="badge badge-sm badge-outline gap-1.5 whitespace-nowrap"><span class="size-2 rounded-full {dot}" aria-hidden="true"></span>{}</span>"#,
-                    status.label()
+                    status_label(status)
                 )
             );
         }

@@ -1,11 +1,12 @@
 //! The series page as its organizers see it: details, the sessions list, the organizers,
 //! the co-organizer invites and, for the owner, the danger zone.
 
+use jamie::jams::sessions::SessionStatus;
 use maud::{Markup, html};
 
 use super::{
-    RoleCount, SessionLinks, SessionStatus, changed_tag, counts_line, detail, place, role_tag,
-    session_actions, share_box, status_badge, visibility_badge,
+    RoleCount, SessionLinks, changed_tag, counts_line, detail, place, role_tag, session_actions,
+    share_box, status_badge, visibility_badge,
 };
 use crate::{
     Page, Script,

@@ -1,12 +1,13 @@
 //! One session as its organizers see it: when and where, the counts (over capacity made
 //! plain), the links to share, and the edit and cancel forms.
 
+use jamie::jams::sessions::SessionStatus;
 use maud::{Markup, html};
 
 use super::fields::{capacity_fields, cost_fields, required_input, time_fields};
 use super::{
-    RoleCount, SessionLinks, SessionStatus, back_link, detail, place, registrations_summary,
-    share_box, status_badge,
+    RoleCount, SessionLinks, back_link, detail, place, registrations_summary, share_box,
+    status_badge,
 };
 use crate::{
     Page, Script,
