@@ -2,6 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use jamie::{
+    bookings::RegistrationStatus,
+    values::{Role, RoleChoice},
+};
 use maud::{Markup, html};
 
 use crate::icons;
@@ -387,23 +391,44 @@ pub fn checkbox(
     }
 }
 
-/// "Base", "Flyer", "Either": a role or a requested role as a label.
-pub fn role_label(role: &str) -> &str {
+/// "Base", "Flyer": a role as a label.
+pub fn role_label(role: Role) -> &'static str {
     match role {
-        "base" => "Base",
-        "flyer" => "Flyer",
-        "either" => "Either",
-        other => other,
+        Role::Base => "Base",
+        Role::Flyer => "Flyer",
+    }
+}
+
+/// "Base", "Flyer", "Either": a requested role as a label.
+pub fn choice_label(choice: RoleChoice) -> &'static str {
+    match choice {
+        RoleChoice::Base => "Base",
+        RoleChoice::Flyer => "Flyer",
+        RoleChoice::Either => "Either",
+    }
+}
+
+/// The role a registration stands for: the one it holds once confirmed, otherwise the one it
+/// asked for.
+pub fn standing(
+    status: RegistrationStatus,
+    requested: RoleChoice,
+    role: Option<Role>,
+) -> RoleChoice {
+    match (status, role) {
+        (RegistrationStatus::Confirmed, Some(Role::Base)) => RoleChoice::Base,
+        (RegistrationStatus::Confirmed, Some(Role::Flyer)) => RoleChoice::Flyer,
+        _ => requested,
     }
 }
 
 /// The role a registration holds ("Role: Base") or, until confirmed, asked for
 /// ("Asked for: Either").
-pub fn role_line(status: &str, role: &str) -> Markup {
+pub fn role_line(status: RegistrationStatus, requested: RoleChoice, role: Option<Role>) -> Markup {
     html! {
         span class="text-sm whitespace-nowrap" {
-            @if status == "confirmed" { "Role: " } @else { "Asked for: " }
-            (role_label(role))
+            @if status == RegistrationStatus::Confirmed { "Role: " } @else { "Asked for: " }
+            (choice_label(standing(status, requested, role)))
         }
     }
 }

@@ -240,9 +240,9 @@ fn row(
         name: registration.name.clone(),
         email: registration.email.as_str().to_owned(),
         note: registration.note.clone(),
-        requested: registration.requested.as_str().to_owned(),
-        role: registration.role.map(|role| role.as_str().to_owned()),
-        status: registration.status.as_str().to_owned(),
+        requested: registration.requested,
+        role: registration.role,
+        status: registration.status,
         position: position_in(positions, registration),
         registered_at: registered_at(registration, zone),
         manual: registration.manual,
@@ -252,9 +252,7 @@ fn row(
             .then(|| add_back_action(base_path, &registration.id)),
         move_actions: move_actions(base_path, session, registration, ""),
         detail_href: format!("{base_path}/registrations/{}", registration.id),
-        attendance: registration
-            .attendance
-            .map(|attendance| attendance.as_str().to_owned()),
+        attendance: registration.attendance,
         attendance_actions: attendance_actions(base_path, session, registration, now, ""),
     }
 }
@@ -280,12 +278,9 @@ fn standing_sentence(session: &Session, registration: &Registration, again: bool
                 Role::Flyer => flyer,
             };
             let mut sentence = if again {
-                format!(
-                    "{name} is added back and confirmed as {}.",
-                    as_a(role.as_str())
-                )
+                format!("{name} is added back and confirmed as {}.", as_a(role))
             } else {
-                format!("{name} is confirmed as {}.", as_a(role.as_str()))
+                format!("{name} is confirmed as {}.", as_a(role))
             };
             if count.over() > 0 {
                 sentence.push_str(&format!(
@@ -302,7 +297,7 @@ fn standing_sentence(session: &Session, registration: &Registration, again: bool
         (RegistrationStatus::Waitlisted, _) => {
             let place = bookings::position_of(session, &registration.id)
                 .map_or_else(String::new, |position| format!("number {position} "));
-            let queue = waitlist_of(registration.requested.as_str());
+            let queue = waitlist_of(registration.requested);
             if again {
                 format!(
                     "{name} is added back as {place}on {queue}: their role is full now. They are told by email."
@@ -353,7 +348,7 @@ async fn what_was_done(
                 (Some(role), Some(next)) => format!(
                     "{name}'s spot is cancelled. {}, next on the waitlist, is now confirmed as {}. Both are told by email.",
                     next.name,
-                    as_a(role.as_str())
+                    as_a(role)
                 ),
                 (Some(role), None) => format!(
                     "{name}'s spot is cancelled. Nobody was waiting, so the {} spot is free again. {name} is told by email.",
@@ -590,8 +585,9 @@ async fn confirm_cancel(
         back_href: &back_href,
         back_label: &back_label,
         name: &registration.name,
-        status: registration.status.as_str(),
-        role: &standing_label(registration),
+        status: registration.status,
+        requested: registration.requested,
+        role: registration.role,
         position: preview.position,
         next: preview.next.as_ref().map(|next| next.name.as_str()),
         action: &action,
@@ -765,10 +761,8 @@ async fn render_checkin(
                 CheckinRow {
                     id: registration.id.to_string(),
                     name: registration.name.clone(),
-                    role: registration.requested.as_str().to_owned(),
-                    attendance: registration
-                        .attendance
-                        .map(|attendance| attendance.as_str().to_owned()),
+                    role: registration.requested,
+                    attendance: registration.attendance,
                     actions: started.then(|| CheckinActions {
                         attended: mark("attended"),
                         no_show: mark("no_show"),
@@ -956,14 +950,6 @@ async fn detail(
     render_detail(&ctx, &page, &ids, &registration, &query, None).await
 }
 
-fn standing_label(registration: &Registration) -> String {
-    registration
-        .role
-        .filter(|_| registration.status == RegistrationStatus::Confirmed)
-        .map_or(registration.requested.as_str(), Role::as_str)
-        .to_owned()
-}
-
 async fn render_detail(
     ctx: &Context,
     page: &PageContext,
@@ -1007,11 +993,10 @@ async fn render_detail(
                 "/jams/{series_id}/sessions/{}/registrations",
                 earlier.session_id
             ),
-            status: earlier.status.as_str().to_owned(),
-            role: standing_label(earlier),
-            attendance: earlier
-                .attendance
-                .map(|attendance| attendance.as_str().to_owned()),
+            status: earlier.status,
+            requested: earlier.requested,
+            role: earlier.role,
+            attendance: earlier.attendance,
             current: earlier.id == registration.id,
         })
         .collect();
@@ -1033,7 +1018,6 @@ async fn render_detail(
     });
     let position = bookings::position_of(session, &registration.id);
     let registered_at = registered_at(registration, &zone);
-    let role = standing_label(registration);
     let (notice, _) = what_was_done(ctx, page, ids, session, query).await;
     let view = RegistrationDetailView {
         series_name: &found.series.name,
@@ -1043,12 +1027,13 @@ async fn render_detail(
         name: &registration.name,
         email: registration.email.as_str(),
         note: &registration.note,
-        status: registration.status.as_str(),
-        role: &role,
+        status: registration.status,
+        requested: registration.requested,
+        role: registration.role,
         position,
         registered_at: &registered_at,
         manual: registration.manual,
-        attendance: registration.attendance.map(Attendance::as_str),
+        attendance: registration.attendance,
         moves: &moves,
         history: &history,
         attended,

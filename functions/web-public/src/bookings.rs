@@ -18,7 +18,7 @@ use jamie::{
     },
     ids::{SeriesId, SessionId},
     jams::{series, sessions::SessionStatus},
-    values::{Fields, FormErrors, Role},
+    values::{Fields, FormErrors},
 };
 use jamie_templates::{
     Markup,
@@ -293,10 +293,11 @@ async fn show_registered(
     let registration = &found.registration;
     let session_href = format!("/s/{}", found.session.id);
     let cancel_url = format!("/cancel/{token}");
-    let role = registration
-        .role
-        .filter(|_| registration.status == RegistrationStatus::Confirmed)
-        .map_or(registration.requested.as_str(), Role::as_str);
+    let role = jamie_templates::components::standing(
+        registration.status,
+        registration.requested,
+        registration.role,
+    );
     let view = RegisteredView {
         series_name: &found.series.name,
         session_href: &session_href,

@@ -14,7 +14,6 @@ use jamie::{
     bookings::{self, BookingError, MyRegistration, RegistrationStatus},
     ids::{RegistrationId, SessionId},
     jams::sessions::SessionStatus,
-    values::Role,
 };
 use jamie_templates::{
     components::percent_encode,
@@ -64,12 +63,9 @@ fn row(ctx: &Context, mine: &MyRegistration) -> MyRegistrationRow {
         date,
         time,
         time_zone: series.time_zone.clone(),
-        status: registration.status.as_str().to_owned(),
-        role: registration
-            .role
-            .filter(|_| registration.status == RegistrationStatus::Confirmed)
-            .map_or(registration.requested.as_str(), Role::as_str)
-            .to_owned(),
+        status: registration.status,
+        requested: registration.requested,
+        role: registration.role,
         session_state,
         cancel_action: cancellable.then(|| {
             format!(
@@ -77,9 +73,7 @@ fn row(ctx: &Context, mine: &MyRegistration) -> MyRegistrationRow {
                 session.id, registration.id
             )
         }),
-        attendance: registration
-            .attendance
-            .map(|attendance| attendance.as_str().to_owned()),
+        attendance: registration.attendance,
     }
 }
 

@@ -1,6 +1,10 @@
 //! The check-in list at the door: bases and flyers side by side, a box per person to print
 //! or, once the session has started, one wide button per person to tick them in.
 
+use jamie::{
+    bookings::Attendance,
+    values::{Role, RoleChoice},
+};
 use maud::{Markup, html};
 
 use super::attendance_badge;
@@ -20,15 +24,16 @@ pub struct CheckinActions {
 }
 
 /// One person on the check-in list.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CheckinRow {
     /// The registration id: the row's anchor is `p-{id}`.
     pub id: String,
     pub name: String,
-    /// Shown beside the name unless it is the column's own role ("base" among the bases).
-    pub role: String,
-    /// "attended" | "no_show" once marked.
-    pub attendance: Option<String>,
+    /// The role asked for, shown beside the name unless it is the column's own ("base" among
+    /// the bases).
+    pub role: RoleChoice,
+    /// Once marked.
+    pub attendance: Option<Attendance>,
     /// None until the session has started.
     pub actions: Option<CheckinActions>,
 }
@@ -51,10 +56,10 @@ pub struct CheckinView<'a> {
 }
 
 /// The role beside a name when it is not the column's.
-fn role_aside(row: &CheckinRow, role: &str) -> Markup {
+fn role_aside(row: &CheckinRow, role: Role) -> Markup {
     html! {
-        @if !row.role.is_empty() && row.role != role {
-            " " span class="text-sm" { "(" (row.role) ")" }
+        @if row.role.as_str() != role.as_str() {
+            " " span class="text-sm" { "(" (row.role.as_str()) ")" }
         }
     }
 }
@@ -64,11 +69,11 @@ fn role_aside(row: &CheckinRow, role: &str) -> Markup {
 fn checkin_controls(
     page: &Page<'_>,
     row: &CheckinRow,
-    role: &str,
+    role: Role,
     actions: &CheckinActions,
 ) -> Markup {
-    let attended = row.attendance.as_deref() == Some("attended");
-    let no_show = row.attendance.as_deref() == Some("no_show");
+    let attended = row.attendance == Some(Attendance::Attended);
+    let no_show = row.attendance == Some(Attendance::NoShow);
     html! {
         form method="post" action=(if attended { &actions.clear } else { &actions.attended }) class="flex-1 min-w-0 print:hidden" {
             (csrf_field(page.csrf))
@@ -86,7 +91,7 @@ fn checkin_controls(
                     span class="min-w-0 break-words" {
                         span class="sr-only" { "Mark " } (row.name) span class="sr-only" { " attended" }
                         (role_aside(row, role))
-                        @if no_show { " " (attendance_badge("no_show")) }
+                        @if no_show { " " (attendance_badge(Attendance::NoShow)) }
                     }
                 }
             }
@@ -111,14 +116,14 @@ fn checkin_controls(
 fn checkin_column(
     page: &Page<'_>,
     title: &str,
-    role: &str,
+    role: Role,
     rows: &[CheckinRow],
     just_marked: Option<&str>,
 ) -> Markup {
-    let id = format!("checkin-{role}");
+    let id = format!("checkin-{}", role.as_str());
     let here = rows
         .iter()
-        .filter(|row| row.attendance.as_deref() == Some("attended"))
+        .filter(|row| row.attendance == Some(Attendance::Attended))
         .count();
     let open = rows.iter().any(|row| row.actions.is_some());
     html! {
@@ -174,8 +179,8 @@ pub fn checkin_list(page: &Page<'_>, view: &CheckinView<'_>) -> Markup {
                     }
                 }
                 div class="grid gap-6 sm:grid-cols-2 print:grid-cols-2" {
-                    (checkin_column(page, "Bases", "base", view.bases, view.just_marked))
-                    (checkin_column(page, "Flyers", "flyer", view.flyers, view.just_marked))
+                    (checkin_column(page, "Bases", Role::Base, view.bases, view.just_marked))
+                    (checkin_column(page, "Flyers", Role::Flyer, view.flyers, view.just_marked))
                 }
             }
         },
@@ -208,14 +213,16 @@ mod tests {
             CheckinRow {
                 id: "r1".into(),
                 name: "Ana <x>".into(),
-                role: "base".into(),
-                ..CheckinRow::default()
+                role: RoleChoice::Base,
+                attendance: None,
+                actions: None,
             },
             CheckinRow {
                 id: "r2".into(),
                 name: "Cy".into(),
-                role: "either".into(),
-                ..CheckinRow::default()
+                role: RoleChoice::Either,
+                attendance: None,
+                actions: None,
             },
         ];
         let html = checkin_list(
@@ -255,22 +262,22 @@ mod tests {
             CheckinRow {
                 id: "r1".into(),
                 name: "Ana <x>".into(),
-                role: "base".into(),
+                role: RoleChoice::Base,
                 attendance: None,
                 actions: Some(actions("r1")),
             },
             CheckinRow {
                 id: "r2".into(),
                 name: "Bo".into(),
-                role: "base".into(),
-                attendance: Some("attended".into()),
+                role: RoleChoice::Base,
+                attendance: Some(Attendance::Attended),
                 actions: Some(actions("r2")),
             },
             CheckinRow {
                 id: "r3".into(),
                 name: "Cy".into(),
-                role: "base".into(),
-                attendance: Some("no_show".into()),
+                role: RoleChoice::Base,
+                attendance: Some(Attendance::NoShow),
                 actions: Some(actions("r3")),
             },
         ];

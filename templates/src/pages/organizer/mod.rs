@@ -12,26 +12,38 @@ pub use registration::{
 };
 pub use registrations::{RegistrationRow, TableView, registrations_table};
 
+use jamie::{
+    bookings::{Attendance, RegistrationStatus},
+    values::{Role, RoleChoice},
+};
 use maud::{Markup, html};
 
 use crate::{Page, icons, layout::csrf_field};
 
 /// "a base", "a flyer": a role as a person holds it.
-pub fn as_a(role: &str) -> &str {
+pub fn as_a(role: Role) -> &'static str {
     match role {
-        "base" => "a base",
-        "flyer" => "a flyer",
-        _ => "a base or a flyer",
+        Role::Base => "a base",
+        Role::Flyer => "a flyer",
+    }
+}
+
+/// "a base", "a flyer", "a base or a flyer": the role a registration stands for.
+fn as_a_choice(choice: RoleChoice) -> &'static str {
+    match choice {
+        RoleChoice::Base => "a base",
+        RoleChoice::Flyer => "a flyer",
+        RoleChoice::Either => "a base or a flyer",
     }
 }
 
 /// "the bases' waitlist", "the flyers' waitlist", "the waitlist (base or flyer)": the queue
 /// of a requested role.
-pub fn waitlist_of(requested: &str) -> &str {
+pub fn waitlist_of(requested: RoleChoice) -> &'static str {
     match requested {
-        "base" => "the bases' waitlist",
-        "flyer" => "the flyers' waitlist",
-        _ => "the waitlist (base or flyer)",
+        RoleChoice::Base => "the bases' waitlist",
+        RoleChoice::Flyer => "the flyers' waitlist",
+        RoleChoice::Either => "the waitlist (base or flyer)",
     }
 }
 
@@ -47,28 +59,26 @@ fn quiet_badge(dot: &str, label: Markup) -> Markup {
 }
 
 /// A registration's status, with the waitlist position.
-fn registration_badge(status: &str, position: Option<u32>) -> Markup {
+fn registration_badge(status: RegistrationStatus, position: Option<u32>) -> Markup {
     let (dot, label) = match status {
-        "confirmed" => ("bg-success", "Confirmed"),
-        "waitlisted" => ("bg-warning", "Waitlisted"),
-        "cancelled" => ("bg-base-content/40", "Cancelled"),
-        other => ("bg-base-content/40", other),
+        RegistrationStatus::Confirmed => ("bg-success", "Confirmed"),
+        RegistrationStatus::Waitlisted => ("bg-warning", "Waitlisted"),
+        RegistrationStatus::Cancelled => ("bg-base-content/40", "Cancelled"),
     };
     quiet_badge(
         dot,
         html! {
             (label)
-            @if let (Some(position), "waitlisted") = (position, status) { " #" (position) }
+            @if let (Some(position), RegistrationStatus::Waitlisted) = (position, status) { " #" (position) }
         },
     )
 }
 
 /// "Attended" or "No-show".
-fn attendance_badge(attendance: &str) -> Markup {
+fn attendance_badge(attendance: Attendance) -> Markup {
     let (dot, label) = match attendance {
-        "attended" => ("bg-success", "Attended"),
-        "no_show" => ("bg-error", "No-show"),
-        other => ("bg-base-content/40", other),
+        Attendance::Attended => ("bg-success", "Attended"),
+        Attendance::NoShow => ("bg-error", "No-show"),
     };
     quiet_badge(dot, html! { (label) })
 }

@@ -1,12 +1,16 @@
 //! One registration as its organizers see it (the person, where they stand, the overrides,
 //! their history in the series) and the question before cancelling for someone.
 
+use jamie::{
+    bookings::{Attendance, RegistrationStatus},
+    values::{Role, RoleChoice},
+};
 use maud::{Markup, html};
 
-use super::{as_a, attendance_badge, done_notice, registration_badge, waitlist_of};
+use super::{as_a_choice, attendance_badge, done_notice, registration_badge, waitlist_of};
 use crate::{
     Page,
-    components::{Tone, alert, role_line},
+    components::{Tone, alert, role_line, standing},
     layout::{csrf_field, layout},
     pages::jams::back_link,
 };
@@ -21,10 +25,10 @@ pub struct CancelConfirmView<'a> {
     pub back_href: &'a str,
     pub back_label: &'a str,
     pub name: &'a str,
-    /// confirmed | waitlisted | cancelled.
-    pub status: &'a str,
-    /// The role held (confirmed) or asked for.
-    pub role: &'a str,
+    pub status: RegistrationStatus,
+    pub requested: RoleChoice,
+    /// The role held once confirmed.
+    pub role: Option<Role>,
     pub position: Option<u32>,
     /// Who would take the freed spot.
     pub next: Option<&'a str>,
@@ -47,18 +51,18 @@ pub fn cancel_confirm(page: &Page<'_>, view: &CancelConfirmView<'_>) -> Markup {
                     span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
                     span class="tabular-nums" { (view.time) }
                 }
-                @if view.status == "cancelled" {
+                @if view.status == RegistrationStatus::Cancelled {
                     h1 id="confirm-title" class="text-3xl font-bold break-words" { (name) "'s registration is already cancelled" }
                     p { "There is nothing to cancel. You can add them back from the registrations table." }
                     a href=(view.back_href) class="btn self-start min-h-11" { (view.back_label) }
                 } @else {
                     h1 id="confirm-title" class="text-3xl font-bold break-words" {
-                        @if view.status == "confirmed" { "Cancel " (name) "'s spot?" }
+                        @if view.status == RegistrationStatus::Confirmed { "Cancel " (name) "'s spot?" }
                         @else { "Cancel " (name) "'s place on the waitlist?" }
                     }
                     div class="card bg-base-200 card-body gap-2" {
-                        @if view.status == "confirmed" {
-                            p { (name) " is confirmed as " (as_a(view.role)) "." }
+                        @if view.status == RegistrationStatus::Confirmed {
+                            p { (name) " is confirmed as " (as_a_choice(standing(view.status, view.requested, view.role))) "." }
                             @if let Some(next) = view.next {
                                 p { "Their spot goes to " span class="font-semibold" { (next) } ", first in line on the waitlist. Both are told by email." }
                             } @else {
@@ -68,7 +72,7 @@ pub fn cancel_confirm(page: &Page<'_>, view: &CancelConfirmView<'_>) -> Markup {
                             p {
                                 (name) " is "
                                 @if let Some(position) = view.position { "number " (position) " on " } @else { "on " }
-                                (waitlist_of(view.role)) "."
+                                (waitlist_of(view.requested)) "."
                             }
                             p { "They leave the queue; no spot is freed and nobody else moves in. " (name) " is told by email." }
                         }
@@ -101,9 +105,11 @@ pub struct MoveRow {
 pub struct HistoryRow {
     pub series_date: String,
     pub session_href: String,
-    pub status: String,
-    pub role: String,
-    pub attendance: Option<String>,
+    pub status: RegistrationStatus,
+    pub requested: RoleChoice,
+    /// The role held once confirmed.
+    pub role: Option<Role>,
+    pub attendance: Option<Attendance>,
     /// The registration the page is about.
     pub current: bool,
 }
@@ -119,15 +125,15 @@ pub struct RegistrationDetailView<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub note: &'a str,
-    /// confirmed | waitlisted | cancelled
-    pub status: &'a str,
-    /// Held or asked for.
-    pub role: &'a str,
+    pub status: RegistrationStatus,
+    pub requested: RoleChoice,
+    /// The role held once confirmed.
+    pub role: Option<Role>,
     /// The waitlist position.
     pub position: Option<u32>,
     pub registered_at: &'a str,
     pub manual: bool,
-    pub attendance: Option<&'a str>,
+    pub attendance: Option<Attendance>,
     /// The audit trail, oldest first.
     pub moves: &'a [MoveRow],
     /// This person's registrations in this series, newest first.
@@ -189,7 +195,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                     div class="flex flex-wrap items-center gap-2" {
                         (registration_badge(view.status, view.position))
                         @if let Some(attendance) = view.attendance { (attendance_badge(attendance)) }
-                        (role_line(view.status, view.role))
+                        (role_line(view.status, view.requested, view.role))
                         @if view.manual { span class="text-sm text-base-content/70" { "Added by an organizer" } }
                     }
                 }
@@ -250,9 +256,9 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                                     aria-current=[row.current.then_some("true")] {
                                     div class="card-body flex-row flex-wrap items-center gap-x-3 gap-y-1" {
                                         a href=(row.session_href) class="link font-semibold" { (row.series_date) }
-                                        (registration_badge(&row.status, None))
-                                        @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
-                                        (role_line(&row.status, &row.role))
+                                        (registration_badge(row.status, None))
+                                        @if let Some(attendance) = row.attendance { (attendance_badge(attendance)) }
+                                        (role_line(row.status, row.requested, row.role))
                                         @if row.current {
                                             span class="text-sm font-semibold whitespace-nowrap" { "This registration" }
                                         }
@@ -287,8 +293,9 @@ mod tests {
             name: "Ana <script>",
             email: "ana@example.org",
             note: "first <jam>\nbe gentle",
-            status: "waitlisted",
-            role: "either",
+            status: RegistrationStatus::Waitlisted,
+            requested: RoleChoice::Either,
+            role: None,
             position: Some(2),
             registered_at: "1 Nov, 10:00",
             manual: true,
@@ -326,25 +333,28 @@ mod tests {
             HistoryRow {
                 series_date: "Tue 8 Dec 2026".into(),
                 session_href: "/jams/s1/sessions/d2".into(),
-                status: "confirmed".into(),
-                role: "flyer".into(),
+                status: RegistrationStatus::Confirmed,
+                requested: RoleChoice::Flyer,
+                role: Some(Role::Flyer),
                 attendance: None,
                 current: false,
             },
             HistoryRow {
                 series_date: "Tue 1 Dec 2026".into(),
                 session_href: "/jams/s1/sessions/d1".into(),
-                status: "waitlisted".into(),
-                role: "either".into(),
+                status: RegistrationStatus::Waitlisted,
+                requested: RoleChoice::Either,
+                role: None,
                 attendance: None,
                 current: true,
             },
             HistoryRow {
                 series_date: "Tue 24 Nov 2026".into(),
                 session_href: "/jams/s1/sessions/d0".into(),
-                status: "confirmed".into(),
-                role: "base".into(),
-                attendance: Some("no_show".into()),
+                status: RegistrationStatus::Confirmed,
+                requested: RoleChoice::Base,
+                role: Some(Role::Base),
+                attendance: Some(Attendance::NoShow),
                 current: false,
             },
         ];
@@ -429,12 +439,13 @@ mod tests {
             "/jams/s1/sessions/d1/registrations/r1/attendance?mark=attended".to_owned(),
         )];
         let view = RegistrationDetailView {
-            status: "confirmed",
-            role: "base",
+            status: RegistrationStatus::Confirmed,
+            requested: RoleChoice::Base,
+            role: Some(Role::Base),
             position: None,
             manual: false,
             note: " ",
-            attendance: Some("no_show"),
+            attendance: Some(Attendance::NoShow),
             cancel_href: None,
             attended: 0,
             no_shows: 0,
@@ -493,8 +504,9 @@ mod tests {
             back_href: "/jams/s1/sessions/d1/registrations#r-r1",
             back_label: "Back to registrations",
             name: "Ana <x>",
-            status: "confirmed",
-            role: "base",
+            status: RegistrationStatus::Confirmed,
+            requested: RoleChoice::Base,
+            role: Some(Role::Base),
             position: None,
             next: Some("Bo"),
             action: "/jams/s1/sessions/d1/registrations/r1/cancel",
@@ -529,8 +541,9 @@ mod tests {
         assert!(!html.contains("Add them back"));
 
         let waiting = CancelConfirmView {
-            status: "waitlisted",
-            role: "flyer",
+            status: RegistrationStatus::Waitlisted,
+            requested: RoleChoice::Flyer,
+            role: None,
             position: Some(2),
             next: None,
             ..view.clone()
@@ -545,7 +558,7 @@ mod tests {
         assert!(!html.contains("Their spot goes to"));
 
         let gone = CancelConfirmView {
-            status: "cancelled",
+            status: RegistrationStatus::Cancelled,
             ..view
         };
         let html = cancel_confirm(&page(), &gone).into_string();

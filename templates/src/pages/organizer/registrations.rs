@@ -1,30 +1,34 @@
 //! A session's registration table as its organizers see it: counts, filters, one row per
 //! person with its actions, and the form that adds someone by hand.
 
+use jamie::{
+    bookings::{Attendance, RegistrationStatus},
+    values::{Role, RoleChoice},
+};
 use maud::{Markup, html};
 
 use super::{attendance_badge, done_notice, registration_badge};
 use crate::{
     Page,
-    components::{Field, FormState, Tone, alert, checkbox, field, role_label, select, textarea},
+    components::{
+        Field, FormState, Tone, alert, checkbox, choice_label, field, role_label, select, textarea,
+    },
     icons,
     layout::{csrf_field, layout},
     pages::jams::{RoleCount, back_link},
 };
 
 /// One registration in the organizer's table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RegistrationRow {
     pub id: String,
     pub name: String,
     pub email: String,
     pub note: String,
-    /// base | flyer | either.
-    pub requested: String,
+    pub requested: RoleChoice,
     /// The role held when confirmed.
-    pub role: Option<String>,
-    /// confirmed | waitlisted | cancelled.
-    pub status: String,
+    pub role: Option<Role>,
+    pub status: RegistrationStatus,
     /// The waitlist position in the role's queue.
     pub position: Option<u32>,
     pub registered_at: String,
@@ -38,8 +42,8 @@ pub struct RegistrationRow {
     pub move_actions: Vec<(String, String)>,
     /// The organizer's page of this registration (audit trail, the person's history).
     pub detail_href: String,
-    /// "attended" | "no_show" once marked.
-    pub attendance: Option<String>,
+    /// Once marked.
+    pub attendance: Option<Attendance>,
     /// (label, POST action) pairs shown once the session has started, e.g. ("Attended", "/jams/…/registrations/{id}/attendance?mark=attended").
     pub attendance_actions: Vec<(String, String)>,
 }
@@ -269,15 +273,15 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                                     }
                                 }
                             }
-                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (cell_label("Asked for")) (role_label(&row.requested)) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top" { (cell_label("Asked for")) (choice_label(row.requested)) }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top" {
                                 (cell_label("Role"))
-                                @if let Some(role) = &row.role { (role_label(role)) } @else { "—" }
+                                @if let Some(role) = row.role { (role_label(role)) } @else { "—" }
                             }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top" {
                                 div class="flex flex-wrap items-center gap-1" {
-                                    (registration_badge(&row.status, row.position))
-                                    @if let Some(attendance) = &row.attendance { (attendance_badge(attendance)) }
+                                    (registration_badge(row.status, row.position))
+                                    @if let Some(attendance) = row.attendance { (attendance_badge(attendance)) }
                                 }
                             }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (row.registered_at) }
@@ -333,6 +337,28 @@ mod tests {
 
     use crate::test_support::{assert_error_beside, forms, page, post_actions, state, tag};
 
+    /// A row with nothing set, for the fields a test does not care about.
+    fn blank() -> RegistrationRow {
+        RegistrationRow {
+            id: String::new(),
+            name: String::new(),
+            email: String::new(),
+            note: String::new(),
+            requested: RoleChoice::Base,
+            role: None,
+            status: RegistrationStatus::Confirmed,
+            position: None,
+            registered_at: String::new(),
+            manual: false,
+            cancel_href: None,
+            add_back_action: None,
+            move_actions: vec![],
+            detail_href: String::new(),
+            attendance: None,
+            attendance_actions: vec![],
+        }
+    }
+
     fn table_view<'a>(add_form: &'a FormState, rows: Vec<RegistrationRow>) -> TableView<'a> {
         TableView {
             series_name: "Park <jam>",
@@ -374,9 +400,9 @@ mod tests {
                 name: "Ana <x>".into(),
                 email: "ana@example.org".into(),
                 note: "first <jam>".into(),
-                requested: "either".into(),
+                requested: RoleChoice::Either,
                 role: None,
-                status: "waitlisted".into(),
+                status: RegistrationStatus::Waitlisted,
                 position: Some(2),
                 registered_at: "1 Nov, 10:00".into(),
                 manual: true,
@@ -393,9 +419,9 @@ mod tests {
             RegistrationRow {
                 id: "r2".into(),
                 name: "Bo".into(),
-                status: "cancelled".into(),
-                requested: "flyer".into(),
-                ..RegistrationRow::default()
+                status: RegistrationStatus::Cancelled,
+                requested: RoleChoice::Flyer,
+                ..blank()
             },
         ]
     }
@@ -408,33 +434,33 @@ mod tests {
                 id: "r1".into(),
                 name: "Ana <script>".into(),
                 email: "ana@example.org".into(),
-                requested: "base".into(),
-                role: Some("base".into()),
-                status: "confirmed".into(),
+                requested: RoleChoice::Base,
+                role: Some(Role::Base),
+                status: RegistrationStatus::Confirmed,
                 detail_href: format!("{base}/r1"),
-                attendance: Some("attended".into()),
+                attendance: Some(Attendance::Attended),
                 attendance_actions: vec![(
                     "No-show".into(),
                     format!("{base}/r1/attendance?mark=no_show"),
                 )],
-                ..RegistrationRow::default()
+                ..blank()
             },
             RegistrationRow {
                 id: "r2".into(),
                 name: "Bo".into(),
-                requested: "flyer".into(),
-                role: Some("flyer".into()),
-                status: "confirmed".into(),
+                requested: RoleChoice::Flyer,
+                role: Some(Role::Flyer),
+                status: RegistrationStatus::Confirmed,
                 detail_href: format!("{base}/r2"),
-                attendance: Some("no_show".into()),
-                ..RegistrationRow::default()
+                attendance: Some(Attendance::NoShow),
+                ..blank()
             },
             RegistrationRow {
                 id: "r3".into(),
                 name: "Cy".into(),
-                requested: "either".into(),
-                role: Some("flyer".into()),
-                status: "confirmed".into(),
+                requested: RoleChoice::Either,
+                role: Some(Role::Flyer),
+                status: RegistrationStatus::Confirmed,
                 detail_href: format!("{base}/r3"),
                 attendance: None,
                 attendance_actions: vec![
@@ -447,7 +473,7 @@ mod tests {
                         format!("{base}/r3/attendance?mark=no_show"),
                     ),
                 ],
-                ..RegistrationRow::default()
+                ..blank()
             },
         ]
     }

@@ -1,6 +1,10 @@
 //! A participant's own registrations ("My registrations"): upcoming ones with a cancel
 //! button each and past ones with their attendance.
 
+use jamie::{
+    bookings::{Attendance, RegistrationStatus},
+    values::{Role, RoleChoice},
+};
 use maud::{Markup, html};
 
 use crate::{
@@ -11,22 +15,20 @@ use crate::{
 };
 
 /// A registration's status as a solid badge, for the participant's own registrations.
-fn solid_registration_badge(status: &str) -> Markup {
+fn solid_registration_badge(status: RegistrationStatus) -> Markup {
     let (class, label) = match status {
-        "confirmed" => ("badge badge-success", "Confirmed"),
-        "waitlisted" => ("badge badge-warning", "Waitlisted"),
-        "cancelled" => ("badge badge-neutral", "Cancelled"),
-        other => ("badge", other),
+        RegistrationStatus::Confirmed => ("badge badge-success", "Confirmed"),
+        RegistrationStatus::Waitlisted => ("badge badge-warning", "Waitlisted"),
+        RegistrationStatus::Cancelled => ("badge badge-neutral", "Cancelled"),
     };
     html! { span class={ (class) " whitespace-nowrap" } { (label) } }
 }
 
 /// "Attended" or "No-show" as a small solid badge, for the participant's own registrations.
-fn solid_attendance_badge(attendance: &str) -> Markup {
+fn solid_attendance_badge(attendance: Attendance) -> Markup {
     let (class, label) = match attendance {
-        "attended" => ("badge badge-success", "Attended"),
-        "no_show" => ("badge badge-error", "No-show"),
-        other => ("badge", other),
+        Attendance::Attended => ("badge badge-success", "Attended"),
+        Attendance::NoShow => ("badge badge-error", "No-show"),
     };
     html! { span class={ (class) " badge-sm whitespace-nowrap" } { (label) } }
 }
@@ -40,16 +42,16 @@ pub struct MyRegistrationRow {
     pub date: String,
     pub time: String,
     pub time_zone: String,
-    /// confirmed | waitlisted | cancelled
-    pub status: String,
-    /// The role held when confirmed, else the one asked for (base | flyer | either).
-    pub role: String,
+    pub status: RegistrationStatus,
+    pub requested: RoleChoice,
+    /// The role held once confirmed.
+    pub role: Option<Role>,
     /// "Cancelled by the organizers" / "Completed" when the session is not simply scheduled.
     pub session_state: Option<String>,
     /// POST action that cancels it (None when it cannot be cancelled any more).
     pub cancel_action: Option<String>,
-    /// "attended" | "no_show" (past ones).
-    pub attendance: Option<String>,
+    /// Once marked (past ones).
+    pub attendance: Option<Attendance>,
 }
 
 /// A participant's registrations, made with one account address.
@@ -81,9 +83,9 @@ fn my_registration(page: &Page<'_>, row: &MyRegistrationRow, cancellable: bool) 
                     }
                 }
                 div class="flex flex-wrap items-center gap-2" {
-                    (solid_registration_badge(&row.status))
-                    @if let Some(attendance) = &row.attendance { (solid_attendance_badge(attendance)) }
-                    (role_line(&row.status, &row.role))
+                    (solid_registration_badge(row.status))
+                    @if let Some(attendance) = row.attendance { (solid_attendance_badge(attendance)) }
+                    (role_line(row.status, row.requested, row.role))
                 }
                 @if let Some(state) = &row.session_state {
                     p class="flex items-start gap-2 text-sm font-semibold" {
@@ -158,15 +160,22 @@ mod tests {
 
     use crate::test_support::{page, post_actions};
 
-    fn my_row(series_name: &str, date: &str, status: &str, role: &str) -> MyRegistrationRow {
+    fn my_row(
+        series_name: &str,
+        date: &str,
+        status: RegistrationStatus,
+        requested: RoleChoice,
+        role: Option<Role>,
+    ) -> MyRegistrationRow {
         MyRegistrationRow {
             series_name: series_name.into(),
             session_href: format!("/s/{date}"),
             date: date.into(),
             time: "19:00–21:00".into(),
             time_zone: "Europe/Berlin".into(),
-            status: status.into(),
-            role: role.into(),
+            status,
+            requested,
+            role,
             session_state: None,
             cancel_action: None,
             attendance: None,
@@ -178,28 +187,58 @@ mod tests {
         let upcoming = [
             MyRegistrationRow {
                 cancel_action: Some("/me/registrations/r1/cancel".into()),
-                ..my_row("Park <script>", "d1", "confirmed", "base")
+                ..my_row(
+                    "Park <script>",
+                    "d1",
+                    RegistrationStatus::Confirmed,
+                    RoleChoice::Base,
+                    Some(Role::Base),
+                )
             },
             MyRegistrationRow {
                 cancel_action: Some("/me/registrations/r2/cancel".into()),
-                ..my_row("Gym jam", "d2", "waitlisted", "either")
+                ..my_row(
+                    "Gym jam",
+                    "d2",
+                    RegistrationStatus::Waitlisted,
+                    RoleChoice::Either,
+                    None,
+                )
             },
             MyRegistrationRow {
                 session_state: Some("Cancelled by the organizers".into()),
-                ..my_row("Beach jam", "d3", "cancelled", "flyer")
+                ..my_row(
+                    "Beach jam",
+                    "d3",
+                    RegistrationStatus::Cancelled,
+                    RoleChoice::Flyer,
+                    None,
+                )
             },
         ];
         let past = [
             MyRegistrationRow {
-                attendance: Some("attended".into()),
+                attendance: Some(Attendance::Attended),
                 session_state: Some("Completed".into()),
                 // Too late to cancel, whatever the handler says.
                 cancel_action: Some("/me/registrations/r4/cancel".into()),
-                ..my_row("Park <script>", "d0", "confirmed", "flyer")
+                ..my_row(
+                    "Park <script>",
+                    "d0",
+                    RegistrationStatus::Confirmed,
+                    RoleChoice::Flyer,
+                    Some(Role::Flyer),
+                )
             },
             MyRegistrationRow {
-                attendance: Some("no_show".into()),
-                ..my_row("Gym jam", "d00", "confirmed", "base")
+                attendance: Some(Attendance::NoShow),
+                ..my_row(
+                    "Gym jam",
+                    "d00",
+                    RegistrationStatus::Confirmed,
+                    RoleChoice::Base,
+                    Some(Role::Base),
+                )
             },
         ];
         let view = MyRegistrationsView {

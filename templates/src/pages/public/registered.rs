@@ -1,13 +1,14 @@
 //! The page after registering, at its private address: where the registration stands
 //! (confirmed or on a waitlist) and how to cancel.
 
+use jamie::values::RoleChoice;
 use maud::{Markup, html};
 
 use crate::{Page, icons, layout::layout, pages::jams::back_link};
 
 /// The page after registering, at its private address (the cancel link's token): it shows
 /// where the registration stands now, as often as it is opened.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RegisteredView<'a> {
     pub series_name: &'a str,
     pub session_href: &'a str,
@@ -24,8 +25,8 @@ pub struct RegisteredView<'a> {
     pub session_cancelled: bool,
     /// The session has ended.
     pub session_over: bool,
-    /// "base" / "flyer" when confirmed; the requested "base" / "flyer" / "either" when waitlisted.
-    pub role: &'a str,
+    /// The role held when confirmed; the one asked for when waitlisted.
+    pub role: RoleChoice,
     /// The waitlist position in the role's queue.
     pub position: Option<u32>,
     /// The secret cancel link (the same secret as this page's address).
@@ -33,20 +34,20 @@ pub struct RegisteredView<'a> {
 }
 
 /// "a base", "a flyer".
-fn as_role(role: &str) -> Option<&'static str> {
+fn as_role(role: RoleChoice) -> Option<&'static str> {
     match role {
-        "base" => Some("a base"),
-        "flyer" => Some("a flyer"),
-        _ => None,
+        RoleChoice::Base => Some("a base"),
+        RoleChoice::Flyer => Some("a flyer"),
+        RoleChoice::Either => None,
     }
 }
 
 /// The queue a waitlisted person is in: "bases", "flyers", "either role".
-fn queue(role: &str) -> &'static str {
+fn queue(role: RoleChoice) -> &'static str {
     match role {
-        "base" => "bases",
-        "flyer" => "flyers",
-        _ => "either role",
+        RoleChoice::Base => "bases",
+        RoleChoice::Flyer => "flyers",
+        RoleChoice::Either => "either role",
     }
 }
 
@@ -147,7 +148,7 @@ mod tests {
 
     use crate::test_support::page;
 
-    fn registered_view(confirmed: bool, role: &'static str) -> RegisteredView<'static> {
+    fn registered_view(confirmed: bool, role: RoleChoice) -> RegisteredView<'static> {
         RegisteredView {
             series_name: "Park <jam>",
             session_href: "/s/d1",
@@ -160,13 +161,15 @@ mod tests {
             role,
             position: Some(3),
             cancel_url: "https://jamie.example/r/secret-token",
-            ..RegisteredView::default()
+            cancelled: false,
+            session_cancelled: false,
+            session_over: false,
         }
     }
 
     #[test]
     fn the_registered_page_says_where_they_stand_and_how_to_cancel() {
-        let html = registered(&page(), &registered_view(true, "base")).into_string();
+        let html = registered(&page(), &registered_view(true, RoleChoice::Base)).into_string();
         assert!(html.contains("You're in!"));
         assert!(html.contains(
             "Confirmed as a base for <strong>Park &lt;jam&gt;</strong> on Tue 1 Dec 2026"
@@ -184,7 +187,7 @@ mod tests {
         let main = html.split("<main").nth(1).unwrap();
         assert!(!main.contains("waitlist"));
 
-        let html = registered(&page(), &registered_view(false, "base")).into_string();
+        let html = registered(&page(), &registered_view(false, RoleChoice::Base)).into_string();
         assert!(html.contains("You're on the waitlist"));
         assert!(html.contains("number 3 in the queue for bases"));
         assert!(html.contains("this page then says you're confirmed"));
@@ -194,13 +197,13 @@ mod tests {
             !html.contains("cancel your spot"),
             "a waitlisted person holds no spot"
         );
-        let html = registered(&page(), &registered_view(false, "either")).into_string();
+        let html = registered(&page(), &registered_view(false, RoleChoice::Either)).into_string();
         assert!(html.contains("number 3 in the queue for either role"));
         let html = registered(
             &page(),
             &RegisteredView {
                 position: None,
-                ..registered_view(false, "flyer")
+                ..registered_view(false, RoleChoice::Flyer)
             },
         )
         .into_string();
@@ -210,7 +213,7 @@ mod tests {
             &page(),
             &RegisteredView {
                 cancelled: true,
-                ..registered_view(true, "base")
+                ..registered_view(true, RoleChoice::Base)
             },
         )
         .into_string();
