@@ -42,6 +42,12 @@ pub fn moment_in_zone(at: Timestamp, zone: &TimeZone) -> String {
     format!("{} {}", moment(at, zone), local.strftime("%Z"))
 }
 
+/// "19:00 on Tue 1 Dec 2026", local to `zone`: a [`moment`] inside a sentence.
+pub fn time_on_date(at: Timestamp, zone: &TimeZone) -> String {
+    let at = local(at, zone);
+    format!("{} on {}", time(at.time()), date(at.date()))
+}
+
 /// "March 2027".
 pub fn month(date: Date) -> String {
     date.strftime("%B %Y").to_string()
@@ -118,6 +124,10 @@ mod tests {
         assert_eq!(day(d), "Tue 1 Dec");
         assert_eq!(time(jiff::civil::time(9, 5, 0, 0)), "09:05");
         assert_eq!(month(d), "December 2026");
+        assert_eq!(
+            time_on_date(at("2026-12-01T18:00:00Z"), &berlin()),
+            "19:00 on Tue 1 Dec 2026"
+        );
         assert_eq!(
             moment(at("2026-12-01T18:00:00Z"), &berlin()),
             "Tue 1 Dec 2026, 19:00"

@@ -733,14 +733,7 @@ async fn render_checkin(
     let zone = series.zone();
     let (date, time) = session_when(&session, &zone);
     let started = session.starts_at <= ctx.clock.now();
-    let opens = (!started).then(|| {
-        let opens = jamie_templates::when::local(session.starts_at, &zone);
-        format!(
-            "{} on {}",
-            jamie_templates::when::time(opens.time()),
-            jamie_templates::when::date(opens.date())
-        )
-    });
+    let opens = (!started).then_some(session.starts_at);
     let base_path = format!("/jams/{series_id}/sessions/{session_id}");
     let mut confirmed: Vec<&Registration> = registrations
         .iter()
@@ -779,7 +772,8 @@ async fn render_checkin(
         date: &date,
         time: &time,
         table_href: &table_href,
-        opens: opens.as_deref(),
+        opens,
+        zone: &zone,
         bases: &bases,
         flyers: &flyers,
         just_marked: just_marked.filter(|id| !id.is_empty()),

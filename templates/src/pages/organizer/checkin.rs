@@ -5,6 +5,7 @@ use jamie::{
     bookings::Attendance,
     values::{Role, RoleChoice},
 };
+use jiff::{Timestamp, tz::TimeZone};
 use maud::{Markup, html};
 
 use super::attendance_badge;
@@ -13,6 +14,7 @@ use crate::{
     components::{Tone, alert},
     layout::{csrf_field, layout},
     pages::jams::back_link,
+    when,
 };
 
 /// The marks a check-in row can post, once ticking is open.
@@ -47,7 +49,9 @@ pub struct CheckinView<'a> {
     /// Back to the session's registrations table.
     pub table_href: &'a str,
     /// Before the start: when ticking opens, e.g. "19:00 on Tue 16 Mar 2027".
-    pub opens: Option<&'a str>,
+    pub opens: Option<Timestamp>,
+    /// The series' zone, which `opens` is read in.
+    pub zone: &'a TimeZone,
     pub bases: &'a [CheckinRow],
     pub flyers: &'a [CheckinRow],
     /// The registration just marked (its row says "Saved").
@@ -173,7 +177,7 @@ pub fn checkin_list(page: &Page<'_>, view: &CheckinView<'_>) -> Markup {
                     button type="button" data-print hidden class="btn btn-sm print:hidden" { "Print" }
                 }
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
-                @if let Some(opens) = view.opens {
+                @if let Some(opens) = view.opens.map(|at| when::time_on_date(at, view.zone)) {
                     div class="print:hidden" {
                         (alert(Tone::Info, &format!("You can tick people in here from {opens}, when the session starts. Until then, print the list or come back at the jam.")))
                     }
@@ -193,13 +197,17 @@ mod tests {
 
     use crate::test_support::{page, post_actions};
 
-    fn checkin_view<'a>(bases: &'a [CheckinRow], opens: Option<&'a str>) -> CheckinView<'a> {
+    static BERLIN: std::sync::LazyLock<TimeZone> =
+        std::sync::LazyLock::new(|| TimeZone::get("Europe/Berlin").unwrap());
+
+    fn checkin_view<'a>(bases: &'a [CheckinRow], opens: Option<&str>) -> CheckinView<'a> {
         CheckinView {
             series_name: "Park <jam>",
             date: "Tue 1 Dec 2026",
             time: "19:00",
             table_href: "/jams/s1/sessions/d1/registrations",
-            opens,
+            opens: opens.map(|at| at.parse().unwrap()),
+            zone: &*BERLIN,
             bases,
             flyers: &[],
             just_marked: None,
@@ -225,11 +233,8 @@ mod tests {
                 actions: None,
             },
         ];
-        let html = checkin_list(
-            &page(),
-            &checkin_view(&bases, Some("19:00 on Tue 1 Dec 2026")),
-        )
-        .into_string();
+        let html = checkin_list(&page(), &checkin_view(&bases, Some("2026-12-01T18:00:00Z")))
+            .into_string();
         assert!(html.contains("Park &lt;jam&gt;") && html.contains("Ana &lt;x&gt;"));
         assert!(html.contains("Bases (2)") && html.contains("Flyers (0)"));
         assert!(html.contains("sm:grid-cols-2 print:grid-cols-2"));
