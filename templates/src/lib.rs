@@ -137,6 +137,13 @@ pub(crate) mod test_support {
         }
     }
 
+    /// The zone the view tests read their times in.
+    pub fn berlin() -> &'static jiff::tz::TimeZone {
+        static BERLIN: std::sync::LazyLock<jiff::tz::TimeZone> =
+            std::sync::LazyLock::new(|| jiff::tz::TimeZone::get("Europe/Berlin").unwrap());
+        &BERLIN
+    }
+
     /// Each `<form …>…</form>` of the page, opening tag included.
     pub fn forms(html: &str) -> Vec<&str> {
         html.split("<form ")

@@ -204,10 +204,6 @@ fn attendance_actions(
     actions
 }
 
-fn registered_at(registration: &Registration, zone: &jiff::tz::TimeZone) -> String {
-    jamie_templates::when::moment(registration.created_at, zone)
-}
-
 /// The waitlist position of `registration` among `positions` (those of its session).
 fn position_in(positions: &[(RegistrationId, u32)], registration: &Registration) -> Option<u32> {
     positions
@@ -231,7 +227,6 @@ fn row(
     session: &Session,
     positions: &[(RegistrationId, u32)],
     registration: &Registration,
-    zone: &jiff::tz::TimeZone,
     now: jiff::Timestamp,
 ) -> RegistrationRow {
     let active = registration.status != RegistrationStatus::Cancelled;
@@ -244,7 +239,7 @@ fn row(
         role: registration.role,
         status: registration.status,
         position: position_in(positions, registration),
-        registered_at: registered_at(registration, zone),
+        registered_at: registration.created_at,
         manual: registration.manual,
         cancel_href: active
             .then(|| format!("{base_path}/registrations/{}/cancel", registration.id)),
@@ -430,12 +425,13 @@ async fn render(
         public_url: &public_url,
         date: &date,
         time: &time,
+        zone: &zone,
         base,
         flyer,
         waitlist: session.waitlisted,
         rows: registrations
             .iter()
-            .map(|registration| row(&base_path, &session, &positions, registration, &zone, now))
+            .map(|registration| row(&base_path, &session, &positions, registration, now))
             .collect(),
         status_filter: &query.status,
         role_filter: &query.role,
@@ -970,7 +966,7 @@ async fn render_detail(
         .moves
         .iter()
         .map(|moved| MoveRow {
-            at: jamie_templates::when::moment(moved.at, &zone),
+            at: moved.at,
             by: moved.by_name.clone(),
             from: moved.from.clone(),
             to: moved.to.clone(),
@@ -980,9 +976,7 @@ async fn render_detail(
         .history
         .iter()
         .map(|earlier| HistoryRow {
-            series_date: jamie_templates::when::date(
-                jamie_templates::when::local(earlier.starts_at, &zone).date(),
-            ),
+            starts_at: earlier.starts_at,
             session_href: format!(
                 "/jams/{series_id}/sessions/{}/registrations",
                 earlier.session_id
@@ -1011,7 +1005,6 @@ async fn render_detail(
         )
     });
     let position = bookings::position_of(session, &registration.id);
-    let registered_at = registered_at(registration, &zone);
     let (notice, _) = what_was_done(ctx, page, ids, session, query).await;
     let view = RegistrationDetailView {
         series_name: &found.series.name,
@@ -1025,7 +1018,8 @@ async fn render_detail(
         requested: registration.requested,
         role: registration.role,
         position,
-        registered_at: &registered_at,
+        registered_at: registration.created_at,
+        zone: &zone,
         manual: registration.manual,
         attendance: registration.attendance,
         moves: &moves,

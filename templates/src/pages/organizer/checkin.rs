@@ -195,10 +195,7 @@ pub fn checkin_list(page: &Page<'_>, view: &CheckinView<'_>) -> Markup {
 mod tests {
     use super::*;
 
-    use crate::test_support::{page, post_actions};
-
-    static BERLIN: std::sync::LazyLock<TimeZone> =
-        std::sync::LazyLock::new(|| TimeZone::get("Europe/Berlin").unwrap());
+    use crate::test_support::{berlin, page, post_actions};
 
     fn checkin_view<'a>(bases: &'a [CheckinRow], opens: Option<&str>) -> CheckinView<'a> {
         CheckinView {
@@ -207,7 +204,7 @@ mod tests {
             time: "19:00",
             table_href: "/jams/s1/sessions/d1/registrations",
             opens: opens.map(|at| at.parse().unwrap()),
-            zone: &*BERLIN,
+            zone: berlin(),
             bases,
             flyers: &[],
             just_marked: None,

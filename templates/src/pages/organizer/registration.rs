@@ -5,6 +5,7 @@ use jamie::{
     bookings::{Attendance, RegistrationStatus},
     values::{Role, RoleChoice},
 };
+use jiff::{Timestamp, tz::TimeZone};
 use maud::{Markup, html};
 
 use super::{as_a_choice, attendance_badge, done_notice, registration_badge, waitlist_of};
@@ -13,6 +14,7 @@ use crate::{
     components::{Tone, alert, role_line, standing},
     layout::{csrf_field, layout},
     pages::jams::back_link,
+    when,
 };
 
 /// What the organizer is asked before cancelling for someone.
@@ -94,7 +96,7 @@ pub fn cancel_confirm(page: &Page<'_>, view: &CancelConfirmView<'_>) -> Markup {
 /// One organizer's override of a registration: when, by whom, from which status to which.
 #[derive(Clone, Debug)]
 pub struct MoveRow {
-    pub at: String,
+    pub at: Timestamp,
     pub by: String,
     pub from: String,
     pub to: String,
@@ -103,7 +105,7 @@ pub struct MoveRow {
 /// One of a person's registrations in a series.
 #[derive(Clone, Debug)]
 pub struct HistoryRow {
-    pub series_date: String,
+    pub starts_at: Timestamp,
     pub session_href: String,
     pub status: RegistrationStatus,
     pub requested: RoleChoice,
@@ -131,7 +133,9 @@ pub struct RegistrationDetailView<'a> {
     pub role: Option<Role>,
     /// The waitlist position.
     pub position: Option<u32>,
-    pub registered_at: &'a str,
+    pub registered_at: Timestamp,
+    /// The series' zone, which every time on the page is read in.
+    pub zone: &'a TimeZone,
     pub manual: bool,
     pub attendance: Option<Attendance>,
     /// The audit trail, oldest first.
@@ -203,7 +207,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                     (term("Email", html! {
                         a href={ "mailto:" (view.email) } class="link link-primary break-all" { (view.email) }
                     }))
-                    (term("Registered", html! { (view.registered_at) }))
+                    (term("Registered", html! { (when::moment(view.registered_at, view.zone)) }))
                     @if !view.note.trim().is_empty() {
                         (term("Note", html! { p class="whitespace-pre-line" { (view.note) } }))
                     }
@@ -237,7 +241,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                         ol class="flex flex-col gap-1" {
                             @for row in view.moves {
                                 li class="break-words" {
-                                    span class="tabular-nums" { (row.at) } " · " (row.by) ": "
+                                    span class="tabular-nums" { (when::moment(row.at, view.zone)) } " · " (row.by) ": "
                                     (row.from) " → " (row.to)
                                 }
                             }
@@ -255,7 +259,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
                                 li class={ "card card-sm " @if row.current { "bg-base-300" } @else { "bg-base-200" } }
                                     aria-current=[row.current.then_some("true")] {
                                     div class="card-body flex-row flex-wrap items-center gap-x-3 gap-y-1" {
-                                        a href=(row.session_href) class="link font-semibold" { (row.series_date) }
+                                        a href=(row.session_href) class="link font-semibold" { (when::date(when::local(row.starts_at, view.zone).date())) }
                                         (registration_badge(row.status, None))
                                         @if let Some(attendance) = row.attendance { (attendance_badge(attendance)) }
                                         (role_line(row.status, row.requested, row.role))
@@ -277,7 +281,7 @@ pub fn registration_detail(page: &Page<'_>, view: &RegistrationDetailView<'_>) -
 mod tests {
     use super::*;
 
-    use crate::test_support::{page, post_actions};
+    use crate::test_support::{berlin, page, post_actions};
 
     fn detail_view<'a>(
         moves: &'a [MoveRow],
@@ -297,7 +301,8 @@ mod tests {
             requested: RoleChoice::Either,
             role: None,
             position: Some(2),
-            registered_at: "1 Nov, 10:00",
+            registered_at: "2026-11-01T09:00:00Z".parse().unwrap(),
+            zone: berlin(),
             manual: true,
             attendance: None,
             moves,
@@ -317,13 +322,13 @@ mod tests {
     fn the_registration_page_shows_the_person_actions_overrides_and_history() {
         let moves = [
             MoveRow {
-                at: "2 Nov, 09:00".into(),
+                at: "2026-11-02T08:00:00Z".parse().unwrap(),
                 by: "Bo <b>".into(),
                 from: "Waitlisted".into(),
                 to: "Confirmed as base".into(),
             },
             MoveRow {
-                at: "3 Nov, 18:30".into(),
+                at: "2026-11-03T17:30:00Z".parse().unwrap(),
                 by: "Cy".into(),
                 from: "Confirmed as base".into(),
                 to: "Waitlisted".into(),
@@ -331,7 +336,7 @@ mod tests {
         ];
         let history = [
             HistoryRow {
-                series_date: "Tue 8 Dec 2026".into(),
+                starts_at: "2026-12-08T18:00:00Z".parse().unwrap(),
                 session_href: "/jams/s1/sessions/d2".into(),
                 status: RegistrationStatus::Confirmed,
                 requested: RoleChoice::Flyer,
@@ -340,7 +345,7 @@ mod tests {
                 current: false,
             },
             HistoryRow {
-                series_date: "Tue 1 Dec 2026".into(),
+                starts_at: "2026-12-01T18:00:00Z".parse().unwrap(),
                 session_href: "/jams/s1/sessions/d1".into(),
                 status: RegistrationStatus::Waitlisted,
                 requested: RoleChoice::Either,
@@ -349,7 +354,7 @@ mod tests {
                 current: true,
             },
             HistoryRow {
-                series_date: "Tue 24 Nov 2026".into(),
+                starts_at: "2026-11-24T18:00:00Z".parse().unwrap(),
                 session_href: "/jams/s1/sessions/d0".into(),
                 status: RegistrationStatus::Confirmed,
                 requested: RoleChoice::Base,
@@ -380,7 +385,7 @@ mod tests {
             r#"<a href="mailto:ana@example.org" class="link link-primary break-all">ana@example.org</a>"#
         ));
         assert!(html.contains("first &lt;jam&gt;\nbe gentle"));
-        assert!(html.contains("1 Nov, 10:00"));
+        assert!(html.contains("Sun 1 Nov 2026, 10:00"));
         assert!(html.contains(
             r#"<span class="badge badge-sm gap-1.5 whitespace-nowrap border-base-300 bg-base-100 font-normal"><span class="size-2 shrink-0 rounded-full bg-warning" aria-hidden="true"></span>Waitlisted #2</span>"#
         ));
@@ -408,11 +413,14 @@ mod tests {
             html.contains(r#"<h2 id="overrides-title" class="text-2xl font-bold">Overrides</h2>"#)
         );
         assert!(html.contains(
-            r#"<span class="tabular-nums">2 Nov, 09:00</span> · Bo &lt;b&gt;: Waitlisted → Confirmed as base"#
+            r#"<span class="tabular-nums">Mon 2 Nov 2026, 09:00</span> · Bo &lt;b&gt;: Waitlisted → Confirmed as base"#
         ));
-        assert!(html.contains("3 Nov, 18:30</span> · Cy: Confirmed as base → Waitlisted"));
-        let first = html.find("2 Nov, 09:00").unwrap();
-        assert!(first < html.find("3 Nov, 18:30").unwrap(), "oldest first");
+        assert!(html.contains("Tue 3 Nov 2026, 18:30</span> · Cy: Confirmed as base → Waitlisted"));
+        let first = html.find("Mon 2 Nov 2026, 09:00").unwrap();
+        assert!(
+            first < html.find("Tue 3 Nov 2026, 18:30").unwrap(),
+            "oldest first"
+        );
         assert!(!html.contains("No overrides."));
 
         assert!(html.contains(">History in this series</h2>"));

@@ -5,6 +5,7 @@ use jamie::{
     bookings::{Attendance, RegistrationStatus},
     values::{Role, RoleChoice},
 };
+use jiff::{Timestamp, tz::TimeZone};
 use maud::{Markup, html};
 
 use super::{attendance_badge, done_notice, registration_badge};
@@ -16,6 +17,7 @@ use crate::{
     icons,
     layout::{csrf_field, layout},
     pages::jams::{RoleCount, back_link},
+    when,
 };
 
 /// One registration in the organizer's table.
@@ -31,7 +33,7 @@ pub struct RegistrationRow {
     pub status: RegistrationStatus,
     /// The waitlist position in the role's queue.
     pub position: Option<u32>,
-    pub registered_at: String,
+    pub registered_at: Timestamp,
     /// Added by an organizer.
     pub manual: bool,
     /// The page that asks before cancelling for them (a link: one click cancels nothing).
@@ -58,6 +60,8 @@ pub struct TableView<'a> {
     pub public_url: &'a str,
     pub date: &'a str,
     pub time: &'a str,
+    /// The series' zone, which the rows' times are read in.
+    pub zone: &'a TimeZone,
     pub base: RoleCount,
     pub flyer: RoleCount,
     pub waitlist: u32,
@@ -227,7 +231,7 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                         }
                     }
                 } @else {
-                    (rows_table(page, &view.rows))
+                    (rows_table(page, &view.rows, view.zone))
                 }
                 @if let Some(next) = &view.next_href {
                     a href=(next) class="btn btn-ghost btn-sm self-start" { "Next 50" (icons::chevron_right("size-4")) }
@@ -239,7 +243,7 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
 }
 
 /// The table; below `md` its rows are cards and each cell carries its own label.
-fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
+fn rows_table(page: &Page<'_>, rows: &[RegistrationRow], zone: &TimeZone) -> Markup {
     html! {
         div class="md:overflow-x-auto" {
             table class="table block md:table" {
@@ -284,7 +288,7 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow]) -> Markup {
                                     @if let Some(attendance) = row.attendance { (attendance_badge(attendance)) }
                                 }
                             }
-                            td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (row.registered_at) }
+                            td class="p-0 md:p-3 max-md:border-b-0 align-top text-sm md:whitespace-nowrap" { (cell_label("Registered")) (when::moment(row.registered_at, zone)) }
                             td class="p-0 md:p-3 max-md:border-b-0 align-top" { (row_actions(page, row)) }
                         }
                     }
@@ -335,7 +339,7 @@ fn add_form(page: &Page<'_>, view: &TableView<'_>) -> Markup {
 mod tests {
     use super::*;
 
-    use crate::test_support::{assert_error_beside, forms, page, post_actions, state, tag};
+    use crate::test_support::{assert_error_beside, berlin, forms, page, post_actions, state, tag};
 
     /// A row with nothing set, for the fields a test does not care about.
     fn blank() -> RegistrationRow {
@@ -348,7 +352,7 @@ mod tests {
             role: None,
             status: RegistrationStatus::Confirmed,
             position: None,
-            registered_at: String::new(),
+            registered_at: Timestamp::UNIX_EPOCH,
             manual: false,
             cancel_href: None,
             add_back_action: None,
@@ -361,6 +365,7 @@ mod tests {
 
     fn table_view<'a>(add_form: &'a FormState, rows: Vec<RegistrationRow>) -> TableView<'a> {
         TableView {
+            zone: berlin(),
             series_name: "Park <jam>",
             session_href: "/jams/s1/sessions/d1",
             public_url: "http://127.0.0.1:3000/s/d1",
@@ -404,7 +409,7 @@ mod tests {
                 role: None,
                 status: RegistrationStatus::Waitlisted,
                 position: Some(2),
-                registered_at: "1 Nov, 10:00".into(),
+                registered_at: "2026-11-01T09:00:00Z".parse().unwrap(),
                 manual: true,
                 cancel_href: Some("/jams/s1/sessions/d1/registrations/r1/cancel".into()),
                 add_back_action: None,
