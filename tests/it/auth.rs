@@ -8,9 +8,9 @@ use axum::{
 };
 use jamie::{
     Clock, accounts,
-    auth::SessionKeys,
     config::Secret,
     ids::UserId,
+    tokens::SigningKeys,
     values::{DisplayName, Email},
 };
 use jamie_tests::{Options, SESSION_COOKIE, TestApp, encode, spawn_app, spawn_app_with};
@@ -195,10 +195,8 @@ async fn fifty_simultaneous_presses_of_one_link_sign_in_once() {
         .await
         .unwrap()
         .unwrap();
-    let sessions = jamie::auth::end_all_sessions(&app.ctx, &user.id)
-        .await
-        .unwrap();
-    assert_eq!(sessions, 1, "exactly one session was created");
+    let sign_ins = jamie::sign_ins::end_all(&app.ctx, &user.id).await.unwrap();
+    assert_eq!(sign_ins, 1, "exactly one sign-in was created");
 }
 
 #[tokio::test]
@@ -320,11 +318,11 @@ async fn forged_session_tokens_are_refused() {
     let genuine = app.cookie(SESSION_COOKIE).unwrap();
     let claims = app
         .ctx
-        .sessions
+        .signing
         .verify(&genuine, app.ctx.clock.now())
         .unwrap();
 
-    let other_key = SessionKeys::new(&Secret::new("z".repeat(40)).unwrap());
+    let other_key = SigningKeys::new(&Secret::new("z".repeat(40)).unwrap());
     let forged = other_key
         .issue(&user.id, &claims.sid, app.ctx.clock.now())
         .unwrap();
@@ -702,9 +700,8 @@ async fn the_email_address_changes_only_through_the_link_sent_to_it() {
         sent.body
             .contains("We sent a confirmation link to new@example.org")
     );
-    let is_change = |m: &jamie::notifications::Message| {
-        matches!(m, jamie::notifications::Message::EmailChange { .. })
-    };
+    let is_change =
+        |m: &jamie::outbox::Message| matches!(m, jamie::outbox::Message::EmailChange { .. });
     let url = app
         .link_for("new@example.org", is_change)
         .await

@@ -9,7 +9,7 @@ use axum::{
     routing::{get, post},
 };
 use jamie::{
-    Context,
+    Context, account_changes,
     accounts::{self, AccountError},
     authorization::Denied,
     ids::UserId,
@@ -128,7 +128,7 @@ async fn block(
     let Ok(id) = id.parse::<UserId>() else {
         return AppError::NotFound.into_response();
     };
-    match accounts::block(&ctx, &page.principal, &id, &input.reason).await {
+    match account_changes::block(&ctx, &page.principal, &id, &input.reason).await {
         Ok(()) => Redirect::to("/admin").into_response(),
         Err(error @ (AccountError::CannotBlockSelf | AccountError::ReasonRequired)) => {
             let message = error.to_string();
@@ -146,7 +146,7 @@ async fn unblock(
     let Ok(id) = id.parse::<UserId>() else {
         return AppError::NotFound.into_response();
     };
-    match accounts::unblock(&ctx, &page.principal, &id).await {
+    match account_changes::unblock(&ctx, &page.principal, &id).await {
         Ok(()) => Redirect::to("/admin").into_response(),
         Err(error) => refused(&page, error),
     }

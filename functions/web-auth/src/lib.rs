@@ -9,12 +9,12 @@ use axum::{
     routing::{get, post},
 };
 use jamie::{
-    Context,
+    Context, account_changes,
     accounts::{self, AccountError, EmailChangeError},
-    auth::{self, AuthError, LinkRequest, LocalPath},
     authorization::{Denied, Principal},
     ids::SecretToken,
     passwords::{self, SetPasswordError},
+    sign_ins::{self, LinkRequest, LocalPath, SignInError},
     values::{DisplayName, Email},
 };
 use jamie_templates::components::percent_encode;
@@ -140,10 +140,10 @@ async fn request_link(
         next: next.clone(),
         client_ip: client_ip(&parts),
     };
-    match auth::request_link(&ctx, request).await {
+    match sign_ins::request_link(&ctx, request).await {
         Ok(()) => check_inbox(&page.page("Check your inbox"), email.as_str()).into_response(),
-        Err(AuthError::RateLimited) => {
-            let message = AuthError::RateLimited.to_string();
+        Err(SignInError::RateLimited) => {
+            let message = SignInError::RateLimited.to_string();
             let form = LoginForm {
                 email: &input.email,
                 display_name: &input.display_name,
@@ -162,15 +162,15 @@ async fn request_link(
 }
 
 /// The page for a link or sign-in that did not work.
-fn auth_error(page: &PageContext, error: AuthError) -> Response {
+fn auth_error(page: &PageContext, error: SignInError) -> Response {
     let status = match &error {
-        AuthError::LinkExpired => StatusCode::GONE,
-        AuthError::LinkInvalid => StatusCode::NOT_FOUND,
-        AuthError::Blocked => StatusCode::FORBIDDEN,
-        AuthError::RateLimited | AuthError::PasswordPaused => StatusCode::TOO_MANY_REQUESTS,
-        AuthError::WrongPassword => StatusCode::UNAUTHORIZED,
-        AuthError::Internal(_) => {
-            let AuthError::Internal(error) = error else {
+        SignInError::LinkExpired => StatusCode::GONE,
+        SignInError::LinkInvalid => StatusCode::NOT_FOUND,
+        SignInError::Blocked => StatusCode::FORBIDDEN,
+        SignInError::RateLimited | SignInError::PasswordPaused => StatusCode::TOO_MANY_REQUESTS,
+        SignInError::WrongPassword => StatusCode::UNAUTHORIZED,
+        SignInError::Internal(_) => {
+            let SignInError::Internal(error) = error else {
                 unreachable!()
             };
             return AppError::from(error).into_response();
@@ -186,9 +186,9 @@ async fn confirm_page(
     Path(token): Path<String>,
 ) -> Response {
     let Some(token) = SecretToken::parse(&token) else {
-        return auth_error(&page, AuthError::LinkInvalid);
+        return auth_error(&page, SignInError::LinkInvalid);
     };
-    match auth::preview_link(&ctx, &token).await {
+    match sign_ins::preview_link(&ctx, &token).await {
         Ok(preview) => confirm_link(
             &page.page("Sign in"),
             token.expose(),
@@ -205,19 +205,19 @@ async fn use_link(
     Path(token): Path<String>,
 ) -> Response {
     let Some(token) = SecretToken::parse(&token) else {
-        return auth_error(&page, AuthError::LinkInvalid);
+        return auth_error(&page, SignInError::LinkInvalid);
     };
-    match auth::consume_link(&ctx, &token).await {
+    match sign_ins::consume_link(&ctx, &token).await {
         Ok(signed_in) => signed_in_response(&ctx, &signed_in),
         Err(error) => auth_error(&page, error),
     }
 }
 
 /// The session cookie for a new sign-in and the way on.
-fn signed_in_response(ctx: &Context, signed_in: &auth::SignedIn) -> Response {
+fn signed_in_response(ctx: &Context, signed_in: &sign_ins::SignedIn) -> Response {
     let jwt = match ctx
-        .sessions
-        .issue(&signed_in.user.id, &signed_in.session_id, ctx.clock.now())
+        .signing
+        .issue(&signed_in.user.id, &signed_in.sign_in, ctx.clock.now())
     {
         Ok(jwt) => jwt,
         Err(error) => return AppError::from(error).into_response(),
@@ -240,9 +240,7 @@ async fn logout(
     State(ctx): State<Context>,
     CurrentPrincipal(principal): CurrentPrincipal,
 ) -> Response {
-    if let Some(actor) = principal.actor()
-        && let Err(error) = auth::logout(&ctx, actor).await
-    {
+    if let Err(error) = sign_ins::sign_out(&ctx, &principal).await {
         return AppError::from(error).into_response();
     }
     with_cookie(
@@ -454,7 +452,7 @@ async fn delete_account(
         )
             .into_response();
     }
-    match accounts::delete(&ctx, &page.principal).await {
+    match account_changes::delete(&ctx, &page.principal).await {
         Ok(()) => with_cookie(
             Redirect::to("/").into_response(),
             &clear_sign_in_cookie(&ctx.config),
@@ -493,12 +491,12 @@ async fn password_sign_in(
     let next = LocalPath::parse(&input.next);
     let result = match Email::parse(&input.email) {
         Ok(email) => passwords::sign_in(&ctx, &email, &input.password, next.clone()).await,
-        Err(_) => Err(AuthError::WrongPassword),
+        Err(_) => Err(SignInError::WrongPassword),
     };
     match result {
         Ok(signed_in) => signed_in_response(&ctx, &signed_in),
-        Err(error @ (AuthError::WrongPassword | AuthError::PasswordPaused)) => {
-            let status = if matches!(error, AuthError::PasswordPaused) {
+        Err(error @ (SignInError::WrongPassword | SignInError::PasswordPaused)) => {
+            let status = if matches!(error, SignInError::PasswordPaused) {
                 StatusCode::TOO_MANY_REQUESTS
             } else {
                 StatusCode::UNAUTHORIZED
@@ -582,7 +580,7 @@ async fn rename(
                 .into_response();
         }
     };
-    match accounts::rename(&ctx, &page.principal, &name).await {
+    match account_changes::rename(&ctx, &page.principal, &name).await {
         Ok(()) => {
             let view = AccountView {
                 display_name: name.as_str(),
@@ -596,7 +594,7 @@ async fn rename(
 }
 
 async fn logout_everywhere(State(ctx): State<Context>, page: PageContext) -> Response {
-    match accounts::log_out_everywhere(&ctx, &page.principal).await {
+    match sign_ins::sign_out_everywhere(&ctx, &page.principal).await {
         Ok(_) => with_cookie(
             Redirect::to("/").into_response(),
             &clear_sign_in_cookie(&ctx.config),

@@ -3,7 +3,6 @@
 
 use jamie::{
     accounts::{AccountError, EmailChangeError},
-    auth::AuthError,
     authorization::Denied,
     bookings::BookingError,
     jams::{
@@ -13,6 +12,7 @@ use jamie::{
         sessions::SessionError,
     },
     passwords::SetPasswordError,
+    sign_ins::SignInError,
     store::StoreError,
 };
 
@@ -171,18 +171,18 @@ impl From<SetPasswordError> for AppError {
     }
 }
 
-impl From<AuthError> for AppError {
-    fn from(error: AuthError) -> Self {
+impl From<SignInError> for AppError {
+    fn from(error: SignInError) -> Self {
         match error {
-            AuthError::Blocked => Self::Blocked,
-            AuthError::Internal(error) => error.into(),
-            AuthError::RateLimited => Self::RateLimited(
+            SignInError::Blocked => Self::Blocked,
+            SignInError::Internal(error) => error.into(),
+            SignInError::RateLimited => Self::RateLimited(
                 "Too many sign-in links were requested. Please wait an hour and try again.",
             ),
-            AuthError::LinkExpired
-            | AuthError::LinkInvalid
-            | AuthError::WrongPassword
-            | AuthError::PasswordPaused => Self::Refused(error.to_string().into()),
+            SignInError::LinkExpired
+            | SignInError::LinkInvalid
+            | SignInError::WrongPassword
+            | SignInError::PasswordPaused => Self::Refused(error.to_string().into()),
         }
     }
 }

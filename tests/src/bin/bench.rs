@@ -174,7 +174,7 @@ async fn calls_per_request(app: &TestApp, counter: &CallCounter, big: &jam::Jam)
 
     let token = app
         .link_for("person0@example.org", |message| {
-            matches!(message, jamie::notifications::Message::Registered { .. })
+            matches!(message, jamie::outbox::Message::Registered { .. })
         })
         .await
         .expect("the first registration's email");
