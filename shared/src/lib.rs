@@ -5,7 +5,7 @@
 //!
 //! Layers, bottom up. A module uses only its own layer and those below it, never in a circle;
 //! where a lower module's change needs work above it, the caller above orchestrates
-//! (`layers.rs` is to check this on every `cargo test`):
+//! (`layers.rs` checks this on every `cargo test`):
 //! 1. foundations: `store`, `ids`, `clock`, `config`, `error`, `http`, `context`, `tokens`
 //!    (signing keys), `limits` (hourly rate limits), `telemetry`, `health`, adapters
 //! 2. `values`: parsed values and form fields (`Email`, `DisplayName`, `Role`, `Fields`)
@@ -30,6 +30,7 @@ pub mod http;
 pub mod ids;
 pub mod jams;
 pub mod jobs;
+mod layers;
 pub mod limits;
 pub mod notifications;
 pub mod outbox;
