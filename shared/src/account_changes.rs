@@ -8,7 +8,7 @@ use crate::{
     ids::UserId,
     jams::{series, sessions},
     passwords, sign_ins,
-    values::DisplayName,
+    values::{DisplayName, Email},
 };
 
 /// Blocks `target` with a reason: their sign-ins end at once and they cannot sign in; the
@@ -65,13 +65,20 @@ pub async fn rename(
     Ok(())
 }
 
-/// Deletes the signed-in user's account: every sign-in ends, the password, the address claim
-/// and the profile go. An owner of series with upcoming sessions is refused until they hand
-/// them over or cancel them.
+/// Deletes the signed-in user's account once `confirmation` is its email address: every
+/// sign-in ends, the password, the address claim and the profile go. An owner of series with
+/// upcoming sessions is refused until they hand them over or cancel them.
 #[tracing::instrument(skip(ctx, principal))]
-pub async fn delete(ctx: &Context, principal: &Principal) -> Result<(), AccountError> {
+pub async fn delete(
+    ctx: &Context,
+    principal: &Principal,
+    confirmation: &str,
+) -> Result<(), AccountError> {
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     let user = &actor.user;
+    if Email::parse(confirmation).ok().as_ref() != Some(&user.email) {
+        return Err(AccountError::NotConfirmed);
+    }
     let now = ctx.clock.now();
     for (series, role) in series::of_user(ctx, &user.id).await? {
         if role != OrganizerRole::Owner {

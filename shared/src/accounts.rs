@@ -70,6 +70,22 @@ pub async fn get(ctx: &Context, id: &UserId) -> Result<Option<User>, Error> {
     Ok(ctx.store.get(&keys::user(id)).await?)
 }
 
+/// The accounts with these ids, in the order given (`None` for an id with no account): one
+/// BatchGetItem per 100 ids, whatever their number.
+pub async fn get_many(ctx: &Context, ids: &[UserId]) -> Result<Vec<Option<User>>, Error> {
+    let mut users = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(100) {
+        let wanted: Vec<_> = chunk.iter().map(keys::user).collect();
+        for item in ctx.store.get_many(&wanted).await? {
+            users.push(
+                item.map(|item| serde_dynamo::from_item(item).map_err(StoreError::from))
+                    .transpose()?,
+            );
+        }
+    }
+    Ok(users)
+}
+
 /// The account that owns this email address.
 pub async fn find_by_email(ctx: &Context, email: &Email) -> Result<Option<User>, Error> {
     let Some(claim) = ctx
@@ -127,6 +143,8 @@ pub enum AccountError {
     Denied(#[from] crate::authorization::Denied),
     #[error("There is no such account.")]
     NotFound,
+    #[error("Type your account's email address exactly to confirm.")]
+    NotConfirmed,
     #[error("You cannot block your own account.")]
     CannotBlockSelf,
     #[error("Say why the account is blocked (up to 500 characters).")]

@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("jams", 6),
     ("bookings", 7),
     ("account_changes", 8),
+    ("admin", 8),
     ("notifications", 8),
     ("jobs", 8),
 ];

@@ -15,10 +15,12 @@
 //! 6. `jams`: series, sessions, invites, photos, places
 //! 7. `bookings`: registrations, waitlists, the participant's view
 //! 8. on top: `account_changes` (account operations that reach into sign-ins and series),
-//!    `notifications` (delivering the outbox), `jobs` (scheduled work)
+//!    `admin` (the superadmin's overviews across accounts and series), `notifications`
+//!    (delivering the outbox), `jobs` (scheduled work)
 
 pub mod account_changes;
 pub mod accounts;
+pub mod admin;
 pub mod authorization;
 pub mod bookings;
 pub mod clock;

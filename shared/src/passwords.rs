@@ -11,12 +11,13 @@ use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Context, Error, accounts,
+    Context, Error,
+    accounts::{self, AccountError},
     authorization::{Denied, Operation, Principal, authorize},
     ids::{UserId, random_bytes},
     sign_ins::{LocalPath, SignInError, SignedIn, open_sign_in},
     store::{Change, Entry, Key, StoreError, keys},
-    values::{Email, FieldError},
+    values::{DisplayName, Email, FieldError},
 };
 
 pub const MIN_CHARS: usize = 10;
@@ -152,8 +153,29 @@ pub(crate) async fn remove(ctx: &Context, user: &UserId) -> Result<(), Error> {
     Ok(())
 }
 
+/// What the signed-in user's account page shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountOverview {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub has_password: bool,
+}
+
+/// The signed-in user's account as their account page shows it.
+pub async fn account_overview(
+    ctx: &Context,
+    principal: &Principal,
+) -> Result<AccountOverview, AccountError> {
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    Ok(AccountOverview {
+        email: actor.user.email.clone(),
+        display_name: actor.user.display_name.clone(),
+        has_password: has_password(ctx, &actor.user.id).await?,
+    })
+}
+
 /// Whether the user has a password.
-pub async fn has_password(ctx: &Context, user: &UserId) -> Result<bool, Error> {
+async fn has_password(ctx: &Context, user: &UserId) -> Result<bool, Error> {
     Ok(ctx
         .store
         .get::<PasswordItem>(&keys::password(user))

@@ -55,6 +55,19 @@ pub enum AppError {
     Blocked,
     /// 403: signed in, but not allowed; the words say what only others may do.
     Forbidden(&'static str),
+    /// 401: the email and password given do not match; the words say what to try instead.
+    Unauthorized(Cow<'static, str>),
+    /// 404: a link from one of our emails that does not work (used, revoked or mistyped); the
+    /// heading says what the link was for, the words what to do now.
+    LinkInvalid {
+        heading: &'static str,
+        explanation: Cow<'static, str>,
+    },
+    /// 410: such a link that expired; the words say how to get a fresh one.
+    LinkExpired {
+        heading: &'static str,
+        explanation: Cow<'static, str>,
+    },
     /// 404: nothing lives at this address (or, where a comment says so, nothing the reader may
     /// know exists).
     NotFound,
@@ -101,6 +114,19 @@ impl AppError {
                     "You cannot do that",
                     (*explanation).into(),
                 ),
+                Self::Unauthorized(explanation) => (
+                    StatusCode::UNAUTHORIZED,
+                    "That did not match",
+                    explanation.clone(),
+                ),
+                Self::LinkInvalid {
+                    heading,
+                    explanation,
+                } => (StatusCode::NOT_FOUND, heading, explanation.clone()),
+                Self::LinkExpired {
+                    heading,
+                    explanation,
+                } => (StatusCode::GONE, heading, explanation.clone()),
                 Self::NotFound => (
                     StatusCode::NOT_FOUND,
                     "We could not find that page",
