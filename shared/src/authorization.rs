@@ -54,7 +54,7 @@ impl Principal {
 /// Everything that needs permission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
-    /// See and change one's own account, log out (everywhere).
+    /// See and change one's own account, sign out (everywhere).
     ManageOwnAccount,
     /// List and search all users.
     ListUsers,

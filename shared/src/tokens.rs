@@ -136,7 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn tokens_for_other_purposes_never_pass_as_sessions_nor_the_reverse() {
+    fn tokens_for_other_purposes_never_pass_as_sign_ins_nor_the_reverse() {
         #[derive(Serialize, Deserialize)]
         struct Purpose {
             aud: String,
@@ -155,7 +155,7 @@ mod tests {
             .unwrap();
         assert!(
             keys().verify(&other, now).is_none(),
-            "an invite is no session"
+            "an invite is no sign-in"
         );
         assert!(
             keys()
@@ -168,12 +168,12 @@ mod tests {
                 .verify_for::<Purpose>(&other, "something-else")
                 .is_none()
         );
-        let session = keys().issue(&UserId::generate(), &sid(), now).unwrap();
+        let sign_in = keys().issue(&UserId::generate(), &sid(), now).unwrap();
         assert!(
             keys()
-                .verify_for::<Purpose>(&session, "co-organizer-invite")
+                .verify_for::<Purpose>(&sign_in, "co-organizer-invite")
                 .is_none(),
-            "a session is no invite"
+            "a sign-in is no invite"
         );
     }
 

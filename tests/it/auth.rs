@@ -1,5 +1,5 @@
-//! Accounts through the routers: magic-link sign-up and login, sessions and their cookie,
-//! logout, blocking, the account page, rate limits, and sign-in links raced and abused.
+//! Accounts through the routers: magic-link sign-up and sign-in, sign-ins and their cookie,
+//! signing out, blocking, the account page, rate limits, and sign-in links raced and abused.
 
 use axum::{
     body::Body,
@@ -55,7 +55,7 @@ async fn sign_up_confirm_and_land_signed_in() {
         .set_cookies()
         .into_iter()
         .find(|c| c.starts_with("jamie="))
-        .expect("a session cookie")
+        .expect("a sign-in cookie")
         .to_owned();
     let attributes = cookie.split_once(';').unwrap().1;
     assert_eq!(
@@ -76,7 +76,7 @@ async fn sign_up_confirm_and_land_signed_in() {
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(
         app.cookie(SESSION_COOKIE).is_none(),
-        "logout clears the cookie"
+        "signing out clears the cookie"
     );
     let account = app.get("/account").await;
     assert_eq!(account.status, StatusCode::SEE_OTHER);
@@ -308,7 +308,7 @@ async fn https_deployments_use_a_host_only_secure_cookie() {
 }
 
 #[tokio::test]
-async fn forged_session_tokens_are_refused() {
+async fn forged_sign_in_tokens_are_refused() {
     let app = spawn_app().await;
     app.sign_in("real@example.org", "Real").await;
     let user = accounts::find_by_email(&app.ctx, &Email::parse("real@example.org").unwrap())
@@ -345,7 +345,7 @@ async fn forged_session_tokens_are_refused() {
 }
 
 #[tokio::test]
-async fn sessions_slide_after_a_week() {
+async fn sign_ins_slide_after_a_week() {
     let clock = Clock::fixed("2026-11-01T09:00:00Z".parse().unwrap());
     let app = spawn_app_with(Options {
         clock: clock.clone(),
@@ -379,7 +379,7 @@ async fn sessions_slide_after_a_week() {
 }
 
 #[tokio::test]
-async fn log_out_everywhere_ends_every_session() {
+async fn signing_out_everywhere_ends_every_sign_in() {
     let app = spawn_app().await;
     let phone = app.another_browser();
     app.sign_in("two@example.org", "Two").await;
@@ -443,7 +443,7 @@ async fn a_superadmin_blocks_and_unblocks_a_user() {
     assert_eq!(
         user.get("/account").await.status,
         StatusCode::SEE_OTHER,
-        "the live session died"
+        "the live sign-in died"
     );
     assert!(admin.get("/admin").await.body.contains("Spam jams"));
 

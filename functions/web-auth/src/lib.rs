@@ -1,4 +1,4 @@
-//! The `web-auth` function: the sign-in form, the magic link's confirmation and use, logout,
+//! The `web-auth` function: the sign-in form, the magic link's confirmation and use, signing out,
 //! and the account page. Handlers parse input, call one domain operation and render.
 
 use axum::{
