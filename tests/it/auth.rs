@@ -877,3 +877,40 @@ async fn the_login_form_is_prefilled_only_with_a_well_formed_address() {
         "an invalid address is not echoed"
     );
 }
+
+#[tokio::test]
+async fn the_all_series_page_reads_its_owners_at_once_whatever_their_number() {
+    let app = spawn_app_with(Options {
+        superadmin_emails: vec!["root@example.org".to_owned()],
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("root@example.org", "Root").await;
+    let counter = jamie_tests::calls::CallCounter::default();
+    let counted = app.with_context(counter.context(&app.ctx));
+    let mut tallies = Vec::new();
+    for (from, to) in [(0, 3), (3, 15)] {
+        for owner in from..to {
+            jamie_tests::jam::scheduled(&app.ctx, &format!("owner{owner}@example.org"), 1, 1).await;
+        }
+        counter.take();
+        let page = counted.get("/admin/series").await;
+        assert_eq!(page.status, StatusCode::OK);
+        for owner in 0..to {
+            assert!(
+                page.body.contains(&format!("owner{owner}@example.org")),
+                "owner {owner} shown"
+            );
+        }
+        tallies.push(counter.take());
+    }
+    assert_eq!(tallies[0], tallies[1], "3 and 15 series, the same calls");
+    let calls = &tallies[0];
+    assert_eq!(calls.get("Query"), Some(&1), "{calls:?}");
+    assert_eq!(calls.get("BatchGetItem"), Some(&1), "{calls:?}");
+    assert_eq!(
+        jamie_tests::calls::describe(calls),
+        "1 BatchGetItem + 2 GetItem + 1 Query",
+        "the sign-in and its user, the listing, the owners"
+    );
+}
