@@ -914,3 +914,31 @@ async fn the_all_series_page_reads_its_owners_at_once_whatever_their_number() {
         "the sign-in and its user, the listing, the owners"
     );
 }
+
+#[tokio::test]
+async fn a_form_sent_signed_out_leads_to_sign_in_and_back_to_its_page() {
+    let app = spawn_app().await;
+    app.get("/").await;
+    let token = app.csrf_token().expect("the CSRF cookie is set");
+    let from = format!("{}/account", app.ctx.config.base_url.as_str());
+    for (referer, location) in [
+        (Some(from.as_str()), "/login?next=%2Faccount"),
+        (Some("https://evil.example/account"), "/login"),
+        (None, "/login"),
+    ] {
+        let mut request = Request::post("/account/name")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
+        }
+        let response = app
+            .send(
+                request
+                    .body(Body::from(format!("display_name=Ana&csrf={token}")))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{referer:?}");
+        assert_eq!(response.header(header::LOCATION), location, "{referer:?}");
+    }
+}
