@@ -108,8 +108,8 @@ async fn seed_demo(ctx: &Context) -> Result<(), BoxError> {
         let user =
             accounts::find_or_create(ctx, &email, &DisplayName::parse("Demo Organizer")?).await?;
         let organizer = Principal::User(Box::new(Actor {
-            user,
-            session_id: "seed".to_owned(),
+            user: user.into(),
+            sign_in: "seed".parse()?,
         }));
         let form: std::collections::BTreeMap<String, String> = [
             ("name", "Tuesday Acro Jam"),

@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use jamie::{Context, notifications};
+use jamie::{Context, outbox};
 use jamie_templates::pages::mailbox::{MailboxEmail, mailbox};
 use web_common::{AppError, PageContext, Routes};
 
@@ -15,7 +15,7 @@ pub fn routes() -> Routes {
 }
 
 async fn show(State(ctx): State<Context>, page: PageContext) -> Response {
-    let recent = match notifications::recent(&ctx, 50).await {
+    let recent = match outbox::recent(&ctx, 50).await {
         Ok(recent) => recent,
         Err(error) => return AppError::from(error).into_response(),
     };

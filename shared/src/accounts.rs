@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Context, Error,
+    authorization::ActingUser,
     ids::UserId,
     store::{Entry, StoreError, keys},
     values::{DisplayName, Email},
@@ -38,6 +39,18 @@ pub struct User {
     pub series_count: u32,
 }
 
+impl From<User> for ActingUser {
+    fn from(user: User) -> Self {
+        Self {
+            blocked: user.blocked.is_some(),
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            superadmin: user.superadmin,
+        }
+    }
+}
+
 /// The claim that gives an email address to exactly one account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailClaim {
@@ -55,6 +68,22 @@ pub fn user_entry(user: &User) -> Entry {
 /// The account with this id.
 pub async fn get(ctx: &Context, id: &UserId) -> Result<Option<User>, Error> {
     Ok(ctx.store.get(&keys::user(id)).await?)
+}
+
+/// The accounts with these ids, in the order given (`None` for an id with no account): one
+/// BatchGetItem per 100 ids, whatever their number.
+pub async fn get_many(ctx: &Context, ids: &[UserId]) -> Result<Vec<Option<User>>, Error> {
+    let mut users = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(100) {
+        let wanted: Vec<_> = chunk.iter().map(keys::user).collect();
+        for item in ctx.store.get_many(&wanted).await? {
+            users.push(
+                item.map(|item| serde_dynamo::from_item(item).map_err(StoreError::from))
+                    .transpose()?,
+            );
+        }
+    }
+    Ok(users)
 }
 
 /// The account that owns this email address.
@@ -114,6 +143,8 @@ pub enum AccountError {
     Denied(#[from] crate::authorization::Denied),
     #[error("There is no such account.")]
     NotFound,
+    #[error("Type your account's email address exactly to confirm.")]
+    NotConfirmed,
     #[error("You cannot block your own account.")]
     CannotBlockSelf,
     #[error("Say why the account is blocked (up to 500 characters).")]
@@ -213,97 +244,53 @@ fn cursor_key(cursor: &str) -> Option<crate::store::Item> {
     )
 }
 
-/// Blocks `target` with a reason: their sessions end at once and they cannot sign in.
-/// Superadmins only, and not themselves.
-#[tracing::instrument(skip(ctx, principal))]
-pub async fn block(
+/// Records `block` on `target`'s account (which must exist).
+pub(crate) async fn set_block(
     ctx: &Context,
-    principal: &crate::authorization::Principal,
     target: &UserId,
-    reason: &str,
+    block: &Block,
 ) -> Result<(), AccountError> {
-    use crate::{
-        authorization::{Operation, authorize},
-        store::Change,
-    };
-    let actor = authorize(principal, Operation::BlockUsers)?;
-    if &actor.user.id == target {
-        return Err(AccountError::CannotBlockSelf);
-    }
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(AccountError::ReasonRequired);
-    }
-    let block = Block {
-        reason: reason.to_owned(),
-        at: ctx.clock.now(),
-        by: actor.user.id.clone(),
-    };
+    use crate::store::Change;
     let value: aws_sdk_dynamodb::types::AttributeValue =
-        serde_dynamo::to_attribute_value(&block).map_err(StoreError::from)?;
+        serde_dynamo::to_attribute_value(block).map_err(StoreError::from)?;
     let change = Change::new("SET blocked = :block")
         .when("attribute_exists(PK)")
         .value(":block", value);
     match ctx.store.update_item(&keys::user(target), change).await {
-        Err(StoreError::Conflict { .. }) => return Err(AccountError::NotFound),
-        other => other?,
+        Err(StoreError::Conflict { .. }) => Err(AccountError::NotFound),
+        other => Ok(other?),
     }
-    crate::auth::end_all_sessions(ctx, target).await?;
-    crate::jams::series::refresh_organizers_of(ctx, target).await?;
-    Ok(())
 }
 
-/// Lifts a block. Superadmins only.
-#[tracing::instrument(skip(ctx, principal))]
-pub async fn unblock(
-    ctx: &Context,
-    principal: &crate::authorization::Principal,
-    target: &UserId,
-) -> Result<(), AccountError> {
-    use crate::{
-        authorization::{Operation, authorize},
-        store::Change,
-    };
-    authorize(principal, Operation::BlockUsers)?;
-    let change = Change::new("REMOVE blocked").when("attribute_exists(PK)");
+/// Lifts the block on `target`'s account (which must exist).
+pub(crate) async fn clear_block(ctx: &Context, target: &UserId) -> Result<(), AccountError> {
+    let change = crate::store::Change::new("REMOVE blocked").when("attribute_exists(PK)");
     match ctx.store.update_item(&keys::user(target), change).await {
-        Err(StoreError::Conflict { .. }) => return Err(AccountError::NotFound),
-        other => other?,
+        Err(StoreError::Conflict { .. }) => Err(AccountError::NotFound),
+        other => Ok(other?),
     }
-    crate::jams::series::refresh_organizers_of(ctx, target).await?;
-    Ok(())
 }
 
-/// Changes the signed-in user's display name.
-#[tracing::instrument(skip(ctx, principal))]
-pub async fn rename(
+/// Sets the display name of `user`'s account.
+pub(crate) async fn set_display_name(
     ctx: &Context,
-    principal: &crate::authorization::Principal,
+    user: &UserId,
     name: &DisplayName,
 ) -> Result<(), AccountError> {
-    use crate::{
-        authorization::{Operation, authorize},
-        store::Change,
-    };
-    let actor = authorize(principal, Operation::ManageOwnAccount)?;
-    let change = Change::new("SET display_name = :name")
+    let change = crate::store::Change::new("SET display_name = :name")
         .when("attribute_exists(PK)")
         .value(":name", name.as_str());
-    ctx.store
-        .update_item(&keys::user(&actor.user.id), change)
-        .await?;
-    crate::jams::series::refresh_organizers_of(ctx, &actor.user.id).await?;
+    ctx.store.update_item(&keys::user(user), change).await?;
     Ok(())
 }
 
-/// Ends every session of the signed-in user, this one included.
-pub async fn log_out_everywhere(
-    ctx: &Context,
-    principal: &crate::authorization::Principal,
-) -> Result<usize, AccountError> {
-    use crate::authorization::{Operation, authorize};
-    let actor = authorize(principal, Operation::ManageOwnAccount)?;
-    Ok(crate::auth::end_all_sessions(ctx, &actor.user.id).await?)
+/// Deletes `user`'s address claim and profile.
+pub(crate) async fn remove(ctx: &Context, user: &ActingUser) -> Result<(), AccountError> {
+    ctx.store
+        .delete_item(&keys::email_claim(user.email.as_str()))
+        .await?;
+    ctx.store.delete_item(&keys::user(&user.id)).await?;
+    Ok(())
 }
 
 /// Confirmation links one account may have sent per hour.
@@ -355,7 +342,7 @@ pub async fn request_email_change(
     use crate::{
         authorization::{Operation, authorize},
         ids::SecretToken,
-        notifications::{Message, Notification},
+        outbox::{Message, Notification},
     };
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     if &actor.user.email == new_email {
@@ -374,7 +361,7 @@ pub async fn request_email_change(
         .join(&format!("/account/email/{}", token.expose()));
     let email = Notification::new(ctx, new_email.clone(), Message::EmailChange { url });
     let writes = vec![
-        crate::auth::rate_limit(
+        crate::limits::rate_limit(
             ctx,
             "email-change",
             actor.user.id.as_str(),
@@ -452,46 +439,4 @@ pub async fn confirm_email_change(
         Err(StoreError::Conflict { .. }) => Err(EmailChangeError::LinkInvalid),
         Err(error) => Err(error.into()),
     }
-}
-
-/// Deletes the signed-in user's account: every session ends, the password, the address claim
-/// and the profile go. (Once series exist, an owner of series with future sessions is refused
-/// until they hand them over or cancel them.)
-#[tracing::instrument(skip(ctx, principal))]
-pub async fn delete(
-    ctx: &Context,
-    principal: &crate::authorization::Principal,
-) -> Result<(), AccountError> {
-    use crate::authorization::{Operation, authorize};
-    let actor = authorize(principal, Operation::ManageOwnAccount)?;
-    let user = &actor.user;
-    let now = ctx.clock.now();
-    for (series, role) in crate::jams::series::of_user(ctx, &user.id).await? {
-        if role != crate::jams::series::OrganizerRole::Owner {
-            continue;
-        }
-        let upcoming = crate::jams::sessions::between(
-            ctx,
-            &series.id,
-            now,
-            now.saturating_add(jiff::SignedDuration::from_hours(24 * 366 * 5))
-                .unwrap_or(now),
-        )
-        .await?;
-        if upcoming
-            .iter()
-            .any(|session| session.status == crate::jams::sessions::SessionStatus::Scheduled)
-        {
-            return Err(AccountError::OwnsUpcomingSessions);
-        }
-    }
-    crate::auth::end_all_sessions(ctx, &user.id).await?;
-    ctx.store.delete_item(&keys::password(&user.id)).await?;
-    ctx.store
-        .delete_item(&keys::email_claim(user.email.as_str()))
-        .await?;
-    ctx.store.delete_item(&keys::user(&user.id)).await?;
-    // The series they helped organize stop showing their name.
-    crate::jams::series::refresh_organizers_of(ctx, &user.id).await?;
-    Ok(())
 }

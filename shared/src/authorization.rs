@@ -1,7 +1,20 @@
 //! Who may do what. Every domain operation asks [`authorize`] with the acting [`Principal`];
 //! handlers never decide access. The table-driven test below is the whole policy.
 
-use crate::{accounts::User, jams::series::OrganizerRole};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ids::{SignInId, UserId},
+    values::{DisplayName, Email},
+};
+
+/// A person's part in a series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizerRole {
+    Owner,
+    CoOrganizer,
+}
 
 /// The one acting: nobody, or a signed-in user.
 #[derive(Clone, Debug)]
@@ -10,11 +23,23 @@ pub enum Principal {
     User(Box<Actor>),
 }
 
-/// A signed-in user and the session they act through.
+/// A signed-in user and the sign-in they act through.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub user: User,
-    pub session_id: String,
+    pub user: ActingUser,
+    pub sign_in: SignInId,
+}
+
+/// What the domain needs of the acting user: who they are (to attribute what they do) and their
+/// standing (to decide what they may). Built from the account when the sign-in is resolved
+/// (`From<accounts::User>`), so this module knows nothing of how accounts are stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActingUser {
+    pub id: UserId,
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub superadmin: bool,
+    pub blocked: bool,
 }
 
 impl Principal {
@@ -29,7 +54,7 @@ impl Principal {
 /// Everything that needs permission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
-    /// See and change one's own account, log out (everywhere).
+    /// See and change one's own account, sign out (everywhere).
     ManageOwnAccount,
     /// List and search all users.
     ListUsers,
@@ -95,7 +120,7 @@ pub fn authorize_in(
     operation: Operation,
 ) -> Result<&Actor, Denied> {
     let actor = principal.actor().ok_or(Denied::SignInRequired)?;
-    if actor.user.blocked.is_some() {
+    if actor.user.blocked {
         return Err(Denied::Blocked);
     }
     let owner = role == Some(OrganizerRole::Owner);
@@ -117,14 +142,7 @@ pub fn authorize_in(
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use jiff::Timestamp;
-
     use super::*;
-    use crate::{
-        accounts::Block,
-        ids::UserId,
-        values::{DisplayName, Email},
-    };
 
     /// The roles of the matrix: how the actor stands to the series the operation concerns.
     #[derive(Clone, Copy, Debug)]
@@ -141,25 +159,18 @@ pub(crate) mod tests {
     }
 
     pub fn principal(role: Role) -> Principal {
-        let user = User {
+        let user = ActingUser {
             id: UserId::generate(),
             email: Email::parse("someone@example.org").unwrap(),
             display_name: DisplayName::parse("Someone").unwrap(),
-            created_at: Timestamp::UNIX_EPOCH,
-            last_login_at: None,
             superadmin: matches!(role, Role::Superadmin),
-            blocked: matches!(role, Role::Blocked).then(|| Block {
-                reason: "spam".to_owned(),
-                at: Timestamp::UNIX_EPOCH,
-                by: UserId::generate(),
-            }),
-            series_count: 0,
+            blocked: matches!(role, Role::Blocked),
         };
         match role {
             Role::Anonymous => Principal::Anonymous,
             _ => Principal::User(Box::new(Actor {
                 user,
-                session_id: "s".to_owned(),
+                sign_in: SignInId::generate(),
             })),
         }
     }

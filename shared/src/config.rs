@@ -22,9 +22,10 @@ pub struct Config {
     pub ses_configuration_set: Option<String>,
     /// `AWS_ENDPOINT_URL`: set locally and in tests to send every AWS call to the emulator.
     pub aws_endpoint_url: Option<String>,
-    /// `SESSION_SECRET`: the HS256 key for session cookies, at least 32 bytes.
+    /// `SESSION_SECRET`: the HS256 key for sign-in cookies and invites, at least 32 bytes (the
+    /// variable keeps the name it is deployed with).
     pub session_secret: Secret,
-    /// `SUPERADMIN_EMAILS`: comma-separated addresses made superadmin when they log in.
+    /// `SUPERADMIN_EMAILS`: comma-separated addresses made superadmin when they sign in.
     pub superadmin_emails: Vec<String>,
     /// `GOOGLE_MAPS_API_KEY`: optional; when set, the series form offers Places autocomplete
     /// and picked places are resolved through the Places API (New).

@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
 use aws_sdk_dynamodb::config::Credentials;
 
-use crate::{Clock, Config, Error, auth::SessionKeys, store::Store};
+use crate::{Clock, Config, Error, store::Store, tokens::SigningKeys};
 
 /// Region used against the local emulator when none is configured.
 const LOCAL_REGION: &str = "eu-west-1";
@@ -21,8 +21,8 @@ pub struct Context {
     pub events: aws_sdk_eventbridge::Client,
     pub photos: aws_sdk_s3::Client,
     pub clock: Clock,
-    /// The session-token keys, derived once from `SESSION_SECRET`.
-    pub sessions: SessionKeys,
+    /// The keys that sign sign-in cookies and invites, derived once from `SESSION_SECRET`.
+    pub signing: SigningKeys,
     /// The client for third-party HTTPS APIs (Places; later Telegram).
     pub http: crate::http::HttpClient,
     /// The AWS configuration the clients were built from: its credentials sign presigned
@@ -53,7 +53,7 @@ impl Context {
             email: aws_sdk_sesv2::Client::new(&sdk),
             events: aws_sdk_eventbridge::Client::new(&sdk),
             photos: aws_sdk_s3::Client::from_conf(s3_config),
-            sessions: SessionKeys::new(&config.session_secret),
+            signing: SigningKeys::new(&config.session_secret),
             http: crate::http::HttpClient::new(),
             aws: sdk,
             config: Arc::new(config),

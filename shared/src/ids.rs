@@ -141,6 +141,61 @@ id_type!(
     "notification"
 );
 
+/// One sign-in of a user (a browser that signed in): named in the signed cookie, revocable in
+/// the table. New ones are 128 random bits in lowercase hex, as they always were.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SignInId(String);
+
+impl SignInId {
+    /// A fresh random sign-in id.
+    pub fn generate() -> Self {
+        Self(hex(&random_bytes::<16>()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for SignInId {
+    type Err = InvalidId;
+
+    /// Accepts 1 to 64 lowercase letters and digits: every id this module has made (and the
+    /// short names tests give their sign-ins), never a key separator.
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let valid = (1..=64).contains(&raw.len())
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidId { kind: "sign-in" })
+        }
+    }
+}
+
+impl TryFrom<String> for SignInId {
+    type Error = InvalidId;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        raw.parse()
+    }
+}
+
+impl From<SignInId> for String {
+    fn from(id: SignInId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for SignInId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A 256-bit secret handed to one person (magic link, cancel link). Never stored: only its
 /// [`TokenHash`] is.
 #[derive(Clone, PartialEq, Eq)]
@@ -237,6 +292,16 @@ mod tests {
         }
         let json = serde_json::to_string(&"not-an-id").unwrap();
         assert!(serde_json::from_str::<SeriesId>(&json).is_err());
+    }
+
+    #[test]
+    fn sign_in_ids_are_hex_and_refuse_separators() {
+        let id = SignInId::generate();
+        assert_eq!(id.as_str().len(), 32);
+        assert_eq!(id.as_str().parse::<SignInId>().as_ref(), Ok(&id));
+        for bad in ["", "a#b", "A", &"a".repeat(65), "a b"] {
+            assert!(bad.parse::<SignInId>().is_err(), "{bad:?}");
+        }
     }
 
     #[test]

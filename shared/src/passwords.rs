@@ -11,12 +11,13 @@ use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Context, Error, accounts,
-    auth::{AuthError, LocalPath, SignedIn, open_session},
+    Context, Error,
+    accounts::{self, AccountError},
     authorization::{Denied, Operation, Principal, authorize},
-    ids::random_bytes,
+    ids::{UserId, random_bytes},
+    sign_ins::{LocalPath, SignInError, SignedIn, open_sign_in},
     store::{Change, Entry, Key, StoreError, keys},
-    values::{Email, FieldError},
+    values::{DisplayName, Email, FieldError},
 };
 
 pub const MIN_CHARS: usize = 10;
@@ -146,8 +147,35 @@ pub async fn set(
     Ok(())
 }
 
+/// Removes the user's password, if any (when their account is deleted).
+pub(crate) async fn remove(ctx: &Context, user: &UserId) -> Result<(), Error> {
+    ctx.store.delete_item(&keys::password(user)).await?;
+    Ok(())
+}
+
+/// What the signed-in user's account page shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountOverview {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub has_password: bool,
+}
+
+/// The signed-in user's account as their account page shows it.
+pub async fn account_overview(
+    ctx: &Context,
+    principal: &Principal,
+) -> Result<AccountOverview, AccountError> {
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    Ok(AccountOverview {
+        email: actor.user.email.clone(),
+        display_name: actor.user.display_name.clone(),
+        has_password: has_password(ctx, &actor.user.id).await?,
+    })
+}
+
 /// Whether the user has a password.
-pub async fn has_password(ctx: &Context, user: &crate::ids::UserId) -> Result<bool, Error> {
+async fn has_password(ctx: &Context, user: &UserId) -> Result<bool, Error> {
     Ok(ctx
         .store
         .get::<PasswordItem>(&keys::password(user))
@@ -172,7 +200,7 @@ fn pause_key(email: &Email) -> Key {
 }
 
 /// Signs in with email and password. Unknown address, no password and a wrong password all
-/// answer [`AuthError::WrongPassword`] after the same reads and the same hashing work. Each
+/// answer [`SignInError::WrongPassword`] after the same reads and the same hashing work. Each
 /// attempt is counted before the password is checked, so parallel guesses cannot pass the limit.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
@@ -180,11 +208,11 @@ pub async fn sign_in(
     email: &Email,
     password: &str,
     next: Option<LocalPath>,
-) -> Result<SignedIn, AuthError> {
+) -> Result<SignedIn, SignInError> {
     let now = ctx.clock.epoch_seconds();
     let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
     if pause.is_some_and(|pause| pause.until > now) {
-        return Err(AuthError::PasswordPaused);
+        return Err(SignInError::PasswordPaused);
     }
     let attempts = failures_key(email, now);
     let reserve = Change::new("ADD #count :one SET expires_at = :expires")
@@ -203,7 +231,7 @@ pub async fn sign_in(
                     &Pause { until },
                 )
                 .await?;
-            return Err(AuthError::PasswordPaused);
+            return Err(SignInError::PasswordPaused);
         }
         Err(error) => return Err(error.into()),
     }
@@ -212,7 +240,7 @@ pub async fn sign_in(
         .store
         .get::<accounts::EmailClaim>(&keys::email_claim(email.as_str()))
         .await?
-        .map_or_else(crate::ids::UserId::generate, |claim| claim.user_id);
+        .map_or_else(UserId::generate, |claim| claim.user_id);
     let password_key = keys::password(&user_id);
     let user_key = keys::user(&user_id);
     let (user, stored) = tokio::try_join!(
@@ -232,9 +260,9 @@ pub async fn sign_in(
         Some(user) if matches && stored.is_some() => {
             // A success clears the attempts it reserved and those before it.
             ctx.store.delete_item(&attempts).await?;
-            open_session(ctx, user, next).await
+            open_sign_in(ctx, user, next).await
         }
-        _ => Err(AuthError::WrongPassword),
+        _ => Err(SignInError::WrongPassword),
     }
 }
 

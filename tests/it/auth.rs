@@ -1,5 +1,5 @@
-//! Accounts through the routers: magic-link sign-up and login, sessions and their cookie,
-//! logout, blocking, the account page, rate limits, and sign-in links raced and abused.
+//! Accounts through the routers: magic-link sign-up and sign-in, sign-ins and their cookie,
+//! signing out, blocking, the account page, rate limits, and sign-in links raced and abused.
 
 use axum::{
     body::Body,
@@ -8,9 +8,9 @@ use axum::{
 };
 use jamie::{
     Clock, accounts,
-    auth::SessionKeys,
     config::Secret,
     ids::UserId,
+    tokens::SigningKeys,
     values::{DisplayName, Email},
 };
 use jamie_tests::{Options, SESSION_COOKIE, TestApp, encode, spawn_app, spawn_app_with};
@@ -55,7 +55,7 @@ async fn sign_up_confirm_and_land_signed_in() {
         .set_cookies()
         .into_iter()
         .find(|c| c.starts_with("jamie="))
-        .expect("a session cookie")
+        .expect("a sign-in cookie")
         .to_owned();
     let attributes = cookie.split_once(';').unwrap().1;
     assert_eq!(
@@ -76,7 +76,7 @@ async fn sign_up_confirm_and_land_signed_in() {
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(
         app.cookie(SESSION_COOKIE).is_none(),
-        "logout clears the cookie"
+        "signing out clears the cookie"
     );
     let account = app.get("/account").await;
     assert_eq!(account.status, StatusCode::SEE_OTHER);
@@ -195,10 +195,8 @@ async fn fifty_simultaneous_presses_of_one_link_sign_in_once() {
         .await
         .unwrap()
         .unwrap();
-    let sessions = jamie::auth::end_all_sessions(&app.ctx, &user.id)
-        .await
-        .unwrap();
-    assert_eq!(sessions, 1, "exactly one session was created");
+    let sign_ins = jamie::sign_ins::end_all(&app.ctx, &user.id).await.unwrap();
+    assert_eq!(sign_ins, 1, "exactly one sign-in was created");
 }
 
 #[tokio::test]
@@ -310,7 +308,7 @@ async fn https_deployments_use_a_host_only_secure_cookie() {
 }
 
 #[tokio::test]
-async fn forged_session_tokens_are_refused() {
+async fn forged_sign_in_tokens_are_refused() {
     let app = spawn_app().await;
     app.sign_in("real@example.org", "Real").await;
     let user = accounts::find_by_email(&app.ctx, &Email::parse("real@example.org").unwrap())
@@ -320,11 +318,11 @@ async fn forged_session_tokens_are_refused() {
     let genuine = app.cookie(SESSION_COOKIE).unwrap();
     let claims = app
         .ctx
-        .sessions
+        .signing
         .verify(&genuine, app.ctx.clock.now())
         .unwrap();
 
-    let other_key = SessionKeys::new(&Secret::new("z".repeat(40)).unwrap());
+    let other_key = SigningKeys::new(&Secret::new("z".repeat(40)).unwrap());
     let forged = other_key
         .issue(&user.id, &claims.sid, app.ctx.clock.now())
         .unwrap();
@@ -347,7 +345,7 @@ async fn forged_session_tokens_are_refused() {
 }
 
 #[tokio::test]
-async fn sessions_slide_after_a_week() {
+async fn sign_ins_slide_after_a_week() {
     let clock = Clock::fixed("2026-11-01T09:00:00Z".parse().unwrap());
     let app = spawn_app_with(Options {
         clock: clock.clone(),
@@ -381,7 +379,7 @@ async fn sessions_slide_after_a_week() {
 }
 
 #[tokio::test]
-async fn log_out_everywhere_ends_every_session() {
+async fn signing_out_everywhere_ends_every_sign_in() {
     let app = spawn_app().await;
     let phone = app.another_browser();
     app.sign_in("two@example.org", "Two").await;
@@ -445,7 +443,7 @@ async fn a_superadmin_blocks_and_unblocks_a_user() {
     assert_eq!(
         user.get("/account").await.status,
         StatusCode::SEE_OTHER,
-        "the live session died"
+        "the live sign-in died"
     );
     assert!(admin.get("/admin").await.body.contains("Spam jams"));
 
@@ -702,9 +700,8 @@ async fn the_email_address_changes_only_through_the_link_sent_to_it() {
         sent.body
             .contains("We sent a confirmation link to new@example.org")
     );
-    let is_change = |m: &jamie::notifications::Message| {
-        matches!(m, jamie::notifications::Message::EmailChange { .. })
-    };
+    let is_change =
+        |m: &jamie::outbox::Message| matches!(m, jamie::outbox::Message::EmailChange { .. });
     let url = app
         .link_for("new@example.org", is_change)
         .await
@@ -879,4 +876,69 @@ async fn the_login_form_is_prefilled_only_with_a_well_formed_address() {
         !hostile.body.contains("alert(1)"),
         "an invalid address is not echoed"
     );
+}
+
+#[tokio::test]
+async fn the_all_series_page_reads_its_owners_at_once_whatever_their_number() {
+    let app = spawn_app_with(Options {
+        superadmin_emails: vec!["root@example.org".to_owned()],
+        ..Options::default()
+    })
+    .await;
+    app.sign_in("root@example.org", "Root").await;
+    let counter = jamie_tests::calls::CallCounter::default();
+    let counted = app.with_context(counter.context(&app.ctx));
+    let mut tallies = Vec::new();
+    for (from, to) in [(0, 3), (3, 15)] {
+        for owner in from..to {
+            jamie_tests::jam::scheduled(&app.ctx, &format!("owner{owner}@example.org"), 1, 1).await;
+        }
+        counter.take();
+        let page = counted.get("/admin/series").await;
+        assert_eq!(page.status, StatusCode::OK);
+        for owner in 0..to {
+            assert!(
+                page.body.contains(&format!("owner{owner}@example.org")),
+                "owner {owner} shown"
+            );
+        }
+        tallies.push(counter.take());
+    }
+    assert_eq!(tallies[0], tallies[1], "3 and 15 series, the same calls");
+    let calls = &tallies[0];
+    assert_eq!(calls.get("Query"), Some(&1), "{calls:?}");
+    assert_eq!(calls.get("BatchGetItem"), Some(&1), "{calls:?}");
+    assert_eq!(
+        jamie_tests::calls::describe(calls),
+        "1 BatchGetItem + 2 GetItem + 1 Query",
+        "the sign-in and its user, the listing, the owners"
+    );
+}
+
+#[tokio::test]
+async fn a_form_sent_signed_out_leads_to_sign_in_and_back_to_its_page() {
+    let app = spawn_app().await;
+    app.get("/").await;
+    let token = app.csrf_token().expect("the CSRF cookie is set");
+    let from = format!("{}/account", app.ctx.config.base_url.as_str());
+    for (referer, location) in [
+        (Some(from.as_str()), "/login?next=%2Faccount"),
+        (Some("https://evil.example/account"), "/login"),
+        (None, "/login"),
+    ] {
+        let mut request = Request::post("/account/name")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
+        }
+        let response = app
+            .send(
+                request
+                    .body(Body::from(format!("display_name=Ana&csrf={token}")))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{referer:?}");
+        assert_eq!(response.header(header::LOCATION), location, "{referer:?}");
+    }
 }

@@ -426,11 +426,11 @@ async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_wai
         (2, 1, 1)
     );
     check_invariants(&stored, &registrations);
-    let notified: Vec<String> = jamie::notifications::recent(&app.ctx, 50)
+    let notified: Vec<String> = jamie::outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .into_iter()
-        .filter(|n| matches!(n.message, jamie::notifications::Message::Promoted { .. }))
+        .filter(|n| matches!(n.message, jamie::outbox::Message::Promoted { .. }))
         .map(|n| n.to.as_str().to_owned())
         .collect();
     assert_eq!(notified.len(), 2);

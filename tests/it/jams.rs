@@ -5,12 +5,13 @@
 use axum::http::StatusCode;
 use jamie::{
     Clock, accounts,
+    authorization::OrganizerRole,
     ids::{SeriesId, SessionId},
     jams::{
-        series::{self, OrganizerRole, Series},
+        series::{self, Series},
         sessions::{self, Session, SessionStatus},
     },
-    notifications::{self, Message},
+    outbox::{self, Message},
     store::{Change, Entry, keys},
     values::Email,
 };
@@ -468,7 +469,7 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
     );
     let series = stored_series(&app, &id).await.unwrap();
     assert!(edited.is_overridden(&series));
-    let changed: Vec<String> = notifications::recent(&app.ctx, 50)
+    let changed: Vec<String> = outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .into_iter()
@@ -531,7 +532,7 @@ async fn a_session_is_overridden_cancelled_with_notifications_and_completed() {
         .unwrap();
     assert_eq!(stored.status, SessionStatus::Cancelled);
     assert_eq!(stored.cancel_reason.as_deref(), Some("The hall is flooded"));
-    let told = notifications::recent(&app.ctx, 50)
+    let told = outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .into_iter()

@@ -5,12 +5,12 @@
 
 use axum::http::StatusCode;
 use jamie::{
-    accounts,
+    account_changes, accounts,
     authorization::{Actor, Principal},
     bookings::{self, Registration, RegistrationInput, RegistrationStatus},
     ids::{RegistrationId, SeriesId, SessionId},
     jams::{invites, sessions::Session},
-    notifications::{self, Message},
+    outbox::{self, Message},
     store::{Change, keys},
     values::{DisplayName, Email, Role, RoleChoice},
 };
@@ -65,7 +65,7 @@ async fn register(
 
 /// Whether the newest notification to `email` matches.
 async fn told(app: &TestApp, email: &str, kind: impl Fn(&Message) -> bool) -> bool {
-    notifications::recent(&app.ctx, 50)
+    outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .iter()
@@ -394,12 +394,12 @@ async fn public_pages_name_the_organizers_and_hide_a_blocked_owners_series() {
     .await
     .unwrap();
     let kim = Principal::User(Box::new(Actor {
-        user: kim,
-        session_id: "kim".to_owned(),
+        user: kim.into(),
+        sign_in: "kim".parse().unwrap(),
     }));
     let token = invited.link.rsplit('/').next().unwrap().to_owned();
     invites::accept(&app.ctx, &kim, &token).await.unwrap();
-    accounts::rename(&app.ctx, &owner, &DisplayName::parse("Olga O.").unwrap())
+    account_changes::rename(&app.ctx, &owner, &DisplayName::parse("Olga O.").unwrap())
         .await
         .unwrap();
     let page = app.another_browser().get(&format!("/s/{session}")).await;
@@ -417,11 +417,11 @@ async fn public_pages_name_the_organizers_and_hide_a_blocked_owners_series() {
     .unwrap();
     root.superadmin = true;
     let root = Principal::User(Box::new(Actor {
-        user: root,
-        session_id: "root".to_owned(),
+        user: root.into(),
+        sign_in: "root".parse().unwrap(),
     }));
     let olga = owner.actor().unwrap().user.id.clone();
-    accounts::block(&app.ctx, &root, &olga, "spam")
+    account_changes::block(&app.ctx, &root, &olga, "spam")
         .await
         .unwrap();
     let visitor = app.another_browser();
@@ -440,7 +440,9 @@ async fn public_pages_name_the_organizers_and_hide_a_blocked_owners_series() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
-    accounts::unblock(&app.ctx, &root, &olga).await.unwrap();
+    account_changes::unblock(&app.ctx, &root, &olga)
+        .await
+        .unwrap();
     assert_eq!(
         visitor.get(&format!("/s/{session}")).await.status,
         StatusCode::OK
@@ -469,8 +471,8 @@ async fn who_may_run_registrations_and_who_may_cancel_one() {
     invites::accept(
         &app.ctx,
         &Principal::User(Box::new(Actor {
-            user: co_user,
-            session_id: "co".to_owned(),
+            user: co_user.into(),
+            sign_in: "co".parse().unwrap(),
         })),
         &token,
     )

@@ -7,7 +7,7 @@ use jamie::{
     Clock,
     ids::{SeriesId, SessionId},
     jams::sessions::{self, Session},
-    notifications::{self, Message},
+    outbox::{self, Message},
     store::keys,
 };
 use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
@@ -228,7 +228,7 @@ async fn a_participant_registers_is_waitlisted_cancels_and_the_next_one_is_promo
     );
     let again = visitor.post_form(&path, "").await;
     assert!(again.body.contains("already cancelled"));
-    let promoted = notifications::recent(&app.ctx, 50)
+    let promoted = outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .into_iter()
@@ -348,7 +348,7 @@ async fn the_registration_form_refuses_bad_input_beside_each_field() {
         )
         .await;
     assert_eq!(resent.status, unknown.status);
-    let confirmations = notifications::recent(&app.ctx, 50)
+    let confirmations = outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .into_iter()
@@ -358,7 +358,7 @@ async fn the_registration_form_refuses_bad_input_beside_each_field() {
         .count();
     assert_eq!(confirmations, 2, "the first and the resent one");
     assert!(
-        !notifications::recent(&app.ctx, 50)
+        !outbox::recent(&app.ctx, 50)
             .await
             .unwrap()
             .iter()
@@ -498,7 +498,7 @@ async fn organizers_see_filter_add_cancel_export_and_print_registrations() {
         .post_form(&format!("{path}/{}/cancel", jane.id), "")
         .await;
     assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
-    let told = notifications::recent(&app.ctx, 50)
+    let told = outbox::recent(&app.ctx, 50)
         .await
         .unwrap()
         .into_iter()
@@ -536,8 +536,8 @@ pub(crate) async fn organizer_principal(app: &TestApp) -> jamie::authorization::
     .unwrap()
     .unwrap();
     jamie::authorization::Principal::User(Box::new(jamie::authorization::Actor {
-        user,
-        session_id: "test".to_owned(),
+        user: user.into(),
+        sign_in: "test".parse().unwrap(),
     }))
 }
 
@@ -744,8 +744,8 @@ async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() 
     .unwrap();
     root.superadmin = true;
     let root = jamie::authorization::Principal::User(Box::new(jamie::authorization::Actor {
-        user: root,
-        session_id: "root".to_owned(),
+        user: root.into(),
+        sign_in: "root".parse().unwrap(),
     }));
     let bo_id = jamie::accounts::find_by_email(
         &app.ctx,
@@ -755,7 +755,7 @@ async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() 
     .unwrap()
     .unwrap()
     .id;
-    jamie::accounts::block(&app.ctx, &root, &bo_id, "spam")
+    jamie::account_changes::block(&app.ctx, &root, &bo_id, "spam")
         .await
         .unwrap();
 
@@ -800,7 +800,7 @@ async fn find_a_jam_lists_public_series_with_a_session_ahead_and_nothing_else() 
         "restored: {}",
         restored.body
     );
-    jamie::accounts::unblock(&app.ctx, &root, &bo_id)
+    jamie::account_changes::unblock(&app.ctx, &root, &bo_id)
         .await
         .unwrap();
     assert!(visitor.get("/series").await.body.contains("Blocked Jam"));

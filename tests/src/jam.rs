@@ -40,8 +40,8 @@ pub async fn scheduled(ctx: &Context, organizer_email: &str, base: u16, flyer: u
     .await
     .unwrap();
     let organizer = Principal::User(Box::new(Actor {
-        user,
-        session_id: "test".to_owned(),
+        user: user.into(),
+        sign_in: "test".parse().unwrap(),
     }));
     let (base, flyer) = (base.to_string(), flyer.to_string());
     let details = SeriesDetails::parse(&Fields(&fields(&[

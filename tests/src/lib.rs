@@ -12,7 +12,7 @@ use axum::{
     body::{Body, to_bytes},
     http::{HeaderMap, HeaderValue, Request, StatusCode, header},
 };
-use jamie::{Clock, Context, notifications::Message};
+use jamie::{Clock, Context, outbox::Message};
 use jamie_infra::{
     bootstrap::{self, Names},
     emulator::{self, Emulator},
@@ -275,7 +275,7 @@ impl TestApp {
 
     /// The newest link of a kind emailed to `email` that was not handed out before.
     pub async fn link_for(&self, email: &str, kind: impl Fn(&Message) -> bool) -> Option<String> {
-        let recent = jamie::notifications::recent(&self.ctx, 50).await.unwrap();
+        let recent = jamie::outbox::recent(&self.ctx, 50).await.unwrap();
         let mut handed_out = self.handed_out.lock().unwrap();
         let url = recent.into_iter().find_map(|notification| {
             let url = notification.message.url();

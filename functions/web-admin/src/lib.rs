@@ -1,5 +1,5 @@
 //! The `web-admin` function: the superadmin's user list with search and paging, and blocking
-//! and unblocking accounts. Access is decided by the domain (`accounts::list`, `block`, …).
+//! and unblocking accounts, every series with its owner. Access is decided by the domain.
 
 use axum::{
     Form, Router,
@@ -9,15 +9,14 @@ use axum::{
     routing::{get, post},
 };
 use jamie::{
-    Context,
+    Context, account_changes,
     accounts::{self, AccountError},
-    authorization::Denied,
+    admin,
     ids::UserId,
-    jams::series::{self, SeriesError, Visibility},
+    jams::series::Visibility,
 };
-use jamie_templates::{
-    components::percent_encode,
-    pages::admin::{SeriesListView, SeriesRow, UserRow, UsersView, series_list, users},
+use jamie_templates::pages::admin::{
+    SeriesListView, SeriesRow, UserRow, UsersView, series_list, users,
 };
 use serde::Deserialize;
 use web_common::{AppError, PageContext, Routes};
@@ -46,36 +45,15 @@ fn day(at: jiff::Timestamp) -> String {
     jamie_templates::when::date(jamie_templates::when::local(at, &jiff::tz::TimeZone::UTC).date())
 }
 
-fn refused(page: &PageContext, error: AccountError) -> Response {
-    match error {
-        AccountError::Denied(Denied::SignInRequired) => {
-            Redirect::to(&format!("/login?next={}", percent_encode(&page.path))).into_response()
-        }
-        AccountError::Denied(_) => {
-            AppError::Forbidden("Only Jamie's administrators can see this page.").into_response()
-        }
-        AccountError::NotFound => AppError::NotFound.into_response(),
-        AccountError::Internal(error) => AppError::from(error).into_response(),
-        AccountError::CannotBlockSelf
-        | AccountError::ReasonRequired
-        | AccountError::OwnsUpcomingSessions => {
-            AppError::Forbidden("That is not possible.").into_response()
-        }
-    }
-}
-
 async fn render(
     ctx: &Context,
     page: &PageContext,
     search: &str,
     after: &str,
     problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let after = (!after.is_empty()).then_some(after);
-    let listed = match accounts::list(ctx, &page.principal, search, after).await {
-        Ok(listed) => listed,
-        Err(error) => return refused(page, error),
-    };
+    let listed = accounts::list(ctx, &page.principal, search, after).await?;
     let viewer = page.principal.actor().map(|actor| actor.user.id.clone());
     let rows = listed
         .users
@@ -102,14 +80,14 @@ async fn render(
     } else {
         StatusCode::OK
     };
-    (status, users(&page.page("Users"), &view)).into_response()
+    Ok((status, users(&page.page("Users"), &view)).into_response())
 }
 
 async fn list(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     render(&ctx, &page, &query.q, &query.after, None).await
 }
 
@@ -124,17 +102,16 @@ async fn block(
     page: PageContext,
     Path(id): Path<String>,
     Form(input): Form<BlockInput>,
-) -> Response {
-    let Ok(id) = id.parse::<UserId>() else {
-        return AppError::NotFound.into_response();
-    };
-    match accounts::block(&ctx, &page.principal, &id, &input.reason).await {
-        Ok(()) => Redirect::to("/admin").into_response(),
+) -> Result<Response, AppError> {
+    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    match account_changes::block(&ctx, &page.principal, &id, &input.reason).await {
+        Ok(()) => Ok(Redirect::to("/admin").into_response()),
+        // Told above the list, where the reason was typed.
         Err(error @ (AccountError::CannotBlockSelf | AccountError::ReasonRequired)) => {
             let message = error.to_string();
             render(&ctx, &page, "", "", Some(&message)).await
         }
-        Err(error) => refused(&page, error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -142,14 +119,10 @@ async fn unblock(
     State(ctx): State<Context>,
     page: PageContext,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<UserId>() else {
-        return AppError::NotFound.into_response();
-    };
-    match accounts::unblock(&ctx, &page.principal, &id).await {
-        Ok(()) => Redirect::to("/admin").into_response(),
-        Err(error) => refused(&page, error),
-    }
+) -> Result<Response, AppError> {
+    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    account_changes::unblock(&ctx, &page.principal, &id).await?;
+    Ok(Redirect::to("/admin").into_response())
 }
 
 /// Every series with its owner, newest first.
@@ -157,41 +130,27 @@ async fn all_series(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let after = (!query.after.is_empty()).then_some(query.after.as_str());
-    let (found, next) = match series::all(&ctx, &page.principal, after).await {
-        Ok(found) => found,
-        Err(SeriesError::Denied(denied)) => return refused(&page, AccountError::Denied(denied)),
-        Err(error) => return refused(&page, AccountError::Internal(error_of(error))),
-    };
-    let mut rows = Vec::with_capacity(found.len());
-    for series in found {
-        let owner = match accounts::get(&ctx, &series.owner).await {
-            Ok(owner) => owner.map_or_else(
+    let found = admin::all_series(&ctx, &page.principal, after).await?;
+    let rows = found
+        .series
+        .into_iter()
+        .map(|(series, owner)| SeriesRow {
+            href: format!("/jams/{}", series.id),
+            owner: owner.map_or_else(
                 || "(deleted account)".to_owned(),
                 |owner| owner.email.as_str().to_owned(),
             ),
-            Err(error) => return AppError::from(error).into_response(),
-        };
-        rows.push(SeriesRow {
-            href: format!("/jams/{}", series.id),
             name: series.name,
-            owner,
             created: day(series.created_at),
             archived: series.archived,
             unlisted: series.visibility == Visibility::Unlisted,
-        });
-    }
+        })
+        .collect();
     let view = SeriesListView {
         rows,
-        next: next.as_deref(),
+        next: found.next.as_deref(),
     };
-    series_list(&page.page("All series"), &view).into_response()
-}
-
-fn error_of(error: SeriesError) -> jamie::Error {
-    match error {
-        SeriesError::Internal(error) => error,
-        other => jamie::Error::failed("listing series", other),
-    }
+    Ok(series_list(&page.page("All series"), &view).into_response())
 }

@@ -1,4 +1,4 @@
-//! The `web-auth` function: the sign-in form, the magic link's confirmation and use, logout,
+//! The `web-auth` function: the sign-in form, the magic link's confirmation and use, signing out,
 //! and the account page. Handlers parse input, call one domain operation and render.
 
 use axum::{
@@ -9,18 +9,16 @@ use axum::{
     routing::{get, post},
 };
 use jamie::{
-    Context,
+    Context, account_changes,
     accounts::{self, AccountError, EmailChangeError},
-    auth::{self, AuthError, LinkRequest, LocalPath},
-    authorization::{Denied, Principal},
     ids::SecretToken,
-    passwords::{self, SetPasswordError},
+    passwords::{self, AccountOverview, SetPasswordError},
+    sign_ins::{self, LinkRequest, LocalPath, SignInError},
     values::{DisplayName, Email},
 };
-use jamie_templates::components::percent_encode;
 use jamie_templates::pages::{
     account::{AccountView, account, confirm_email},
-    auth::{LoginForm, check_inbox, confirm_link, link_problem, login},
+    auth::{LoginForm, check_inbox, confirm_link, login},
 };
 use serde::Deserialize;
 use web_common::{
@@ -60,6 +58,7 @@ struct NextQuery {
 
 async fn login_page(page: PageContext, Query(query): Query<NextQuery>) -> Response {
     let next = LocalPath::parse(&query.next);
+    // Not an access decision: someone already signed in has no use for the form.
     if page.principal.actor().is_some() {
         return Redirect::to(next.as_ref().map_or("/", LocalPath::as_str)).into_response();
     }
@@ -108,7 +107,7 @@ async fn request_link(
     page: PageContext,
     parts: axum::http::request::Parts,
     Form(input): Form<LoginInput>,
-) -> Response {
+) -> Result<Response, AppError> {
     let email = Email::parse(&input.email);
     let name = if input.display_name.trim().is_empty() {
         Ok(None)
@@ -127,11 +126,11 @@ async fn request_link(
                 display_name_error: name.as_ref().err().map(|e| e.0),
                 ..LoginForm::default()
             };
-            return (
+            return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 login(&page.page("Log in"), &form),
             )
-                .into_response();
+                .into_response());
         }
     };
     let request = LinkRequest {
@@ -140,10 +139,11 @@ async fn request_link(
         next: next.clone(),
         client_ip: client_ip(&parts),
     };
-    match auth::request_link(&ctx, request).await {
-        Ok(()) => check_inbox(&page.page("Check your inbox"), email.as_str()).into_response(),
-        Err(AuthError::RateLimited) => {
-            let message = AuthError::RateLimited.to_string();
+    match sign_ins::request_link(&ctx, request).await {
+        Ok(()) => Ok(check_inbox(&page.page("Check your inbox"), email.as_str()).into_response()),
+        // The limit is told on the form, which keeps what was typed.
+        Err(error @ SignInError::RateLimited) => {
+            let message = error.to_string();
             let form = LoginForm {
                 email: &input.email,
                 display_name: &input.display_name,
@@ -151,82 +151,50 @@ async fn request_link(
                 problem: Some(&message),
                 ..LoginForm::default()
             };
-            (
+            Ok((
                 StatusCode::TOO_MANY_REQUESTS,
                 login(&page.page("Log in"), &form),
             )
-                .into_response()
+                .into_response())
         }
-        Err(error) => auth_error(&page, error),
+        Err(error) => Err(error.into()),
     }
-}
-
-/// The page for a link or sign-in that did not work.
-fn auth_error(page: &PageContext, error: AuthError) -> Response {
-    let status = match &error {
-        AuthError::LinkExpired => StatusCode::GONE,
-        AuthError::LinkInvalid => StatusCode::NOT_FOUND,
-        AuthError::Blocked => StatusCode::FORBIDDEN,
-        AuthError::RateLimited | AuthError::PasswordPaused => StatusCode::TOO_MANY_REQUESTS,
-        AuthError::WrongPassword => StatusCode::UNAUTHORIZED,
-        AuthError::Internal(_) => {
-            let AuthError::Internal(error) = error else {
-                unreachable!()
-            };
-            return AppError::from(error).into_response();
-        }
-    };
-    let message = error.to_string();
-    (status, link_problem(&page.page("Sign-in link"), &message)).into_response()
 }
 
 async fn confirm_page(
     State(ctx): State<Context>,
     page: PageContext,
     Path(token): Path<String>,
-) -> Response {
-    let Some(token) = SecretToken::parse(&token) else {
-        return auth_error(&page, AuthError::LinkInvalid);
-    };
-    match auth::preview_link(&ctx, &token).await {
-        Ok(preview) => confirm_link(
-            &page.page("Sign in"),
-            token.expose(),
-            preview.email.as_str(),
-        )
-        .into_response(),
-        Err(error) => auth_error(&page, error),
-    }
+) -> Result<Response, AppError> {
+    let token = SecretToken::parse(&token).ok_or(SignInError::LinkInvalid)?;
+    let preview = sign_ins::preview_link(&ctx, &token).await?;
+    Ok(confirm_link(
+        &page.page("Sign in"),
+        token.expose(),
+        preview.email.as_str(),
+    )
+    .into_response())
 }
 
 async fn use_link(
     State(ctx): State<Context>,
-    page: PageContext,
     Path(token): Path<String>,
-) -> Response {
-    let Some(token) = SecretToken::parse(&token) else {
-        return auth_error(&page, AuthError::LinkInvalid);
-    };
-    match auth::consume_link(&ctx, &token).await {
-        Ok(signed_in) => signed_in_response(&ctx, &signed_in),
-        Err(error) => auth_error(&page, error),
-    }
+) -> Result<Response, AppError> {
+    let token = SecretToken::parse(&token).ok_or(SignInError::LinkInvalid)?;
+    let signed_in = sign_ins::consume_link(&ctx, &token).await?;
+    signed_in_response(&ctx, &signed_in)
 }
 
-/// The session cookie for a new sign-in and the way on.
-fn signed_in_response(ctx: &Context, signed_in: &auth::SignedIn) -> Response {
-    let jwt = match ctx
-        .sessions
-        .issue(&signed_in.user.id, &signed_in.session_id, ctx.clock.now())
-    {
-        Ok(jwt) => jwt,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+/// The sign-in cookie for a new sign-in and the way on.
+fn signed_in_response(ctx: &Context, signed_in: &sign_ins::SignedIn) -> Result<Response, AppError> {
+    let jwt = ctx
+        .signing
+        .issue(&signed_in.user.id, &signed_in.sign_in, ctx.clock.now())?;
     let target = signed_in.next.as_ref().map_or("/", LocalPath::as_str);
-    with_cookie(
+    Ok(with_cookie(
         Redirect::to(target).into_response(),
         &sign_in_cookie(&ctx.config, &jwt),
-    )
+    ))
 }
 
 fn with_cookie(mut response: Response, cookie: &str) -> Response {
@@ -236,50 +204,35 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
     response
 }
 
-async fn logout(
-    State(ctx): State<Context>,
-    CurrentPrincipal(principal): CurrentPrincipal,
-) -> Response {
-    if let Some(actor) = principal.actor()
-        && let Err(error) = auth::logout(&ctx, actor).await
-    {
-        return AppError::from(error).into_response();
-    }
+/// Back to the home page without the sign-in cookie.
+fn signed_out(ctx: &Context) -> Response {
     with_cookie(
         Redirect::to("/").into_response(),
         &clear_sign_in_cookie(&ctx.config),
     )
 }
 
-/// The account page's view of `actor`, before any form's own values.
-fn base_view(actor: &jamie::authorization::Actor) -> AccountView<'_> {
+async fn logout(
+    State(ctx): State<Context>,
+    CurrentPrincipal(principal): CurrentPrincipal,
+) -> Result<Response, AppError> {
+    sign_ins::sign_out(&ctx, &principal).await?;
+    Ok(signed_out(&ctx))
+}
+
+/// The account page's view of `account`, before any form's own values.
+fn base_view(account: &AccountOverview) -> AccountView<'_> {
     AccountView {
-        email: actor.user.email.as_str(),
-        display_name: actor.user.display_name.as_str(),
+        email: account.email.as_str(),
+        display_name: account.display_name.as_str(),
+        has_password: account.has_password,
         ..AccountView::default()
     }
 }
 
-/// The account pages need a signed-in, unblocked user: others go to the sign-in form first.
-fn sign_in_first(path: &str) -> Response {
-    Redirect::to(&format!("/login?next={}", percent_encode(path))).into_response()
-}
-
-fn account_error(page: &PageContext, error: AccountError) -> Response {
-    match error {
-        AccountError::Denied(Denied::SignInRequired) => sign_in_first(&page.path),
-        AccountError::Denied(_) => {
-            AppError::Forbidden("Your account cannot do this.").into_response()
-        }
-        AccountError::NotFound => AppError::NotFound.into_response(),
-        AccountError::Internal(error) => AppError::from(error).into_response(),
-        other => AppError::Forbidden(if matches!(other, AccountError::CannotBlockSelf) {
-            "You cannot block your own account."
-        } else {
-            "That is not possible."
-        })
-        .into_response(),
-    }
+/// The account page with a form's problem beside its field.
+fn account_again(page: &PageContext, status: StatusCode, view: &AccountView<'_>) -> Response {
+    (status, account(&page.page("Your account"), view)).into_response()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -292,23 +245,16 @@ async fn account_page(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<AccountQuery>,
-) -> Response {
-    let Principal::User(actor) = &page.principal else {
-        return sign_in_first("/account");
-    };
-    let has_password = match passwords::has_password(&ctx, &actor.user.id).await {
-        Ok(has) => has,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+) -> Result<Response, AppError> {
+    let overview = passwords::account_overview(&ctx, &page.principal).await?;
     let view = AccountView {
-        has_password,
         notice: query
             .email_changed
             .is_some()
             .then_some("Your email address is changed."),
-        ..base_view(actor)
+        ..base_view(&overview)
     };
-    account(&page.page("Your account"), &view).into_response()
+    Ok(account(&page.page("Your account"), &view).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,111 +267,75 @@ async fn request_email_change(
     State(ctx): State<Context>,
     page: PageContext,
     Form(input): Form<EmailInput>,
-) -> Response {
-    let Principal::User(actor) = &page.principal else {
-        return sign_in_first("/account");
-    };
-    let result = match Email::parse(&input.email) {
-        Ok(email) => accounts::request_email_change(&ctx, &page.principal, &email)
-            .await
-            .map(|()| email),
+) -> Result<Response, AppError> {
+    let overview = passwords::account_overview(&ctx, &page.principal).await?;
+    let email = match Email::parse(&input.email) {
+        Ok(email) => email,
         Err(error) => {
             let view = AccountView {
                 new_email: &input.email,
                 new_email_error: Some(error.0),
-                ..base_view(actor)
+                ..base_view(&overview)
             };
-            return (
+            return Ok(account_again(
+                &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account(&page.page("Your account"), &view),
-            )
-                .into_response();
+                &view,
+            ));
         }
     };
-    let (status, notice, error) = match result {
-        Ok(email) => (
-            StatusCode::OK,
-            Some(format!(
-                "We sent a confirmation link to {email}. Your address changes when you open it."
-            )),
-            None,
-        ),
-        Err(EmailChangeError::Unchanged) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some("That is already your address."),
-        ),
-        Err(EmailChangeError::RateLimited) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            Some("Too many confirmation links were requested. Please wait an hour and try again."),
-        ),
-        Err(EmailChangeError::Denied(denied)) => {
-            return account_error(&page, AccountError::Denied(denied));
-        }
-        Err(other) => return email_change_problem(&page, other),
+    // An unchanged address and the hourly limit are told beside the field.
+    let status = match accounts::request_email_change(&ctx, &page.principal, &email).await {
+        Ok(()) => None,
+        Err(EmailChangeError::Unchanged) => Some(StatusCode::UNPROCESSABLE_ENTITY),
+        Err(EmailChangeError::RateLimited) => Some(StatusCode::TOO_MANY_REQUESTS),
+        Err(error) => return Err(error.into()),
     };
-    let has_password = passwords::has_password(&ctx, &actor.user.id)
-        .await
-        .unwrap_or(false);
+    let Some(status) = status else {
+        let notice = format!(
+            "We sent a confirmation link to {email}. Your address changes when you open it."
+        );
+        let view = AccountView {
+            notice: Some(&notice),
+            ..base_view(&overview)
+        };
+        return Ok(account_again(&page, StatusCode::OK, &view));
+    };
+    let problem = if status == StatusCode::TOO_MANY_REQUESTS {
+        EmailChangeError::RateLimited.to_string()
+    } else {
+        EmailChangeError::Unchanged.to_string()
+    };
     let view = AccountView {
-        has_password,
-        new_email: if error.is_some() { &input.email } else { "" },
-        new_email_error: error,
-        notice: notice.as_deref(),
-        ..base_view(actor)
+        new_email: &input.email,
+        new_email_error: Some(&problem),
+        ..base_view(&overview)
     };
-    (status, account(&page.page("Your account"), &view)).into_response()
-}
-
-fn email_change_problem(page: &PageContext, error: EmailChangeError) -> Response {
-    match error {
-        EmailChangeError::Internal(error) => AppError::from(error).into_response(),
-        other => {
-            let status = match other {
-                EmailChangeError::Taken => StatusCode::CONFLICT,
-                _ => StatusCode::NOT_FOUND,
-            };
-            (
-                status,
-                link_problem(&page.page("Email change"), &other.to_string()),
-            )
-                .into_response()
-        }
-    }
+    Ok(account_again(&page, status, &view))
 }
 
 async fn confirm_email_page(
     State(ctx): State<Context>,
     page: PageContext,
     Path(token): Path<String>,
-) -> Response {
-    let Some(token) = SecretToken::parse(&token) else {
-        return email_change_problem(&page, EmailChangeError::LinkInvalid);
-    };
-    match accounts::preview_email_change(&ctx, &token).await {
-        Ok(email) => confirm_email(
-            &page.page("Confirm your address"),
-            token.expose(),
-            email.as_str(),
-        )
-        .into_response(),
-        Err(error) => email_change_problem(&page, error),
-    }
+) -> Result<Response, AppError> {
+    let token = SecretToken::parse(&token).ok_or(EmailChangeError::LinkInvalid)?;
+    let email = accounts::preview_email_change(&ctx, &token).await?;
+    Ok(confirm_email(
+        &page.page("Confirm your address"),
+        token.expose(),
+        email.as_str(),
+    )
+    .into_response())
 }
 
 async fn confirm_email_change(
     State(ctx): State<Context>,
-    page: PageContext,
     Path(token): Path<String>,
-) -> Response {
-    let Some(token) = SecretToken::parse(&token) else {
-        return email_change_problem(&page, EmailChangeError::LinkInvalid);
-    };
-    match accounts::confirm_email_change(&ctx, &token).await {
-        Ok(_) => Redirect::to("/account?email_changed=1").into_response(),
-        Err(error) => email_change_problem(&page, error),
-    }
+) -> Result<Response, AppError> {
+    let token = SecretToken::parse(&token).ok_or(EmailChangeError::LinkInvalid)?;
+    accounts::confirm_email_change(&ctx, &token).await?;
+    Ok(Redirect::to("/account?email_changed=1").into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -438,40 +348,24 @@ async fn delete_account(
     State(ctx): State<Context>,
     page: PageContext,
     Form(input): Form<DeleteInput>,
-) -> Response {
-    let Principal::User(actor) = &page.principal else {
-        return sign_in_first("/account");
-    };
-    let confirmed = Email::parse(&input.confirm).is_ok_and(|email| email == actor.user.email);
-    if !confirmed {
-        let view = AccountView {
-            delete_error: Some("Type your account's email address exactly to confirm."),
-            ..base_view(actor)
-        };
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            account(&page.page("Your account"), &view),
-        )
-            .into_response();
-    }
-    match accounts::delete(&ctx, &page.principal).await {
-        Ok(()) => with_cookie(
-            Redirect::to("/").into_response(),
-            &clear_sign_in_cookie(&ctx.config),
-        ),
-        Err(error @ AccountError::OwnsUpcomingSessions) => {
+) -> Result<Response, AppError> {
+    match account_changes::delete(&ctx, &page.principal, &input.confirm).await {
+        Ok(()) => Ok(signed_out(&ctx)),
+        // Both are told beside the confirmation field.
+        Err(error @ (AccountError::NotConfirmed | AccountError::OwnsUpcomingSessions)) => {
+            let overview = passwords::account_overview(&ctx, &page.principal).await?;
             let message = error.to_string();
             let view = AccountView {
                 delete_error: Some(&message),
-                ..base_view(actor)
+                ..base_view(&overview)
             };
-            (
+            Ok(account_again(
+                &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account(&page.page("Your account"), &view),
-            )
-                .into_response()
+                &view,
+            ))
         }
-        Err(error) => account_error(&page, error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -489,31 +383,31 @@ async fn password_sign_in(
     State(ctx): State<Context>,
     page: PageContext,
     Form(input): Form<PasswordLoginInput>,
-) -> Response {
+) -> Result<Response, AppError> {
     let next = LocalPath::parse(&input.next);
     let result = match Email::parse(&input.email) {
         Ok(email) => passwords::sign_in(&ctx, &email, &input.password, next.clone()).await,
-        Err(_) => Err(AuthError::WrongPassword),
+        Err(_) => Err(SignInError::WrongPassword),
     };
-    match result {
-        Ok(signed_in) => signed_in_response(&ctx, &signed_in),
-        Err(error @ (AuthError::WrongPassword | AuthError::PasswordPaused)) => {
-            let status = if matches!(error, AuthError::PasswordPaused) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
-            let message = error.to_string();
-            let form = LoginForm {
-                email: &input.email,
-                next: next.as_ref().map_or("", LocalPath::as_str),
-                password_problem: Some(&message),
-                ..LoginForm::default()
-            };
-            (status, login(&page.page("Log in"), &form)).into_response()
-        }
-        Err(error) => auth_error(&page, error),
-    }
+    // A wrong password and the pause are told on the form, which keeps the address.
+    let status = match result {
+        Ok(signed_in) => return signed_in_response(&ctx, &signed_in),
+        Err(SignInError::WrongPassword) => StatusCode::UNAUTHORIZED,
+        Err(SignInError::PasswordPaused) => StatusCode::TOO_MANY_REQUESTS,
+        Err(error) => return Err(error.into()),
+    };
+    let message = if status == StatusCode::UNAUTHORIZED {
+        SignInError::WrongPassword.to_string()
+    } else {
+        SignInError::PasswordPaused.to_string()
+    };
+    let form = LoginForm {
+        email: &input.email,
+        next: next.as_ref().map_or("", LocalPath::as_str),
+        password_problem: Some(&message),
+        ..LoginForm::default()
+    };
+    Ok((status, login(&page.page("Log in"), &form)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -526,31 +420,31 @@ async fn set_password(
     State(ctx): State<Context>,
     page: PageContext,
     Form(input): Form<NewPasswordInput>,
-) -> Response {
-    let Principal::User(actor) = &page.principal else {
-        return sign_in_first("/account");
-    };
-    let (status, has_password, error, notice) =
-        match passwords::set(&ctx, &page.principal, &input.password).await {
-            Ok(()) => (StatusCode::OK, true, None, Some("Your password is saved.")),
-            Err(SetPasswordError::Weak(error)) => {
-                let has = passwords::has_password(&ctx, &actor.user.id)
-                    .await
-                    .unwrap_or(false);
-                (StatusCode::UNPROCESSABLE_ENTITY, has, Some(error.0), None)
-            }
-            Err(SetPasswordError::Denied(denied)) => {
-                return account_error(&page, AccountError::Denied(denied));
-            }
-            Err(SetPasswordError::Internal(error)) => return AppError::from(error).into_response(),
-        };
-    let view = AccountView {
-        has_password,
-        password_error: error,
-        notice,
-        ..base_view(actor)
-    };
-    (status, account(&page.page("Your account"), &view)).into_response()
+) -> Result<Response, AppError> {
+    let result = passwords::set(&ctx, &page.principal, &input.password).await;
+    let overview = passwords::account_overview(&ctx, &page.principal).await?;
+    match result {
+        Ok(()) => {
+            let view = AccountView {
+                notice: Some("Your password is saved."),
+                ..base_view(&overview)
+            };
+            Ok(account_again(&page, StatusCode::OK, &view))
+        }
+        // Told beside the password field.
+        Err(SetPasswordError::Weak(error)) => {
+            let view = AccountView {
+                password_error: Some(error.0),
+                ..base_view(&overview)
+            };
+            Ok(account_again(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &view,
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -563,44 +457,36 @@ async fn rename(
     State(ctx): State<Context>,
     page: PageContext,
     Form(input): Form<NameInput>,
-) -> Response {
-    let Principal::User(actor) = &page.principal else {
-        return sign_in_first("/account");
-    };
+) -> Result<Response, AppError> {
+    let overview = passwords::account_overview(&ctx, &page.principal).await?;
     let name = match DisplayName::parse(&input.display_name) {
         Ok(name) => name,
         Err(error) => {
             let view = AccountView {
                 display_name: &input.display_name,
                 display_name_error: Some(error.0),
-                ..base_view(actor)
+                ..base_view(&overview)
             };
-            return (
+            return Ok(account_again(
+                &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account(&page.page("Your account"), &view),
-            )
-                .into_response();
+                &view,
+            ));
         }
     };
-    match accounts::rename(&ctx, &page.principal, &name).await {
-        Ok(()) => {
-            let view = AccountView {
-                display_name: name.as_str(),
-                notice: Some("Your name is saved."),
-                ..base_view(actor)
-            };
-            account(&page.page("Your account"), &view).into_response()
-        }
-        Err(error) => account_error(&page, error),
-    }
+    account_changes::rename(&ctx, &page.principal, &name).await?;
+    let view = AccountView {
+        display_name: name.as_str(),
+        notice: Some("Your name is saved."),
+        ..base_view(&overview)
+    };
+    Ok(account_again(&page, StatusCode::OK, &view))
 }
 
-async fn logout_everywhere(State(ctx): State<Context>, page: PageContext) -> Response {
-    match accounts::log_out_everywhere(&ctx, &page.principal).await {
-        Ok(_) => with_cookie(
-            Redirect::to("/").into_response(),
-            &clear_sign_in_cookie(&ctx.config),
-        ),
-        Err(error) => account_error(&page, error),
-    }
+async fn logout_everywhere(
+    State(ctx): State<Context>,
+    page: PageContext,
+) -> Result<Response, AppError> {
+    sign_ins::sign_out_everywhere(&ctx, &page.principal).await?;
+    Ok(signed_out(&ctx))
 }

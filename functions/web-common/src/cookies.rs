@@ -2,7 +2,7 @@
 //! plain-http local address where browsers refuse `Secure` and therefore `__Host-` cookies,
 //! `jamie` without `Secure`.
 
-use jamie::{Config, auth::SESSION_LIFETIME};
+use jamie::{Config, sign_ins::SIGN_IN_LIFETIME};
 
 /// The sign-in cookie's name under this configuration.
 pub fn sign_in_cookie_name(config: &Config) -> &'static str {
@@ -26,7 +26,7 @@ pub fn sign_in_cookie(config: &Config, token: &str) -> String {
     format!(
         "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
         sign_in_cookie_name(config),
-        SESSION_LIFETIME.as_secs(),
+        SIGN_IN_LIFETIME.as_secs(),
         secure(config)
     )
 }

@@ -3,7 +3,6 @@
 
 use jamie::{
     accounts::{AccountError, EmailChangeError},
-    auth::AuthError,
     authorization::Denied,
     bookings::BookingError,
     jams::{
@@ -13,6 +12,7 @@ use jamie::{
         sessions::SessionError,
     },
     passwords::SetPasswordError,
+    sign_ins::SignInError,
     store::StoreError,
 };
 
@@ -139,6 +139,7 @@ impl From<AccountError> for AppError {
             }
             AccountError::NotFound => Self::NotFound,
             AccountError::CannotBlockSelf
+            | AccountError::NotConfirmed
             | AccountError::ReasonRequired
             | AccountError::OwnsUpcomingSessions => Self::Refused(error.to_string().into()),
             AccountError::Internal(error) => error.into(),
@@ -154,9 +155,13 @@ impl From<EmailChangeError> for AppError {
             EmailChangeError::RateLimited => Self::RateLimited(
                 "Too many confirmation links were requested. Please wait an hour and try again.",
             ),
-            EmailChangeError::Unchanged
-            | EmailChangeError::LinkInvalid
-            | EmailChangeError::Taken => Self::Refused(error.to_string().into()),
+            EmailChangeError::LinkInvalid => Self::LinkInvalid {
+                heading: "This link cannot change your address",
+                explanation: error.to_string().into(),
+            },
+            EmailChangeError::Unchanged | EmailChangeError::Taken => {
+                Self::Refused(error.to_string().into())
+            }
         }
     }
 }
@@ -171,18 +176,30 @@ impl From<SetPasswordError> for AppError {
     }
 }
 
-impl From<AuthError> for AppError {
-    fn from(error: AuthError) -> Self {
+impl From<SignInError> for AppError {
+    fn from(error: SignInError) -> Self {
+        /// The heading of every page about a sign-in link that did not work.
+        const LINK: &str = "This link cannot sign you in";
         match error {
-            AuthError::Blocked => Self::Blocked,
-            AuthError::Internal(error) => error.into(),
-            AuthError::RateLimited => Self::RateLimited(
+            SignInError::Internal(error) => error.into(),
+            SignInError::Blocked => Self::Forbidden(
+                "This account is blocked. Contact the Jamie team if you think this is a mistake.",
+            ),
+            SignInError::RateLimited => Self::RateLimited(
                 "Too many sign-in links were requested. Please wait an hour and try again.",
             ),
-            AuthError::LinkExpired
-            | AuthError::LinkInvalid
-            | AuthError::WrongPassword
-            | AuthError::PasswordPaused => Self::Refused(error.to_string().into()),
+            SignInError::PasswordPaused => Self::RateLimited(
+                "Password sign-in is paused for 15 minutes after too many attempts. Sign in with an email link instead.",
+            ),
+            SignInError::LinkExpired => Self::LinkExpired {
+                heading: LINK,
+                explanation: error.to_string().into(),
+            },
+            SignInError::LinkInvalid => Self::LinkInvalid {
+                heading: LINK,
+                explanation: error.to_string().into(),
+            },
+            SignInError::WrongPassword => Self::Unauthorized(error.to_string().into()),
         }
     }
 }

@@ -14,8 +14,8 @@ use std::borrow::Cow;
 use axum::{
     Router,
     body::Body,
-    extract::{FromRequestParts, Request},
-    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
+    extract::{FromRequestParts, Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -53,6 +53,19 @@ pub enum AppError {
     Blocked,
     /// 403: signed in, but not allowed; the words say what only others may do.
     Forbidden(&'static str),
+    /// 401: the email and password given do not match; the words say what to try instead.
+    Unauthorized(Cow<'static, str>),
+    /// 404: a link from one of our emails that does not work (used, revoked or mistyped); the
+    /// heading says what the link was for, the words what to do now.
+    LinkInvalid {
+        heading: &'static str,
+        explanation: Cow<'static, str>,
+    },
+    /// 410: such a link that expired; the words say how to get a fresh one.
+    LinkExpired {
+        heading: &'static str,
+        explanation: Cow<'static, str>,
+    },
     /// 404: nothing lives at this address (or, where a comment says so, nothing the reader may
     /// know exists).
     NotFound,
@@ -99,6 +112,19 @@ impl AppError {
                     "You cannot do that",
                     (*explanation).into(),
                 ),
+                Self::Unauthorized(explanation) => (
+                    StatusCode::UNAUTHORIZED,
+                    "That did not match",
+                    explanation.clone(),
+                ),
+                Self::LinkInvalid {
+                    heading,
+                    explanation,
+                } => (StatusCode::NOT_FOUND, heading, explanation.clone()),
+                Self::LinkExpired {
+                    heading,
+                    explanation,
+                } => (StatusCode::GONE, heading, explanation.clone()),
                 Self::NotFound => (
                     StatusCode::NOT_FOUND,
                     "We could not find that page",
@@ -223,7 +249,18 @@ impl IntoResponse for ErrorPage {
 /// Renders error pages (ours, and axum's plain-text rejections) with the reader's header and
 /// theme, and sends a sign-in redirect back to the page asked for. A route layer inside the
 /// sign-in and CSRF layers, whose results it reads.
-pub(crate) async fn error_pages(context: PageContext, request: Request, next: Next) -> Response {
+pub(crate) async fn error_pages(
+    State(ctx): State<jamie::Context>,
+    context: PageContext,
+    request: Request,
+    next: Next,
+) -> Response {
+    let back = return_to(
+        request.method(),
+        &context.path,
+        request.headers(),
+        ctx.config.base_url.as_str(),
+    );
     let response = next.run(request).await;
     let error = match response.extensions().get::<ErrorPage>() {
         Some(error) => error.clone(),
@@ -233,7 +270,8 @@ pub(crate) async fn error_pages(context: PageContext, request: Request, next: Ne
         },
     };
     if error.is_sign_in_redirect() {
-        let mut response = Redirect::to(&sign_in_to_return_to(&context.path)).into_response();
+        let target = back.map_or_else(|| "/login".to_owned(), |path| sign_in_to_return_to(&path));
+        let mut response = Redirect::to(&target).into_response();
         response.extensions_mut().insert(error);
         return response;
     }
@@ -247,6 +285,18 @@ pub(crate) async fn error_pages(context: PageContext, request: Request, next: Ne
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.extensions.insert(error);
     Response::from_parts(parts, Body::from(body))
+}
+
+/// Where signing in should bring the person back: a page's own address; for a form's action
+/// (any method but GET and HEAD), whose address cannot be opened on its own, the page the form
+/// was on, from a `Referer` on this site (none otherwise: the sign-in page then leads home).
+fn return_to(method: &Method, path: &str, headers: &HeaderMap, base_url: &str) -> Option<String> {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return Some(path.to_owned());
+    }
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let local = referer.strip_prefix(base_url.trim_end_matches('/'))?;
+    jamie::sign_ins::LocalPath::parse(local).map(String::from)
 }
 
 /// The sign-in page's address that brings the person back to `path` afterwards.
@@ -424,6 +474,45 @@ mod tests {
     use tower::ServiceExt;
 
     use super::*;
+
+    #[test]
+    fn signing_in_returns_to_the_page_or_to_the_form_an_action_came_from() {
+        let base = "https://jamie.example.org";
+        let from = |referer: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::REFERER, HeaderValue::from_str(referer).unwrap());
+            headers
+        };
+        assert_eq!(
+            return_to(&Method::GET, "/account", &HeaderMap::new(), base).as_deref(),
+            Some("/account")
+        );
+        assert_eq!(
+            return_to(
+                &Method::POST,
+                "/account/name",
+                &from("https://jamie.example.org/account?tab=1"),
+                base
+            )
+            .as_deref(),
+            Some("/account?tab=1")
+        );
+        for elsewhere in [
+            "https://evil.example/account",
+            "https://jamie.example.org.evil.example/account",
+            "https://jamie.example.org//evil.example",
+        ] {
+            assert_eq!(
+                return_to(&Method::POST, "/account/name", &from(elsewhere), base),
+                None,
+                "{elsewhere}"
+            );
+        }
+        assert_eq!(
+            return_to(&Method::POST, "/account/name", &HeaderMap::new(), base),
+            None
+        );
+    }
 
     #[test]
     fn cookies_are_found_among_others() {

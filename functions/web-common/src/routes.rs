@@ -66,7 +66,7 @@ impl Routes {
             .layer(middleware::from_fn_with_state(ctx.clone(), csrf::protect));
         self.router
             .route_layer(CatchPanicLayer::custom(panic_page))
-            .route_layer(middleware::from_fn(error_pages))
+            .route_layer(middleware::from_fn_with_state(ctx.clone(), error_pages))
             .route_layer(middleware::from_fn_with_state(
                 ctx.clone(),
                 sign_ins::resolve,

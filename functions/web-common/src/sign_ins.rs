@@ -17,7 +17,7 @@ pub(crate) async fn resolve(
     next: Next,
 ) -> Response {
     let token = cookie(request.headers(), cookies::sign_in_cookie_name(&ctx.config));
-    let (principal, renewed) = match jamie::auth::resolve(&ctx, token).await {
+    let (principal, renewed) = match jamie::sign_ins::resolve(&ctx, token).await {
         Ok(resolved) => resolved,
         Err(error) => return AppError::from(error).into_response(),
     };
@@ -26,12 +26,12 @@ pub(crate) async fn resolve(
     if let Some(token) = renewed {
         // A handler that signed the person out or in has set the sign-in cookie itself.
         let name = format!("{}=", cookies::sign_in_cookie_name(&ctx.config));
-        let session_set = response
+        let cookie_set = response
             .headers()
             .get_all(header::SET_COOKIE)
             .iter()
             .any(|value| value.as_bytes().starts_with(name.as_bytes()));
-        if !session_set
+        if !cookie_set
             && let Ok(value) = HeaderValue::from_str(&cookies::sign_in_cookie(&ctx.config, &token))
         {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -10,9 +10,9 @@ use axum::{
 };
 use jamie::{
     Context,
-    authorization::{Actor, Denied},
+    authorization::{Actor, Denied, OrganizerRole},
     jams::{
-        series::{self, OrganizerRole, Series},
+        series::{self, Series},
         sessions::{self, Session},
     },
 };

@@ -17,11 +17,11 @@ use axum::{
 };
 use jamie::{
     Context,
-    authorization::{Denied, Operation},
+    authorization::{Denied, Operation, OrganizerRole},
     ids::{SeriesId, SessionId, UserId},
     jams::{
         invites::{self, InviteError},
-        series::{self, OrganizerRole, Series, SeriesDetails, SeriesError, Visibility},
+        series::{self, Series, SeriesDetails, SeriesError, Visibility},
         sessions::{self, Schedule, Session, SessionEdit, SessionError, SessionStatus},
     },
     values::{Fields, FormErrors},

@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use jamie::{Context, auth::LocalPath};
+use jamie::{Context, sign_ins::LocalPath};
 use jamie_templates::Theme;
 use serde::{Deserialize, Serialize};
 use web_common::{AppError, Routes};

@@ -17,7 +17,7 @@ use crate::{
         series::Series,
         sessions::{Session, SessionStatus},
     },
-    notifications::{Message, Notification},
+    outbox::{Message, Notification},
     store::{Change, StoreError, Value, keys},
     values::{Role, RoleChoice},
 };

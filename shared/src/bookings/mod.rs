@@ -40,7 +40,7 @@ use crate::{
         series::{self, Series},
         sessions::{SeriesCopy, Session, SessionStatus},
     },
-    notifications::{Message, Notification},
+    outbox::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
     values::{Email, Fields, FormErrors, Role, RoleChoice, Waiter},
 };
@@ -1499,7 +1499,7 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
     let cancel_url = cancel_url(ctx, &registration, &token);
     let message = registration_message(ctx, &series.copy(), &session, &registration, &cancel_url);
     let notification = Notification::new(ctx, registration.email.clone(), message);
-    let limit = crate::auth::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3)?;
+    let limit = crate::limits::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3)?;
     let result = ctx
         .store
         .transact(vec![

@@ -6,15 +6,14 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::series::{self, Membership, OrganizerRole, Series, SeriesError};
+use super::series::{self, Membership, Series, SeriesError};
 use crate::{
     Context, Error, accounts,
-    authorization::{Denied, Operation, Principal, authorize},
+    authorization::{Denied, Operation, OrganizerRole, Principal, authorize},
     ids::{SeriesId, UserId},
-    notifications::{Message, Notification},
+    outbox::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, keys},
-    values::Email,
-    values::FormErrors,
+    values::{Email, FormErrors},
 };
 
 /// How long an invite link works.
@@ -49,7 +48,7 @@ impl Invite {
             series: self.series_id.to_string(),
             exp: self.valid_until.as_second(),
         };
-        let token = ctx.sessions.sign(&claims)?;
+        let token = ctx.signing.sign(&claims)?;
         Ok(format!("{}/jams/invites/{token}", ctx.config.base_url))
     }
 
@@ -249,14 +248,14 @@ pub struct InvitePreview {
 /// The series a genuine invite token names, whatever became of the invite (so the person who
 /// accepted it can be sent to the series).
 pub fn series_of(ctx: &Context, token: &str) -> Option<SeriesId> {
-    let claims: Claims = ctx.sessions.verify_for(token, AUDIENCE)?;
+    let claims: Claims = ctx.signing.verify_for(token, AUDIENCE)?;
     claims.series.parse().ok()
 }
 
 /// What an invite link leads to, or why it does not work.
 pub async fn preview(ctx: &Context, token: &str) -> Result<InvitePreview, InviteError> {
     let claims: Claims = ctx
-        .sessions
+        .signing
         .verify_for(token, AUDIENCE)
         .ok_or(InviteError::Invalid)?;
     let series_id: SeriesId = claims.series.parse().map_err(|_| InviteError::Invalid)?;

@@ -11,7 +11,7 @@ use super::sessions::{self, SeriesCopy};
 use crate::{
     Context, Error,
     accounts::User,
-    authorization::{Actor, Denied, Operation, Principal, authorize, authorize_in},
+    authorization::{Actor, Denied, Operation, OrganizerRole, Principal, authorize, authorize_in},
     ids::{SeriesId, UserId},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
     values::{FieldError, Fields, FormErrors, Role},
@@ -568,14 +568,6 @@ impl Series {
         };
         format!("{day}{} for {length}", self.start_time.strftime("%H:%M"))
     }
-}
-
-/// A person's part in a series.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganizerRole {
-    Owner,
-    CoOrganizer,
 }
 
 /// The membership item that makes a user an organizer of a series.

@@ -21,7 +21,7 @@ use crate::{
     Context, Error,
     authorization::{Operation, Principal},
     ids::{SeriesId, SessionId},
-    notifications::{Message, Notification},
+    outbox::{Message, Notification},
     store::{Change, Condition, Entry, Query, StoreError, Value, keys},
     values::{Email, Fields, FormErrors, Role, Waiter},
 };

@@ -5,7 +5,8 @@
 //!   their ratio (target ≥ 0.9);
 //! - the DynamoDB calls one request makes (counted by an SDK interceptor): register
 //!   (confirmed and waitlisted), cancel with a promotion, the public session page and a page of
-//!   the organizer's table of a session with 1,000 registrations;
+//!   the organizer's table of a session with 1,000 registrations, the superadmin's page of
+//!   every series;
 //! - the emulator's resident memory before and after 5,000 more registrations (must stay under
 //!   500 MB: stock moto keeps every table copy a transaction makes).
 
@@ -174,7 +175,7 @@ async fn calls_per_request(app: &TestApp, counter: &CallCounter, big: &jam::Jam)
 
     let token = app
         .link_for("person0@example.org", |message| {
-            matches!(message, jamie::notifications::Message::Registered { .. })
+            matches!(message, jamie::outbox::Message::Registered { .. })
         })
         .await
         .expect("the first registration's email");
@@ -195,6 +196,19 @@ async fn calls_per_request(app: &TestApp, counter: &CallCounter, big: &jam::Jam)
         .await;
     assert_eq!(table.status, StatusCode::OK);
     print_calls("organizer_table_page_of_1000", &counter.take());
+
+    // The superadmin's list of every series: the listing and one BatchGetItem for the owners,
+    // whatever their number (tests/it/auth.rs checks 3 against 15).
+    let mut admin_ctx = counter.context(&app.ctx);
+    std::sync::Arc::make_mut(&mut admin_ctx.config)
+        .superadmin_emails
+        .push("root@example.org".to_owned());
+    let admin = app.with_context(admin_ctx).another_browser();
+    admin.sign_in("root@example.org", "Root").await;
+    counter.take();
+    let all_series = admin.get("/admin/series").await;
+    assert_eq!(all_series.status, StatusCode::OK);
+    print_calls("admin_all_series_page", &counter.take());
 }
 
 #[tokio::main]
