@@ -222,6 +222,10 @@ async fn expired_reused_tampered_and_unknown_links_get_a_clear_page() {
     let reused = app.another_browser().post_form(&path, "").await;
     assert_eq!(reused.status, StatusCode::NOT_FOUND);
     assert!(reused.body.contains("already been used or is not valid"));
+    assert!(
+        reused.body.contains(r#"<a href="/login" class="btn btn-primary">Get a new link</a>"#),
+        "a used link offers a fresh one first"
+    );
 
     let mut tampered = path.clone();
     let last = tampered.pop().unwrap();

@@ -16,6 +16,8 @@ use jamie::{
     store::StoreError,
 };
 
+use jamie_templates::pages::error::NextStep;
+
 use crate::AppError;
 
 /// What a form's errors become when no page is there to show them beside their fields: a
@@ -158,6 +160,10 @@ impl From<EmailChangeError> for AppError {
             EmailChangeError::LinkInvalid => Self::LinkInvalid {
                 heading: "This link cannot change your address",
                 explanation: error.to_string().into(),
+                again: NextStep {
+                    href: "/account",
+                    label: "Go to your account",
+                },
             },
             EmailChangeError::Unchanged | EmailChangeError::Taken => {
                 Self::Refused(error.to_string().into())
@@ -179,6 +185,12 @@ impl From<SetPasswordError> for AppError {
 impl From<SignInError> for AppError {
     fn from(error: SignInError) -> Self {
         /// The heading of every page about a sign-in link that did not work.
+        /// A used or expired sign-in link's way on: ask for a fresh one.
+        const NEW_LINK: NextStep = NextStep {
+            href: "/login",
+            label: "Get a new link",
+        };
+
         const LINK: &str = "This link cannot sign you in";
         match error {
             SignInError::Internal(error) => error.into(),
@@ -194,10 +206,12 @@ impl From<SignInError> for AppError {
             SignInError::LinkExpired => Self::LinkExpired {
                 heading: LINK,
                 explanation: error.to_string().into(),
+                again: NEW_LINK,
             },
             SignInError::LinkInvalid => Self::LinkInvalid {
                 heading: LINK,
                 explanation: error.to_string().into(),
+                again: NEW_LINK,
             },
             SignInError::WrongPassword => Self::Unauthorized(error.to_string().into()),
         }

@@ -20,7 +20,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use jamie::authorization::Principal;
-use jamie_templates::{Page, Theme, Viewer, pages};
+use jamie_templates::{Page, Theme, Viewer, pages, pages::error::NextStep};
 use maud::Markup;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -60,11 +60,13 @@ pub enum AppError {
     LinkInvalid {
         heading: &'static str,
         explanation: Cow<'static, str>,
+        again: NextStep,
     },
     /// 410: such a link that expired; the words say how to get a fresh one.
     LinkExpired {
         heading: &'static str,
         explanation: Cow<'static, str>,
+        again: NextStep,
     },
     /// 404: nothing lives at this address (or, where a comment says so, nothing the reader may
     /// know exists).
@@ -120,10 +122,12 @@ impl AppError {
                 Self::LinkInvalid {
                     heading,
                     explanation,
+                    ..
                 } => (StatusCode::NOT_FOUND, heading, explanation.clone()),
                 Self::LinkExpired {
                     heading,
                     explanation,
+                    ..
                 } => (StatusCode::GONE, heading, explanation.clone()),
                 Self::NotFound => (
                     StatusCode::NOT_FOUND,
@@ -161,10 +165,15 @@ impl AppError {
                     "Nothing you did caused this. Please try again; if it keeps happening, tell the organizer.".into(),
                 ),
             };
+        let next = match self {
+            Self::LinkInvalid { again, .. } | Self::LinkExpired { again, .. } => Some(*again),
+            _ => None,
+        };
         ErrorPage {
             status,
             heading,
             explanation,
+            next,
         }
     }
 }
@@ -190,11 +199,19 @@ struct ErrorPage {
     status: StatusCode,
     heading: &'static str,
     explanation: Cow<'static, str>,
+    /// The way on offered first (the home page when none).
+    next: Option<NextStep>,
 }
 
 impl ErrorPage {
     fn render(&self, page: &Page<'_>) -> Markup {
-        pages::error::error(page, self.status.as_u16(), self.heading, &self.explanation)
+        pages::error::error(
+            page,
+            self.status.as_u16(),
+            self.heading,
+            &self.explanation,
+            self.next,
+        )
     }
 
     /// The page for a response axum itself produced (a rejected form or path, a method the
@@ -216,6 +233,7 @@ impl ErrorPage {
                     status,
                     heading: "This address is only a form's destination",
                     explanation: "It cannot be opened on its own. Go back to the page with the form and send it from there.".into(),
+                    next: None,
                 });
             }
             _ => AppError::BadRequest(

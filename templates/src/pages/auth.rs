@@ -137,20 +137,6 @@ pub fn confirm_link(page: &Page<'_>, token: &str, email: &str) -> Markup {
     )
 }
 
-pub fn link_problem(page: &Page<'_>, explanation: &str) -> Markup {
-    layout(
-        page,
-        html! {
-            section class="max-w-md mx-auto text-center flex flex-col items-center gap-4 py-6" aria-labelledby="problem-title" {
-                div class="text-warning" { (icons::exclamation_triangle("size-12")) }
-                h1 id="problem-title" class="text-3xl font-bold" { "This link cannot sign you in" }
-                p class="text-lg" { (explanation) }
-                a href="/login" class="btn btn-primary" { "Get a new link" }
-            }
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
