@@ -41,18 +41,6 @@ pub fn app(ctx: Context) -> Router {
     web_common::finish(routes().into_router(ctx))
 }
 
-/// The page for a visitor who may not see the dashboard: sign in first, or told of a block.
-fn denied(page: &PageContext, denied: Denied) -> Response {
-    match denied {
-        Denied::Blocked => AppError::Forbidden("This account is blocked.").into_response(),
-        _ => axum::response::Redirect::to(&format!(
-            "/login?next={}",
-            jamie_templates::components::percent_encode(&page.path)
-        ))
-        .into_response(),
-    }
-}
-
 fn signed_in(page: &PageContext) -> Result<&Actor, Denied> {
     jamie::authorization::authorize(
         &page.principal,
@@ -101,25 +89,20 @@ fn card(
     }
 }
 
-async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<Done>) -> Response {
+async fn home(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     if page.principal.actor().is_none() {
-        return pages::home::home(&page.page("Acroyoga jams, organized")).into_response();
+        return Ok(pages::home::home(&page.page("Acroyoga jams, organized")).into_response());
     }
-    let actor = match signed_in(&page) {
-        Ok(actor) => actor,
-        Err(refusal) => return denied(&page, refusal),
-    };
-    let organized = match series::of_user(&ctx, &actor.user.id).await {
-        Ok(organized) => organized,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+    let actor = signed_in(&page)?;
+    let organized = series::of_user(&ctx, &actor.user.id).await?;
     let now = ctx.clock.now();
     let mut cards = Vec::with_capacity(organized.len());
     for (series, role) in &organized {
-        let next = match sessions::next_of_series(&ctx, &series.id, now).await {
-            Ok(next) => next,
-            Err(error) => return AppError::from(error).into_response(),
-        };
+        let next = sessions::next_of_series(&ctx, &series.id, now).await?;
         cards.push(card(&ctx, series, *role, next.as_ref()));
     }
     // Active series first, each group newest first (the order `of_user` gives).
@@ -130,7 +113,7 @@ async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<
         cards,
         notice: notice.as_deref(),
     };
-    pages::dashboard::dashboard(&page.page("Your jams"), &view).into_response()
+    Ok(pages::dashboard::dashboard(&page.page("Your jams"), &view).into_response())
 }
 
 /// What the action that led back here did: "deleted-3" (a series with 3 sessions), "left".
@@ -174,15 +157,9 @@ async fn calendar(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<MonthQuery>,
-) -> Response {
-    let actor = match signed_in(&page) {
-        Ok(actor) => actor,
-        Err(refusal) => return denied(&page, refusal),
-    };
-    let organized = match series::of_user(&ctx, &actor.user.id).await {
-        Ok(organized) => organized,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+) -> Result<Response, AppError> {
+    let actor = signed_in(&page)?;
+    let organized = series::of_user(&ctx, &actor.user.id).await?;
     let now = ctx.clock.now();
     // "Today" where the organizer's jams happen (their newest series' zone).
     let zone = organized
@@ -210,10 +187,7 @@ async fn calendar(
     );
     let mut entries: Vec<(Date, String, CalendarEntry)> = Vec::new();
     for (series, _) in &organized {
-        let found = match sessions::between(&ctx, &series.id, from, to).await {
-            Ok(found) => found,
-            Err(error) => return AppError::from(error).into_response(),
-        };
+        let found = sessions::between(&ctx, &series.id, from, to).await?;
         let zone = series.zone();
         for session in found {
             let start = session.starts_at.to_zoned_datetime(zone.clone());
@@ -281,8 +255,10 @@ async fn calendar(
         today_href: "/calendar",
         weeks,
     };
-    pages::calendar::calendar(&page.page(&format!("Calendar — {month_label}")), &view)
-        .into_response()
+    Ok(
+        pages::calendar::calendar(&page.page(&format!("Calendar — {month_label}")), &view)
+            .into_response(),
+    )
 }
 
 #[cfg(test)]
