@@ -9,6 +9,7 @@ use axum::{
 use jamie::{
     Context,
     authorization::Operation,
+    bookings,
     ids::{SeriesId, SessionId},
     jams::{
         series::{self, Series},
@@ -246,9 +247,11 @@ pub(crate) async fn edit_session(
 ) -> Result<Response, AppError> {
     let access = series::access(&ctx, &page.principal, &series_id, Operation::EditSeries).await?;
     let result = match SessionEdit::parse(&Fields(&form), &access.series, ctx.clock.now()) {
-        Ok(edit) => sessions::edit(&ctx, &page.principal, &series_id, &session_id, edit)
-            .await
-            .map(drop),
+        Ok(edit) => {
+            bookings::capacity::edit_session(&ctx, &page.principal, &series_id, &session_id, edit)
+                .await
+                .map(drop)
+        }
         Err(errors) => Err(SessionError::Invalid(errors)),
     };
     let ids = (&series_id, &session_id);

@@ -713,10 +713,19 @@ impl SessionEdit {
     }
 }
 
+/// A saved session edit, and whether it raised a capacity (then the waitlist may move up: see
+/// `bookings::edit_session`, which edits through here and promotes).
+#[derive(Clone, Debug)]
+pub struct Edited {
+    pub session: Session,
+    pub capacity_raised: bool,
+}
+
 /// Saves an edit of a scheduled session. When its time or place changes and people are
-/// registered, each of them gets a change notification in the same write. Raising a capacity
-/// promotes from the waitlist; lowering it below the confirmed count removes nobody. Moving it
-/// to a date that has another session of the series is refused.
+/// registered, each of them gets a change notification in the same write. Lowering a capacity
+/// below the confirmed count removes nobody; raising one is reported, for the bookings to
+/// promote from the waitlist. Moving it to a date that has another session of the series is
+/// refused.
 #[tracing::instrument(skip_all)]
 pub async fn edit(
     ctx: &Context,
@@ -724,7 +733,7 @@ pub async fn edit(
     series_id: &SeriesId,
     id: &SessionId,
     edit: SessionEdit,
-) -> Result<Session, SessionError> {
+) -> Result<Edited, SessionError> {
     let SessionAccess { access, .. } =
         access(ctx, principal, series_id, id, Operation::EditSeries).await?;
     let series = &access.series;
@@ -800,12 +809,12 @@ pub async fn edit(
         };
         match write_with_notifications(ctx, writes, &notifications).await {
             Ok(()) => {
-                if edited.capacity_base > session.capacity_base
-                    || edited.capacity_flyer > session.capacity_flyer
-                {
-                    capacity_raised(ctx, &edited).await?;
-                }
-                return Ok(edited);
+                let capacity_raised = edited.capacity_base > session.capacity_base
+                    || edited.capacity_flyer > session.capacity_flyer;
+                return Ok(Edited {
+                    session: edited,
+                    capacity_raised,
+                });
             }
             Err(StoreError::Conflict { items }) if items.contains(&2) => {
                 return Err(SessionError::Invalid(FormErrors::single(
@@ -864,19 +873,6 @@ async fn notify_all(
         .into_iter()
         .map(|email| Notification::new(ctx, email, message.clone()))
         .collect())
-}
-
-/// After a capacity was raised: as many waitlisted people as now fit are promoted, FIFO per
-/// role, each with their notification.
-async fn capacity_raised(ctx: &Context, session: &Session) -> Result<(), Error> {
-    match crate::bookings::promote_waiting(ctx, &session.id).await {
-        Ok(promoted) => {
-            tracing::info!(session = %session.id, promoted = promoted.len(), "capacity raised");
-            Ok(())
-        }
-        Err(crate::bookings::BookingError::Internal(error)) => Err(error),
-        Err(error) => Err(Error::failed("promoting after a raise", error)),
-    }
 }
 
 /// Cancels a scheduled session with a reason that everyone registered or waitlisted is told.
