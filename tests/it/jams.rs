@@ -5,16 +5,22 @@
 use axum::http::StatusCode;
 use jamie::{
     Clock, accounts,
+    authorization::{Actor, Denied, Principal},
     ids::{SeriesId, SessionId},
     jams::{
-        series::{self, OrganizerRole, Series},
+        dashboard,
+        series::{self, OrganizerRole, Series, SeriesError},
         sessions::{self, Session, SessionStatus},
     },
     notifications::{self, Message},
-    store::{Change, Entry, keys},
+    store::{Change, Entry, Query, keys},
     values::Email,
 };
-use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
+use jamie_tests::{
+    Options, TestApp, TestResponse,
+    calls::{CallCounter, describe},
+    encode, spawn_app_with,
+};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 /// Wednesday 10 March 2027, noon UTC: two and a half weeks before Europe's clocks go forward.
@@ -124,8 +130,15 @@ async fn stored_series(app: &TestApp, id: &SeriesId) -> Option<Series> {
         .unwrap()
 }
 
+/// The sessions of series `id` as stored, by start time (read from the index, as nobody).
 async fn stored_sessions(app: &TestApp, id: &SeriesId) -> Vec<Session> {
-    sessions::of_series(&app.ctx, id).await.unwrap()
+    let partition = keys::sessions_of_series_index(id);
+    app.ctx
+        .store
+        .query::<Session>(Query::index("GSI1", &partition))
+        .await
+        .unwrap()
+        .items
 }
 
 #[tokio::test]
@@ -667,7 +680,13 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
         .await
         .unwrap()
         .unwrap();
-    let organized = series::of_user(&app.ctx, &bea_user.id).await.unwrap();
+    let bea_principal = Principal::User(Box::new(Actor {
+        user: bea_user.clone(),
+        session_id: String::new(),
+    }));
+    let organized = series::organized_by(&app.ctx, &bea_principal)
+        .await
+        .unwrap();
     assert_eq!(organized.len(), 1);
     assert_eq!(organized[0].1, OrganizerRole::CoOrganizer);
     assert!(bea.get("/").await.body.contains("Co-organizer"));
@@ -853,6 +872,106 @@ async fn users_racing_for_one_invite_leave_exactly_one_co_organizer() {
             .items;
         assert_eq!(organizers.len(), 2, "the owner and one co-organizer");
     }
+}
+
+/// The principal of the user signed up with `email`.
+async fn principal_of(app: &TestApp, email: &str) -> Principal {
+    let user = accounts::find_by_email(&app.ctx, &Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    Principal::User(Box::new(Actor {
+        user,
+        session_id: "test".to_owned(),
+    }))
+}
+
+#[tokio::test]
+async fn the_domain_reads_a_series_sessions_and_the_dashboard_only_for_those_who_may_see_them() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "2")]).await;
+    let owner = principal_of(&app, "owner@example.org").await;
+    let stranger = app.another_browser();
+    stranger.sign_in("stranger@example.org", "Stranger").await;
+    let stranger = principal_of(&app, "stranger@example.org").await;
+
+    assert_eq!(
+        sessions::of_series(&app.ctx, &owner, &id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(matches!(
+        sessions::of_series(&app.ctx, &stranger, &id).await,
+        Err(SeriesError::NotFound)
+    ));
+    assert!(matches!(
+        sessions::of_series(&app.ctx, &Principal::Anonymous, &id).await,
+        Err(SeriesError::Denied(Denied::SignInRequired))
+    ));
+
+    let cards = dashboard::overview(&app.ctx, &owner).await.unwrap();
+    assert_eq!(cards.len(), 1);
+    let next = cards[0].next.as_ref().expect("the next session");
+    assert_eq!(next.starts_at.to_string(), "2027-03-16T18:00:00Z");
+    assert!(
+        dashboard::overview(&app.ctx, &stranger)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        dashboard::overview(&app.ctx, &Principal::Anonymous).await,
+        Err(SeriesError::Denied(Denied::SignInRequired))
+    ));
+    assert!(matches!(
+        dashboard::organized(&app.ctx, &Principal::Anonymous).await,
+        Err(SeriesError::Denied(Denied::SignInRequired))
+    ));
+}
+
+#[tokio::test]
+async fn the_dashboard_and_the_calendar_read_as_often_for_twelve_series_as_for_one() {
+    let app = app_at(march()).await;
+    let counter = CallCounter::default();
+    let counted = app.with_context(counter.context(&app.ctx));
+    jamie_tests::jam::scheduled(&app.ctx, "many@example.org", 1, 1).await;
+    counted.sign_in("many@example.org", "Many").await;
+    let calls = |path: &'static str| {
+        let (counted, counter) = (&counted, &counter);
+        async move {
+            counter.take();
+            let page = counted.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            (page.body, counter.take())
+        }
+    };
+    let (one, home_of_one) = calls("/").await;
+    assert_eq!(one.matches("Next session").count(), 1, "{one}");
+    let (_, calendar_of_one) = calls("/calendar").await;
+    for _ in 1..12 {
+        jamie_tests::jam::scheduled(&app.ctx, "many@example.org", 1, 1).await;
+    }
+    let (twelve, home_of_twelve) = calls("/").await;
+    assert_eq!(twelve.matches("Next session").count(), 12);
+    // Every card shows its next session, a week ahead.
+    let per_card = one.matches("Wed 17 Mar").count();
+    assert!(per_card >= 1, "{one}");
+    assert_eq!(
+        twelve.matches("Wed 17 Mar").count(),
+        12 * per_card,
+        "{twelve}"
+    );
+    assert_eq!(home_of_twelve, home_of_one, "{}", describe(&home_of_twelve));
+    let (_, calendar_of_twelve) = calls("/calendar").await;
+    assert_eq!(
+        calendar_of_twelve,
+        calendar_of_one,
+        "{}",
+        describe(&calendar_of_twelve)
+    );
 }
 
 #[tokio::test]

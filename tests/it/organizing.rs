@@ -196,13 +196,14 @@ async fn attendance_is_marked_after_the_start_and_kept_as_each_persons_history()
         )
         .await;
     assert_eq!(scheduled.status, StatusCode::SEE_OTHER);
-    let second = jamie::jams::sessions::of_series(&app.ctx, &series)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|found| found.id != session)
-        .unwrap()
-        .id;
+    let second =
+        jamie::jams::sessions::of_series(&app.ctx, &organizer_principal(&app).await, &series)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|found| found.id != session)
+            .unwrap()
+            .id;
     register(&app, &second, "Ana", "ana@example.org", "base").await;
     app.ctx.clock.set("2027-03-23T20:00:00Z".parse().unwrap());
     let ana_again = id_of(&app, &series, &second, "ana@example.org").await;

@@ -12,8 +12,9 @@ use jamie::{
     Context,
     authorization::{Actor, Denied},
     jams::{
-        series::{self, OrganizerRole, Series},
-        sessions::{self, Session},
+        dashboard,
+        series::{OrganizerRole, Series},
+        sessions::Session,
     },
 };
 use jamie_templates::pages::{
@@ -98,13 +99,11 @@ async fn home(
         return Ok(pages::home::home(&page.page("Acroyoga jams, organized")).into_response());
     }
     let actor = signed_in(&page)?;
-    let organized = series::of_user(&ctx, &actor.user.id).await?;
-    let now = ctx.clock.now();
-    let mut cards = Vec::with_capacity(organized.len());
-    for (series, role) in &organized {
-        let next = sessions::next_of_series(&ctx, &series.id, now).await?;
-        cards.push(card(&ctx, series, *role, next.as_ref()));
-    }
+    let mut cards: Vec<DashboardCard> = dashboard::overview(&ctx, &page.principal)
+        .await?
+        .iter()
+        .map(|found| card(&ctx, &found.series, found.role, found.next.as_ref()))
+        .collect();
     // Active series first, each group newest first (the order `of_user` gives).
     cards.sort_by_key(|card| card.archived);
     let notice = dashboard_notice(&done.done);
@@ -158,11 +157,11 @@ async fn calendar(
     page: PageContext,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
-    let actor = signed_in(&page)?;
-    let organized = series::of_user(&ctx, &actor.user.id).await?;
+    let organized = dashboard::organized(&ctx, &page.principal).await?;
     let now = ctx.clock.now();
     // "Today" where the organizer's jams happen (their newest series' zone).
     let zone = organized
+        .series()
         .first()
         .map_or(jiff::tz::TimeZone::UTC, |(series, _)| series.zone());
     let today = now.to_zoned_datetime(zone).date();
@@ -186,8 +185,8 @@ async fn calendar(
         window(grid_end).saturating_add(margin).unwrap_or(now),
     );
     let mut entries: Vec<(Date, String, CalendarEntry)> = Vec::new();
-    for (series, _) in &organized {
-        let found = sessions::between(&ctx, &series.id, from, to).await?;
+    let found = organized.sessions_between(&ctx, from, to).await?;
+    for ((series, _), found) in organized.series().iter().zip(found) {
         let zone = series.zone();
         for session in found {
             let start = session.starts_at.to_zoned_datetime(zone.clone());
@@ -249,7 +248,7 @@ async fn calendar(
     );
     let view = CalendarView {
         month_label: &month_label,
-        has_series: !organized.is_empty(),
+        has_series: !organized.series().is_empty(),
         prev_href: &prev_href,
         next_href: &next_href,
         today_href: "/calendar",

@@ -246,7 +246,7 @@ pub(crate) async fn series_page(
         delete_problem,
     } = extras;
     let access = series::access(ctx, &page.principal, id, Operation::ViewSeries).await?;
-    let sessions = sessions::of_series(ctx, id).await?;
+    let sessions = sessions::of_series(ctx, &page.principal, id).await?;
     let organizers = series::organizers(ctx, &page.principal, id).await?;
     let is_owner = access.role == Some(OrganizerRole::Owner);
     let pending = if is_owner {
@@ -431,7 +431,7 @@ pub(crate) async fn delete_series(
         };
         return series_page(&ctx, &page, &id, extras).await;
     }
-    let count = sessions::of_series(&ctx, &id).await?.len();
+    let count = sessions::of_series(&ctx, &page.principal, &id).await?.len();
     match series::delete(&ctx, &page.principal, &id).await {
         Ok(()) => Ok(Redirect::to(&format!("/?done=deleted-{count}")).into_response()),
         Err(error @ SeriesError::HasRegistrations) => {

@@ -73,7 +73,7 @@ async fn schedule_page(
     let form = match form {
         Some(form) => form,
         None => {
-            let all = sessions::of_series(ctx, id).await?;
+            let all = sessions::of_series(ctx, &page.principal, id).await?;
             let last = all.last().map(|session| session.starts_at);
             let defaults = sessions::schedule_defaults(series, ctx.clock.now(), last);
             form_state(defaults, FormErrors::default())

@@ -285,6 +285,19 @@ pub struct Series {
     #[serde(default)]
     pub owner_blocked: bool,
     pub created_at: Timestamp,
+    /// When each of its sessions happens, by session id: written in the same transaction as
+    /// the session is scheduled or moved, so the dashboard and the calendar find the sessions
+    /// they show in one BatchGetItem. `None` on a series saved before these were kept (the
+    /// next scheduling or edit fills it in from the index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots: Option<BTreeMap<String, Slot>>,
+}
+
+/// When a session of a series happens, as the series item keeps it (see [`Series::slots`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
 }
 
 /// Weekdays as a form offers them, ISO numbered.
@@ -459,6 +472,7 @@ impl SeriesDetails {
             organizer_names: Vec::new(),
             owner_blocked: false,
             created_at,
+            slots: Some(BTreeMap::new()),
         }
     }
 }
@@ -732,6 +746,7 @@ pub async fn update(
         archived: access.series.archived,
         organizer_names: access.series.organizer_names.clone(),
         owner_blocked: access.series.owner_blocked,
+        slots: access.series.slots.clone(),
         ..details.into_series(
             access.series.id.clone(),
             access.series.owner.clone(),
@@ -825,7 +840,7 @@ pub async fn delete(
 ) -> Result<(), SeriesError> {
     let access = access(ctx, principal, id, Operation::DeleteSeries).await?;
     let now = ctx.clock.now();
-    let sessions = super::sessions::of_series(ctx, id).await?;
+    let sessions = super::sessions::of_series_unchecked(ctx, id).await?;
     if sessions
         .iter()
         .any(|session| session.ends_at > now && session.has_registrations())
@@ -900,24 +915,43 @@ fn not_found_on_conflict(error: StoreError) -> SeriesError {
     }
 }
 
-/// The series a user organizes (owned or co-organized), newest first.
-pub async fn of_user(ctx: &Context, user: &UserId) -> Result<Vec<(Series, OrganizerRole)>, Error> {
+/// The series the acting user organizes (owned or co-organized), newest first.
+pub async fn organized_by(
+    ctx: &Context,
+    principal: &Principal,
+) -> Result<Vec<(Series, OrganizerRole)>, SeriesError> {
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    Ok(of_user(ctx, &actor.user.id).await?)
+}
+
+/// The series a user organizes (owned or co-organized), newest first. No access check: for
+/// operations of the domain that made theirs (see [`organized_by`]).
+pub(crate) async fn of_user(
+    ctx: &Context,
+    user: &UserId,
+) -> Result<Vec<(Series, OrganizerRole)>, Error> {
     let partition = keys::organizer_index(user);
-    let memberships = ctx
-        .store
-        .query::<Membership>(Query::index("GSI1", &partition))
-        .await?
-        .items;
-    let mut found = Vec::with_capacity(memberships.len());
-    for membership in memberships {
-        if let Some(series) = ctx
-            .store
-            .get::<Series>(&keys::series(&membership.series_id))
-            .await?
-        {
-            found.push((series, membership.role));
+    let mut memberships = Vec::new();
+    let mut query = Query::index("GSI1", &partition);
+    loop {
+        let page = ctx.store.query::<Membership>(query.clone()).await?;
+        memberships.extend(page.items);
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => break,
         }
     }
+    // The series in BatchGetItems of up to 100, not one read each.
+    let keys: Vec<keys::Key> = memberships
+        .iter()
+        .map(|membership| keys::series(&membership.series_id))
+        .collect();
+    let series: Vec<Option<Series>> = super::get_many(ctx, &keys).await?;
+    let mut found: Vec<(Series, OrganizerRole)> = series
+        .into_iter()
+        .zip(&memberships)
+        .filter_map(|(series, membership)| Some((series?, membership.role)))
+        .collect();
     found.sort_by_key(|(series, _)| std::cmp::Reverse(series.created_at));
     Ok(found)
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     recurrence::{self, Frequency, Occurrence, Recurrence, RecurrenceError},
-    series::{self, Access, Cost, Location, Series, SeriesError, parse_capacity, parse_time},
+    series::{self, Access, Cost, Location, Series, SeriesError, Slot, parse_capacity, parse_time},
 };
 use crate::{
     Context, Error,
@@ -118,7 +118,7 @@ impl SeriesCopy {
 pub async fn sync_series(ctx: &Context, series: &Series) -> Result<(), Error> {
     let now = ctx.clock.now();
     let copy = Value::of(&series.copy())?;
-    for session in of_series(ctx, &series.id).await? {
+    for session in of_series_unchecked(ctx, &series.id).await? {
         if session.ends_at <= now {
             continue;
         }
@@ -498,8 +498,9 @@ pub async fn schedule(
         })
         .collect();
     // One transaction per session with the claim on its local date: of two schedules racing
-    // for a date, one gets it and the other skips it.
+    // for a date, one gets it and the other skips it. The series keeps the session's slot.
     let zone = &schedule.recurrence.zone;
+    keep_slots(ctx, &access.series).await?;
     let mut created = Vec::with_capacity(sessions.len());
     let mut skipped = skipped;
     for session in sessions {
@@ -516,6 +517,8 @@ pub async fn schedule(
                 },
                 Some("attribute_not_exists(PK)"),
             )?,
+            ctx.store
+                .update(&keys::series(&session.series_id), slot_change(&session)?)?,
         ];
         match ctx.store.transact(writes).await {
             Ok(()) => created.push(session),
@@ -527,13 +530,29 @@ pub async fn schedule(
     Ok(Scheduled { sessions, skipped })
 }
 
-/// Every session of a series, by start time (for organizers; no paging limit).
-pub async fn of_series(ctx: &Context, id: &SeriesId) -> Result<Vec<Session>, Error> {
+/// Every session of series `id`, by start time, for someone who may see the series (its
+/// organizers and superadmins; to anyone else it does not exist).
+pub async fn of_series(
+    ctx: &Context,
+    principal: &Principal,
+    id: &SeriesId,
+) -> Result<Vec<Session>, SeriesError> {
+    series::access(ctx, principal, id, Operation::ViewSeries).await?;
+    Ok(of_series_unchecked(ctx, id).await?)
+}
+
+/// Every session of a series, by start time (no paging limit), for operations of the domain
+/// that have checked access themselves.
+pub(crate) async fn of_series_unchecked(
+    ctx: &Context,
+    id: &SeriesId,
+) -> Result<Vec<Session>, Error> {
     query_sessions(ctx, id, None).await
 }
 
-/// The sessions of a series starting between `from` and `to`, by start time.
-pub async fn between(
+/// The sessions of a series starting between `from` and `to`, by start time (no access
+/// check: for operations of the domain that made theirs).
+pub(crate) async fn between(
     ctx: &Context,
     id: &SeriesId,
     from: Timestamp,
@@ -590,8 +609,8 @@ async fn query_sessions(
 }
 
 /// The next session of a series that has not ended, if any (cancelled ones included, so the
-/// dashboard can show them).
-pub async fn next_of_series(
+/// dashboard can show them). No access check: for operations of the domain that made theirs.
+pub(crate) async fn next_of_series(
     ctx: &Context,
     id: &SeriesId,
     now: Timestamp,
@@ -738,6 +757,7 @@ pub async fn edit(
         access(ctx, principal, series_id, id, Operation::EditSeries).await?;
     let series = &access.series;
     let zone = series.zone();
+    keep_slots(ctx, series).await?;
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -788,6 +808,13 @@ pub async fn edit(
                 Some("attribute_not_exists(PK)"),
             )?);
         }
+        // Last, so that the date claim stays the third write whose conflict is read below.
+        if (edited.starts_at, edited.ends_at) != (session.starts_at, session.ends_at) {
+            writes.push(
+                ctx.store
+                    .update(&keys::series(series_id), slot_change(&edited)?)?,
+            );
+        }
         let moved = edited.starts_at != session.starts_at
             || edited.ends_at != session.ends_at
             || edited.location(series) != session.location(series);
@@ -826,6 +853,51 @@ pub async fn edit(
             Err(StoreError::Conflict { .. }) => return Err(SessionError::NotScheduled),
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// The series item's slot of `session` set to its times, under the condition that the
+/// series keeps slots (it exists, and [`keep_slots`] ran).
+fn slot_change(session: &Session) -> Result<Change, StoreError> {
+    let slot = Slot {
+        starts_at: session.starts_at,
+        ends_at: session.ends_at,
+    };
+    Ok(Change::new("SET slots.#session = :slot")
+        .when("attribute_exists(slots)")
+        .name("#session", session.id.as_str())
+        .value(":slot", Value::of(&slot)?))
+}
+
+/// Makes sure the series item keeps its sessions' slots ([`Series::slots`]): a series saved
+/// before they were kept gets them from the index, once. Every session scheduled or moved
+/// afterwards writes its slot in its own transaction.
+async fn keep_slots(ctx: &Context, series: &Series) -> Result<(), Error> {
+    if series.slots.is_some() {
+        return Ok(());
+    }
+    let slots: BTreeMap<String, Slot> = of_series_unchecked(ctx, &series.id)
+        .await?
+        .into_iter()
+        .map(|session| {
+            let slot = Slot {
+                starts_at: session.starts_at,
+                ends_at: session.ends_at,
+            };
+            (session.id.as_str().to_owned(), slot)
+        })
+        .collect();
+    let change = Change::new("SET slots = :slots")
+        .when("attribute_exists(PK) AND attribute_not_exists(slots)")
+        .value(":slots", Value::of(&slots)?);
+    match ctx
+        .store
+        .update_item(&keys::series(&series.id), change)
+        .await
+    {
+        // Filled in meanwhile by another request, or the series is gone: nothing to keep.
+        Ok(()) | Err(StoreError::Conflict { .. }) => Ok(()),
+        Err(error) => Err(error.into()),
     }
 }
 
