@@ -4,6 +4,7 @@
 //! domain operations with it. The DynamoDB single-table store lives in [`store`].
 
 pub mod accounts;
+pub mod adapters;
 pub mod auth;
 pub mod authorization;
 pub mod bookings;
