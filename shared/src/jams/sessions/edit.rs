@@ -195,3 +195,65 @@ pub async fn edit(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{super::testing::*, *};
+
+    #[test]
+    fn an_edit_keeps_the_series_cost_and_place_unless_it_gives_its_own() {
+        let series = series();
+        let fields = form(&[
+            ("date", "2027-03-16"),
+            ("start_time", "19:30"),
+            ("end_time", "21:30"),
+            ("capacity_base", "6"),
+            ("capacity_flyer", "8"),
+            ("cost_kind", "default"),
+            ("note", "Bring a mat"),
+        ]);
+        let edit = SessionEdit::parse(&Fields(&fields), &series, march()).unwrap();
+        assert_eq!(edit.starts_at.to_string(), "2027-03-16T18:30:00Z");
+        assert_eq!(edit.ends_at.to_string(), "2027-03-16T20:30:00Z");
+        assert_eq!((edit.capacity_base, edit.capacity_flyer), (6, 8));
+        assert_eq!((edit.cost, edit.location), (None, None));
+
+        let own = form(&[
+            ("date", "2027-03-16"),
+            ("start_time", "19:00"),
+            ("end_time", "21:00"),
+            ("capacity_base", "6"),
+            ("capacity_flyer", "8"),
+            ("cost_kind", "amount"),
+            ("cost_amount", "15"),
+            ("cost_currency", "EUR"),
+            ("venue", "Park Hall"),
+        ]);
+        let edit = SessionEdit::parse(&Fields(&own), &series, march()).unwrap();
+        assert_eq!(
+            edit.cost.map(|cost| cost.label()).as_deref(),
+            Some("15.00 EUR")
+        );
+        assert_eq!(
+            edit.location.map(|place| place.venue).as_deref(),
+            Some("Park Hall")
+        );
+    }
+
+    #[test]
+    fn a_bad_edit_says_what_is_wrong_beside_each_field() {
+        let fields = form(&[
+            ("date", "2027-03-01"),
+            ("start_time", "21:00"),
+            ("end_time", "20:00"),
+            ("capacity_base", "-1"),
+            ("capacity_flyer", "8"),
+            ("cost_kind", "amount"),
+            ("cost_amount", "lots"),
+        ]);
+        let errors = SessionEdit::parse(&Fields(&fields), &series(), march()).unwrap_err();
+        for field in ["date", "end_time", "capacity_base", "cost_amount"] {
+            assert!(errors.has(field), "{field}: {errors:?}");
+        }
+    }
+}

@@ -480,3 +480,107 @@ impl From<crate::authorization::Denied> for SessionError {
         Self::Series(denied.into())
     }
 }
+
+#[cfg(test)]
+mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::{testing::*, *};
+
+    #[test]
+    fn a_status_is_stored_as_its_serialized_name() {
+        for status in [
+            SessionStatus::Scheduled,
+            SessionStatus::Cancelled,
+            SessionStatus::Completed,
+        ] {
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::Value::from(status.stored()),
+                "conditions compare the stored text"
+            );
+        }
+    }
+
+    #[test]
+    fn a_session_differs_from_its_series_by_its_own_cost_place_or_capacities() {
+        let series = series();
+        let mut session = session(&series, "2027-03-16T18:00:00Z", "2027-03-16T20:00:00Z");
+        assert!(!session.is_overridden(&series));
+        assert_eq!(session.location(&series).venue, "Studio Nord");
+        session.capacity_flyer = 9;
+        assert!(session.is_overridden(&series));
+        session.capacity_flyer = series.capacity_flyer;
+        session.location = Some(Location {
+            venue: "Park".to_owned(),
+            ..Location::default()
+        });
+        assert!(session.is_overridden(&series));
+        assert_eq!(session.location(&series).venue, "Park");
+    }
+
+    #[test]
+    fn registrations_count_confirmed_and_waitlisted_people() {
+        let series = series();
+        let mut session = session(&series, "2027-03-16T18:00:00Z", "2027-03-16T20:00:00Z");
+        assert!(!session.has_registrations());
+        session.waitlisted = 1;
+        assert!(session.has_registrations());
+    }
+
+    #[test]
+    fn times_read_and_dates_claimed_in_the_series_zone() {
+        let series = series();
+        let zone = series.zone();
+        let evening = session(&series, "2027-03-16T18:00:00Z", "2027-03-16T20:00:00Z");
+        assert_eq!(evening.when_label(&zone), "Tue 16 Mar 2027, 19:00–21:00");
+        // 00:30 in Berlin on the 17th is still the 16th in UTC: the local date is claimed.
+        let late = session(&series, "2027-03-16T23:30:00Z", "2027-03-17T01:00:00Z");
+        assert_eq!(
+            date_claim_key(&late, &zone),
+            keys::session_date(&series.id, "2027-03-17")
+        );
+        assert_eq!(
+            date_claim_key(&evening, &zone),
+            keys::session_date(&series.id, "2027-03-16")
+        );
+    }
+
+    #[test]
+    fn date_and_times_are_checked_together_and_each_problem_beside_its_field() {
+        let zone = series().zone();
+        let times = |pairs: &[(&str, &str)]| {
+            let fields = form(pairs);
+            let mut errors = FormErrors::default();
+            let parsed = parse_times(&Fields(&fields), &zone, march(), &mut errors);
+            (parsed, errors)
+        };
+        let (parsed, errors) = times(&[
+            ("date", "2027-03-16"),
+            ("start_time", "19:00"),
+            ("end_time", "21:30"),
+        ]);
+        assert!(!errors.any(), "{errors:?}");
+        let (date, start, duration) = parsed.unwrap();
+        assert_eq!(date.to_string(), "2027-03-16");
+        assert_eq!(start.to_string(), "19:00:00");
+        assert_eq!(duration, SignedDuration::from_mins(150));
+
+        let (parsed, errors) = times(&[
+            ("date", "2027-03-01"),
+            ("start_time", "19:00"),
+            ("end_time", "18:00"),
+        ]);
+        assert!(parsed.is_none());
+        assert!(errors.has("date") && errors.has("end_time"), "{errors:?}");
+
+        let (parsed, errors) = times(&[
+            ("date", "16 March"),
+            ("start_time", "7pm"),
+            ("end_time", "21:00"),
+        ]);
+        assert!(parsed.is_none());
+        assert!(errors.has("date") && errors.has("start_time"), "{errors:?}");
+    }
+}

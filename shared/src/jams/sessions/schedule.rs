@@ -243,3 +243,119 @@ pub async fn schedule(
     let sessions = created;
     Ok(Scheduled { sessions, skipped })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{super::testing::*, *};
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Schedule, FormErrors> {
+        Schedule::parse(&Fields(&form(pairs)), &series(), march())
+    }
+
+    #[test]
+    fn a_weekly_run_becomes_its_recurrence_in_the_series_zone() {
+        let schedule = parse(&[
+            ("date", "2027-03-16"),
+            ("start_time", "19:00"),
+            ("end_time", "21:00"),
+            ("repeat", "weekly"),
+            ("count", "4"),
+            ("capacity_base", "6"),
+            ("capacity_flyer", "5"),
+            ("note", "Bring a mat"),
+        ])
+        .unwrap();
+        let recurrence = &schedule.recurrence;
+        assert_eq!(recurrence.first.to_string(), "2027-03-16");
+        assert_eq!(recurrence.start.to_string(), "19:00:00");
+        assert_eq!(recurrence.duration, SignedDuration::from_hours(2));
+        assert_eq!(
+            (recurrence.frequency, recurrence.count),
+            (Frequency::Weekly, 4)
+        );
+        assert_eq!(recurrence.zone.iana_name(), Some("Europe/Berlin"));
+        assert_eq!((schedule.capacity_base, schedule.capacity_flyer), (6, 5));
+        assert_eq!(schedule.note, "Bring a mat");
+    }
+
+    #[test]
+    fn once_is_one_session_whatever_the_count_says() {
+        let schedule = parse(&[
+            ("date", "2027-03-16"),
+            ("start_time", "19:00"),
+            ("end_time", "21:00"),
+            ("repeat", "once"),
+            ("count", "nonsense"),
+            ("capacity_base", "6"),
+            ("capacity_flyer", "5"),
+        ])
+        .unwrap();
+        assert_eq!(schedule.recurrence.count, 1);
+    }
+
+    #[test]
+    fn every_bad_field_of_the_schedule_form_is_reported_beside_itself() {
+        let errors = parse(&[
+            ("date", "2027-03-01"),
+            ("start_time", "19:00"),
+            ("end_time", "18:00"),
+            ("repeat", "daily"),
+            ("capacity_base", "-1"),
+            ("capacity_flyer", "501"),
+        ])
+        .unwrap_err();
+        for field in [
+            "date",
+            "end_time",
+            "repeat",
+            "capacity_base",
+            "capacity_flyer",
+        ] {
+            assert!(errors.has(field), "{field}: {errors:?}");
+        }
+        let errors = parse(&[
+            ("date", "2027-03-16"),
+            ("start_time", "19:00"),
+            ("end_time", "21:00"),
+            ("repeat", "weekly"),
+            ("count", "0"),
+            ("capacity_base", "6"),
+            ("capacity_flyer", "5"),
+        ])
+        .unwrap_err();
+        assert!(errors.has("count"), "{errors:?}");
+    }
+
+    #[test]
+    fn the_form_proposes_the_next_usual_weekday_after_the_last_session() {
+        let series = series();
+        let defaults = schedule_defaults(&series, march(), None);
+        assert_eq!(
+            defaults["date"], "2027-03-16",
+            "the Tuesday after Wednesday"
+        );
+        assert_eq!(defaults["start_time"], "19:00");
+        assert_eq!(defaults["end_time"], "21:00");
+        assert_eq!(
+            (
+                defaults["capacity_base"].as_str(),
+                defaults["capacity_flyer"].as_str()
+            ),
+            ("10", "8")
+        );
+        let last = "2027-03-16T18:00:00Z".parse().unwrap();
+        let after = schedule_defaults(&series, march(), Some(last));
+        assert_eq!(after["date"], "2027-03-23");
+        // On a Tuesday before its start, today is still ahead; after it, next week.
+        let tuesday_noon = "2027-03-16T11:00:00Z".parse().unwrap();
+        assert_eq!(
+            schedule_defaults(&series, tuesday_noon, None)["date"],
+            "2027-03-16"
+        );
+        let tuesday_night = "2027-03-16T20:00:00Z".parse().unwrap();
+        assert_eq!(
+            schedule_defaults(&series, tuesday_night, None)["date"],
+            "2027-03-23"
+        );
+    }
+}
