@@ -14,7 +14,7 @@ use jamie::{
     authorization::{Denied, Operation},
     ids::UserId,
     jams::{
-        invites::{self, InviteError},
+        invites::{self, InviteError, InviteId},
         series::{self, OrganizerRole, SeriesError},
     },
     values::Fields,
@@ -56,7 +56,7 @@ pub(crate) async fn confirm_revoke(
     SeriesPath(id): SeriesPath,
     Path(params): Path<BTreeMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let invite = params.get("invite").cloned().unwrap_or_default();
+    let invite: InviteId = param(&params, "invite")?;
     let pending = invites::pending(&ctx, &page.principal, &id).await?;
     let back = format!("/jams/{id}");
     let Some(found) = pending.iter().find(|pending| pending.invite.id == invite) else {
@@ -83,7 +83,7 @@ pub(crate) async fn revoke_invite(
     SeriesPath(id): SeriesPath,
     Path(params): Path<BTreeMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let invite = params.get("invite").cloned().unwrap_or_default();
+    let invite: InviteId = param(&params, "invite")?;
     match invites::revoke(&ctx, &page.principal, &id, &invite).await {
         Ok(()) => Ok(Redirect::to(&format!("/jams/{id}?done=revoked")).into_response()),
         Err(InviteError::Used) => {
