@@ -169,7 +169,7 @@ async fn an_organizer_creates_edits_archives_and_deletes_a_series() {
     );
     assert!(page.body.contains("https://www.google.com/maps/search/?api=1&amp;query=Studio%20Nord%2C%20Nordstra%C3%9Fe%201%2C%2010115%20Berlin"));
     let series = stored_series(&app, &id).await.unwrap();
-    assert_eq!(series.time_zone, "Europe/Berlin");
+    assert_eq!(series.time_zone.as_str(), "Europe/Berlin");
     assert_eq!((series.capacity_base, series.capacity_flyer), (10, 8));
     assert_eq!(series.weekday, Some(2));
 

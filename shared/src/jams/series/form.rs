@@ -27,7 +27,7 @@ pub struct SeriesDetails {
     pub weekday: Option<i8>,
     pub start_time: Time,
     pub duration_minutes: u16,
-    pub time_zone: String,
+    pub time_zone: crate::values::TimeZone,
     pub level_notes: String,
     pub visibility: Visibility,
     pub either_first: Role,

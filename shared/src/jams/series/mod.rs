@@ -49,7 +49,7 @@ pub struct Series {
     /// The usual weekday, ISO numbered (Monday 1 … Sunday 7), if the series has one.
     #[serde(default)]
     pub weekday: Option<i8>,
-    pub time_zone: String,
+    pub time_zone: crate::values::TimeZone,
     #[serde(default)]
     pub level_notes: String,
     pub visibility: Visibility,
@@ -108,7 +108,7 @@ impl Series {
         set("weekday", weekday);
         set("start_time", self.start_time.strftime("%H:%M").to_string());
         set("duration_minutes", self.duration_minutes.to_string());
-        set("time_zone", self.time_zone.clone());
+        set("time_zone", self.time_zone.as_str().to_owned());
         set("level_notes", self.level_notes.clone());
         let visibility = match self.visibility {
             Visibility::Public => "public",
@@ -144,9 +144,9 @@ impl Series {
         }
     }
 
-    /// The series' time zone (validated when it was saved).
+    /// The series' time zone, parsed when the item was read (an unknown one fails the read).
     pub fn zone(&self) -> TimeZone {
-        TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
+        self.time_zone.zone()
     }
 
     /// "Tuesdays at 19:00 for 2 h", as organizers read it.

@@ -94,16 +94,11 @@ pub fn parse_capacity(raw: &str) -> Result<u16, FieldError> {
     }
 }
 
-/// An IANA time zone name that the bundled database knows.
 /// An IANA time zone name that the bundled database knows, in its canonical spelling
 /// (`europe/berlin` is stored as `Europe/Berlin`).
-pub fn parse_time_zone(raw: &str) -> Result<String, FieldError> {
-    let name = raw.trim();
-    let zone = (!name.is_empty() && name.len() <= 64)
-        .then(|| TimeZone::get(name).ok())
-        .flatten()
-        .ok_or(FieldError("Choose a time zone such as Europe/Berlin."))?;
-    Ok(zone.iana_name().unwrap_or(name).to_owned())
+pub fn parse_time_zone(raw: &str) -> Result<crate::values::TimeZone, FieldError> {
+    raw.parse()
+        .map_err(|_| FieldError("Choose a time zone such as Europe/Berlin."))
 }
 
 /// A local time of day, `HH:MM`.
@@ -308,12 +303,16 @@ mod tests {
         assert!(parse_capacity("501").is_err());
         assert!(parse_capacity("ten").is_err());
         assert_eq!(
-            parse_time_zone("Europe/Berlin").as_deref(),
-            Ok("Europe/Berlin")
+            parse_time_zone("Europe/Berlin")
+                .as_deref()
+                .map(str::to_owned),
+            Ok("Europe/Berlin".to_owned())
         );
         assert_eq!(
-            parse_time_zone(" europe/berlin ").as_deref(),
-            Ok("Europe/Berlin")
+            parse_time_zone(" europe/berlin ")
+                .as_deref()
+                .map(str::to_owned),
+            Ok("Europe/Berlin".to_owned())
         );
         assert!(parse_time_zone("Mars/Olympus_Mons").is_err());
         assert_eq!(parse_time("19:00").unwrap().hour(), 19);

@@ -111,16 +111,16 @@ pub struct Session {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesCopy {
     pub name: String,
-    pub time_zone: String,
+    pub time_zone: crate::values::TimeZone,
     /// Not archived and its owner not blocked: the public may see it and register.
     pub public: bool,
     pub either_first: Role,
 }
 
 impl SeriesCopy {
-    /// The series' time zone (validated when it was saved).
+    /// The series' time zone, parsed when the item was read (an unknown one fails the read).
     pub fn zone(&self) -> TimeZone {
-        TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC)
+        self.time_zone.zone()
     }
 }
 
