@@ -1,7 +1,5 @@
-//! The `web-jams` function: an organizer's series and sessions (`/jams/*`). This file holds the
-//! routes, [`app`] and what the rooms share: the path extractors, the `?done=` query, statuses.
-//! The handlers live in [`series`], [`sessions`], [`organizers`], `photos`, `places` and
-//! `registrations`; access is decided by the domain and refusals become pages through `?`.
+//! The `web-jams` function, an organizer's series and sessions (`/jams/*`): the routes, [`app`]
+//! and what its rooms of handlers share (the path extractors, the `?done=` query, statuses).
 
 mod organizers;
 mod photos;

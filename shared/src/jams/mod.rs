@@ -1,5 +1,5 @@
-//! Jams: series and their organizers, sessions, co-organizer invites, the recurrence generator
-//! that turns "every Tuesday 19:00 for 8 weeks" into sessions.
+//! Jams: series and their organizers, sessions, co-organizer invites, the recurrence generator,
+//! the dashboard's reads, and the photo and place of a series.
 
 pub mod dashboard;
 pub mod invites;

@@ -1,6 +1,5 @@
 //! Jam series: the series item an organizer publishes once and its memberships (owner and
-//! co-organizers), access to a series, creating, editing, archiving and deleting one.
-//! Its values, form, organizers and listings live in the submodules.
+//! co-organizers); access to a series, and creating, editing, archiving and deleting one.
 
 mod form;
 mod listing;

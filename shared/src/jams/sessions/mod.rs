@@ -1,9 +1,5 @@
-//! Sessions: the dated occurrences of a series. This file holds the session item (its own
-//! capacities, cost and place overrides, note, status and the counters the bookings keep), its
-//! keys, the series copy it keeps, and what every change of a session shares.
-//!
-//! Times are stored in UTC and read in the series' time zone. Scheduling, reading, editing and
-//! cancelling or completing live in the submodules.
+//! Sessions, the dated occurrences of a series (times in UTC, read in the series' zone): the
+//! session item, its keys, the series copy it keeps, and what every change of a session shares.
 
 mod edit;
 mod lifecycle;
