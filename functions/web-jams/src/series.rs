@@ -445,3 +445,41 @@ pub(crate) async fn delete_series(
         Err(error) => Err(error.into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> jiff::civil::Date {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_schedule_notice_names_the_dates_made_and_the_ones_skipped() {
+        let today = date("2027-03-10");
+        let done = |made, skipped, from: Option<&str>, to: Option<&str>| Done {
+            done: "scheduled".to_owned(),
+            made: Some(made),
+            skipped: Some(skipped),
+            from: from.map(date),
+            to: to.map(date),
+        };
+        assert_eq!(
+            scheduled_notice(&done(4, 0, Some("2027-03-16"), Some("2027-04-06")), today).as_deref(),
+            Some("Scheduled 4 sessions: Tue 16 Mar – Tue 6 Apr.")
+        );
+        assert_eq!(
+            scheduled_notice(&done(1, 1, Some("2028-01-04"), Some("2028-01-04")), today).as_deref(),
+            Some("Scheduled 1 session: Tue 4 Jan 2028. Skipped 1 date that already had a session.")
+        );
+        assert_eq!(
+            scheduled_notice(&done(0, 3, None, None), today).as_deref(),
+            Some("No new sessions. Skipped 3 dates that already had a session.")
+        );
+        let without_figures = Done {
+            done: "scheduled".to_owned(),
+            ..Done::default()
+        };
+        assert_eq!(scheduled_notice(&without_figures, today), None);
+    }
+}

@@ -290,3 +290,20 @@ pub(crate) async fn complete_session(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_notice_says_what_happened_to_which_session() {
+        let when = "Tue 16 Mar 2027";
+        assert_eq!(
+            session_notice("saved", when).as_deref(),
+            Some("Saved the changes to Tue 16 Mar 2027.")
+        );
+        assert!(session_notice("cancelled", when).is_some_and(|text| text.contains("emailed")));
+        assert_eq!(session_notice("", when), None);
+        assert_eq!(session_notice("something-else", when), None);
+    }
+}
