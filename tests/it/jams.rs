@@ -975,6 +975,47 @@ async fn the_dashboard_and_the_calendar_read_as_often_for_twelve_series_as_for_o
 }
 
 #[tokio::test]
+async fn a_series_saved_before_slots_were_kept_shows_its_sessions_and_gets_them_at_the_next_scheduling()
+ {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "1")]).await;
+    // As written before the series kept its sessions' slots.
+    app.ctx
+        .store
+        .update_item(&keys::series(&id), Change::new("REMOVE slots"))
+        .await
+        .unwrap();
+    assert_eq!(stored_series(&app, &id).await.unwrap().slots, None);
+    let owner = principal_of(&app, "owner@example.org").await;
+    let next =
+        |cards: Vec<dashboard::Card>| cards[0].next.as_ref().map(|s| s.starts_at.to_string());
+    assert_eq!(
+        next(dashboard::overview(&app.ctx, &owner).await.unwrap()).as_deref(),
+        Some("2027-03-16T18:00:00Z"),
+        "read through the index meanwhile"
+    );
+
+    schedule(&app, &id, &[("date", "2027-03-23"), ("count", "1")]).await;
+    let slots = stored_series(&app, &id).await.unwrap().slots.unwrap();
+    assert_eq!(slots.len(), 2, "the older session too: {slots:?}");
+    let sessions = stored_sessions(&app, &id).await;
+    for session in &sessions {
+        assert_eq!(slots[session.id.as_str()].starts_at, session.starts_at);
+    }
+    assert_eq!(
+        next(dashboard::overview(&app.ctx, &owner).await.unwrap()).as_deref(),
+        Some("2027-03-16T18:00:00Z")
+    );
+    // Past the first, the dashboard moves on to the second.
+    app.ctx.clock.set("2027-03-16T21:00:00Z".parse().unwrap());
+    assert_eq!(
+        next(dashboard::overview(&app.ctx, &owner).await.unwrap()).as_deref(),
+        Some("2027-03-23T18:00:00Z")
+    );
+}
+
+#[tokio::test]
 async fn only_organizers_see_a_series_and_superadmins_only_look() {
     let app = app_at(march()).await;
     let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
