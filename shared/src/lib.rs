@@ -20,6 +20,7 @@
 
 pub mod account_changes;
 pub mod accounts;
+pub mod adapters;
 pub mod admin;
 pub mod authorization;
 pub mod bookings;

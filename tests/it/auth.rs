@@ -223,7 +223,9 @@ async fn expired_reused_tampered_and_unknown_links_get_a_clear_page() {
     assert_eq!(reused.status, StatusCode::NOT_FOUND);
     assert!(reused.body.contains("already been used or is not valid"));
     assert!(
-        reused.body.contains(r#"<a href="/login" class="btn btn-primary">Get a new link</a>"#),
+        reused
+            .body
+            .contains(r#"<a href="/login" class="btn btn-primary">Get a new link</a>"#),
         "a used link offers a fresh one first"
     );
 

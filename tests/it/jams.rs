@@ -5,17 +5,22 @@
 use axum::http::StatusCode;
 use jamie::{
     Clock, accounts,
-    authorization::OrganizerRole,
+    authorization::{Actor, Denied, OrganizerRole, Principal},
     ids::{SeriesId, SessionId},
     jams::{
-        series::{self, Series},
+        dashboard,
+        series::{self, Series, SeriesError},
         sessions::{self, Session, SessionStatus},
     },
     outbox::{self, Message},
-    store::{Change, Entry, keys},
+    store::{Change, Entry, Query, keys},
     values::Email,
 };
-use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
+use jamie_tests::{
+    Options, TestApp, TestResponse,
+    calls::{CallCounter, describe},
+    encode, spawn_app_with,
+};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 /// Wednesday 10 March 2027, noon UTC: two and a half weeks before Europe's clocks go forward.
@@ -125,8 +130,15 @@ async fn stored_series(app: &TestApp, id: &SeriesId) -> Option<Series> {
         .unwrap()
 }
 
+/// The sessions of series `id` as stored, by start time (read from the index, as nobody).
 async fn stored_sessions(app: &TestApp, id: &SeriesId) -> Vec<Session> {
-    sessions::of_series(&app.ctx, id).await.unwrap()
+    let partition = keys::sessions_of_series_index(id);
+    app.ctx
+        .store
+        .query::<Session>(Query::index("GSI1", &partition))
+        .await
+        .unwrap()
+        .items
 }
 
 #[tokio::test]
@@ -157,7 +169,7 @@ async fn an_organizer_creates_edits_archives_and_deletes_a_series() {
     );
     assert!(page.body.contains("https://www.google.com/maps/search/?api=1&amp;query=Studio%20Nord%2C%20Nordstra%C3%9Fe%201%2C%2010115%20Berlin"));
     let series = stored_series(&app, &id).await.unwrap();
-    assert_eq!(series.time_zone, "Europe/Berlin");
+    assert_eq!(series.time_zone.as_str(), "Europe/Berlin");
     assert_eq!((series.capacity_base, series.capacity_flyer), (10, 8));
     assert_eq!(series.weekday, Some(2));
 
@@ -668,7 +680,13 @@ async fn a_new_user_accepts_an_invite_after_signing_up_and_co_organizes() {
         .await
         .unwrap()
         .unwrap();
-    let organized = series::of_user(&app.ctx, &bea_user.id).await.unwrap();
+    let bea_principal = Principal::User(Box::new(Actor {
+        user: bea_user.clone().into(),
+        sign_in: "bea".parse().unwrap(),
+    }));
+    let organized = series::organized_by(&app.ctx, &bea_principal)
+        .await
+        .unwrap();
     assert_eq!(organized.len(), 1);
     assert_eq!(organized[0].1, OrganizerRole::CoOrganizer);
     assert!(bea.get("/").await.body.contains("Co-organizer"));
@@ -854,6 +872,147 @@ async fn users_racing_for_one_invite_leave_exactly_one_co_organizer() {
             .items;
         assert_eq!(organizers.len(), 2, "the owner and one co-organizer");
     }
+}
+
+/// The principal of the user signed up with `email`.
+async fn principal_of(app: &TestApp, email: &str) -> Principal {
+    let user = accounts::find_by_email(&app.ctx, &Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    Principal::User(Box::new(Actor {
+        user: user.into(),
+        sign_in: "test".parse().unwrap(),
+    }))
+}
+
+#[tokio::test]
+async fn the_domain_reads_a_series_sessions_and_the_dashboard_only_for_those_who_may_see_them() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "2")]).await;
+    let owner = principal_of(&app, "owner@example.org").await;
+    let stranger = app.another_browser();
+    stranger.sign_in("stranger@example.org", "Stranger").await;
+    let stranger = principal_of(&app, "stranger@example.org").await;
+
+    assert_eq!(
+        sessions::of_series(&app.ctx, &owner, &id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(matches!(
+        sessions::of_series(&app.ctx, &stranger, &id).await,
+        Err(SeriesError::NotFound)
+    ));
+    assert!(matches!(
+        sessions::of_series(&app.ctx, &Principal::Anonymous, &id).await,
+        Err(SeriesError::Denied(Denied::SignInRequired))
+    ));
+
+    let cards = dashboard::overview(&app.ctx, &owner).await.unwrap();
+    assert_eq!(cards.len(), 1);
+    let next = cards[0].next.as_ref().expect("the next session");
+    assert_eq!(next.starts_at.to_string(), "2027-03-16T18:00:00Z");
+    assert!(
+        dashboard::overview(&app.ctx, &stranger)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        dashboard::overview(&app.ctx, &Principal::Anonymous).await,
+        Err(SeriesError::Denied(Denied::SignInRequired))
+    ));
+    assert!(matches!(
+        dashboard::organized(&app.ctx, &Principal::Anonymous).await,
+        Err(SeriesError::Denied(Denied::SignInRequired))
+    ));
+}
+
+#[tokio::test]
+async fn the_dashboard_and_the_calendar_read_as_often_for_twelve_series_as_for_one() {
+    let app = app_at(march()).await;
+    let counter = CallCounter::default();
+    let counted = app.with_context(counter.context(&app.ctx));
+    jamie_tests::jam::scheduled(&app.ctx, "many@example.org", 1, 1).await;
+    counted.sign_in("many@example.org", "Many").await;
+    let calls = |path: &'static str| {
+        let (counted, counter) = (&counted, &counter);
+        async move {
+            counter.take();
+            let page = counted.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            (page.body, counter.take())
+        }
+    };
+    let (one, home_of_one) = calls("/").await;
+    assert_eq!(one.matches("Next session").count(), 1, "{one}");
+    let (_, calendar_of_one) = calls("/calendar").await;
+    for _ in 1..12 {
+        jamie_tests::jam::scheduled(&app.ctx, "many@example.org", 1, 1).await;
+    }
+    let (twelve, home_of_twelve) = calls("/").await;
+    assert_eq!(twelve.matches("Next session").count(), 12);
+    // Every card shows its next session, a week ahead.
+    let per_card = one.matches("Wed 17 Mar").count();
+    assert!(per_card >= 1, "{one}");
+    assert_eq!(
+        twelve.matches("Wed 17 Mar").count(),
+        12 * per_card,
+        "{twelve}"
+    );
+    assert_eq!(home_of_twelve, home_of_one, "{}", describe(&home_of_twelve));
+    let (_, calendar_of_twelve) = calls("/calendar").await;
+    assert_eq!(
+        calendar_of_twelve,
+        calendar_of_one,
+        "{}",
+        describe(&calendar_of_twelve)
+    );
+}
+
+#[tokio::test]
+async fn a_series_saved_before_slots_were_kept_shows_its_sessions_and_gets_them_at_the_next_scheduling()
+ {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("count", "1")]).await;
+    // As written before the series kept its sessions' slots.
+    app.ctx
+        .store
+        .update_item(&keys::series(&id), Change::new("REMOVE slots"))
+        .await
+        .unwrap();
+    assert_eq!(stored_series(&app, &id).await.unwrap().slots, None);
+    let owner = principal_of(&app, "owner@example.org").await;
+    let next =
+        |cards: Vec<dashboard::Card>| cards[0].next.as_ref().map(|s| s.starts_at.to_string());
+    assert_eq!(
+        next(dashboard::overview(&app.ctx, &owner).await.unwrap()).as_deref(),
+        Some("2027-03-16T18:00:00Z"),
+        "read through the index meanwhile"
+    );
+
+    schedule(&app, &id, &[("date", "2027-03-23"), ("count", "1")]).await;
+    let slots = stored_series(&app, &id).await.unwrap().slots.unwrap();
+    assert_eq!(slots.len(), 2, "the older session too: {slots:?}");
+    let sessions = stored_sessions(&app, &id).await;
+    for session in &sessions {
+        assert_eq!(slots[session.id.as_str()].starts_at, session.starts_at);
+    }
+    assert_eq!(
+        next(dashboard::overview(&app.ctx, &owner).await.unwrap()).as_deref(),
+        Some("2027-03-16T18:00:00Z")
+    );
+    // Past the first, the dashboard moves on to the second.
+    app.ctx.clock.set("2027-03-16T21:00:00Z".parse().unwrap());
+    assert_eq!(
+        next(dashboard::overview(&app.ctx, &owner).await.unwrap()).as_deref(),
+        Some("2027-03-23T18:00:00Z")
+    );
 }
 
 #[tokio::test]

@@ -196,13 +196,14 @@ async fn attendance_is_marked_after_the_start_and_kept_as_each_persons_history()
         )
         .await;
     assert_eq!(scheduled.status, StatusCode::SEE_OTHER);
-    let second = jamie::jams::sessions::of_series(&app.ctx, &series)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|found| found.id != session)
-        .unwrap()
-        .id;
+    let second =
+        jamie::jams::sessions::of_series(&app.ctx, &organizer_principal(&app).await, &series)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|found| found.id != session)
+            .unwrap()
+            .id;
     register(&app, &second, "Ana", "ana@example.org", "base").await;
     app.ctx.clock.set("2027-03-23T20:00:00Z".parse().unwrap());
     let ana_again = id_of(&app, &series, &second, "ana@example.org").await;
@@ -973,5 +974,55 @@ async fn the_export_follows_the_filters_and_names_the_series_and_the_day() {
         everyone.body.contains(",2027-03-10T13:00:00+01:00,"),
         "{}",
         everyone.body
+    );
+}
+
+#[tokio::test]
+async fn raising_a_capacity_on_the_session_form_promotes_the_earliest_waiting_and_tells_them() {
+    let (app, series, session) = organizer_with_session().await;
+    register(&app, &session, "Ana", "ana@example.org", "base").await;
+    register(&app, &session, "Ben", "ben@example.org", "base").await;
+    register(&app, &session, "Cleo", "cleo@example.org", "base").await;
+    assert_eq!(session_item(&app, &session).await.waitlisted, 2);
+
+    let raised = "date=2027-03-16&start_time=19%3A00&end_time=21%3A00&capacity_base=2\
+                  &capacity_flyer=1&cost_kind=default&note=";
+    let saved = app
+        .post_form(&format!("/jams/{series}/sessions/{session}/edit"), raised)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let item = session_item(&app, &session).await;
+    assert_eq!(
+        (item.capacity_base, item.confirmed_base, item.waitlisted),
+        (2, 2, 1)
+    );
+    let all = registrations(&app, &series, &session).await;
+    let status_of = |email: &str| {
+        all.iter()
+            .find(|registration| registration.email.as_str() == email)
+            .map(|registration| registration.status)
+    };
+    assert_eq!(
+        status_of("ben@example.org"),
+        Some(RegistrationStatus::Confirmed)
+    );
+    assert_eq!(
+        status_of("cleo@example.org"),
+        Some(RegistrationStatus::Waitlisted)
+    );
+    assert!(
+        told(&app, "ben@example.org", |m| matches!(
+            m,
+            Message::Promoted { .. }
+        ))
+        .await
+    );
+    assert!(
+        !told(&app, "cleo@example.org", |m| matches!(
+            m,
+            Message::Promoted { .. }
+        ))
+        .await
     );
 }

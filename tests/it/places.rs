@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use jamie::{
+    adapters::places::{Place, Places, PlacesError, Suggestion},
     http::{HttpClient, HttpError},
-    jams::places::{Place, Places, PlacesError, Suggestion},
 };
 use jamie_tests::places::{ACRO_HALL, KNOWN_PLACES, PlacesStandIn, YOGA_LOFT};
 use serde_json::Value;

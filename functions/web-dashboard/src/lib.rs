@@ -11,10 +11,7 @@ use axum::{
 use jamie::{
     Context,
     authorization::{Actor, Denied, OrganizerRole},
-    jams::{
-        series::{self, Series},
-        sessions::{self, Session},
-    },
+    jams::{dashboard, series::Series, sessions::Session},
 };
 use jamie_templates::pages::{
     self,
@@ -38,18 +35,6 @@ pub fn routes() -> Routes {
 
 pub fn app(ctx: Context) -> Router {
     web_common::finish(routes().into_router(ctx))
-}
-
-/// The page for a visitor who may not see the dashboard: sign in first, or told of a block.
-fn denied(page: &PageContext, denied: Denied) -> Response {
-    match denied {
-        Denied::Blocked => AppError::Forbidden("This account is blocked.").into_response(),
-        _ => axum::response::Redirect::to(&format!(
-            "/login?next={}",
-            jamie_templates::components::percent_encode(&page.path)
-        ))
-        .into_response(),
-    }
 }
 
 fn signed_in(page: &PageContext) -> Result<&Actor, Denied> {
@@ -100,27 +85,20 @@ fn card(
     }
 }
 
-async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<Done>) -> Response {
+async fn home(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     if page.principal.actor().is_none() {
-        return pages::home::home(&page.page("Acroyoga jams, organized")).into_response();
+        return Ok(pages::home::home(&page.page("Acroyoga jams, organized")).into_response());
     }
-    let actor = match signed_in(&page) {
-        Ok(actor) => actor,
-        Err(refusal) => return denied(&page, refusal),
-    };
-    let organized = match series::of_user(&ctx, &actor.user.id).await {
-        Ok(organized) => organized,
-        Err(error) => return AppError::from(error).into_response(),
-    };
-    let now = ctx.clock.now();
-    let mut cards = Vec::with_capacity(organized.len());
-    for (series, role) in &organized {
-        let next = match sessions::next_of_series(&ctx, &series.id, now).await {
-            Ok(next) => next,
-            Err(error) => return AppError::from(error).into_response(),
-        };
-        cards.push(card(&ctx, series, *role, next.as_ref()));
-    }
+    let actor = signed_in(&page)?;
+    let mut cards: Vec<DashboardCard> = dashboard::overview(&ctx, &page.principal)
+        .await?
+        .iter()
+        .map(|found| card(&ctx, &found.series, found.role, found.next.as_ref()))
+        .collect();
     // Active series first, each group newest first (the order `of_user` gives).
     cards.sort_by_key(|card| card.archived);
     let notice = dashboard_notice(&done.done);
@@ -129,7 +107,7 @@ async fn home(State(ctx): State<Context>, page: PageContext, Query(done): Query<
         cards,
         notice: notice.as_deref(),
     };
-    pages::dashboard::dashboard(&page.page("Your jams"), &view).into_response()
+    Ok(pages::dashboard::dashboard(&page.page("Your jams"), &view).into_response())
 }
 
 /// What the action that led back here did: "deleted-3" (a series with 3 sessions), "left".
@@ -173,18 +151,12 @@ async fn calendar(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<MonthQuery>,
-) -> Response {
-    let actor = match signed_in(&page) {
-        Ok(actor) => actor,
-        Err(refusal) => return denied(&page, refusal),
-    };
-    let organized = match series::of_user(&ctx, &actor.user.id).await {
-        Ok(organized) => organized,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+) -> Result<Response, AppError> {
+    let organized = dashboard::organized(&ctx, &page.principal).await?;
     let now = ctx.clock.now();
     // "Today" where the organizer's jams happen (their newest series' zone).
     let zone = organized
+        .series()
         .first()
         .map_or(jiff::tz::TimeZone::UTC, |(series, _)| series.zone());
     let today = now.to_zoned_datetime(zone).date();
@@ -208,11 +180,8 @@ async fn calendar(
         window(grid_end).saturating_add(margin).unwrap_or(now),
     );
     let mut entries: Vec<(Date, String, CalendarEntry)> = Vec::new();
-    for (series, _) in &organized {
-        let found = match sessions::between(&ctx, &series.id, from, to).await {
-            Ok(found) => found,
-            Err(error) => return AppError::from(error).into_response(),
-        };
+    let found = organized.sessions_between(&ctx, from, to).await?;
+    for ((series, _), found) in organized.series().iter().zip(found) {
         let zone = series.zone();
         for session in found {
             let start = session.starts_at.to_zoned_datetime(zone.clone());
@@ -274,14 +243,16 @@ async fn calendar(
     );
     let view = CalendarView {
         month_label: &month_label,
-        has_series: !organized.is_empty(),
+        has_series: !organized.series().is_empty(),
         prev_href: &prev_href,
         next_href: &next_href,
         today_href: "/calendar",
         weeks,
     };
-    pages::calendar::calendar(&page.page(&format!("Calendar — {month_label}")), &view)
-        .into_response()
+    Ok(
+        pages::calendar::calendar(&page.page(&format!("Calendar — {month_label}")), &view)
+            .into_response(),
+    )
 }
 
 #[cfg(test)]

@@ -20,9 +20,9 @@ use jamie::{
 };
 use jamie_templates::pages::jams::{PhotoFormView, photo_form};
 use serde::Deserialize;
-use web_common::{PageContext, Routes, content_security_policy_allowing_forms_to};
+use web_common::{AppError, PageContext, Routes, content_security_policy_allowing_forms_to};
 
-use crate::{SeriesPath, photo_url, refused, status_for};
+use crate::{SeriesPath, photo_url, status_for};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -43,16 +43,10 @@ async fn render(
     page: &PageContext,
     id: &SeriesId,
     problems: Problems<'_>,
-) -> Response {
-    let access = match series::access(ctx, &page.principal, id, Operation::EditSeries).await {
-        Ok(access) => access,
-        Err(error) => return refused(page, error),
-    };
+) -> Result<Response, AppError> {
+    let access = series::access(ctx, &page.principal, id, Operation::EditSeries).await?;
     let redirect = format!("{}/jams/{id}/photo/uploaded", ctx.config.base_url);
-    let upload = match photos::upload_form_for(ctx, &page.principal, id, &redirect).await {
-        Ok(upload) => upload,
-        Err(error) => return refused(page, error),
-    };
+    let upload = photos::upload_form_for(ctx, &page.principal, id, &redirect).await?;
     let series_href = format!("/jams/{id}");
     let remove_action = format!("/jams/{id}/photo/remove");
     let view = PhotoFormView {
@@ -80,14 +74,14 @@ async fn render(
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, policy);
     }
-    response
+    Ok(response)
 }
 
 async fn upload_page(
     State(ctx): State<Context>,
     page: PageContext,
     SeriesPath(id): SeriesPath,
-) -> Response {
+) -> Result<Response, AppError> {
     render(&ctx, &page, &id, Problems::default()).await
 }
 
@@ -103,14 +97,14 @@ async fn uploaded(
     page: PageContext,
     SeriesPath(id): SeriesPath,
     Query(query): Query<Uploaded>,
-) -> Response {
+) -> Result<Response, AppError> {
     match photos::accept_upload(&ctx, &page.principal, &id, &query.upload).await {
-        Ok(_) => Redirect::to(&format!("/jams/{id}?done=photo")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/jams/{id}?done=photo")).into_response()),
         Err(
             UploadError::Series(error @ SeriesError::Internal(_))
             | UploadError::Series(error @ SeriesError::Denied(_))
             | UploadError::Series(error @ SeriesError::NotFound),
-        ) => refused(&page, error),
+        ) => Err(error.into()),
         Err(error) => {
             let problem = error.to_string();
             let problems = Problems {
@@ -133,7 +127,7 @@ async fn remove(
     page: PageContext,
     SeriesPath(series): SeriesPath,
     Form(form): Form<RemoveForm>,
-) -> Response {
+) -> Result<Response, AppError> {
     if form.confirm != "yes" {
         let problems = Problems {
             upload: None,
@@ -141,8 +135,6 @@ async fn remove(
         };
         return render(&ctx, &page, &series, problems).await;
     }
-    match photos::remove(&ctx, &page.principal, &series).await {
-        Ok(()) => Redirect::to(&format!("/jams/{series}?done=photo-removed")).into_response(),
-        Err(error) => refused(&page, error),
-    }
+    photos::remove(&ctx, &page.principal, &series).await?;
+    Ok(Redirect::to(&format!("/jams/{series}?done=photo-removed")).into_response())
 }

@@ -27,13 +27,12 @@ pub(crate) async fn suggestions(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<PlaceQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
+    // An htmx fragment: a refusal is a short 403, never a sign-in redirect inside the form.
     if authorize(&page.principal, Operation::CreateSeries).is_err() {
-        return AppError::Forbidden("Sign in to search places.").into_response();
+        return Err(AppError::Forbidden("Sign in to search places."));
     }
-    let Some(places) = places::configured(&ctx) else {
-        return AppError::NotFound.into_response();
-    };
+    let places = places::configured(&ctx).ok_or(AppError::NotFound)?;
     let found = match places.autocomplete(&query.place_query).await {
         Ok(found) => found,
         Err(error) => {
@@ -48,5 +47,5 @@ pub(crate) async fn suggestions(
             text: suggestion.text,
         })
         .collect();
-    place_suggestions(&items).into_response()
+    Ok(place_suggestions(&items).into_response())
 }

@@ -62,7 +62,7 @@ fn row(ctx: &Context, mine: &MyRegistration) -> MyRegistrationRow {
         session_href: format!("/s/{}", session.id),
         date,
         time,
-        time_zone: series.time_zone.clone(),
+        time_zone: series.time_zone.to_string(),
         status: registration.status,
         requested: registration.requested,
         role: registration.role,

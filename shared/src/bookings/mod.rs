@@ -16,6 +16,7 @@
 //! - Registering and cancelling read one item (or one BatchGetItem) before their transaction.
 //! - A lost race is retried from a fresh read, with jittered backoff.
 
+pub mod capacity;
 mod manage;
 mod mine;
 mod sweep;

@@ -22,10 +22,48 @@ pub const INVITE_LIFETIME: SignedDuration = SignedDuration::from_hours(48);
 /// The audience of invite tokens, so no other signed token passes as one.
 const AUDIENCE: &str = "co-organizer-invite";
 
+/// An invite's id: random, chosen by us, part of its item's key and of its signed token.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct InviteId(String);
+
+impl InviteId {
+    fn generate() -> Self {
+        Self(crate::ids::base32(&crate::ids::random_bytes::<16>()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for InviteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Not an invite id: empty, longer than any we make, or not letters and digits.
+#[derive(Debug, thiserror::Error)]
+#[error("not an invite id")]
+pub struct InvalidInviteId;
+
+impl std::str::FromStr for InviteId {
+    type Err = InvalidInviteId;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if (1..=64).contains(&raw.len()) && raw.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidInviteId)
+        }
+    }
+}
+
 /// An invite, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
-    pub id: String,
+    pub id: InviteId,
     pub series_id: SeriesId,
     pub email: Email,
     pub invited_by: UserId,
@@ -44,7 +82,7 @@ impl Invite {
     pub fn link(&self, ctx: &Context) -> Result<String, Error> {
         let claims = Claims {
             aud: AUDIENCE.to_owned(),
-            sub: self.id.clone(),
+            sub: self.id.as_str().to_owned(),
             series: self.series_id.to_string(),
             exp: self.valid_until.as_second(),
         };
@@ -154,7 +192,7 @@ pub async fn invite(
         .into());
     }
     let invite = Invite {
-        id: crate::ids::base32(&crate::ids::random_bytes::<16>()),
+        id: InviteId::generate(),
         series_id: id.clone(),
         email: email.clone(),
         invited_by: access.actor.user.id.clone(),
@@ -179,7 +217,7 @@ pub async fn invite(
     ctx.store
         .transact(vec![
             ctx.store.put(
-                &Entry::new(keys::invite(id, &invite.id)).expires_at(expires),
+                &Entry::new(keys::invite(id, invite.id.as_str())).expires_at(expires),
                 &invite,
                 Some("attribute_not_exists(PK)"),
             )?,
@@ -220,13 +258,14 @@ pub async fn revoke(
     ctx: &Context,
     principal: &Principal,
     id: &SeriesId,
-    invite: &str,
+    invite: &InviteId,
 ) -> Result<(), InviteError> {
     series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
     let condition = Condition::new("attribute_exists(PK) AND attribute_not_exists(accepted_at)");
     ctx.store
         .transact(vec![
-            ctx.store.delete(&keys::invite(id, invite), condition)?,
+            ctx.store
+                .delete(&keys::invite(id, invite.as_str()), condition)?,
         ])
         .await
         .map_err(|error| {
@@ -312,7 +351,7 @@ pub async fn accept(
         .store
         .transact(vec![
             ctx.store
-                .update(&keys::invite(&series.id, &invite.id), claim)?,
+                .update(&keys::invite(&series.id, invite.id.as_str()), claim)?,
             ctx.store.put(
                 &series::membership_entry(&membership),
                 &membership,
@@ -332,5 +371,19 @@ pub async fn accept(
             Err(preview(ctx, token).await.err().unwrap_or(InviteError::Used))
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invite_ids_are_the_letters_and_digits_we_make() {
+        let made = InviteId::generate();
+        assert_eq!(made.as_str().parse::<InviteId>().unwrap(), made);
+        for bad in ["", "a/b", "..", &"x".repeat(65)] {
+            assert!(bad.parse::<InviteId>().is_err(), "{bad:?}");
+        }
     }
 }

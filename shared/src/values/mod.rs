@@ -5,11 +5,13 @@ mod email;
 mod form;
 mod names;
 mod role;
+mod time_zone;
 
 pub use email::Email;
 pub use form::{FieldError, Fields, FormErrors};
 pub use names::DisplayName;
 pub use role::{Role, RoleChoice, Waiter};
+pub use time_zone::TimeZone;
 
 #[cfg(test)]
 mod tests {

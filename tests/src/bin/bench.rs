@@ -6,7 +6,7 @@
 //! - the DynamoDB calls one request makes (counted by an SDK interceptor): register
 //!   (confirmed and waitlisted), cancel with a promotion, the public session page and a page of
 //!   the organizer's table of a session with 1,000 registrations, the superadmin's page of
-//!   every series;
+//!   every series, the dashboard of an organizer of 20 series;
 //! - the emulator's resident memory before and after 5,000 more registrations (must stay under
 //!   500 MB: stock moto keeps every table copy a transaction makes).
 
@@ -209,7 +209,30 @@ async fn calls_per_request(app: &TestApp, counter: &CallCounter, big: &jam::Jam)
     let all_series = admin.get("/admin/series").await;
     assert_eq!(all_series.status, StatusCode::OK);
     print_calls("admin_all_series_page", &counter.take());
+    // The dashboard of an organizer of 20 series, each with its next session: the same
+    // calls as for one series.
+    for _ in 0..DASHBOARD_SERIES {
+        jam::scheduled(&app.ctx, "dashboard@example.org", 1, 1).await;
+    }
+    let dashboard = counted.another_browser();
+    dashboard.sign_in("dashboard@example.org", "Org").await;
+    counter.take();
+    let home = dashboard.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(
+        home.body.matches("Next session").count(),
+        DASHBOARD_SERIES,
+        "{}",
+        home.body
+    );
+    print_calls(
+        &format!("dashboard_of_{DASHBOARD_SERIES}_series"),
+        &counter.take(),
+    );
 }
+
+/// The series of the organizer whose dashboard is counted.
+const DASHBOARD_SERIES: usize = 20;
 
 #[tokio::main]
 async fn main() {

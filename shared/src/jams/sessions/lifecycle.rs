@@ -1,0 +1,94 @@
+//! A session's status: cancelling it with a reason everyone registered is told, and marking it
+//! completed once it has started.
+
+use super::*;
+
+/// Cancels a scheduled session with a reason that everyone registered or waitlisted is told.
+#[tracing::instrument(skip_all)]
+pub async fn cancel(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    id: &SessionId,
+    reason: &str,
+) -> Result<Session, SessionError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(SessionError::Invalid(FormErrors::single(
+            "reason",
+            "Say why, in a few words: everyone registered reads it.",
+        )));
+    }
+    if reason.chars().count() > 500 {
+        return Err(SessionError::Invalid(FormErrors::single(
+            "reason",
+            "At most 500 characters, please.",
+        )));
+    }
+    let SessionAccess { access, .. } =
+        access(ctx, principal, series_id, id, Operation::EditSeries).await?;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let session = current(ctx, id).await?;
+        let change = unchanged_since_read(
+            Change::new("SET #status = :cancelled, cancel_reason = :reason"),
+            &session,
+        )
+        .value(":cancelled", SessionStatus::Cancelled.stored())
+        .value(":reason", reason);
+        let message = Message::SessionCancelled {
+            url: session.public_url(ctx),
+            series: access.series.name.clone(),
+            when: session.when_label(&access.series.zone()),
+            reason: reason.to_owned(),
+        };
+        let notifications = notify_all(ctx, id, &message).await?;
+        let writes = vec![ctx.store.update(&keys::session(id), change)?];
+        match write_with_notifications(ctx, writes, &notifications).await {
+            Ok(()) => {
+                return Ok(Session {
+                    status: SessionStatus::Cancelled,
+                    cancel_reason: Some(reason.to_owned()),
+                    ..session
+                });
+            }
+            Err(StoreError::Conflict { .. }) if attempts < MAX_ATTEMPTS => continue,
+            Err(StoreError::Conflict { .. }) => return Err(SessionError::NotScheduled),
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// Marks a scheduled session that has started as completed (the cleanup job does the same for
+/// sessions that have ended).
+#[tracing::instrument(skip_all)]
+pub async fn complete(
+    ctx: &Context,
+    principal: &Principal,
+    series_id: &SeriesId,
+    id: &SessionId,
+) -> Result<(), SessionError> {
+    let SessionAccess { session, .. } =
+        access(ctx, principal, series_id, id, Operation::EditSeries).await?;
+    if session.starts_at > ctx.clock.now() {
+        return Err(SessionError::NotStarted);
+    }
+    let change = Change::new("SET #status = :completed")
+        .when("#status = :scheduled")
+        .name("#status", "status")
+        .value(":scheduled", SessionStatus::Scheduled.stored())
+        .value(":completed", SessionStatus::Completed.stored());
+    ctx.store
+        .update_item(&keys::session(id), change)
+        .await
+        .map_err(not_scheduled_on_conflict)
+}
+
+fn not_scheduled_on_conflict(error: StoreError) -> SessionError {
+    if error.is_conflict() {
+        SessionError::NotScheduled
+    } else {
+        SessionError::Series(error.into())
+    }
+}
