@@ -8,14 +8,13 @@ use std::collections::BTreeMap;
 
 use axum::{
     Form,
-    extract::{Path, Query, State},
-    http::{HeaderValue, StatusCode, header},
+    extract::{FromRequestParts, Path, Query, State},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use jamie::{
     Context,
-    authorization::Denied,
     bookings::{
         self, Attendance, BookingError, Cancelled, Filler, Registration, RegistrationInput,
         RegistrationStatus, TableFilter, TablePage,
@@ -75,17 +74,23 @@ pub(crate) fn routes() -> Routes {
         .page("/jams/{series}/sessions/{session}/checkin", get(checkin))
 }
 
-fn refused(page: &PageContext, error: BookingError) -> Response {
-    match error {
-        BookingError::Denied(Denied::SignInRequired) => {
-            Redirect::to(&format!("/login?next={}", percent_encode(&page.path))).into_response()
-        }
-        BookingError::Denied(_) => {
-            AppError::Forbidden("Only this series' organizers can see its registrations.")
-                .into_response()
-        }
-        BookingError::Internal(error) => AppError::from(error).into_response(),
-        _ => AppError::NotFound.into_response(),
+/// The series, session and registration of a
+/// `/jams/{series}/sessions/{session}/registrations/{registration}/…` path.
+struct RegistrationPath(SessionPath, RegistrationId);
+
+impl<S: Send + Sync> FromRequestParts<S> for RegistrationPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = SessionPath::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<BTreeMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let registration = params
+            .get("registration")
+            .and_then(|raw| raw.parse().ok())
+            .ok_or(AppError::NotFound)?;
+        Ok(Self(session, registration))
     }
 }
 
@@ -111,7 +116,7 @@ struct TableQuery {
 impl TableQuery {
     fn filter(&self) -> TableFilter {
         TableFilter {
-            status: status_filter(&self.status),
+            status: RegistrationStatus::parse(&self.status),
             requested: RoleChoice::parse(&self.role),
             search: self.q.chars().take(100).collect(),
         }
@@ -125,15 +130,6 @@ impl TableQuery {
             percent_encode(&self.role),
             percent_encode(&self.q)
         )
-    }
-}
-
-fn status_filter(raw: &str) -> Option<RegistrationStatus> {
-    match raw {
-        "confirmed" => Some(RegistrationStatus::Confirmed),
-        "waitlisted" => Some(RegistrationStatus::Waitlisted),
-        "cancelled" => Some(RegistrationStatus::Cancelled),
-        _ => None,
     }
 }
 
@@ -395,7 +391,7 @@ async fn render(
     add_form: FormState,
     problem: Option<&str>,
     add_problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = ids;
     let filter = query.filter();
     let after = query.after.parse::<RegistrationId>().ok();
@@ -404,7 +400,7 @@ async fn render(
         session,
         registrations,
         next,
-    } = match bookings::table_page(
+    } = bookings::table_page(
         ctx,
         &page.principal,
         series_id,
@@ -412,11 +408,7 @@ async fn render(
         &filter,
         after.as_ref(),
     )
-    .await
-    {
-        Ok(found) => found,
-        Err(error) => return refused(page, error),
-    };
+    .await?;
     let zone = series.zone();
     let now = ctx.clock.now();
     let positions = bookings::positions(&session);
@@ -461,7 +453,7 @@ async fn render(
     };
     let status = status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors());
     let title = format!("Registrations — {} {date}", series.name);
-    (status, registrations_table(&page.page(&title), &view)).into_response()
+    Ok((status, registrations_table(&page.page(&title), &view)).into_response())
 }
 
 /// An empty add form (a base, as most people are).
@@ -476,7 +468,7 @@ async fn table(
     page: PageContext,
     ids: SessionPath,
     Query(query): Query<TableQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     render(&ctx, &page, &ids, &query, fresh_add_form(), None, None).await
 }
 
@@ -485,8 +477,9 @@ async fn add(
     page: PageContext,
     ids: SessionPath,
     Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
+    // A refusal the organizer can act on is shown in the add form, with what they typed.
     let (errors, problem) = match RegistrationInput::parse_as(&Fields(&form), Filler::Organizer) {
         Err(errors) => (errors, None),
         Ok(input) => {
@@ -502,13 +495,13 @@ async fn add(
             .await
             {
                 Ok(registered) => {
-                    return Redirect::to(&format!(
+                    return Ok(Redirect::to(&format!(
                         // The form's address ends in #add-someone, which a browser keeps
                         // unless the redirect names its own place: the notice.
                         "/jams/{series_id}/sessions/{session_id}/registrations?done=added&r={}#done",
                         registered.registration.id
                     ))
-                    .into_response();
+                    .into_response());
                 }
                 Err(BookingError::AlreadyRegistered(_)) => (
                     FormErrors::single(
@@ -527,13 +520,7 @@ async fn add(
                     FormErrors::default(),
                     Some("This session is cancelled, so nobody can be added."),
                 ),
-                Err(BookingError::Busy) => (
-                    FormErrors::default(),
-                    Some(
-                        "Too many people are registering at this moment; nothing was added. Try again.",
-                    ),
-                ),
-                Err(error) => return refused(&page, error),
+                Err(error) => return Err(error.into()),
             }
         }
     };
@@ -554,19 +541,12 @@ async fn add(
 async fn confirm_cancel(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, id): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(id) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
     let preview =
-        match bookings::cancel_preview(&ctx, &page.principal, series_id, session_id, &id).await {
-            Ok(preview) => preview,
-            Err(error) => return refused(&page, error),
-        };
+        bookings::cancel_preview(&ctx, &page.principal, series_id, session_id, &id).await?;
     let registration = &preview.registration;
     let base_path = format!("/jams/{series_id}/sessions/{session_id}/registrations");
     let from_detail = query.back == "detail";
@@ -605,20 +585,16 @@ async fn confirm_cancel(
         "Cancel {}'s spot? — {}",
         registration.name, preview.series.name
     );
-    cancel_confirm(&page.page(&title), &view).into_response()
+    Ok(cancel_confirm(&page.page(&title), &view).into_response())
 }
 
 async fn cancel_for(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
     match bookings::cancel_for(&ctx, &page.principal, series_id, session_id, &registration).await {
         Ok((Cancelled::Now { promoted }, _)) => {
             let promoted = promoted.map_or_else(String::new, |next| format!("&p={next}"));
@@ -638,34 +614,18 @@ async fn cancel_for(
 async fn add_back(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
-    let error =
-        match bookings::add_back(&ctx, &page.principal, series_id, session_id, &registration).await
-        {
-            Ok(registered) => {
-                let again = &registered.registration.id;
-                let done = format!("done=added-back&r={again}");
-                return after_action(series_id, session_id, again, &query, &done);
-            }
-            Err(BookingError::AlreadyRegistered(_)) => BookingError::Refused(
-                "They are registered again already: look for their new row in the table.",
-            ),
-            Err(BookingError::Closed | BookingError::SessionCancelled) => BookingError::Refused(
-                "This session no longer takes registrations, so they cannot be added back.",
-            ),
-            Err(BookingError::Busy) => BookingError::Refused(
-                "Too many people are registering at this moment; nothing was changed. Try again.",
-            ),
-            Err(error) => error,
-        };
-    action_refused(&ctx, &page, &ids, &registration, &query, error).await
+    match bookings::add_back(&ctx, &page.principal, series_id, session_id, &registration).await {
+        Ok(registered) => {
+            let again = &registered.registration.id;
+            let done = format!("done=added-back&r={again}");
+            after_action(series_id, session_id, again, &query, &done)
+        }
+        Err(error) => action_refused(&ctx, &page, &ids, &registration, &query, error).await,
+    }
 }
 
 async fn export(
@@ -673,20 +633,16 @@ async fn export(
     page: PageContext,
     ids: SessionPath,
     Query(query): Query<TableQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let found = bookings::export(
+    let (series, session, registrations) = bookings::export(
         &ctx,
         &page.principal,
         series_id,
         session_id,
         &query.filter(),
     )
-    .await;
-    let (series, session, registrations) = match found {
-        Ok(found) => found,
-        Err(error) => return refused(&page, error),
-    };
+    .await?;
     let zone = series.zone();
     let csv = bookings::to_csv(&session, &registrations, &zone);
     let day = session
@@ -707,7 +663,7 @@ async fn export(
             .headers_mut()
             .insert(header::CONTENT_DISPOSITION, value);
     }
-    response
+    Ok(response)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -721,7 +677,7 @@ async fn checkin(
     page: PageContext,
     ids: SessionPath,
     Query(query): Query<CheckinQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     render_checkin(&ctx, &page, &ids, Some(&query.r), None).await
 }
 
@@ -733,13 +689,10 @@ async fn render_checkin(
     ids: &SessionPath,
     just_marked: Option<&str>,
     problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = ids;
     let (series, session, registrations) =
-        match bookings::of_session(ctx, &page.principal, series_id, session_id).await {
-            Ok(found) => found,
-            Err(error) => return refused(page, error),
-        };
+        bookings::of_session(ctx, &page.principal, series_id, session_id).await?;
     let zone = series.zone();
     let (date, time) = session_when(&session, &zone);
     let started = session.starts_at <= ctx.clock.now();
@@ -797,18 +750,11 @@ async fn render_checkin(
         problem,
     };
     let title = format!("Check-in — {} {date}", series.name);
-    (
+    Ok((
         status_for(problem.is_some()),
         checkin_list(&page.page(&title), &view),
     )
-        .into_response()
-}
-
-/// The registration named in the path.
-fn registration_in(params: &BTreeMap<String, String>) -> Option<RegistrationId> {
-    params
-        .get("registration")
-        .and_then(|raw| raw.parse::<RegistrationId>().ok())
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -832,17 +778,18 @@ fn after_action(
     registration: &RegistrationId,
     query: &ActionQuery,
     done: &str,
-) -> Response {
+) -> Result<Response, AppError> {
     let base_path = format!("/jams/{series}/sessions/{session}");
     let to = match query.back.as_str() {
         "detail" => format!("{base_path}/registrations/{registration}?{done}"),
         "checkin" => format!("{base_path}/checkin?r={registration}#p-{registration}"),
         _ => format!("{base_path}/registrations?{done}"),
     };
-    Redirect::to(&to).into_response()
+    Ok(Redirect::to(&to).into_response())
 }
 
-/// A refused action shown where it was asked: on the registration's page, or the table.
+/// A refused action shown where it was asked: on the registration's page, the check-in list
+/// or the table. Any other error is the error page.
 async fn action_refused(
     ctx: &Context,
     page: &PageContext,
@@ -850,9 +797,9 @@ async fn action_refused(
     registration: &RegistrationId,
     query: &ActionQuery,
     error: BookingError,
-) -> Response {
+) -> Result<Response, AppError> {
     let BookingError::Refused(message) = error else {
-        return refused(page, error);
+        return Err(error.into());
     };
     match query.back.as_str() {
         "detail" => {
@@ -885,18 +832,14 @@ async fn action_refused(
 async fn move_to(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
-    let to = match query.to.as_str() {
-        "base" => Role::Base,
-        "flyer" => Role::Flyer,
-        _ => return AppError::BadRequest("Choose base or flyer.").into_response(),
+    let to = match RoleChoice::parse(&query.to) {
+        Some(RoleChoice::Base) => Role::Base,
+        Some(RoleChoice::Flyer) => Role::Flyer,
+        _ => return Err(AppError::BadRequest("Choose base or flyer.")),
     };
     match bookings::move_registration(
         &ctx,
@@ -916,22 +859,16 @@ async fn move_to(
 async fn attendance(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
     let mark = match query.mark.as_str() {
         "clear" => None,
-        raw => match Attendance::parse(raw) {
-            Some(attendance) => Some(attendance),
-            None => {
-                return AppError::BadRequest("Mark attended, no-show or clear.").into_response();
-            }
-        },
+        raw => Some(
+            Attendance::parse(raw)
+                .ok_or(AppError::BadRequest("Mark attended, no-show or clear."))?,
+        ),
     };
     match bookings::mark_attendance(
         &ctx,
@@ -951,13 +888,9 @@ async fn attendance(
 async fn detail(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<TableQuery>,
-) -> Response {
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
+) -> Result<Response, AppError> {
     render_detail(&ctx, &page, &ids, &registration, &query, None).await
 }
 
@@ -976,14 +909,10 @@ async fn render_detail(
     id: &RegistrationId,
     query: &TableQuery,
     problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = ids;
-    let found = match bookings::registration_detail(ctx, &page.principal, series_id, session_id, id)
-        .await
-    {
-        Ok(found) => found,
-        Err(error) => return refused(page, error),
-    };
+    let found =
+        bookings::registration_detail(ctx, &page.principal, series_id, session_id, id).await?;
     let zone = found.series.zone();
     let now = ctx.clock.now();
     let session = &found.session;
@@ -1072,9 +1001,9 @@ async fn render_detail(
         notice: notice.as_deref(),
     };
     let title = format!("{} — {}", registration.name, found.series.name);
-    (
+    Ok((
         status_for(problem.is_some()),
         registration_detail(&page.page(&title), &view),
     )
-        .into_response()
+        .into_response())
 }

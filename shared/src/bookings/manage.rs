@@ -314,6 +314,15 @@ pub async fn add_back(
         },
     )
     .await
+    .map_err(|error| match error {
+        BookingError::AlreadyRegistered(_) => BookingError::Refused(
+            "They are registered again already: look for their new row in the table.",
+        ),
+        BookingError::Closed | BookingError::SessionCancelled => BookingError::Refused(
+            "This session no longer takes registrations, so they cannot be added back.",
+        ),
+        other => other,
+    })
 }
 
 /// Registrations `ids` of a session, those that exist, in the order asked: what a notice after

@@ -85,6 +85,15 @@ pub(crate) fn waitlisted_attribute(choice: RoleChoice) -> &'static str {
 }
 
 impl RegistrationStatus {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "confirmed" => Some(RegistrationStatus::Confirmed),
+            "waitlisted" => Some(RegistrationStatus::Waitlisted),
+            "cancelled" => Some(RegistrationStatus::Cancelled),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationStatus::Confirmed => "confirmed",
