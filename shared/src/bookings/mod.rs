@@ -20,8 +20,6 @@ mod manage;
 mod mine;
 mod sweep;
 
-use std::time::Duration;
-
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +39,10 @@ use crate::{
         sessions::{SeriesCopy, Session, SessionStatus},
     },
     notifications::{Message, Notification},
-    store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+    store::{
+        Change, Condition, Entry, Query, StoreError, Value, keys,
+        retry::{DeadlinePassed, Retry},
+    },
     values::{Email, Fields, FormErrors, Role, RoleChoice, Waiter},
 };
 
@@ -342,17 +343,16 @@ pub fn token_of_result(session: &str, rest: &str) -> String {
     format!("{session}.{rest}")
 }
 
-/// How many times a booking is tried again after losing a race.
-const MAX_ATTEMPTS: u32 = 400;
+/// The attempts of a booking operation: retried after a lost race until
+/// [`Config::race_deadline`](crate::Config), then [`BookingError::Busy`].
+pub(crate) fn retry(ctx: &Context) -> Retry {
+    Retry::within(ctx.config.race_deadline)
+}
 
-/// A short random pause after a lost race, growing with the attempts (up to about 4 s), so
-/// that racers spread out instead of colliding again: after a few lost races each racer
-/// retries rarely enough that most attempts find the way clear.
-async fn back_off(attempt: u32) {
-    let ceiling = 8u64 << attempt.min(9);
-    let [a, b] = crate::ids::random_bytes::<2>();
-    let millis = u64::from(u16::from_le_bytes([a, b])) % ceiling.max(1);
-    tokio::time::sleep(Duration::from_millis(millis + 1)).await;
+impl From<DeadlinePassed> for BookingError {
+    fn from(_: DeadlinePassed) -> Self {
+        Self::Busy
+    }
 }
 
 /// The session's partition: the session and its registrations, in one strongly consistent
@@ -535,12 +535,9 @@ pub async fn register(
     // Read from the session's copy; only sessions older than the copy read their series (and
     // that once, not on every retry).
     let mut series: Option<SeriesCopy> = None;
-    let mut attempt = 0;
+    let mut retry = retry(ctx);
     loop {
-        attempt += 1;
-        if attempt > MAX_ATTEMPTS {
-            return Err(BookingError::Busy);
-        }
+        let attempt = retry.next().await?;
         let now = ctx.clock.now();
         // A first attempt may start from the session as this process read it a moment ago;
         // after a lost race, always from a fresh read.
@@ -630,10 +627,10 @@ pub async fn register(
                         return Err(BookingError::AlreadyRegistered(claim.registration_id));
                     }
                     // Cancelled in between: try again.
-                    None => back_off(attempt).await,
+                    None => continue,
                 }
             }
-            Err(StoreError::Conflict { .. }) => back_off(attempt).await,
+            Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }
@@ -1193,12 +1190,9 @@ async fn cancel(
         _ => None,
     };
     let mut series: Option<SeriesCopy> = None;
-    let mut attempt = 0;
+    let mut retry = retry(ctx);
     loop {
-        attempt += 1;
-        if attempt > MAX_ATTEMPTS {
-            return Err(BookingError::Busy);
-        }
+        retry.next().await?;
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
         if let Whose::Organizer(series_id) = whose
             && session.series_id != *series_id
@@ -1244,7 +1238,7 @@ async fn cancel(
                     promoted: promoted.map(|(_, next)| next.id.clone()),
                 });
             }
-            Err(StoreError::Conflict { .. }) => back_off(attempt).await,
+            Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }
@@ -1381,8 +1375,9 @@ pub async fn promote_waiting(
     session_id: &SessionId,
 ) -> Result<Vec<RegistrationId>, BookingError> {
     let mut promoted = Vec::new();
-    let mut attempt = 0;
+    let mut retry = retry(ctx);
     loop {
+        retry.next().await?;
         let Some(session) = ctx.store.get::<Session>(&keys::session(session_id)).await? else {
             return Ok(promoted);
         };
@@ -1428,15 +1423,9 @@ pub async fn promote_waiting(
         match ctx.store.transact(writes).await {
             Ok(()) => {
                 promoted.push(next.id.clone());
-                attempt = 0;
+                retry.progressed();
             }
-            Err(StoreError::Conflict { .. }) => {
-                attempt += 1;
-                if attempt > MAX_ATTEMPTS {
-                    return Err(BookingError::Busy);
-                }
-                back_off(attempt).await;
-            }
+            Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }

@@ -4,6 +4,7 @@
 
 mod error;
 pub mod keys;
+pub mod retry;
 pub mod table;
 
 use std::{collections::HashMap, future::Future, time::Duration};
