@@ -1,0 +1,98 @@
+//! Promotion from the waitlist when spots are free without a cancel (a capacity raised, a
+//! move, the sweep): one transaction per promoted person.
+
+use super::{
+    BookingError, CounterNames, capacity, confirmed, first_waiting_for, leave_waitlist, retry,
+    series_of,
+};
+use crate::Context;
+use crate::ids::{RegistrationId, SessionId};
+use crate::jams::sessions::{Session, SessionStatus};
+use crate::notifications::{Message, Notification};
+use crate::store::{Change, StoreError, Value, keys};
+use crate::values::Role;
+
+/// The update that confirms waitlisted registration `next` as `role`.
+pub(super) fn promotion(
+    ctx: &Context,
+    session_id: &SessionId,
+    next: &RegistrationId,
+    role: Role,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+    ctx.store.update(
+        &keys::registration(session_id, next),
+        Change::new("SET #status = :confirmed, #role = :role, promoted_at = :now")
+            .when("#status = :waitlisted")
+            .name("#status", "status")
+            .name("#role", "role")
+            .value(":confirmed", "confirmed")
+            .value(":waitlisted", "waitlisted")
+            .value(":role", role.as_str())
+            .value(":now", Value::of(&ctx.clock.now())?),
+    )
+}
+
+/// Fills the free spots of a session from its waitlist, one promotion per transaction, each
+/// under the condition that the spot is still free and the person still at the place read
+/// (after a capacity was raised, a move, and by the safety-net sweep). Returns who was
+/// promoted.
+pub async fn promote_waiting(
+    ctx: &Context,
+    session_id: &SessionId,
+) -> Result<Vec<RegistrationId>, BookingError> {
+    let mut promoted = Vec::new();
+    let mut retry = retry(ctx);
+    loop {
+        retry.next().await?;
+        let Some(session) = ctx.store.get::<Session>(&keys::session(session_id)).await? else {
+            return Ok(promoted);
+        };
+        if session.status != SessionStatus::Scheduled {
+            return Ok(promoted);
+        }
+        // A free role and the earliest person waiting who fits it.
+        let candidate = [Role::Base, Role::Flyer]
+            .into_iter()
+            .filter(|role| confirmed(&session, *role) < capacity(&session, *role))
+            .filter_map(|role| first_waiting_for(&session, role).map(|next| (role, next)))
+            .min_by_key(|(_, (place, _))| *place);
+        let Some((role, (place, next))) = candidate else {
+            return Ok(promoted);
+        };
+        let series = series_of(ctx, &session).await?;
+        let notification = Notification::new(
+            ctx,
+            next.email.clone(),
+            Message::Promoted {
+                url: session.public_url(ctx),
+                series: series.name.clone(),
+                when: session.when_label(&series.zone()),
+                role: role.as_str().to_owned(),
+            },
+        );
+        let counters = leave_waitlist(place, next, ":next")?
+            .and_add(&format!("{} :one", role.confirmed_attribute()))
+            .and_when(format!(
+                "#status = :scheduled AND {} < {}",
+                role.confirmed_attribute(),
+                role.capacity_attribute(),
+            ))
+            .name("#status", "status")
+            .value(":scheduled", "scheduled")
+            .value(":one", 1)
+            .value(":minus", -1);
+        let writes = vec![
+            ctx.store.update(&keys::session(session_id), counters)?,
+            promotion(ctx, session_id, &next.id, role)?,
+            ctx.store.put(&notification.entry(), &notification, None)?,
+        ];
+        match ctx.store.transact(writes).await {
+            Ok(()) => {
+                promoted.push(next.id.clone());
+                retry.progressed();
+            }
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
