@@ -644,7 +644,7 @@ async fn export(
     )
     .await?;
     let zone = series.zone();
-    let csv = bookings::to_csv(&session, &registrations, &zone);
+    let csv = bookings::to_csv(&session, &registrations, &zone)?;
     let day = session
         .starts_at
         .to_zoned_datetime(zone)

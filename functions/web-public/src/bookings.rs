@@ -13,7 +13,7 @@ use axum::{
 use jamie::{
     Context,
     bookings::{
-        self, BookingError, ByLink, Cancelled, PublicSession, RegistrationInput,
+        self, BookingError, Cancelled, LinkedRegistration, PublicSession, RegistrationInput,
         RegistrationStatus, Source,
     },
     ids::{SeriesId, SessionId},
@@ -298,7 +298,7 @@ async fn show_registered(
     ))
 }
 
-fn status_label(found: &ByLink) -> String {
+fn status_label(found: &LinkedRegistration) -> String {
     let registration = &found.registration;
     match (registration.status, registration.role) {
         (RegistrationStatus::Confirmed, Some(role)) => format!("Confirmed as a {}", role.as_str()),
@@ -325,7 +325,7 @@ fn cancel_view_page(
     ctx: &Context,
     page: &PageContext,
     token: &str,
-    found: &ByLink,
+    found: &LinkedRegistration,
     notice: Option<&str>,
 ) -> Markup {
     let (date, time) = session_when(&found.session, &found.series.zone());

@@ -2,9 +2,9 @@
 //! transaction that frees a spot and gives it to the next who fits, and the links themselves.
 
 use super::{
-    BookingError, ByLink, CancelLink, Cancelled, CounterNames, Registration, RegistrationStatus,
-    first_waiting_for, leave_waitlist, organizer_of, place_of, position_of, promotion, retry,
-    series_of, waitlist_as_read, waitlisted_attribute,
+    BookingError, CancelLink, Cancelled, CounterNames, LinkedRegistration, Registration,
+    RegistrationStatus, first_waiting_for, leave_waitlist, organizer_of, place_of, position_of,
+    promotion, retry, series_of, waitlist_as_read, waitlisted_attribute,
 };
 use crate::Context;
 use crate::authorization::Principal;
@@ -100,13 +100,13 @@ pub(super) fn registration_id_of(item: &crate::store::Item) -> Result<&str, Book
 }
 
 /// The registration a cancel link belongs to.
-pub async fn by_link(ctx: &Context, token: &str) -> Result<ByLink, BookingError> {
+pub async fn by_link(ctx: &Context, token: &str) -> Result<LinkedRegistration, BookingError> {
     let link = parse_link(token).ok_or(BookingError::NotFound)?;
     let (session, registration) =
         session_and_registration(ctx, &link.session, &link.registration, Some(&link.hash)).await?;
     let series = series_of(ctx, &session).await?;
     let position = position_of(&session, &registration.id);
-    Ok(ByLink {
+    Ok(LinkedRegistration {
         registration,
         session,
         series,
@@ -121,13 +121,13 @@ pub async fn by_link(ctx: &Context, token: &str) -> Result<ByLink, BookingError>
 pub async fn cancel_by_link(
     ctx: &Context,
     token: &str,
-) -> Result<(Cancelled, ByLink), BookingError> {
+) -> Result<(Cancelled, LinkedRegistration), BookingError> {
     let link = parse_link(token).ok_or(BookingError::NotFound)?;
     cancel(
         ctx,
         &link.session,
         &link.registration,
-        Whose::Link(&link.hash),
+        Canceller::Link(&link.hash),
     )
     .await
 }
@@ -142,15 +142,20 @@ pub async fn cancel_for(
     registration: &RegistrationId,
 ) -> Result<(Cancelled, Registration), BookingError> {
     organizer_of(ctx, principal, series_id).await?;
-    let (cancelled, now) =
-        cancel(ctx, session_id, registration, Whose::Organizer(series_id)).await?;
+    let (cancelled, now) = cancel(
+        ctx,
+        session_id,
+        registration,
+        Canceller::Organizer(series_id),
+    )
+    .await?;
     Ok((cancelled, now.registration))
 }
 
 /// Who is cancelling: the holder of a cancel link (its secret's hash), an organizer of the
 /// series the session must belong to, or the registration's own person (checked before).
 #[derive(Clone, Copy)]
-pub(super) enum Whose<'a> {
+pub(super) enum Canceller<'a> {
     Link(&'a TokenHash),
     Organizer(&'a SeriesId),
     Participant,
@@ -164,10 +169,10 @@ pub(super) async fn cancel(
     ctx: &Context,
     session_id: &SessionId,
     id: &RegistrationId,
-    whose: Whose<'_>,
-) -> Result<(Cancelled, ByLink), BookingError> {
+    whose: Canceller<'_>,
+) -> Result<(Cancelled, LinkedRegistration), BookingError> {
     let link = match whose {
-        Whose::Link(hash) => Some(hash),
+        Canceller::Link(hash) => Some(hash),
         _ => None,
     };
     let mut series: Option<SeriesCopy> = None;
@@ -175,7 +180,7 @@ pub(super) async fn cancel(
     loop {
         retry.next().await?;
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
-        if let Whose::Organizer(series_id) = whose
+        if let Canceller::Organizer(series_id) = whose
             && session.series_id != *series_id
         {
             return Err(BookingError::NotFound);
@@ -189,7 +194,7 @@ pub(super) async fn cancel(
             let at = registration.cancelled_at.unwrap_or_else(|| ctx.clock.now());
             Ok((
                 cancelled,
-                ByLink {
+                LinkedRegistration {
                     registration: Registration {
                         status: RegistrationStatus::Cancelled,
                         cancelled_at: Some(at),

@@ -62,7 +62,10 @@ pub(super) fn closed_condition(role: Role) -> String {
 /// Adds to `change` (on the session item) the condition that the session still says what a
 /// registration took from it: its times, its cut-off and its copy of the series. A registration
 /// that started from a stale read then loses, and is tried again from a fresh one.
-pub(super) fn as_relied_on(change: Change, session: &Session) -> Result<Change, StoreError> {
+pub(super) fn if_session_unchanged(
+    change: Change,
+    session: &Session,
+) -> Result<Change, StoreError> {
     let mut condition = format!(
         "starts_at = :relied_starts AND ends_at = :relied_ends AND {}",
         unchanged(

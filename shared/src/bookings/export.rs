@@ -2,12 +2,12 @@
 //! Excel, RFC 4180 quoting, and formulas defused.
 
 use super::{Attendance, BookingError, Registration, TableFilter, of_session, positions};
-use crate::Context;
 use crate::authorization::Principal;
 use crate::ids::{SeriesId, SessionId};
 use crate::jams::series::Series;
 use crate::jams::sessions::Session;
 use crate::values::Role;
+use crate::{Context, Error};
 
 /// The registrations of a session that pass `filter` (all of them with the default filter),
 /// in the order they were made, for the export.
@@ -52,28 +52,41 @@ pub fn csv_file_name(series_name: &str, day: &str) -> String {
 }
 
 /// The CSV of a session's registrations: UTF-8 with a byte-order mark (so Excel reads it as
-/// UTF-8), RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting
-/// with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`. "Registered at" is ISO
-/// 8601 in the series' time zone, with its offset (`2027-03-10T13:00:00+01:00`).
+/// UTF-8), RFC 4180 quoting and line ends (the `csv` crate's writer), and cells that a
+/// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return) prefixed with `'`. "Registered at" is ISO 8601 in the series' time zone, with its
+/// offset (`2027-03-10T13:00:00+01:00`).
 pub fn to_csv(
     session: &Session,
     registrations: &[Registration],
     zone: &jiff::tz::TimeZone,
-) -> String {
-    fn cell(value: &str) -> String {
-        let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+) -> Result<String, Error> {
+    /// A cell a spreadsheet shows as text, never runs.
+    fn defused(value: &str) -> String {
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             format!("'{value}")
         } else {
             value.to_owned()
-        };
-        if value.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", value.replace('"', "\"\""))
-        } else {
-            value
         }
     }
-    let mut out = String::from("\u{feff}");
-    out.push_str("Name,Email,Asked for,Role,Status,Waitlist position,Attendance,Registered at,Note,Entered by organizer\r\n");
+    let failed = |e: csv::Error| Error::failed("writing the CSV export", e);
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    writer
+        .write_record([
+            "Name",
+            "Email",
+            "Asked for",
+            "Role",
+            "Status",
+            "Waitlist position",
+            "Attendance",
+            "Registered at",
+            "Note",
+            "Entered by organizer",
+        ])
+        .map_err(failed)?;
     let positions = positions(session);
     for registration in registrations {
         let row = [
@@ -101,9 +114,12 @@ pub fn to_csv(
             registration.note.clone(),
             if registration.manual { "yes" } else { "no" }.to_owned(),
         ];
-        let cells: Vec<String> = row.iter().map(|value| cell(value)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        writer
+            .write_record(row.iter().map(|value| defused(value)))
+            .map_err(failed)?;
     }
-    out
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::failed("writing the CSV export", e.into_error()))?;
+    String::from_utf8(bytes).map_err(|e| Error::failed("writing the CSV export", e))
 }

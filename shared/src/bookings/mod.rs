@@ -33,15 +33,16 @@ pub(crate) fn retry(ctx: &Context) -> Retry {
     Retry::within(ctx.config.race_deadline)
 }
 
-use cancel::{Whose, cancel, cancel_url, link_token, session_and_registration};
+use cancel::{Canceller, cancel, cancel_url, link_token, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
 use conditions::{
-    as_relied_on, closed_to_newcomers, leave_waitlist, open_condition, unchanged, waitlist_as_read,
+    closed_to_newcomers, if_session_unchanged, leave_waitlist, open_condition, unchanged,
+    waitlist_as_read,
 };
 pub use export::{csv_file_name, export, to_csv};
 pub use model::{
-    Attendance, BookingError, ByLink, Cancelled, Filler, Move, PublicSession, Registered,
-    Registration, RegistrationInput, RegistrationStatus, Source, token_of_result,
+    Attendance, BookingError, Cancelled, Filler, LinkedRegistration, Move, PublicSession,
+    Registered, Registration, RegistrationInput, RegistrationStatus, Source, token_of_result,
 };
 use model::{CancelLink, CounterNames, EmailClaim, registration_entry, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};

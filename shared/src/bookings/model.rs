@@ -335,7 +335,7 @@ pub enum Cancelled {
 
 /// A registration reached through its cancel link.
 #[derive(Clone, Debug)]
-pub struct ByLink {
+pub struct LinkedRegistration {
     pub registration: Registration,
     pub session: Session,
     pub series: SeriesCopy,

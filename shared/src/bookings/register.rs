@@ -3,9 +3,9 @@
 
 use super::{
     BookingError, CancelLink, CounterNames, EmailClaim, Registered, Registration,
-    RegistrationInput, RegistrationStatus, Source, as_relied_on, cancel_url, closed_to_newcomers,
-    competing_waiters, link_token, open_condition, open_to_newcomers, registration_entry, retry,
-    series_of, session_cache, waitlisted_attribute,
+    RegistrationInput, RegistrationStatus, Source, cancel_url, closed_to_newcomers,
+    competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers,
+    registration_entry, retry, series_of, session_cache, waitlisted_attribute,
 };
 use crate::Context;
 use crate::ids::{RegistrationId, SecretToken, SessionId};
@@ -200,7 +200,7 @@ pub(super) fn registration_writes(
     .name("#status", "status")
     .value(":scheduled", "scheduled")
     .value(":one", 1);
-    let counter = as_relied_on(counter, session)?;
+    let counter = if_session_unchanged(counter, session)?;
     let message = registration_message(ctx, series, session, registration, cancel_url);
     let notification = Notification::new(ctx, registration.email.clone(), message);
     Ok(vec![

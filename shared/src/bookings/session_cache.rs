@@ -2,7 +2,7 @@
 //! registration, reused for half a minute by the next registrations of the same session.
 //!
 //! A rush for one session then costs each registration its write alone. Nothing is decided from a kept copy: the transaction's
-//! conditions check the counters and everything it relied on ([`as_relied_on`](super::conditions::as_relied_on)).
+//! conditions check the counters and everything it relied on ([`if_session_unchanged`](super::conditions::if_session_unchanged)).
 
 use std::{
     collections::HashMap,
