@@ -61,7 +61,7 @@ pub async fn get(ctx: &Context, id: &UserId) -> Result<Option<User>, Error> {
 pub async fn find_by_email(ctx: &Context, email: &Email) -> Result<Option<User>, Error> {
     let Some(claim) = ctx
         .store
-        .get::<EmailClaim>(&keys::email_claim(email.as_str()))
+        .get::<EmailClaim>(&keys::email_claim(email))
         .await?
     else {
         return Ok(None);
@@ -93,8 +93,7 @@ pub async fn find_or_create(
         user_id: user.id.clone(),
     };
     let writes = vec![
-        ctx.store
-            .put_new(&keys::email_claim(email.as_str()), &claim)?,
+        ctx.store.put_new(&keys::email_claim(email), &claim)?,
         ctx.store
             .put(&user_entry(&user), &user, Some("attribute_not_exists(PK)"))?,
     ];
@@ -433,9 +432,9 @@ pub async fn confirm_email_change(
     };
     let writes = vec![
         ctx.store
-            .put_new(&keys::email_claim(change.new_email.as_str()), &claim)?,
+            .put_new(&keys::email_claim(&change.new_email), &claim)?,
         ctx.store.delete(
-            &keys::email_claim(user.email.as_str()),
+            &keys::email_claim(&user.email),
             Condition::new("user_id = :me").value(":me", user.id.as_str()),
         )?,
         ctx.store.update(
@@ -488,7 +487,7 @@ pub async fn delete(
     crate::auth::end_all_sessions(ctx, &user.id).await?;
     ctx.store.delete_item(&keys::password(&user.id)).await?;
     ctx.store
-        .delete_item(&keys::email_claim(user.email.as_str()))
+        .delete_item(&keys::email_claim(&user.email))
         .await?;
     ctx.store.delete_item(&keys::user(&user.id)).await?;
     // The series they helped organize stop showing their name.

@@ -255,7 +255,7 @@ pub(super) fn cancel_writes(
         )?,
     );
     writes.push(ctx.store.delete(
-        &keys::registration_email(session_id, registration.email.as_str()),
+        &keys::registration_email(session_id, &registration.email),
         Condition::default(),
     )?);
     let counters = match (registration.status, registration.role, promoted) {

@@ -147,7 +147,7 @@ pub(super) fn registration_entry(registration: &Registration) -> Entry {
         &registration.id,
     ))
     .gsi2(
-        keys::participant_index(registration.email.as_str()),
+        keys::participant_index(&registration.email),
         format!(
             "{}#{}",
             keys::sortable_time(registration.starts_at),

@@ -78,7 +78,7 @@ pub(super) async fn of_participant(
     ctx: &Context,
     email: &Email,
 ) -> Result<Vec<Registration>, Error> {
-    let partition = keys::participant_index(email.as_str());
+    let partition = keys::participant_index(email);
     let mut query = Query::index("GSI2", &partition);
     let mut registrations = Vec::new();
     loop {
@@ -151,7 +151,7 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
     };
     let Some(claim) = ctx
         .store
-        .get::<EmailClaim>(&keys::registration_email(id, email.as_str()))
+        .get::<EmailClaim>(&keys::registration_email(id, &email))
         .await?
     else {
         return Ok(());

@@ -138,7 +138,7 @@ pub async fn register(
             Err(StoreError::Conflict { items }) if items.contains(&2) => {
                 let existing = ctx
                     .store
-                    .get::<EmailClaim>(&keys::registration_email(id, input.email.as_str()))
+                    .get::<EmailClaim>(&keys::registration_email(id, &input.email))
                     .await?;
                 match existing {
                     Some(claim) => {
@@ -211,7 +211,7 @@ pub(super) fn registration_writes(
             Some("attribute_not_exists(PK)"),
         )?,
         ctx.store.put(
-            &Entry::new(keys::registration_email(id, registration.email.as_str())),
+            &Entry::new(keys::registration_email(id, &registration.email)),
             &EmailClaim {
                 registration_id: registration.id.clone(),
             },
