@@ -372,24 +372,27 @@ pub async fn request_email_change(
         .base_url
         .join(&format!("/account/email/{}", token.expose()));
     let email = Notification::new(ctx, new_email.clone(), Message::EmailChange { url });
-    let writes = vec![
-        crate::auth::rate_limit(
-            ctx,
-            "email-change",
-            actor.user.id.as_str(),
-            EMAIL_CHANGES_PER_HOUR,
-        )?,
-        ctx.store.put(
+    const HOURLY_LIMIT: &str = "hourly limit";
+    let (window, count) = crate::auth::rate_limit(
+        ctx,
+        "email-change",
+        actor.user.id.as_str(),
+        EMAIL_CHANGES_PER_HOUR,
+    );
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(HOURLY_LIMIT, &window, count)?
+        .put_new(
+            "email change",
             &Entry::new(keys::email_change(&token.hash())).expires_at(expires_at),
             &change,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store
-            .put(&email.entry(), &email, Some("attribute_not_exists(PK)"))?,
-    ];
-    match ctx.store.transact(writes).await {
+        )?
+        .put_new("confirmation email", &email.entry(), &email)?;
+    match writes.commit().await {
         Ok(()) => Ok(()),
-        Err(StoreError::Conflict { items }) if items == [0] => Err(EmailChangeError::RateLimited),
+        Err(conflict) if writes.failed_writes(&conflict) == [HOURLY_LIMIT] => {
+            Err(EmailChangeError::RateLimited)
+        }
         Err(error) => Err(error.into()),
     }
 }

@@ -119,16 +119,18 @@ fn hour_window(now: Timestamp) -> String {
     now.strftime("%Y-%m-%dT%H").to_string()
 }
 
+/// The write that counts one more use of `scope` by `key` this hour, under the condition
+/// that fewer than `limit` came before: the window's key and the change, for a transaction.
 pub(crate) fn rate_limit(
     ctx: &Context,
     scope: &str,
     key: &str,
     limit: i64,
-) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+) -> (crate::store::Key, Change) {
     let now = ctx.clock.now();
     let window = keys::rate_window(scope, key, &hour_window(now));
-    ctx.store.update(
-        &window,
+    (
+        window,
         Change::new("ADD #count :one SET expires_at = :expires")
             .when("attribute_not_exists(#count) OR #count < :limit")
             .name("#count", "count")
@@ -157,25 +159,34 @@ pub async fn request_link(ctx: &Context, request: LinkRequest) -> Result<(), Aut
         .base_url
         .join(&format!("/auth/link/{}", token.expose()));
     let email = Notification::new(ctx, request.email.clone(), Message::MagicLink { url });
-    let writes = vec![
-        rate_limit(
-            ctx,
-            "link-email",
-            request.email.as_str(),
-            LINKS_PER_EMAIL_PER_HOUR,
-        )?,
-        rate_limit(ctx, "link-ip", &request.client_ip, LINKS_PER_IP_PER_HOUR)?,
-        ctx.store.put(
+    const PER_EMAIL: &str = "per-email limit";
+    const PER_IP: &str = "per-IP limit";
+    let (email_window, email_count) = rate_limit(
+        ctx,
+        "link-email",
+        request.email.as_str(),
+        LINKS_PER_EMAIL_PER_HOUR,
+    );
+    let (ip_window, ip_count) =
+        rate_limit(ctx, "link-ip", &request.client_ip, LINKS_PER_IP_PER_HOUR);
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(PER_EMAIL, &email_window, email_count)?
+        .update(PER_IP, &ip_window, ip_count)?
+        .put_new(
+            "magic link",
             &Entry::new(keys::magic_link(&token.hash())).expires_at(expires_at),
             &link,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store
-            .put(&email.entry(), &email, Some("attribute_not_exists(PK)"))?,
-    ];
-    match ctx.store.transact(writes).await {
+        )?
+        .put_new("sign-in email", &email.entry(), &email)?;
+    match writes.commit().await {
         Ok(()) => Ok(()),
-        Err(StoreError::Conflict { items }) if items.iter().all(|i| *i < 2) => {
+        Err(conflict)
+            if writes
+                .failed_writes(&conflict)
+                .iter()
+                .all(|name| [PER_EMAIL, PER_IP].contains(name)) =>
+        {
             Err(AuthError::RateLimited)
         }
         Err(error) => Err(error.into()),

@@ -11,7 +11,7 @@ use crate::authorization::Principal;
 use crate::ids::{RegistrationId, SecretToken, SeriesId, SessionId, TokenHash};
 use crate::jams::sessions::{SeriesCopy, Session, SessionStatus};
 use crate::notifications::{Message, Notification};
-use crate::store::{Change, Condition, StoreError, Value, keys};
+use crate::store::{Change, Condition, StoreError, Transaction, Value, keys};
 use crate::values::Waiter;
 
 /// The private link that shows and cancels `registration`:
@@ -218,7 +218,7 @@ pub(super) async fn cancel(
             _ => None,
         };
         let writes = cancel_writes(ctx, series, &session, &registration, promoted)?;
-        match ctx.store.transact(writes).await {
+        match writes.commit().await {
             Ok(()) => {
                 return done(Cancelled::Now {
                     promoted: promoted.map(|(_, next)| next.id.clone()),
@@ -239,12 +239,13 @@ pub(super) fn cancel_writes(
     session: &Session,
     registration: &Registration,
     promoted: Option<(usize, &Waiter)>,
-) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
+) -> Result<Transaction, BookingError> {
     let session_id = &session.id;
     let now = ctx.clock.now();
-    let mut writes = Vec::with_capacity(6);
-    writes.push(
-        ctx.store.update(
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(
+            "registration",
             &keys::registration(session_id, &registration.id),
             Change::new("SET #status = :cancelled, cancelled_at = :now")
                 .when("#status = :was")
@@ -252,12 +253,12 @@ pub(super) fn cancel_writes(
                 .value(":cancelled", "cancelled")
                 .value(":was", registration.status.as_str())
                 .value(":now", Value::of(&now)?),
-        )?,
-    );
-    writes.push(ctx.store.delete(
-        &keys::registration_email(session_id, &registration.email),
-        Condition::default(),
-    )?);
+        )?
+        .delete(
+            "email claim",
+            &keys::registration_email(session_id, &registration.email),
+            Condition::default(),
+        )?;
     let counters = match (registration.status, registration.role, promoted) {
         // The spot passes on: the promoted person leaves the waitlist, the count stays.
         (RegistrationStatus::Confirmed, Some(_), Some((place, next))) => {
@@ -282,7 +283,7 @@ pub(super) fn cancel_writes(
         },
     }
     .value(":minus", -1);
-    writes.push(ctx.store.update(&keys::session(session_id), counters)?);
+    writes.update("session counters", &keys::session(session_id), counters)?;
     let when = session.when_label(&series.zone());
     let cancelled_note = Notification::new(
         ctx,
@@ -293,12 +294,14 @@ pub(super) fn cancel_writes(
             when: when.clone(),
         },
     );
-    writes.push(
-        ctx.store
-            .put(&cancelled_note.entry(), &cancelled_note, None)?,
-    );
+    writes.put(
+        "cancelled email",
+        &cancelled_note.entry(),
+        &cancelled_note,
+        None,
+    )?;
     if let (Some((_, next)), Some(role)) = (promoted, registration.role) {
-        writes.push(promotion(ctx, session_id, &next.id, role)?);
+        promotion(&mut writes, ctx, session_id, &next.id, role)?;
         let promoted_note = Notification::new(
             ctx,
             next.email.clone(),
@@ -309,10 +312,12 @@ pub(super) fn cancel_writes(
                 role: role.as_str().to_owned(),
             },
         );
-        writes.push(
-            ctx.store
-                .put(&promoted_note.entry(), &promoted_note, None)?,
-        );
+        writes.put(
+            "promoted email",
+            &promoted_note.entry(),
+            &promoted_note,
+            None,
+        )?;
     }
     Ok(writes)
 }

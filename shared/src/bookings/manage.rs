@@ -152,13 +152,12 @@ pub async fn move_registration(
         },
     };
     let notification = Notification::new(ctx, registration.email.clone(), message);
-    let writes = vec![
-        ctx.store.update(&keys::session(session_id), counters)?,
-        ctx.store
-            .update(&keys::registration(session_id, id), update)?,
-        ctx.store.put(&notification.entry(), &notification, None)?,
-    ];
-    match ctx.store.transact(writes).await {
+    let mut writes = ctx.store.transaction();
+    writes
+        .update("session counters", &keys::session(session_id), counters)?
+        .update("registration", &keys::registration(session_id, id), update)?
+        .put("moved email", &notification.entry(), &notification, None)?;
+    match writes.commit().await {
         Ok(()) => {}
         Err(StoreError::Conflict { .. }) => {
             return Err(BookingError::Refused(

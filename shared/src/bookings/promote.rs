@@ -9,17 +9,19 @@ use crate::Context;
 use crate::ids::{RegistrationId, SessionId};
 use crate::jams::sessions::{Session, SessionStatus};
 use crate::notifications::{Message, Notification};
-use crate::store::{Change, StoreError, Value, keys};
+use crate::store::{Change, StoreError, Transaction, Value, keys};
 use crate::values::Role;
 
-/// The update that confirms waitlisted registration `next` as `role`.
+/// Adds to `writes` the update that confirms waitlisted registration `next` as `role`.
 pub(super) fn promotion(
+    writes: &mut Transaction,
     ctx: &Context,
     session_id: &SessionId,
     next: &RegistrationId,
     role: Role,
-) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
-    ctx.store.update(
+) -> Result<(), StoreError> {
+    writes.update(
+        "promotion",
         &keys::registration(session_id, next),
         Change::new("SET #status = :confirmed, #role = :role, promoted_at = :now")
             .when("#status = :waitlisted")
@@ -29,7 +31,8 @@ pub(super) fn promotion(
             .value(":waitlisted", "waitlisted")
             .value(":role", role.as_str())
             .value(":now", Value::of(&ctx.clock.now())?),
-    )
+    )?;
+    Ok(())
 }
 
 /// Fills the free spots of a session from its waitlist, one promotion per transaction, each
@@ -81,12 +84,11 @@ pub async fn promote_waiting(
             .value(":scheduled", "scheduled")
             .value(":one", 1)
             .value(":minus", -1);
-        let writes = vec![
-            ctx.store.update(&keys::session(session_id), counters)?,
-            promotion(ctx, session_id, &next.id, role)?,
-            ctx.store.put(&notification.entry(), &notification, None)?,
-        ];
-        match ctx.store.transact(writes).await {
+        let mut writes = ctx.store.transaction();
+        writes.update("session counters", &keys::session(session_id), counters)?;
+        promotion(&mut writes, ctx, session_id, &next.id, role)?;
+        writes.put("promoted email", &notification.entry(), &notification, None)?;
+        match writes.commit().await {
             Ok(()) => {
                 promoted.push(next.id.clone());
                 retry.progressed();

@@ -168,22 +168,25 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
     let cancel_url = cancel_url(ctx, &registration, &token);
     let message = registration_message(ctx, &series.copy(), &session, &registration, &cancel_url);
     let notification = Notification::new(ctx, registration.email.clone(), message);
-    let limit = crate::auth::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3)?;
-    let result = ctx
-        .store
-        .transact(vec![
-            limit,
-            ctx.store.put(
-                &Entry::new(keys::cancel_token(id, &token.hash())),
-                &CancelLink {
-                    registration_id: registration.id.clone(),
-                },
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store.put(&notification.entry(), &notification, None)?,
-        ])
-        .await;
-    match result {
+    let (window, count) =
+        crate::auth::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3);
+    let mut writes = ctx.store.transaction();
+    writes
+        .update("hourly limit", &window, count)?
+        .put_new(
+            "cancel link",
+            &Entry::new(keys::cancel_token(id, &token.hash())),
+            &CancelLink {
+                registration_id: registration.id.clone(),
+            },
+        )?
+        .put(
+            "confirmation email",
+            &notification.entry(),
+            &notification,
+            None,
+        )?;
+    match writes.commit().await {
         // Over the limit: quietly nothing, like an unknown address.
         Ok(()) | Err(StoreError::Conflict { .. }) => Ok(()),
         Err(error) => Err(error.into()),

@@ -11,7 +11,7 @@ use crate::Context;
 use crate::ids::{RegistrationId, SecretToken, SessionId};
 use crate::jams::sessions::{SeriesCopy, Session, SessionStatus};
 use crate::notifications::{Message, Notification};
-use crate::store::{Change, Entry, StoreError, Value, keys};
+use crate::store::{Change, Entry, StoreError, Transaction, Value, keys};
 use crate::values::{Role, Waiter};
 use jiff::{SignedDuration, Timestamp};
 
@@ -123,7 +123,7 @@ pub async fn register(
             over_capacity,
             &cancel_url,
         )?;
-        match ctx.store.transact(writes).await {
+        match writes.commit().await {
             Ok(()) => {
                 session_cache::count_in(&registration);
                 return Ok(Registered {
@@ -135,7 +135,7 @@ pub async fn register(
                     series: copy.clone(),
                 });
             }
-            Err(StoreError::Conflict { items }) if items.contains(&2) => {
+            Err(conflict) if writes.failed(&conflict, EMAIL_CLAIM) => {
                 let existing = ctx
                     .store
                     .get::<EmailClaim>(&keys::registration_email(id, &input.email))
@@ -154,6 +154,12 @@ pub async fn register(
     }
 }
 
+/// The write of a new registration to the session's counters (under the condition that decides
+/// confirmed or waitlisted).
+const SESSION_COUNTERS: &str = "session counters";
+/// The write that claims the (session, email) pair: it fails when the address is registered.
+const EMAIL_CLAIM: &str = "email claim";
+
 /// The transaction of a new registration: the session's counters under the condition that
 /// decides confirmed (in its role) or waitlisted, the registration, the (session, email) claim,
 /// the cancel link and the email.
@@ -164,7 +170,7 @@ pub(super) fn registration_writes(
     registration: &Registration,
     over_capacity: bool,
     cancel_url: &str,
-) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
+) -> Result<Transaction, BookingError> {
     let id = &session.id;
     let counter = match registration.role {
         Some(role) => {
@@ -203,29 +209,35 @@ pub(super) fn registration_writes(
     let counter = if_session_unchanged(counter, session)?;
     let message = registration_message(ctx, series, session, registration, cancel_url);
     let notification = Notification::new(ctx, registration.email.clone(), message);
-    Ok(vec![
-        ctx.store.update(&keys::session(id), counter)?,
-        ctx.store.put(
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(SESSION_COUNTERS, &keys::session(id), counter)?
+        .put_new(
+            "registration",
             &registration_entry(registration),
             registration,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store.put(
+        )?
+        .put_new(
+            EMAIL_CLAIM,
             &Entry::new(keys::registration_email(id, &registration.email)),
             &EmailClaim {
                 registration_id: registration.id.clone(),
             },
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store.put(
+        )?
+        .put_new(
+            "cancel link",
             &Entry::new(keys::cancel_token(id, &registration.cancel_hash)),
             &CancelLink {
                 registration_id: registration.id.clone(),
             },
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store.put(&notification.entry(), &notification, None)?,
-    ])
+        )?
+        .put(
+            "confirmation email",
+            &notification.entry(),
+            &notification,
+            None,
+        )?;
+    Ok(writes)
 }
 
 /// The transaction that a public registration of `input` for `session` sends when a spot in
@@ -237,7 +249,7 @@ pub fn registration_transaction(
     series: &SeriesCopy,
     input: RegistrationInput,
     role: Role,
-) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, BookingError> {
+) -> Result<Transaction, BookingError> {
     let token = SecretToken::generate();
     let now = ctx.clock.now();
     let registration = Registration {

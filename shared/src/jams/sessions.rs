@@ -22,7 +22,7 @@ use crate::{
     authorization::{Operation, Principal},
     ids::{SeriesId, SessionId},
     notifications::{Message, Notification},
-    store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+    store::{Change, Condition, Entry, Query, StoreError, Transaction, Value, keys},
     values::{Email, Fields, FormErrors, Role, Waiter},
 };
 
@@ -764,20 +764,22 @@ pub async fn edit(
         .value(":gsi1sk", gsi1sk)
         .value(":gsi2pk", gsi2pk)
         .value(":gsi2sk", gsi2sk);
-        let mut writes = vec![ctx.store.update(&keys::session(id), change)?];
+        let mut writes = ctx.store.transaction();
+        writes.update("session", &keys::session(id), change)?;
         let (old_date, new_date) = (
             date_claim_key(&session, &zone),
             date_claim_key(&edited, &zone),
         );
         if old_date != new_date {
-            writes.push(ctx.store.delete(&old_date, Condition::default())?);
-            writes.push(ctx.store.put(
-                &Entry::new(new_date),
-                &DateClaim {
-                    session_id: id.clone(),
-                },
-                Some("attribute_not_exists(PK)"),
-            )?);
+            writes
+                .delete("old date claim", &old_date, Condition::default())?
+                .put_new(
+                    NEW_DATE_CLAIM,
+                    &Entry::new(new_date),
+                    &DateClaim {
+                        session_id: id.clone(),
+                    },
+                )?;
         }
         let moved = edited.starts_at != session.starts_at
             || edited.ends_at != session.ends_at
@@ -798,7 +800,7 @@ pub async fn edit(
         } else {
             Vec::new()
         };
-        match write_with_notifications(ctx, writes, &notifications).await {
+        match write_with_notifications(ctx, &mut writes, &notifications).await {
             Ok(()) => {
                 if edited.capacity_base > session.capacity_base
                     || edited.capacity_flyer > session.capacity_flyer
@@ -807,7 +809,7 @@ pub async fn edit(
                 }
                 return Ok(edited);
             }
-            Err(StoreError::Conflict { items }) if items.contains(&2) => {
+            Err(conflict) if writes.failed(&conflict, NEW_DATE_CLAIM) => {
                 return Err(SessionError::Invalid(FormErrors::single(
                     "date",
                     "Another session of this series is on that date.",
@@ -819,6 +821,10 @@ pub async fn edit(
         }
     }
 }
+
+/// The write of an edit that claims the session's new date: it fails when another session of
+/// the series is on that date.
+const NEW_DATE_CLAIM: &str = "new date claim";
 
 /// How often a session change is tried again when a booking changed the session between its
 /// read and its write.
@@ -920,8 +926,9 @@ pub async fn cancel(
             reason: reason.to_owned(),
         };
         let notifications = notify_all(ctx, id, &message).await?;
-        let writes = vec![ctx.store.update(&keys::session(id), change)?];
-        match write_with_notifications(ctx, writes, &notifications).await {
+        let mut writes = ctx.store.transaction();
+        writes.update("session", &keys::session(id), change)?;
+        match write_with_notifications(ctx, &mut writes, &notifications).await {
             Ok(()) => {
                 return Ok(Session {
                     status: SessionStatus::Cancelled,
@@ -965,21 +972,21 @@ pub async fn complete(
 /// items, every real jam), else with the first notifications that fit and the rest after it.
 async fn write_with_notifications(
     ctx: &Context,
-    mut writes: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    writes: &mut Transaction,
     notifications: &[Notification],
 ) -> Result<(), StoreError> {
     let room = 100 - writes.len();
     let (first, rest) = notifications.split_at(room.min(notifications.len()));
     for notification in first {
-        writes.push(ctx.store.put(&notification.entry(), notification, None)?);
+        writes.put("notification", &notification.entry(), notification, None)?;
     }
-    ctx.store.transact(writes).await?;
+    writes.commit().await?;
     for chunk in rest.chunks(100) {
-        let writes = chunk
-            .iter()
-            .map(|notification| ctx.store.put(&notification.entry(), notification, None))
-            .collect::<Result<Vec<_>, _>>()?;
-        ctx.store.transact(writes).await?;
+        let mut more = ctx.store.transaction();
+        for notification in chunk {
+            more.put("notification", &notification.entry(), notification, None)?;
+        }
+        more.commit().await?;
     }
     Ok(())
 }
