@@ -16,11 +16,11 @@ use axum::{
 use jamie::{
     Context,
     bookings::{
-        self, Attendance, BookingError, Cancelled, Filler, Registration, RegistrationInput,
-        RegistrationStatus, TableFilter, TablePage,
+        self, Attendance, BookingError, Cancelled, Filler, Offered, Registration,
+        RegistrationInput, RegistrationStatus, TableFilter, TablePage,
     },
     ids::{RegistrationId, SeriesId, SessionId},
-    jams::sessions::{Session, SessionStatus},
+    jams::sessions::Session,
     values::{Fields, FormErrors, Role, RoleChoice},
 };
 use jamie_templates::{
@@ -133,71 +133,60 @@ impl TableQuery {
     }
 }
 
-/// The moves an organizer may make of `registration`, as (label, action): off the waitlist into
-/// the role(s) asked for, or into the other role. `back` is appended to come back to the page
-/// the button is on.
+/// The moves [`bookings::offered`] allows for `registration`, as (label, action): off the
+/// waitlist into a role asked for, or into the other role. `back` is appended to come back to
+/// the page the button is on.
 fn move_actions(
     base_path: &str,
-    session: &Session,
     registration: &Registration,
+    offered: &Offered,
     back: &str,
 ) -> Vec<(String, String)> {
-    if session.status != SessionStatus::Scheduled {
-        return Vec::new();
-    }
-    let action = |role: Role| {
-        format!(
-            "{base_path}/registrations/{}/move?to={}{back}",
-            registration.id,
-            role.as_str()
-        )
+    let verb = match registration.status {
+        RegistrationStatus::Waitlisted => "Confirm as",
+        _ => "Move to",
     };
-    match (registration.status, registration.role) {
-        (RegistrationStatus::Waitlisted, _) => registration
-            .requested
-            .roles()
-            .iter()
-            .map(|role| (format!("Confirm as {}", role.as_str()), action(*role)))
-            .collect(),
-        (RegistrationStatus::Confirmed, Some(held)) => {
-            let other = match held {
-                Role::Base => Role::Flyer,
-                Role::Flyer => Role::Base,
-            };
-            vec![(format!("Move to {}", other.as_str()), action(other))]
-        }
-        _ => Vec::new(),
-    }
+    offered
+        .moves
+        .iter()
+        .map(|role| {
+            (
+                format!("{verb} {}", role.as_str()),
+                format!(
+                    "{base_path}/registrations/{}/move?to={}{back}",
+                    registration.id,
+                    role.as_str()
+                ),
+            )
+        })
+        .collect()
 }
 
-/// Attendance buttons for a confirmed registration once the session has started.
+/// The attendance buttons [`bookings::offered`] allows for `registration`, as (label, action).
 fn attendance_actions(
     base_path: &str,
-    session: &Session,
     registration: &Registration,
-    now: jiff::Timestamp,
+    offered: &Offered,
     back: &str,
 ) -> Vec<(String, String)> {
-    if registration.status != RegistrationStatus::Confirmed || session.starts_at > now {
-        return Vec::new();
-    }
-    let action = |mark: &str| {
-        format!(
-            "{base_path}/registrations/{}/attendance?mark={mark}{back}",
-            registration.id
-        )
-    };
-    let mut actions = Vec::new();
-    if registration.attendance != Some(Attendance::Attended) {
-        actions.push(("Attended".to_owned(), action("attended")));
-    }
-    if registration.attendance != Some(Attendance::NoShow) {
-        actions.push(("No-show".to_owned(), action("no_show")));
-    }
-    if registration.attendance.is_some() {
-        actions.push(("Clear attendance".to_owned(), action("clear")));
-    }
-    actions
+    offered
+        .marks
+        .iter()
+        .map(|mark| {
+            let (label, code) = match mark {
+                Some(Attendance::Attended) => ("Attended", "attended"),
+                Some(Attendance::NoShow) => ("No-show", "no_show"),
+                None => ("Clear attendance", "clear"),
+            };
+            (
+                label.to_owned(),
+                format!(
+                    "{base_path}/registrations/{}/attendance?mark={code}{back}",
+                    registration.id
+                ),
+            )
+        })
+        .collect()
 }
 
 fn registered_at(registration: &Registration, zone: &jiff::tz::TimeZone) -> String {
@@ -216,12 +205,6 @@ fn position_in(positions: &[(RegistrationId, u32)], registration: &Registration)
         .map(|(_, position)| *position)
 }
 
-/// Whether "Add them back" can work for `registration` now: it is cancelled and the session
-/// still takes registrations.
-fn can_add_back(session: &Session, registration: &Registration, now: jiff::Timestamp) -> bool {
-    registration.status == RegistrationStatus::Cancelled && bookings::is_open(session, now).is_ok()
-}
-
 fn add_back_action(base_path: &str, id: &RegistrationId) -> String {
     format!("{base_path}/registrations/{id}/add-back")
 }
@@ -234,7 +217,7 @@ fn row(
     zone: &jiff::tz::TimeZone,
     now: jiff::Timestamp,
 ) -> RegistrationRow {
-    let active = registration.status != RegistrationStatus::Cancelled;
+    let offered = bookings::offered(session, registration, now);
     RegistrationRow {
         id: registration.id.to_string(),
         name: registration.name.clone(),
@@ -246,16 +229,18 @@ fn row(
         position: position_in(positions, registration),
         registered_at: registered_at(registration, zone),
         manual: registration.manual,
-        cancel_href: active
+        cancel_href: offered
+            .cancel
             .then(|| format!("{base_path}/registrations/{}/cancel", registration.id)),
-        add_back_action: can_add_back(session, registration, now)
+        add_back_action: offered
+            .add_back
             .then(|| add_back_action(base_path, &registration.id)),
-        move_actions: move_actions(base_path, session, registration, ""),
+        move_actions: move_actions(base_path, registration, &offered, ""),
         detail_href: format!("{base_path}/registrations/{}", registration.id),
         attendance: registration
             .attendance
             .map(|attendance| attendance.as_str().to_owned()),
-        attendance_actions: attendance_actions(base_path, session, registration, now, ""),
+        attendance_actions: attendance_actions(base_path, registration, &offered, ""),
     }
 }
 
@@ -373,7 +358,7 @@ async fn what_was_done(
         _ => return (None, None),
     };
     let undo = match (query.done.as_str(), find(&query.r)) {
-        ("cancelled", Some(gone)) if can_add_back(session, gone, now) => {
+        ("cancelled", Some(gone)) if bookings::offered(session, gone, now).add_back => {
             Some(add_back_action(&base_path, &gone.id))
         }
         _ => None,
@@ -914,7 +899,6 @@ async fn render_detail(
     let found =
         bookings::registration_detail(ctx, &page.principal, series_id, session_id, id).await?;
     let zone = found.series.zone();
-    let now = ctx.clock.now();
     let session = &found.session;
     let registration = &found.registration;
     let (date, time) = session_when(session, &zone);
@@ -956,16 +940,16 @@ async fn render_detail(
         })
         .collect();
     let (attended, no_shows) = found.attendance_counts();
-    let move_actions = move_actions(&base_path, session, registration, "&back=detail");
-    let attendance_actions =
-        attendance_actions(&base_path, session, registration, now, "&back=detail");
-    let cancel_href = (registration.status != RegistrationStatus::Cancelled).then(|| {
+    let offered = &found.offered;
+    let move_actions = move_actions(&base_path, registration, offered, "&back=detail");
+    let attendance_actions = attendance_actions(&base_path, registration, offered, "&back=detail");
+    let cancel_href = offered.cancel.then(|| {
         format!(
             "{base_path}/registrations/{}/cancel?back=detail",
             registration.id
         )
     });
-    let add_back = can_add_back(session, registration, now).then(|| {
+    let add_back = offered.add_back.then(|| {
         format!(
             "{}?back=detail",
             add_back_action(&base_path, &registration.id)

@@ -19,8 +19,8 @@ pub(crate) mod tests;
 mod waitlist;
 
 pub use manage::{
-    CancelPreview, Detail, add_back, cancel_preview, mark_attendance, move_registration, named,
-    registration_detail,
+    CancelPreview, Detail, Offered, add_back, cancel_preview, mark_attendance, move_registration,
+    named, offered, registration_detail,
 };
 pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
@@ -41,8 +41,9 @@ use conditions::{
 };
 pub use export::{csv_file_name, export, to_csv};
 pub use model::{
-    Attendance, BookingError, Cancelled, Filler, LinkedRegistration, Move, PublicSession,
-    Registered, Registration, RegistrationInput, RegistrationStatus, Source, token_of_result,
+    Attendance, BookingError, Cancelled, Filler, LinkedRegistration, Move, OrganizerProof,
+    PublicSession, Registered, Registration, RegistrationInput, RegistrationStatus, Source,
+    token_of_result,
 };
 use model::{CancelLink, CounterNames, EmailClaim, registration_entry, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};

@@ -316,12 +316,24 @@ impl From<DeadlinePassed> for BookingError {
 }
 
 /// How a new registration is entered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     /// By the participant, on the public page (or in Telegram).
     Public,
-    /// By an organizer; `over_capacity` confirms even when the role is full.
-    Manual { over_capacity: bool },
+    /// By an organizer of the session's series (`by` proves it was checked); `over_capacity`
+    /// confirms even when the role is full.
+    Manual {
+        by: OrganizerProof,
+        over_capacity: bool,
+    },
+}
+
+/// Proof that the acting user may run the registrations of one series
+/// ([`Operation::ManageRegistrations`](crate::authorization::Operation)): only the check in
+/// this module makes one, so nobody enters someone by hand, or over capacity, without it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganizerProof {
+    pub(super) series: SeriesId,
 }
 
 /// What cancelling did.

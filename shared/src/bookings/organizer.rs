@@ -2,7 +2,8 @@
 //! 50, and entering someone by hand.
 
 use super::{
-    BookingError, Registered, Registration, RegistrationInput, RegistrationStatus, Source, register,
+    BookingError, OrganizerProof, Registered, Registration, RegistrationInput, RegistrationStatus,
+    Source, register,
 };
 use crate::Context;
 use crate::authorization::{Operation, Principal};
@@ -31,6 +32,15 @@ pub(super) struct Organizer {
     pub(super) id: UserId,
     pub(super) name: String,
     pub(super) series: Series,
+}
+
+impl Organizer {
+    /// What a manual registration shows for the check that made this organizer.
+    pub(super) fn proof(&self) -> OrganizerProof {
+        OrganizerProof {
+            series: self.series.id.clone(),
+        }
+    }
 }
 
 /// Checks that the acting user may run the registrations of series `series_id`.
@@ -168,7 +178,7 @@ pub async fn register_for(
     input: RegistrationInput,
     over_capacity: bool,
 ) -> Result<Registered, BookingError> {
-    organizer_of(ctx, principal, series_id).await?;
+    let by = organizer_of(ctx, principal, series_id).await?.proof();
     session_of_series(ctx, series_id, session_id).await?;
-    register(ctx, session_id, input, Source::Manual { over_capacity }).await
+    register(ctx, session_id, input, Source::Manual { by, over_capacity }).await
 }

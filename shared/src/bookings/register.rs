@@ -8,6 +8,7 @@ use super::{
     registration_entry, retry, series_of, session_cache, waitlisted_attribute,
 };
 use crate::Context;
+use crate::authorization::Denied;
 use crate::ids::{RegistrationId, SecretToken, SessionId};
 use crate::jams::sessions::{SeriesCopy, Session, SessionStatus};
 use crate::notifications::{Message, Notification};
@@ -44,12 +45,10 @@ pub async fn register(
     source: Source,
 ) -> Result<Registered, BookingError> {
     let token = SecretToken::generate();
-    let over_capacity = matches!(
-        source,
-        Source::Manual {
-            over_capacity: true
-        }
-    );
+    let over_capacity = match &source {
+        Source::Manual { over_capacity, .. } => *over_capacity,
+        Source::Public => false,
+    };
     // Read from the session's copy; only sessions older than the copy read their series (and
     // that once, not on every retry).
     let mut series: Option<SeriesCopy> = None;
@@ -75,8 +74,13 @@ pub async fn register(
             Some(copy) => copy,
             None => series.insert(series_of(ctx, &session).await?),
         };
-        if !copy.public && source == Source::Public {
-            return Err(BookingError::NotFound);
+        match &source {
+            Source::Public if !copy.public => return Err(BookingError::NotFound),
+            // Checked for another series than this session's: no right here.
+            Source::Manual { by, .. } if by.series != session.series_id => {
+                return Err(Denied::Forbidden.into());
+            }
+            _ => {}
         }
         is_open(&session, now)?;
         let role = input
