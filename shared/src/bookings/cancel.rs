@@ -250,7 +250,7 @@ pub(super) fn cancel_writes(
             Change::new("SET #status = :cancelled, cancelled_at = :now")
                 .when("#status = :was")
                 .name("#status", "status")
-                .value(":cancelled", "cancelled")
+                .value(":cancelled", RegistrationStatus::Cancelled.as_str())
                 .value(":was", registration.status.as_str())
                 .value(":now", Value::of(&now)?),
         )?

@@ -127,7 +127,7 @@ pub async fn move_registration(
     .when("#status = :was AND (attribute_not_exists(#role) OR #role = :was_role)")
     .name("#status", "status")
     .name("#role", "role")
-    .value(":confirmed", "confirmed")
+    .value(":confirmed", RegistrationStatus::Confirmed.as_str())
     .value(":role", to.as_str())
     .value(":promoted_at", Value::of(&moved.promoted_at)?)
     .value(":no_moves", Value::of(&Vec::<Move>::new())?)
@@ -200,7 +200,7 @@ pub async fn mark_attendance(
     }
     .when("#status = :confirmed")
     .name("#status", "status")
-    .value(":confirmed", "confirmed");
+    .value(":confirmed", RegistrationStatus::Confirmed.as_str());
     match ctx
         .store
         .update_item(&keys::registration(session_id, id), change)

@@ -45,7 +45,7 @@ pub use model::{
     PublicSession, Registered, Registration, RegistrationInput, RegistrationStatus, Source,
     token_of_result,
 };
-use model::{CancelLink, CounterNames, EmailClaim, registration_entry, waitlisted_attribute};
+use model::{CancelLink, CounterNames, EmailClaim, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};
 use organizer::{organizer_of, session_of_series};
 pub use promote::promote_waiting;

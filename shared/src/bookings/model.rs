@@ -7,7 +7,7 @@ use crate::ids::{RegistrationId, SeriesId, SessionId, TokenHash, UserId};
 use crate::jams::series::Series;
 use crate::jams::sessions::{SeriesCopy, Session};
 use crate::store::retry::DeadlinePassed;
-use crate::store::{Entry, StoreError, keys};
+use crate::store::{Entry, StoreError, Stored, keys};
 use crate::values::{Email, Fields, FormErrors, Role, RoleChoice};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -141,19 +141,19 @@ pub struct Move {
     pub to: String,
 }
 
-pub(super) fn registration_entry(registration: &Registration) -> Entry {
-    Entry::new(keys::registration(
-        &registration.session_id,
-        &registration.id,
-    ))
-    .gsi2(
-        keys::participant_index(&registration.email),
-        format!(
-            "{}#{}",
-            keys::sortable_time(registration.starts_at),
-            registration.session_id
-        ),
-    )
+/// A registration lives in its session's partition, and in its person's index (GSI2) by the
+/// start of its session.
+impl Stored for Registration {
+    fn entry(&self) -> Entry {
+        Entry::new(keys::registration(&self.session_id, &self.id)).gsi2(
+            keys::participant_index(&self.email),
+            format!(
+                "{}#{}",
+                keys::sortable_time(self.starts_at),
+                self.session_id
+            ),
+        )
+    }
 }
 
 /// The (session, email) claim: one active registration per address.

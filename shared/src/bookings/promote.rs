@@ -2,8 +2,8 @@
 //! move, the sweep): one transaction per promoted person.
 
 use super::{
-    BookingError, CounterNames, capacity, confirmed, first_waiting_for, leave_waitlist, retry,
-    series_of,
+    BookingError, CounterNames, RegistrationStatus, capacity, confirmed, first_waiting_for,
+    leave_waitlist, retry, series_of,
 };
 use crate::Context;
 use crate::ids::{RegistrationId, SessionId};
@@ -27,8 +27,8 @@ pub(super) fn promotion(
             .when("#status = :waitlisted")
             .name("#status", "status")
             .name("#role", "role")
-            .value(":confirmed", "confirmed")
-            .value(":waitlisted", "waitlisted")
+            .value(":confirmed", RegistrationStatus::Confirmed.as_str())
+            .value(":waitlisted", RegistrationStatus::Waitlisted.as_str())
             .value(":role", role.as_str())
             .value(":now", Value::of(&ctx.clock.now())?),
     )?;

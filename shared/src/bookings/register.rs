@@ -4,8 +4,8 @@
 use super::{
     BookingError, CancelLink, CounterNames, EmailClaim, Registered, Registration,
     RegistrationInput, RegistrationStatus, Source, cancel_url, closed_to_newcomers,
-    competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers,
-    registration_entry, retry, series_of, session_cache, waitlisted_attribute,
+    competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers, retry,
+    series_of, session_cache, waitlisted_attribute,
 };
 use crate::Context;
 use crate::authorization::Denied;
@@ -216,11 +216,7 @@ pub(super) fn registration_writes(
     let mut writes = ctx.store.transaction();
     writes
         .update(SESSION_COUNTERS, &keys::session(id), counter)?
-        .put_new(
-            "registration",
-            &registration_entry(registration),
-            registration,
-        )?
+        .put_new_item("registration", registration)?
         .put_new(
             EMAIL_CLAIM,
             &Entry::new(keys::registration_email(id, &registration.email)),

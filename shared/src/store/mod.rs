@@ -22,7 +22,7 @@ pub use error::StoreError;
 use error::{classify, classify_transaction};
 pub use expressions::{Change, Condition, Entry, Page, Query, Value};
 pub use keys::Key;
-pub use transaction::Transaction;
+pub use transaction::{Stored, Transaction};
 
 /// An item's attributes, as the SDK wants them.
 pub type Item = HashMap<String, AttributeValue>;

@@ -6,6 +6,12 @@ use serde::Serialize;
 
 use super::{Change, Condition, Entry, Key, Store, StoreError};
 
+/// An item type of the table that knows where it is written (its keys, index keys and TTL):
+/// one place per item type, as in modyne.
+pub trait Stored: Serialize {
+    fn entry(&self) -> Entry;
+}
+
 /// The writes of one transaction, each under its name. Built with [`Store::transaction`],
 /// sent with [`Transaction::commit`]; after a [`StoreError::Conflict`],
 /// [`Transaction::failed`] says whether a named write's condition was among those that failed.
@@ -43,6 +49,15 @@ impl Transaction {
     ) -> Result<&mut Self, StoreError> {
         let write = self.store.put(entry, item, condition)?;
         Ok(self.push(name, write))
+    }
+
+    /// Puts a new `item` where its type says it goes, only if no item has its key yet.
+    pub fn put_new_item<T: Stored>(
+        &mut self,
+        name: &'static str,
+        item: &T,
+    ) -> Result<&mut Self, StoreError> {
+        self.put_new(name, &item.entry(), item)
     }
 
     /// Puts `item` at `entry` only if no item has its key yet.
