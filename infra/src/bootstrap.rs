@@ -146,6 +146,7 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
             .map(Secret::api_key),
         places_api_url: std::env::var("PLACES_API_URL")
             .unwrap_or_else(|_| "https://places.googleapis.com".to_owned()),
+        race_deadline: Config::RACE_DEADLINE,
     })
 }
 

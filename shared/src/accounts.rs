@@ -90,7 +90,7 @@ pub async fn get_many(ctx: &Context, ids: &[UserId]) -> Result<Vec<Option<User>>
 pub async fn find_by_email(ctx: &Context, email: &Email) -> Result<Option<User>, Error> {
     let Some(claim) = ctx
         .store
-        .get::<EmailClaim>(&keys::email_claim(email.as_str()))
+        .get::<EmailClaim>(&keys::email_claim(email))
         .await?
     else {
         return Ok(None);
@@ -122,8 +122,7 @@ pub async fn find_or_create(
         user_id: user.id.clone(),
     };
     let writes = vec![
-        ctx.store
-            .put_new(&keys::email_claim(email.as_str()), &claim)?,
+        ctx.store.put_new(&keys::email_claim(email), &claim)?,
         ctx.store
             .put(&user_entry(&user), &user, Some("attribute_not_exists(PK)"))?,
     ];
@@ -287,7 +286,7 @@ pub(crate) async fn set_display_name(
 /// Deletes `user`'s address claim and profile.
 pub(crate) async fn remove(ctx: &Context, user: &ActingUser) -> Result<(), AccountError> {
     ctx.store
-        .delete_item(&keys::email_claim(user.email.as_str()))
+        .delete_item(&keys::email_claim(&user.email))
         .await?;
     ctx.store.delete_item(&keys::user(&user.id)).await?;
     Ok(())
@@ -360,24 +359,27 @@ pub async fn request_email_change(
         .base_url
         .join(&format!("/account/email/{}", token.expose()));
     let email = Notification::new(ctx, new_email.clone(), Message::EmailChange { url });
-    let writes = vec![
-        crate::limits::rate_limit(
-            ctx,
-            "email-change",
-            actor.user.id.as_str(),
-            EMAIL_CHANGES_PER_HOUR,
-        )?,
-        ctx.store.put(
+    const HOURLY_LIMIT: &str = "hourly limit";
+    let (window, count) = crate::limits::rate_limit(
+        ctx,
+        "email-change",
+        actor.user.id.as_str(),
+        EMAIL_CHANGES_PER_HOUR,
+    );
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(HOURLY_LIMIT, &window, count)?
+        .put_new(
+            "email change",
             &Entry::new(keys::email_change(&token.hash())).expires_at(expires_at),
             &change,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store
-            .put(&email.entry(), &email, Some("attribute_not_exists(PK)"))?,
-    ];
-    match ctx.store.transact(writes).await {
+        )?
+        .put_new("confirmation email", &email.entry(), &email)?;
+    match writes.commit().await {
         Ok(()) => Ok(()),
-        Err(StoreError::Conflict { items }) if items == [0] => Err(EmailChangeError::RateLimited),
+        Err(conflict) if writes.failed_writes(&conflict) == [HOURLY_LIMIT] => {
+            Err(EmailChangeError::RateLimited)
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -420,9 +422,9 @@ pub async fn confirm_email_change(
     };
     let writes = vec![
         ctx.store
-            .put_new(&keys::email_claim(change.new_email.as_str()), &claim)?,
+            .put_new(&keys::email_claim(&change.new_email), &claim)?,
         ctx.store.delete(
-            &keys::email_claim(user.email.as_str()),
+            &keys::email_claim(&user.email),
             Condition::new("user_id = :me").value(":me", user.id.as_str()),
         )?,
         ctx.store.update(

@@ -33,6 +33,9 @@ pub struct Config {
     /// `PLACES_API_URL`: the Places API's address (default `https://places.googleapis.com`;
     /// a local stand-in in tests).
     pub places_api_url: String,
+    /// `RACE_DEADLINE_MS`: how long an operation that keeps losing races (a booking when many
+    /// book at once) tries before it answers "busy" (default 6000, inside the Lambda's 10 s).
+    pub race_deadline: std::time::Duration,
 }
 
 /// A secret value that never shows in logs or `Debug` output.
@@ -124,6 +127,9 @@ impl fmt::Debug for ConfigError {
 }
 
 impl Config {
+    /// How long a lost race is retried unless `RACE_DEADLINE_MS` says otherwise.
+    pub const RACE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(6);
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -185,6 +191,17 @@ impl Config {
             google_maps_api_key: get("GOOGLE_MAPS_API_KEY").map(Secret::api_key),
             places_api_url: get("PLACES_API_URL")
                 .unwrap_or_else(|| "https://places.googleapis.com".to_owned()),
+            race_deadline: match get("RACE_DEADLINE_MS") {
+                None => Self::RACE_DEADLINE,
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .map(std::time::Duration::from_millis)
+                    .map_err(|_| ConfigError::Invalid {
+                        name: "RACE_DEADLINE_MS",
+                        reason: "must be a number of milliseconds".to_owned(),
+                    })?,
+            },
         })
     }
 }

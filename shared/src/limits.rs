@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use crate::{
     Context,
-    store::{Change, StoreError, keys},
+    store::{Change, Key, keys},
 };
 
 /// The hourly window a limit counts in.
@@ -14,17 +14,13 @@ fn hour_window(now: Timestamp) -> String {
 }
 
 /// The write that counts one more use of `scope` by `key` in the current hour, refused (a
-/// conflict on this write) once `limit` uses were counted; put it in the transaction it limits.
-pub(crate) fn rate_limit(
-    ctx: &Context,
-    scope: &str,
-    key: &str,
-    limit: i64,
-) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+/// failed condition on this write) once `limit` uses were counted: the window's key and the
+/// change, to put by name in the transaction it limits.
+pub(crate) fn rate_limit(ctx: &Context, scope: &str, key: &str, limit: i64) -> (Key, Change) {
     let now = ctx.clock.now();
     let window = keys::rate_window(scope, key, &hour_window(now));
-    ctx.store.update(
-        &window,
+    (
+        window,
         Change::new("ADD #count :one SET expires_at = :expires")
             .when("attribute_not_exists(#count) OR #count < :limit")
             .name("#count", "count")

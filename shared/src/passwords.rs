@@ -238,7 +238,7 @@ pub async fn sign_in(
     // The same reads whether or not the address has an account.
     let user_id = ctx
         .store
-        .get::<accounts::EmailClaim>(&keys::email_claim(email.as_str()))
+        .get::<accounts::EmailClaim>(&keys::email_claim(email))
         .await?
         .map_or_else(UserId::generate, |claim| claim.user_id);
     let password_key = keys::password(&user_id);

@@ -130,25 +130,34 @@ pub async fn request_link(ctx: &Context, request: LinkRequest) -> Result<(), Sig
         .base_url
         .join(&format!("/auth/link/{}", token.expose()));
     let email = Notification::new(ctx, request.email.clone(), Message::MagicLink { url });
-    let writes = vec![
-        rate_limit(
-            ctx,
-            "link-email",
-            request.email.as_str(),
-            LINKS_PER_EMAIL_PER_HOUR,
-        )?,
-        rate_limit(ctx, "link-ip", &request.client_ip, LINKS_PER_IP_PER_HOUR)?,
-        ctx.store.put(
+    const PER_EMAIL: &str = "per-email limit";
+    const PER_IP: &str = "per-IP limit";
+    let (email_window, email_count) = rate_limit(
+        ctx,
+        "link-email",
+        request.email.as_str(),
+        LINKS_PER_EMAIL_PER_HOUR,
+    );
+    let (ip_window, ip_count) =
+        rate_limit(ctx, "link-ip", &request.client_ip, LINKS_PER_IP_PER_HOUR);
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(PER_EMAIL, &email_window, email_count)?
+        .update(PER_IP, &ip_window, ip_count)?
+        .put_new(
+            "magic link",
             &Entry::new(keys::magic_link(&token.hash())).expires_at(expires_at),
             &link,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store
-            .put(&email.entry(), &email, Some("attribute_not_exists(PK)"))?,
-    ];
-    match ctx.store.transact(writes).await {
+        )?
+        .put_new("sign-in email", &email.entry(), &email)?;
+    match writes.commit().await {
         Ok(()) => Ok(()),
-        Err(StoreError::Conflict { items }) if items.iter().all(|i| *i < 2) => {
+        Err(conflict)
+            if writes
+                .failed_writes(&conflict)
+                .iter()
+                .all(|name| [PER_EMAIL, PER_IP].contains(name)) =>
+        {
             Err(SignInError::RateLimited)
         }
         Err(error) => Err(error.into()),

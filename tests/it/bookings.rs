@@ -8,7 +8,8 @@ use jamie::{
     Clock, Context,
     bookings::{self, Cancelled, Registration, RegistrationInput, RegistrationStatus, Source},
     ids::{RegistrationId, SessionId},
-    jams::sessions::Session,
+    jams::sessions::{self, Session, SessionEdit},
+    outbox::{Message, Notification},
     store::keys,
     values::{Email, Role, RoleChoice},
 };
@@ -16,14 +17,29 @@ use jamie_tests::{Options, TestApp, jam, spawn_app_with};
 
 /// A fresh app with one scheduled session of `base` + `flyer` places, a week ahead.
 async fn session_with(base: u16, flyer: u16) -> (TestApp, SessionId) {
+    let (app, jam) = jam_with(base, flyer).await;
+    (app, jam.session)
+}
+
+/// How long a racer here keeps trying. Hundreds of racers queue behind the emulator's one
+/// lock for a minute, where DynamoDB takes a second; these tests prove the invariants however
+/// long the races take, and `public::a_registration_that_cannot_win_in_time_…` proves the
+/// production deadline ([`jamie::Config::RACE_DEADLINE`]).
+const RACE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// [`session_with`], with its organizer and series.
+async fn jam_with(base: u16, flyer: u16) -> (TestApp, jam::Jam) {
     let app = spawn_app_with(Options {
         clock: Clock::fixed("2027-03-10T12:00:00Z".parse().unwrap()),
         race: true,
         ..Options::default()
     })
     .await;
+    let mut config = (*app.ctx.config).clone();
+    config.race_deadline = RACE_DEADLINE;
+    let app = app.with_config(config).await;
     let jam = jam::scheduled(&app.ctx, "org@example.org", base, flyer).await;
-    (app, jam.session)
+    (app, jam)
 }
 
 /// Concurrent registrations per race.
@@ -95,6 +111,48 @@ async fn state(ctx: &Context, session: &SessionId) -> (Session, Vec<Registration
     (session, registrations)
 }
 
+/// Every outbox item of the day (the fixed clock's): what the races wrote to be sent.
+async fn outbox(ctx: &Context) -> Vec<Notification> {
+    let partition = keys::outbox_day_index(&ctx.clock.now().strftime("%Y-%m-%d").to_string());
+    let mut query = jamie::store::Query::index("GSI2", &partition);
+    let mut found = Vec::new();
+    loop {
+        let page = ctx
+            .store
+            .query::<Notification>(query.clone())
+            .await
+            .unwrap();
+        found.extend(page.items);
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => break,
+        }
+    }
+    found
+}
+
+/// Each registration wrote exactly one outbox item for its confirmation (in its own
+/// transaction), whoever won or lost the races: none lost, none twice.
+async fn check_one_confirmation_each(ctx: &Context, registrations: &[Registration]) {
+    let outbox = outbox(ctx).await;
+    let confirmations: Vec<&Notification> = outbox
+        .iter()
+        .filter(|n| matches!(n.message, Message::Registered { .. }))
+        .collect();
+    assert_eq!(
+        confirmations.len(),
+        registrations.len(),
+        "one each, no more"
+    );
+    for registration in registrations {
+        let to_them = confirmations
+            .iter()
+            .filter(|n| n.to == registration.email)
+            .count();
+        assert_eq!(to_them, 1, "{} got {to_them}", registration.email.as_str());
+    }
+}
+
 /// The invariants that hold after any race: counters equal what the registrations say, no
 /// role over capacity, no free spot while someone who fits it waits, and the session's
 /// waitlist holds every waitlisted registration exactly once.
@@ -164,6 +222,7 @@ async fn racing_registrations_fill_ten_bases_and_ten_flyers_exactly() {
         );
         assert_eq!(stored.waitlisted as usize, RACERS - 20, "round {round}");
         check_invariants(&stored, &registrations);
+        check_one_confirmation_each(&app.ctx, &registrations).await;
         // The waitlist is in the order the transactions committed (each appended itself), so
         // the queue of each role runs 1, 2, 3, ... without a gap or a repeat: the k-th person
         // on the list who fits a role is k-th in that role's queue.
@@ -305,6 +364,7 @@ async fn one_address_racing_itself_gets_one_registration() {
     assert_eq!(registrations.len(), 1);
     assert_eq!(stored.confirmed_base, 1);
     check_invariants(&stored, &registrations);
+    check_one_confirmation_each(&app.ctx, &registrations).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -362,7 +422,8 @@ async fn one_cancel_link_pressed_many_times_cancels_once_and_promotes_once() {
 
 #[tokio::test]
 async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_waitlist() {
-    let (app, session) = session_with(1, 1).await;
+    let (app, jam) = jam_with(1, 1).await;
+    let session = jam.session.clone();
     let register = |n, choice| {
         let ctx = app.ctx.clone();
         let session = session.clone();
@@ -403,20 +464,43 @@ async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_wai
         }
     );
 
-    // Raising the base capacity to 3 promotes c (base); e waits for a flyer spot.
-    let promoted = {
-        app.ctx
-            .store
-            .update_item(
-                &keys::session(&session),
-                jamie::store::Change::new("SET capacity_base = :three").value(":three", 3),
-            )
-            .await
-            .unwrap();
-        bookings::promote_waiting(&app.ctx, &session).await.unwrap()
-    };
-    assert_eq!(promoted, vec![c.registration.id.clone()]);
+    // Raising the base capacity to 3 (the organizer's session edit) promotes c (base); e waits
+    // for a flyer spot.
+    let (before, _) = state(&app.ctx, &session).await;
+    sessions::edit(
+        &app.ctx,
+        &jam.organizer,
+        &jam.series,
+        &session,
+        SessionEdit {
+            starts_at: before.starts_at,
+            ends_at: before.ends_at,
+            capacity_base: 3,
+            capacity_flyer: before.capacity_flyer,
+            cost: before.cost.clone(),
+            location: before.location.clone(),
+            note: before.note.clone(),
+        },
+    )
+    .await
+    .unwrap();
     let (stored, registrations) = state(&app.ctx, &session).await;
+    let promoted: HashSet<&RegistrationId> = registrations
+        .iter()
+        .filter(|r| r.promoted_at.is_some())
+        .map(|r| &r.id)
+        .collect();
+    assert_eq!(
+        promoted,
+        HashSet::from([&d.registration.id, &c.registration.id]),
+        "d by the cancel, c by the raise, nobody else"
+    );
+    let still_waiting: Vec<&RegistrationId> = registrations
+        .iter()
+        .filter(|r| r.status == RegistrationStatus::Waitlisted)
+        .map(|r| &r.id)
+        .collect();
+    assert_eq!(still_waiting, vec![&e.registration.id]);
     assert_eq!(
         (
             stored.confirmed_base,

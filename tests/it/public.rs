@@ -10,7 +10,9 @@ use jamie::{
     outbox::{self, Message},
     store::keys,
 };
-use jamie_tests::{Options, TestApp, TestResponse, encode, spawn_app_with};
+use jamie_tests::{
+    Options, TestApp, TestResponse, encode, lost_races::LosingEveryRace, spawn_app_with,
+};
 use jiff::SignedDuration;
 
 /// An organizer's app (signed in) with a series of 1 base + 1 flyer place and one session on
@@ -149,7 +151,8 @@ async fn a_participant_registers_is_waitlisted_cancels_and_the_next_one_is_promo
     let cy_result = result_path(&posted, &session);
     let cy = cy_browser.follow(posted).await;
     assert_eq!(cy.status, StatusCode::OK);
-    assert!(cy.body.contains("waitlist"), "{}", cy.body);
+    // The result page's own heading: "waitlist" alone is in every page's description.
+    assert!(cy.body.contains("You're on the waitlist"), "{}", cy.body);
     assert!(
         cy.body.contains("number 1 in the queue for bases"),
         "{}",
@@ -839,4 +842,59 @@ async fn series_written_before_the_listing_get_their_key_from_the_cleanup_job() 
         .await
         .unwrap();
     assert_eq!(again.changed, 0, "nothing to do twice");
+}
+
+#[tokio::test]
+async fn a_registration_that_cannot_win_in_time_answers_our_busy_page() {
+    let (app, _, session) = organizer_with_session().await;
+    // A store where someone else always gets there first, and a short deadline.
+    let mut ctx = LosingEveryRace.context(&app.ctx);
+    let mut config = (*ctx.config).clone();
+    config.race_deadline = std::time::Duration::from_millis(400);
+    ctx.config = config.into();
+    let visitor = app.another_browser().with_context(ctx);
+    let started = std::time::Instant::now();
+    let answer = visitor
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ana", "ana@example.org", "base"),
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body.contains("Many people are doing this at once"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer
+            .body
+            .contains("Nothing was changed: please send it again.")
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    let stored: Session = app
+        .ctx
+        .store
+        .get(&keys::session(&session))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            stored.confirmed_base,
+            stored.confirmed_flyer,
+            stored.waitlisted
+        ),
+        (0, 0, 0),
+        "nothing was registered"
+    );
 }

@@ -21,6 +21,7 @@ use tower::ServiceExt;
 
 pub mod calls;
 pub mod jam;
+pub mod lost_races;
 pub mod places;
 pub mod store_race;
 

@@ -8,20 +8,19 @@ use std::collections::BTreeMap;
 
 use axum::{
     Form,
-    extract::{Path, Query, State},
-    http::{HeaderValue, StatusCode, header},
+    extract::{FromRequestParts, Path, Query, State},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use jamie::{
     Context,
-    authorization::Denied,
     bookings::{
-        self, Attendance, BookingError, Cancelled, Filler, Registration, RegistrationInput,
-        RegistrationStatus, TableFilter, TablePage,
+        self, Attendance, BookingError, Cancelled, Filler, Offered, Registration,
+        RegistrationInput, RegistrationStatus, TableFilter, TablePage,
     },
     ids::{RegistrationId, SeriesId, SessionId},
-    jams::sessions::{Session, SessionStatus},
+    jams::sessions::Session,
     values::{Fields, FormErrors, Role, RoleChoice},
 };
 use jamie_templates::{
@@ -75,17 +74,23 @@ pub(crate) fn routes() -> Routes {
         .page("/jams/{series}/sessions/{session}/checkin", get(checkin))
 }
 
-fn refused(page: &PageContext, error: BookingError) -> Response {
-    match error {
-        BookingError::Denied(Denied::SignInRequired) => {
-            Redirect::to(&format!("/login?next={}", percent_encode(&page.path))).into_response()
-        }
-        BookingError::Denied(_) => {
-            AppError::Forbidden("Only this series' organizers can see its registrations.")
-                .into_response()
-        }
-        BookingError::Internal(error) => AppError::from(error).into_response(),
-        _ => AppError::NotFound.into_response(),
+/// The series, session and registration of a
+/// `/jams/{series}/sessions/{session}/registrations/{registration}/…` path.
+struct RegistrationPath(SessionPath, RegistrationId);
+
+impl<S: Send + Sync> FromRequestParts<S> for RegistrationPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = SessionPath::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<BTreeMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let registration = params
+            .get("registration")
+            .and_then(|raw| raw.parse().ok())
+            .ok_or(AppError::NotFound)?;
+        Ok(Self(session, registration))
     }
 }
 
@@ -111,7 +116,7 @@ struct TableQuery {
 impl TableQuery {
     fn filter(&self) -> TableFilter {
         TableFilter {
-            status: status_filter(&self.status),
+            status: RegistrationStatus::parse(&self.status),
             requested: RoleChoice::parse(&self.role),
             search: self.q.chars().take(100).collect(),
         }
@@ -128,80 +133,60 @@ impl TableQuery {
     }
 }
 
-fn status_filter(raw: &str) -> Option<RegistrationStatus> {
-    match raw {
-        "confirmed" => Some(RegistrationStatus::Confirmed),
-        "waitlisted" => Some(RegistrationStatus::Waitlisted),
-        "cancelled" => Some(RegistrationStatus::Cancelled),
-        _ => None,
-    }
-}
-
-/// The moves an organizer may make of `registration`, as (label, action): off the waitlist into
-/// the role(s) asked for, or into the other role. `back` is appended to come back to the page
-/// the button is on.
+/// The moves [`bookings::offered`] allows for `registration`, as (label, action): off the
+/// waitlist into a role asked for, or into the other role. `back` is appended to come back to
+/// the page the button is on.
 fn move_actions(
     base_path: &str,
-    session: &Session,
     registration: &Registration,
+    offered: &Offered,
     back: &str,
 ) -> Vec<(String, String)> {
-    if session.status != SessionStatus::Scheduled {
-        return Vec::new();
-    }
-    let action = |role: Role| {
-        format!(
-            "{base_path}/registrations/{}/move?to={}{back}",
-            registration.id,
-            role.as_str()
-        )
+    let verb = match registration.status {
+        RegistrationStatus::Waitlisted => "Confirm as",
+        _ => "Move to",
     };
-    match (registration.status, registration.role) {
-        (RegistrationStatus::Waitlisted, _) => registration
-            .requested
-            .roles()
-            .iter()
-            .map(|role| (format!("Confirm as {}", role.as_str()), action(*role)))
-            .collect(),
-        (RegistrationStatus::Confirmed, Some(held)) => {
-            let other = match held {
-                Role::Base => Role::Flyer,
-                Role::Flyer => Role::Base,
-            };
-            vec![(format!("Move to {}", other.as_str()), action(other))]
-        }
-        _ => Vec::new(),
-    }
+    offered
+        .moves
+        .iter()
+        .map(|role| {
+            (
+                format!("{verb} {}", role.as_str()),
+                format!(
+                    "{base_path}/registrations/{}/move?to={}{back}",
+                    registration.id,
+                    role.as_str()
+                ),
+            )
+        })
+        .collect()
 }
 
-/// Attendance buttons for a confirmed registration once the session has started.
+/// The attendance buttons [`bookings::offered`] allows for `registration`, as (label, action).
 fn attendance_actions(
     base_path: &str,
-    session: &Session,
     registration: &Registration,
-    now: jiff::Timestamp,
+    offered: &Offered,
     back: &str,
 ) -> Vec<(String, String)> {
-    if registration.status != RegistrationStatus::Confirmed || session.starts_at > now {
-        return Vec::new();
-    }
-    let action = |mark: &str| {
-        format!(
-            "{base_path}/registrations/{}/attendance?mark={mark}{back}",
-            registration.id
-        )
-    };
-    let mut actions = Vec::new();
-    if registration.attendance != Some(Attendance::Attended) {
-        actions.push(("Attended".to_owned(), action("attended")));
-    }
-    if registration.attendance != Some(Attendance::NoShow) {
-        actions.push(("No-show".to_owned(), action("no_show")));
-    }
-    if registration.attendance.is_some() {
-        actions.push(("Clear attendance".to_owned(), action("clear")));
-    }
-    actions
+    offered
+        .marks
+        .iter()
+        .map(|mark| {
+            let (label, code) = match mark {
+                Some(Attendance::Attended) => ("Attended", "attended"),
+                Some(Attendance::NoShow) => ("No-show", "no_show"),
+                None => ("Clear attendance", "clear"),
+            };
+            (
+                label.to_owned(),
+                format!(
+                    "{base_path}/registrations/{}/attendance?mark={code}{back}",
+                    registration.id
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The waitlist position of `registration` among `positions` (those of its session).
@@ -210,12 +195,6 @@ fn position_in(positions: &[(RegistrationId, u32)], registration: &Registration)
         .iter()
         .find(|(id, _)| *id == registration.id)
         .map(|(_, position)| *position)
-}
-
-/// Whether "Add them back" can work for `registration` now: it is cancelled and the session
-/// still takes registrations.
-fn can_add_back(session: &Session, registration: &Registration, now: jiff::Timestamp) -> bool {
-    registration.status == RegistrationStatus::Cancelled && bookings::is_open(session, now).is_ok()
 }
 
 fn add_back_action(base_path: &str, id: &RegistrationId) -> String {
@@ -229,7 +208,7 @@ fn row(
     registration: &Registration,
     now: jiff::Timestamp,
 ) -> RegistrationRow {
-    let active = registration.status != RegistrationStatus::Cancelled;
+    let offered = bookings::offered(session, registration, now);
     RegistrationRow {
         id: registration.id.to_string(),
         name: registration.name.clone(),
@@ -241,14 +220,16 @@ fn row(
         position: position_in(positions, registration),
         registered_at: registration.created_at,
         manual: registration.manual,
-        cancel_href: active
+        cancel_href: offered
+            .cancel
             .then(|| format!("{base_path}/registrations/{}/cancel", registration.id)),
-        add_back_action: can_add_back(session, registration, now)
+        add_back_action: offered
+            .add_back
             .then(|| add_back_action(base_path, &registration.id)),
-        move_actions: move_actions(base_path, session, registration, ""),
+        move_actions: move_actions(base_path, registration, &offered, ""),
         detail_href: format!("{base_path}/registrations/{}", registration.id),
         attendance: registration.attendance,
-        attendance_actions: attendance_actions(base_path, session, registration, now, ""),
+        attendance_actions: attendance_actions(base_path, registration, &offered, ""),
     }
 }
 
@@ -363,7 +344,7 @@ async fn what_was_done(
         _ => return (None, None),
     };
     let undo = match (query.done.as_str(), find(&query.r)) {
-        ("cancelled", Some(gone)) if can_add_back(session, gone, now) => {
+        ("cancelled", Some(gone)) if bookings::offered(session, gone, now).add_back => {
             Some(add_back_action(&base_path, &gone.id))
         }
         _ => None,
@@ -381,7 +362,7 @@ async fn render(
     add_form: FormState,
     problem: Option<&str>,
     add_problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = ids;
     let filter = query.filter();
     let after = query.after.parse::<RegistrationId>().ok();
@@ -390,7 +371,7 @@ async fn render(
         session,
         registrations,
         next,
-    } = match bookings::table_page(
+    } = bookings::table_page(
         ctx,
         &page.principal,
         series_id,
@@ -398,11 +379,7 @@ async fn render(
         &filter,
         after.as_ref(),
     )
-    .await
-    {
-        Ok(found) => found,
-        Err(error) => return refused(page, error),
-    };
+    .await?;
     let zone = series.zone();
     let now = ctx.clock.now();
     let positions = bookings::positions(&session);
@@ -448,7 +425,7 @@ async fn render(
     };
     let status = status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors());
     let title = format!("Registrations — {} {date}", series.name);
-    (status, registrations_table(&page.page(&title), &view)).into_response()
+    Ok((status, registrations_table(&page.page(&title), &view)).into_response())
 }
 
 /// An empty add form (a base, as most people are).
@@ -463,7 +440,7 @@ async fn table(
     page: PageContext,
     ids: SessionPath,
     Query(query): Query<TableQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     render(&ctx, &page, &ids, &query, fresh_add_form(), None, None).await
 }
 
@@ -472,8 +449,9 @@ async fn add(
     page: PageContext,
     ids: SessionPath,
     Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
+    // A refusal the organizer can act on is shown in the add form, with what they typed.
     let (errors, problem) = match RegistrationInput::parse_as(&Fields(&form), Filler::Organizer) {
         Err(errors) => (errors, None),
         Ok(input) => {
@@ -489,13 +467,13 @@ async fn add(
             .await
             {
                 Ok(registered) => {
-                    return Redirect::to(&format!(
+                    return Ok(Redirect::to(&format!(
                         // The form's address ends in #add-someone, which a browser keeps
                         // unless the redirect names its own place: the notice.
                         "/jams/{series_id}/sessions/{session_id}/registrations?done=added&r={}#done",
                         registered.registration.id
                     ))
-                    .into_response();
+                    .into_response());
                 }
                 Err(BookingError::AlreadyRegistered(_)) => (
                     FormErrors::single(
@@ -514,13 +492,7 @@ async fn add(
                     FormErrors::default(),
                     Some("This session is cancelled, so nobody can be added."),
                 ),
-                Err(BookingError::Busy) => (
-                    FormErrors::default(),
-                    Some(
-                        "Too many people are registering at this moment; nothing was added. Try again.",
-                    ),
-                ),
-                Err(error) => return refused(&page, error),
+                Err(error) => return Err(error.into()),
             }
         }
     };
@@ -541,19 +513,12 @@ async fn add(
 async fn confirm_cancel(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, id): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(id) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
     let preview =
-        match bookings::cancel_preview(&ctx, &page.principal, series_id, session_id, &id).await {
-            Ok(preview) => preview,
-            Err(error) => return refused(&page, error),
-        };
+        bookings::cancel_preview(&ctx, &page.principal, series_id, session_id, &id).await?;
     let registration = &preview.registration;
     let base_path = format!("/jams/{series_id}/sessions/{session_id}/registrations");
     let from_detail = query.back == "detail";
@@ -593,20 +558,16 @@ async fn confirm_cancel(
         "Cancel {}'s spot? — {}",
         registration.name, preview.series.name
     );
-    cancel_confirm(&page.page(&title), &view).into_response()
+    Ok(cancel_confirm(&page.page(&title), &view).into_response())
 }
 
 async fn cancel_for(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
     match bookings::cancel_for(&ctx, &page.principal, series_id, session_id, &registration).await {
         Ok((Cancelled::Now { promoted }, _)) => {
             let promoted = promoted.map_or_else(String::new, |next| format!("&p={next}"));
@@ -626,34 +587,18 @@ async fn cancel_for(
 async fn add_back(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
-    let error =
-        match bookings::add_back(&ctx, &page.principal, series_id, session_id, &registration).await
-        {
-            Ok(registered) => {
-                let again = &registered.registration.id;
-                let done = format!("done=added-back&r={again}");
-                return after_action(series_id, session_id, again, &query, &done);
-            }
-            Err(BookingError::AlreadyRegistered(_)) => BookingError::Refused(
-                "They are registered again already: look for their new row in the table.",
-            ),
-            Err(BookingError::Closed | BookingError::SessionCancelled) => BookingError::Refused(
-                "This session no longer takes registrations, so they cannot be added back.",
-            ),
-            Err(BookingError::Busy) => BookingError::Refused(
-                "Too many people are registering at this moment; nothing was changed. Try again.",
-            ),
-            Err(error) => error,
-        };
-    action_refused(&ctx, &page, &ids, &registration, &query, error).await
+    match bookings::add_back(&ctx, &page.principal, series_id, session_id, &registration).await {
+        Ok(registered) => {
+            let again = &registered.registration.id;
+            let done = format!("done=added-back&r={again}");
+            after_action(series_id, session_id, again, &query, &done)
+        }
+        Err(error) => action_refused(&ctx, &page, &ids, &registration, &query, error).await,
+    }
 }
 
 async fn export(
@@ -661,22 +606,18 @@ async fn export(
     page: PageContext,
     ids: SessionPath,
     Query(query): Query<TableQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let found = bookings::export(
+    let (series, session, registrations) = bookings::export(
         &ctx,
         &page.principal,
         series_id,
         session_id,
         &query.filter(),
     )
-    .await;
-    let (series, session, registrations) = match found {
-        Ok(found) => found,
-        Err(error) => return refused(&page, error),
-    };
+    .await?;
     let zone = series.zone();
-    let csv = bookings::to_csv(&session, &registrations, &zone);
+    let csv = bookings::to_csv(&session, &registrations, &zone)?;
     let day = jamie_templates::when::iso_date(
         jamie_templates::when::local(session.starts_at, &zone).date(),
     );
@@ -693,7 +634,7 @@ async fn export(
             .headers_mut()
             .insert(header::CONTENT_DISPOSITION, value);
     }
-    response
+    Ok(response)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -707,7 +648,7 @@ async fn checkin(
     page: PageContext,
     ids: SessionPath,
     Query(query): Query<CheckinQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     render_checkin(&ctx, &page, &ids, Some(&query.r), None).await
 }
 
@@ -719,13 +660,10 @@ async fn render_checkin(
     ids: &SessionPath,
     just_marked: Option<&str>,
     problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = ids;
     let (series, session, registrations) =
-        match bookings::of_session(ctx, &page.principal, series_id, session_id).await {
-            Ok(found) => found,
-            Err(error) => return refused(page, error),
-        };
+        bookings::of_session(ctx, &page.principal, series_id, session_id).await?;
     let zone = series.zone();
     let (date, time) = session_when(&session, &zone);
     let started = session.starts_at <= ctx.clock.now();
@@ -776,18 +714,11 @@ async fn render_checkin(
         problem,
     };
     let title = format!("Check-in — {} {date}", series.name);
-    (
+    Ok((
         status_for(problem.is_some()),
         checkin_list(&page.page(&title), &view),
     )
-        .into_response()
-}
-
-/// The registration named in the path.
-fn registration_in(params: &BTreeMap<String, String>) -> Option<RegistrationId> {
-    params
-        .get("registration")
-        .and_then(|raw| raw.parse::<RegistrationId>().ok())
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -811,17 +742,18 @@ fn after_action(
     registration: &RegistrationId,
     query: &ActionQuery,
     done: &str,
-) -> Response {
+) -> Result<Response, AppError> {
     let base_path = format!("/jams/{series}/sessions/{session}");
     let to = match query.back.as_str() {
         "detail" => format!("{base_path}/registrations/{registration}?{done}"),
         "checkin" => format!("{base_path}/checkin?r={registration}#p-{registration}"),
         _ => format!("{base_path}/registrations?{done}"),
     };
-    Redirect::to(&to).into_response()
+    Ok(Redirect::to(&to).into_response())
 }
 
-/// A refused action shown where it was asked: on the registration's page, or the table.
+/// A refused action shown where it was asked: on the registration's page, the check-in list
+/// or the table. Any other error is the error page.
 async fn action_refused(
     ctx: &Context,
     page: &PageContext,
@@ -829,9 +761,9 @@ async fn action_refused(
     registration: &RegistrationId,
     query: &ActionQuery,
     error: BookingError,
-) -> Response {
+) -> Result<Response, AppError> {
     let BookingError::Refused(message) = error else {
-        return refused(page, error);
+        return Err(error.into());
     };
     match query.back.as_str() {
         "detail" => {
@@ -864,18 +796,14 @@ async fn action_refused(
 async fn move_to(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
-    let to = match query.to.as_str() {
-        "base" => Role::Base,
-        "flyer" => Role::Flyer,
-        _ => return AppError::BadRequest("Choose base or flyer.").into_response(),
+    let to = match RoleChoice::parse(&query.to) {
+        Some(RoleChoice::Base) => Role::Base,
+        Some(RoleChoice::Flyer) => Role::Flyer,
+        _ => return Err(AppError::BadRequest("Choose base or flyer.")),
     };
     match bookings::move_registration(
         &ctx,
@@ -895,22 +823,16 @@ async fn move_to(
 async fn attendance(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<ActionQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
     let mark = match query.mark.as_str() {
         "clear" => None,
-        raw => match Attendance::parse(raw) {
-            Some(attendance) => Some(attendance),
-            None => {
-                return AppError::BadRequest("Mark attended, no-show or clear.").into_response();
-            }
-        },
+        raw => Some(
+            Attendance::parse(raw)
+                .ok_or(AppError::BadRequest("Mark attended, no-show or clear."))?,
+        ),
     };
     match bookings::mark_attendance(
         &ctx,
@@ -930,13 +852,9 @@ async fn attendance(
 async fn detail(
     State(ctx): State<Context>,
     page: PageContext,
-    ids: SessionPath,
-    Path(params): Path<BTreeMap<String, String>>,
+    RegistrationPath(ids, registration): RegistrationPath,
     Query(query): Query<TableQuery>,
-) -> Response {
-    let Some(registration) = registration_in(&params) else {
-        return AppError::NotFound.into_response();
-    };
+) -> Result<Response, AppError> {
     render_detail(&ctx, &page, &ids, &registration, &query, None).await
 }
 
@@ -947,16 +865,11 @@ async fn render_detail(
     id: &RegistrationId,
     query: &TableQuery,
     problem: Option<&str>,
-) -> Response {
+) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = ids;
-    let found = match bookings::registration_detail(ctx, &page.principal, series_id, session_id, id)
-        .await
-    {
-        Ok(found) => found,
-        Err(error) => return refused(page, error),
-    };
+    let found =
+        bookings::registration_detail(ctx, &page.principal, series_id, session_id, id).await?;
     let zone = found.series.zone();
-    let now = ctx.clock.now();
     let session = &found.session;
     let registration = &found.registration;
     let (date, time) = session_when(session, &zone);
@@ -989,16 +902,16 @@ async fn render_detail(
         })
         .collect();
     let (attended, no_shows) = found.attendance_counts();
-    let move_actions = move_actions(&base_path, session, registration, "&back=detail");
-    let attendance_actions =
-        attendance_actions(&base_path, session, registration, now, "&back=detail");
-    let cancel_href = (registration.status != RegistrationStatus::Cancelled).then(|| {
+    let offered = &found.offered;
+    let move_actions = move_actions(&base_path, registration, offered, "&back=detail");
+    let attendance_actions = attendance_actions(&base_path, registration, offered, "&back=detail");
+    let cancel_href = offered.cancel.then(|| {
         format!(
             "{base_path}/registrations/{}/cancel?back=detail",
             registration.id
         )
     });
-    let add_back = can_add_back(session, registration, now).then(|| {
+    let add_back = offered.add_back.then(|| {
         format!(
             "{}?back=detail",
             add_back_action(&base_path, &registration.id)
@@ -1034,9 +947,9 @@ async fn render_detail(
         notice: notice.as_deref(),
     };
     let title = format!("{} — {}", registration.name, found.series.name);
-    (
+    Ok((
         status_for(problem.is_some()),
         registration_detail(&page.page(&title), &view),
     )
-        .into_response()
+        .into_response())
 }

@@ -13,12 +13,12 @@ use axum::{
 use jamie::{
     Context,
     bookings::{
-        self, BookingError, ByLink, Cancelled, PublicSession, RegistrationInput,
+        self, BookingError, Cancelled, LinkedRegistration, PublicSession, RegistrationInput,
         RegistrationStatus, Source,
     },
     ids::{SeriesId, SessionId},
     jams::{series, sessions::SessionStatus},
-    values::{Fields, FormErrors},
+    values::{Fields, FormErrors, RoleChoice},
 };
 use jamie_templates::{
     Markup,
@@ -44,14 +44,6 @@ pub(crate) fn routes() -> Routes {
         .action("/cancel/{token}", post(cancel))
         .page("/series", get(find))
         .page("/series/{series}", get(show_series))
-}
-
-fn refused(error: BookingError) -> Response {
-    match error {
-        BookingError::Internal(error) => AppError::from(error).into_response(),
-        BookingError::Busy => AppError::Busy.into_response(),
-        _ => AppError::NotFound.into_response(),
-    }
 }
 
 fn state_of(found: &PublicSession, now: jiff::Timestamp) -> PublicState {
@@ -84,7 +76,7 @@ async fn session_page(
     found: &PublicSession,
     outcome: FormOutcome<'_>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, AppError> {
     let (session, series) = (&found.session, &found.series);
     let zone = series.zone();
     let (date, time) = session_when(session, &zone);
@@ -143,7 +135,7 @@ async fn session_page(
         image: photo.as_deref(),
     };
     let page = page.page(&title).description(&summary).social(social);
-    (status, public_session(&page, &view)).into_response()
+    Ok((status, public_session(&page, &view)).into_response())
 }
 
 /// A session's day as read from now ("Tomorrow", "Thu 3 Dec", or the full date) and its time
@@ -160,30 +152,24 @@ fn relative_parts(
     }
 }
 
-fn parse_session(raw: &str) -> Option<SessionId> {
-    raw.parse().ok()
+/// The session of a `/s/{session}/…` path; an address that names none is not found.
+fn parse_session(raw: &str) -> Result<SessionId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 async fn show_session(
     State(ctx): State<Context>,
     page: PageContext,
     Path(id): Path<String>,
-) -> Response {
-    let Some(id) = parse_session(&id) else {
-        return AppError::NotFound.into_response();
+) -> Result<Response, AppError> {
+    let found = bookings::public_session(&ctx, &parse_session(&id)?).await?;
+    let mut form = FormState::default();
+    form.values.insert("role".to_owned(), String::new());
+    let outcome = FormOutcome {
+        form,
+        ..FormOutcome::default()
     };
-    match bookings::public_session(&ctx, &id).await {
-        Ok(found) => {
-            let mut form = FormState::default();
-            form.values.insert("role".to_owned(), String::new());
-            let outcome = FormOutcome {
-                form,
-                ..FormOutcome::default()
-            };
-            session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
-        }
-        Err(error) => refused(error),
-    }
+    session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
 }
 
 async fn register(
@@ -191,10 +177,8 @@ async fn register(
     page: PageContext,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
-    let Some(id) = parse_session(&id) else {
-        return AppError::NotFound.into_response();
-    };
+) -> Result<Response, AppError> {
+    let id = parse_session(&id)?;
     // The session is read for the page only when the form goes back to the person: a
     // registration reads it once itself.
     let input = match RegistrationInput::parse(&Fields(&form), true) {
@@ -211,7 +195,8 @@ async fn register(
     match bookings::register(&ctx, &id, input, Source::Public).await {
         // Post/redirect/get: the result lives at its own private address, so reloading it (or
         // a phone reopening the tab) shows it again instead of sending the form twice.
-        Ok(done) => private(Redirect::to(&done.result_path()).into_response()),
+        Ok(done) => Ok(private(Redirect::to(&done.result_path()).into_response())),
+        // What the person can act on is said above the form, with what they typed.
         Err(error @ (BookingError::Closed | BookingError::SessionCancelled)) => {
             let message = error.to_string();
             let outcome = FormOutcome {
@@ -231,7 +216,7 @@ async fn register(
             };
             form_again(&ctx, &page, &id, outcome, StatusCode::CONFLICT).await
         }
-        Err(error) => refused(error),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -242,11 +227,9 @@ async fn form_again(
     id: &SessionId,
     outcome: FormOutcome<'_>,
     status: StatusCode,
-) -> Response {
-    match bookings::public_session(ctx, id).await {
-        Ok(found) => session_page(ctx, page, &found, outcome, status).await,
-        Err(error) => refused(error),
-    }
+) -> Result<Response, AppError> {
+    let found = bookings::public_session(ctx, id).await?;
+    session_page(ctx, page, &found, outcome, status).await
 }
 
 async fn resend(
@@ -254,18 +237,11 @@ async fn resend(
     page: PageContext,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
-) -> Response {
-    let Some(id) = parse_session(&id) else {
-        return AppError::NotFound.into_response();
-    };
+) -> Result<Response, AppError> {
+    let id = parse_session(&id)?;
     let email = Fields(&form).get("email").to_owned();
-    if let Err(error) = bookings::resend(&ctx, &id, &email).await {
-        return refused(error);
-    }
-    let found = match bookings::public_session(&ctx, &id).await {
-        Ok(found) => found,
-        Err(error) => return refused(error),
-    };
+    bookings::resend(&ctx, &id, &email).await?;
+    let found = bookings::public_session(&ctx, &id).await?;
     let outcome = FormOutcome {
         notice: Some(
             "If this address is registered for the session, its confirmation is on its way again.",
@@ -283,12 +259,11 @@ async fn show_registered(
     State(ctx): State<Context>,
     page: PageContext,
     Path((session, key)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, AppError> {
     let token = bookings::token_of_result(&session, &key);
-    let found = match bookings::by_link(&ctx, &token).await {
-        Ok(found) => found,
-        Err(error) => return refused(error),
-    };
+    // A wrong secret is "not found", like a registration that never existed: the page must
+    // not tell a guesser that the registration is there.
+    let found = bookings::by_link(&ctx, &token).await?;
     let (date, time) = session_when(&found.session, &found.series.zone());
     let registration = &found.registration;
     let session_href = format!("/s/{}", found.session.id);
@@ -319,17 +294,19 @@ async fn show_registered(
         RegistrationStatus::Waitlisted => "You're on the waitlist",
         RegistrationStatus::Cancelled => "Your registration is cancelled",
     };
-    private(registered(&page.page(title), &view).into_response())
+    Ok(private(
+        registered(&page.page(title), &view).into_response(),
+    ))
 }
 
-fn status_label(found: &ByLink) -> String {
+fn status_label(found: &LinkedRegistration) -> String {
     let registration = &found.registration;
     match (registration.status, registration.role) {
         (RegistrationStatus::Confirmed, Some(role)) => format!("Confirmed as a {}", role.as_str()),
         (RegistrationStatus::Waitlisted, _) => match found.position {
             Some(position) => format!(
                 "On the waitlist: number {position} for {}",
-                queue_name(registration.requested.as_str())
+                queue_name(registration.requested)
             ),
             None => "On the waitlist".to_owned(),
         },
@@ -337,11 +314,11 @@ fn status_label(found: &ByLink) -> String {
     }
 }
 
-fn queue_name(requested: &str) -> &'static str {
+fn queue_name(requested: RoleChoice) -> &'static str {
     match requested {
-        "base" => "bases",
-        "flyer" => "flyers",
-        _ => "either role",
+        RoleChoice::Base => "bases",
+        RoleChoice::Flyer => "flyers",
+        RoleChoice::Either => "either role",
     }
 }
 
@@ -349,7 +326,7 @@ fn cancel_view_page(
     ctx: &Context,
     page: &PageContext,
     token: &str,
-    found: &ByLink,
+    found: &LinkedRegistration,
     notice: Option<&str>,
 ) -> Markup {
     let (date, time) = session_when(&found.session, &found.series.zone());
@@ -399,22 +376,21 @@ async fn show_cancel(
     State(ctx): State<Context>,
     page: PageContext,
     Path(token): Path<String>,
-) -> Response {
-    match bookings::by_link(&ctx, &token).await {
-        Ok(found) => private(cancel_view_page(&ctx, &page, &token, &found, None).into_response()),
-        Err(error) => refused(error),
-    }
+) -> Result<Response, AppError> {
+    // A wrong secret is "not found", so the page does not confirm that a registration exists.
+    let found = bookings::by_link(&ctx, &token).await?;
+    Ok(private(
+        cancel_view_page(&ctx, &page, &token, &found, None).into_response(),
+    ))
 }
 
 async fn cancel(
     State(ctx): State<Context>,
     page: PageContext,
     Path(token): Path<String>,
-) -> Response {
-    let (cancelled, found) = match bookings::cancel_by_link(&ctx, &token).await {
-        Ok(done) => done,
-        Err(error) => return refused(error),
-    };
+) -> Result<Response, AppError> {
+    // As on the page: a wrong secret is "not found", hiding whether the registration exists.
+    let (cancelled, found) = bookings::cancel_by_link(&ctx, &token).await?;
     let notice = match cancelled {
         Cancelled::Now { promoted: Some(_) } => {
             "Your registration is cancelled. Your spot went to the next person on the waitlist."
@@ -422,21 +398,18 @@ async fn cancel(
         Cancelled::Now { promoted: None } => "Your registration is cancelled.",
         Cancelled::Already => "This registration was already cancelled.",
     };
-    private(cancel_view_page(&ctx, &page, &token, &found, Some(notice)).into_response())
+    Ok(private(
+        cancel_view_page(&ctx, &page, &token, &found, Some(notice)).into_response(),
+    ))
 }
 
 async fn show_series(
     State(ctx): State<Context>,
     page: PageContext,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<SeriesId>() else {
-        return AppError::NotFound.into_response();
-    };
-    let (series, upcoming) = match bookings::public_series(&ctx, &id).await {
-        Ok(found) => found,
-        Err(error) => return refused(error),
-    };
+) -> Result<Response, AppError> {
+    let id = id.parse::<SeriesId>().map_err(|_| AppError::NotFound)?;
+    let (series, upcoming) = bookings::public_series(&ctx, &id).await?;
     let zone = series.zone();
     let now = ctx.clock.now();
     let sessions = upcoming
@@ -477,16 +450,13 @@ async fn show_series(
         organizers,
         sessions,
     };
-    public_series(&page.page(&series.name), &view).into_response()
+    Ok(public_series(&page.page(&series.name), &view).into_response())
 }
 
 /// "Find a jam": every public series with a session ahead (from the listing index), each with
 /// its usual time and its next session's room.
-async fn find(State(ctx): State<Context>, page: PageContext) -> Response {
-    let listed = match series::listed(&ctx).await {
-        Ok(listed) => listed,
-        Err(error) => return AppError::from(error).into_response(),
-    };
+async fn find(State(ctx): State<Context>, page: PageContext) -> Result<Response, AppError> {
+    let listed = series::listed(&ctx).await?;
     let now = ctx.clock.now();
     let rows: Vec<ListedSeries> = listed
         .into_iter()
@@ -511,5 +481,5 @@ async fn find(State(ctx): State<Context>, page: PageContext) -> Response {
     let page = page
         .page("Find a jam")
         .description("Public acroyoga jams with sessions coming up: register as a base or a flyer, no account needed.");
-    find_jams(&page, &rows).into_response()
+    Ok(find_jams(&page, &rows).into_response())
 }

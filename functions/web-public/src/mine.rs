@@ -10,15 +10,11 @@ use axum::{
 };
 use jamie::{
     Context,
-    authorization::Denied,
-    bookings::{self, BookingError, MyRegistration, RegistrationStatus},
+    bookings::{self, MyRegistration, RegistrationStatus},
     ids::{RegistrationId, SessionId},
     jams::sessions::SessionStatus,
 };
-use jamie_templates::{
-    components::percent_encode,
-    pages::public::{MyRegistrationRow, MyRegistrationsView, my_registrations},
-};
+use jamie_templates::pages::public::{MyRegistrationRow, MyRegistrationsView, my_registrations};
 use serde::Deserialize;
 use web_common::{AppError, PageContext, Routes, session_when};
 
@@ -27,19 +23,6 @@ pub(crate) fn routes() -> Routes {
         "/my/registrations/{session}/{registration}/cancel",
         post(cancel),
     )
-}
-
-fn refused(page: &PageContext, error: BookingError) -> Response {
-    match error {
-        BookingError::Denied(Denied::SignInRequired) => {
-            Redirect::to(&format!("/login?next={}", percent_encode(&page.path))).into_response()
-        }
-        BookingError::Denied(_) => {
-            AppError::Forbidden("This account cannot manage registrations.").into_response()
-        }
-        BookingError::Internal(error) => AppError::from(error).into_response(),
-        _ => AppError::NotFound.into_response(),
-    }
 }
 
 fn row(ctx: &Context, mine: &MyRegistration) -> MyRegistrationRow {
@@ -87,14 +70,9 @@ async fn list(
     State(ctx): State<Context>,
     page: PageContext,
     Query(query): Query<ListQuery>,
-) -> Response {
-    let (upcoming, past) = match bookings::mine(&ctx, &page.principal).await {
-        Ok(found) => found,
-        Err(error) => return refused(&page, error),
-    };
-    let Some(actor) = page.principal.actor() else {
-        return refused(&page, BookingError::Denied(Denied::SignInRequired));
-    };
+) -> Result<Response, AppError> {
+    let (upcoming, past) = bookings::mine(&ctx, &page.principal).await?;
+    let actor = page.principal.actor().ok_or(AppError::SignInRequired)?;
     let upcoming: Vec<MyRegistrationRow> = upcoming.iter().map(|mine| row(&ctx, mine)).collect();
     let past: Vec<MyRegistrationRow> = past.iter().map(|mine| row(&ctx, mine)).collect();
     let view = MyRegistrationsView {
@@ -107,32 +85,32 @@ async fn list(
             _ => None,
         },
     };
-    my_registrations(&page.page("My registrations"), &view).into_response()
+    Ok(my_registrations(&page.page("My registrations"), &view).into_response())
+}
+
+/// An id of the path; an address that names none is not found.
+fn path_id<T: std::str::FromStr>(
+    params: &BTreeMap<String, String>,
+    name: &str,
+) -> Result<T, AppError> {
+    params
+        .get(name)
+        .and_then(|raw| raw.parse().ok())
+        .ok_or(AppError::NotFound)
 }
 
 async fn cancel(
     State(ctx): State<Context>,
     page: PageContext,
     Path(params): Path<BTreeMap<String, String>>,
-) -> Response {
-    let ids = params
-        .get("session")
-        .and_then(|raw| raw.parse::<SessionId>().ok())
-        .zip(
-            params
-                .get("registration")
-                .and_then(|raw| raw.parse::<RegistrationId>().ok()),
-        );
-    let Some((session, registration)) = ids else {
-        return AppError::NotFound.into_response();
+) -> Result<Response, AppError> {
+    let session: SessionId = path_id(&params, "session")?;
+    let registration: RegistrationId = path_id(&params, "registration")?;
+    // Someone else's registration is "not found": this page must not tell a signed-in
+    // guesser that it exists.
+    let done = match bookings::cancel_mine(&ctx, &page.principal, &session, &registration).await? {
+        bookings::Cancelled::Now { .. } => "cancelled",
+        bookings::Cancelled::Already => "already",
     };
-    match bookings::cancel_mine(&ctx, &page.principal, &session, &registration).await {
-        Ok(bookings::Cancelled::Now { .. }) => {
-            Redirect::to("/my/registrations?done=cancelled").into_response()
-        }
-        Ok(bookings::Cancelled::Already) => {
-            Redirect::to("/my/registrations?done=already").into_response()
-        }
-        Err(error) => refused(&page, error),
-    }
+    Ok(Redirect::to(&format!("/my/registrations?done={done}")).into_response())
 }

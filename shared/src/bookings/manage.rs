@@ -5,10 +5,12 @@
 
 use super::{
     Attendance, BookingError, CounterNames, Move, Registered, Registration, RegistrationInput,
-    RegistrationStatus, Source, first_waiting_for, leave_waitlist, of_participant, organizer_of,
-    place_of, position_of, promote_waiting, register, series_of, session_and_registration,
-    session_of_series, waitlisted_attribute,
+    RegistrationStatus, Source, first_waiting_for, is_open, leave_waitlist, of_participant,
+    organizer_of, place_of, position_of, promote_waiting, register, series_of,
+    session_and_registration, session_of_series, waitlisted_attribute,
 };
+use jiff::Timestamp;
+
 use crate::{
     Context,
     authorization::Principal,
@@ -125,7 +127,7 @@ pub async fn move_registration(
     .when("#status = :was AND (attribute_not_exists(#role) OR #role = :was_role)")
     .name("#status", "status")
     .name("#role", "role")
-    .value(":confirmed", "confirmed")
+    .value(":confirmed", RegistrationStatus::Confirmed.as_str())
     .value(":role", to.as_str())
     .value(":promoted_at", Value::of(&moved.promoted_at)?)
     .value(":no_moves", Value::of(&Vec::<Move>::new())?)
@@ -152,13 +154,12 @@ pub async fn move_registration(
         },
     };
     let notification = Notification::new(ctx, registration.email.clone(), message);
-    let writes = vec![
-        ctx.store.update(&keys::session(session_id), counters)?,
-        ctx.store
-            .update(&keys::registration(session_id, id), update)?,
-        ctx.store.put(&notification.entry(), &notification, None)?,
-    ];
-    match ctx.store.transact(writes).await {
+    let mut writes = ctx.store.transaction();
+    writes
+        .update("session counters", &keys::session(session_id), counters)?
+        .update("registration", &keys::registration(session_id, id), update)?
+        .put("moved email", &notification.entry(), &notification, None)?;
+    match writes.commit().await {
         Ok(()) => {}
         Err(StoreError::Conflict { .. }) => {
             return Err(BookingError::Refused(
@@ -199,7 +200,7 @@ pub async fn mark_attendance(
     }
     .when("#status = :confirmed")
     .name("#status", "status")
-    .value(":confirmed", "confirmed");
+    .value(":confirmed", RegistrationStatus::Confirmed.as_str());
     match ctx
         .store
         .update_item(&keys::registration(session_id, id), change)
@@ -287,7 +288,7 @@ pub async fn add_back(
     session_id: &SessionId,
     id: &RegistrationId,
 ) -> Result<Registered, BookingError> {
-    organizer_of(ctx, principal, series_id).await?;
+    let by = organizer_of(ctx, principal, series_id).await?.proof();
     let cancelled = ctx
         .store
         .get::<Registration>(&keys::registration(session_id, id))
@@ -310,10 +311,20 @@ pub async fn add_back(
         session_id,
         input,
         Source::Manual {
+            by,
             over_capacity: false,
         },
     )
     .await
+    .map_err(|error| match error {
+        BookingError::AlreadyRegistered(_) => BookingError::Refused(
+            "They are registered again already: look for their new row in the table.",
+        ),
+        BookingError::Closed | BookingError::SessionCancelled => BookingError::Refused(
+            "This session no longer takes registrations, so they cannot be added back.",
+        ),
+        other => other,
+    })
 }
 
 /// Registrations `ids` of a session, those that exist, in the order asked: what a notice after
@@ -340,14 +351,65 @@ pub async fn named(
     Ok(found)
 }
 
+/// What an organizer may do with a registration now: decided here, once, so the table, the
+/// registration's page and the check-in list offer the same.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Offered {
+    /// The roles it may be put in: off the waitlist into a role it asked for, or a confirmed
+    /// spot into the other role (while the session is scheduled).
+    pub moves: Vec<Role>,
+    /// The attendance marks that would change something, once the session has started
+    /// (`None` clears the mark), for a confirmed registration.
+    pub marks: Vec<Option<Attendance>>,
+    /// Whether it can be cancelled for the person (it is not cancelled yet).
+    pub cancel: bool,
+    /// Whether "Add them back" works: it is cancelled and the session takes registrations.
+    pub add_back: bool,
+}
+
+/// What an organizer may do with `registration` of `session` at `now`.
+pub fn offered(session: &Session, registration: &Registration, now: Timestamp) -> Offered {
+    let moves = match (session.status, registration.status, registration.role) {
+        (SessionStatus::Scheduled, RegistrationStatus::Waitlisted, _) => {
+            registration.requested.roles().to_vec()
+        }
+        (SessionStatus::Scheduled, RegistrationStatus::Confirmed, Some(held)) => vec![match held {
+            Role::Base => Role::Flyer,
+            Role::Flyer => Role::Base,
+        }],
+        _ => Vec::new(),
+    };
+    let marks = if registration.status == RegistrationStatus::Confirmed && session.starts_at <= now
+    {
+        [Some(Attendance::Attended), Some(Attendance::NoShow), None]
+            .into_iter()
+            .filter(|mark| match mark {
+                Some(_) => registration.attendance != *mark,
+                None => registration.attendance.is_some(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let cancelled = registration.status == RegistrationStatus::Cancelled;
+    Offered {
+        moves,
+        marks,
+        cancel: !cancelled,
+        add_back: cancelled && is_open(session, now).is_ok(),
+    }
+}
+
 /// One registration as its organizers look into it: the session, the registration (with its
-/// audit trail) and the person's registrations in the same series, newest session first.
+/// audit trail), the person's registrations in the same series, newest session first, and
+/// what may be done with it now.
 #[derive(Clone, Debug)]
 pub struct Detail {
     pub series: Series,
     pub session: Session,
     pub registration: Registration,
     pub history: Vec<Registration>,
+    pub offered: Offered,
 }
 
 impl Detail {
@@ -385,6 +447,7 @@ pub async fn registration_detail(
         .collect();
     history.reverse();
     Ok(Detail {
+        offered: offered(&session, &registration, ctx.clock.now()),
         series: organizer.series,
         session,
         registration,
@@ -399,6 +462,54 @@ mod tests {
         bookings::tests::{registration, session},
         values::{RoleChoice, Waiter},
     };
+
+    #[test]
+    fn what_an_organizer_is_offered_follows_the_registration_and_the_session() {
+        let session = session((1, 1), (0, 1), (0, 0, 0));
+        let before: Timestamp = "2027-03-10T12:00:00Z".parse().unwrap();
+        let during: Timestamp = "2027-03-16T19:00:00Z".parse().unwrap();
+        let waiting = registration(RoleChoice::Either, RegistrationStatus::Waitlisted);
+        let offered_waiting = offered(&session, &waiting, before);
+        assert_eq!(offered_waiting.moves, [Role::Base, Role::Flyer]);
+        assert!(
+            offered_waiting.marks.is_empty(),
+            "only the confirmed are marked"
+        );
+        assert!(offered_waiting.cancel && !offered_waiting.add_back);
+
+        let mut confirmed = registration(RoleChoice::Base, RegistrationStatus::Confirmed);
+        confirmed.role = Some(Role::Base);
+        assert_eq!(offered(&session, &confirmed, before).moves, [Role::Flyer]);
+        assert!(
+            offered(&session, &confirmed, before).marks.is_empty(),
+            "not started"
+        );
+        assert_eq!(
+            offered(&session, &confirmed, during).marks,
+            [Some(Attendance::Attended), Some(Attendance::NoShow)]
+        );
+        confirmed.attendance = Some(Attendance::Attended);
+        assert_eq!(
+            offered(&session, &confirmed, during).marks,
+            [Some(Attendance::NoShow), None]
+        );
+
+        let cancelled = registration(RoleChoice::Base, RegistrationStatus::Cancelled);
+        let offered_cancelled = offered(&session, &cancelled, before);
+        assert!(offered_cancelled.moves.is_empty() && !offered_cancelled.cancel);
+        assert!(
+            offered_cancelled.add_back,
+            "the session still takes registrations"
+        );
+        assert!(
+            !offered(&session, &cancelled, during).add_back,
+            "it has started"
+        );
+
+        let mut over = session.clone();
+        over.status = SessionStatus::Cancelled;
+        assert!(offered(&over, &waiting, before).moves.is_empty());
+    }
 
     #[test]
     fn moves_take_a_spot_in_the_new_role_and_give_back_the_old() {

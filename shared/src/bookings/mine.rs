@@ -4,7 +4,7 @@
 
 use jiff::SignedDuration;
 
-use super::{BookingError, Cancelled, Registration, Whose, cancel, of_participant, series_of};
+use super::{BookingError, Cancelled, Canceller, Registration, cancel, of_participant, series_of};
 use crate::{
     Context,
     authorization::{Operation, Principal, authorize},
@@ -88,7 +88,7 @@ pub async fn cancel_mine(
         .filter(|registration| registration.email == actor.user.email)
         .ok_or(BookingError::NotFound)?;
     Ok(
-        cancel(ctx, session_id, &registration.id, Whose::Participant)
+        cancel(ctx, session_id, &registration.id, Canceller::Participant)
             .await?
             .0,
     )

@@ -6,8 +6,8 @@
 use jiff::{SignedDuration, civil::Date};
 
 use super::{
-    BookingError, MAX_ATTEMPTS, Registration, RegistrationStatus, back_off, promote_waiting,
-    read_partition, unchanged,
+    BookingError, Registration, RegistrationStatus, promote_waiting, read_partition, retry,
+    unchanged,
 };
 use crate::{
     Context,
@@ -117,12 +117,9 @@ impl SweepReport {
 /// waitlist.
 #[tracing::instrument(skip_all, fields(session = %id))]
 pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport, BookingError> {
-    let mut attempt = 0;
+    let mut retry = retry(ctx);
     let (counters, status) = loop {
-        attempt += 1;
-        if attempt > MAX_ATTEMPTS {
-            return Err(BookingError::Busy);
-        }
+        retry.next().await?;
         let partition = read_partition(ctx, id)
             .await?
             .ok_or(BookingError::NotFound)?;
@@ -173,7 +170,7 @@ pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport,
                 break (Some((stored, counted)), session.status);
             }
             // A booking moved the counters meanwhile: look again.
-            Err(StoreError::Conflict { .. }) => back_off(attempt).await,
+            Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     };

@@ -3,6 +3,12 @@
 
 use crate::ids::{NotificationId, RegistrationId, SeriesId, SessionId, TokenHash, UserId};
 
+/// An email address as a key holds it. Only [`Email`](crate::values::Email) is one (it
+/// implements this in `values`, a layer above), so no key is built from unchecked text.
+pub trait EmailKey {
+    fn key_text(&self) -> &str;
+}
+
 /// The primary key of one item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key {
@@ -25,8 +31,8 @@ pub fn user(id: &UserId) -> Key {
 }
 
 /// The claim that makes an email address belong to one account (user by email).
-pub fn email_claim(email: &str) -> Key {
-    Key::new(format!("EMAIL#{email}"), "EMAIL")
+pub fn email_claim(email: &impl EmailKey) -> Key {
+    Key::new(format!("EMAIL#{}", email.key_text()), "EMAIL")
 }
 
 /// A Telegram user linked to an account (user by Telegram id).
@@ -113,13 +119,16 @@ pub fn registration(session: &SessionId, id: &RegistrationId) -> Key {
 }
 
 /// The item that keeps one active registration per (session, email).
-pub fn registration_email(session: &SessionId, email: &str) -> Key {
-    Key::new(format!("SESSION#{session}"), &format!("EMAIL#{email}"))
+pub fn registration_email(session: &SessionId, email: &impl EmailKey) -> Key {
+    Key::new(
+        format!("SESSION#{session}"),
+        &format!("EMAIL#{}", email.key_text()),
+    )
 }
 
 /// GSI2 partition of everything one email address registered for.
-pub fn participant_index(email: &str) -> String {
-    format!("PARTICIPANT#{email}")
+pub fn participant_index(email: &impl EmailKey) -> String {
+    format!("PARTICIPANT#{}", email.key_text())
 }
 
 /// A cancel link of a session's registration, by the hash of its secret, in the session's

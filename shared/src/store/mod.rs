@@ -4,7 +4,9 @@
 
 mod error;
 pub mod keys;
+pub mod retry;
 pub mod table;
+mod transaction;
 
 use std::{collections::HashMap, future::Future, time::Duration};
 
@@ -20,6 +22,7 @@ pub use error::StoreError;
 use error::{classify, classify_transaction};
 pub use expressions::{Change, Condition, Entry, Page, Query, Value};
 pub use keys::Key;
+pub use transaction::{Stored, Transaction};
 
 /// An item's attributes, as the SDK wants them.
 pub type Item = HashMap<String, AttributeValue>;

@@ -65,3 +65,9 @@ impl fmt::Display for Email {
         f.write_str(&self.0)
     }
 }
+
+impl crate::store::keys::EmailKey for Email {
+    fn key_text(&self) -> &str {
+        self.as_str()
+    }
+}

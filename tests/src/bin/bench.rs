@@ -122,8 +122,7 @@ async fn raw_transactions(app: &TestApp) -> usize {
     loop {
         while racers.len() < CONCURRENCY {
             let Some(writes) = pending.next() else { break };
-            let store = app.ctx.store.clone();
-            racers.spawn(async move { store.transact(writes).await });
+            racers.spawn(async move { writes.commit().await });
         }
         let Some(done) = racers.join_next().await else {
             break;

@@ -133,27 +133,29 @@ pub async fn edit(
         .value(":gsi1sk", gsi1sk)
         .value(":gsi2pk", gsi2pk)
         .value(":gsi2sk", gsi2sk);
-        let mut writes = vec![ctx.store.update(&keys::session(id), change)?];
+        let mut writes = ctx.store.transaction();
+        writes.update("session", &keys::session(id), change)?;
         let (old_date, new_date) = (
             date_claim_key(&session, &zone),
             date_claim_key(&edited, &zone),
         );
         if old_date != new_date {
-            writes.push(ctx.store.delete(&old_date, Condition::default())?);
-            writes.push(ctx.store.put(
-                &Entry::new(new_date),
-                &DateClaim {
-                    session_id: id.clone(),
-                },
-                Some("attribute_not_exists(PK)"),
-            )?);
+            writes
+                .delete("old date claim", &old_date, Condition::default())?
+                .put_new(
+                    NEW_DATE_CLAIM,
+                    &Entry::new(new_date),
+                    &DateClaim {
+                        session_id: id.clone(),
+                    },
+                )?;
         }
-        // Last, so that the date claim stays the third write whose conflict is read below.
         if (edited.starts_at, edited.ends_at) != (session.starts_at, session.ends_at) {
-            writes.push(
-                ctx.store
-                    .update(&keys::series(series_id), slot_change(&edited)?)?,
-            );
+            writes.update(
+                "series slot",
+                &keys::series(series_id),
+                slot_change(&edited)?,
+            )?;
         }
         let moved = edited.starts_at != session.starts_at
             || edited.ends_at != session.ends_at
@@ -174,7 +176,7 @@ pub async fn edit(
         } else {
             Vec::new()
         };
-        match write_with_notifications(ctx, writes, &notifications).await {
+        match write_with_notifications(ctx, &mut writes, &notifications).await {
             Ok(()) => {
                 let capacity_raised = edited.capacity_base > session.capacity_base
                     || edited.capacity_flyer > session.capacity_flyer;
@@ -183,7 +185,7 @@ pub async fn edit(
                     capacity_raised,
                 });
             }
-            Err(StoreError::Conflict { items }) if items.contains(&2) => {
+            Err(conflict) if writes.failed(&conflict, NEW_DATE_CLAIM) => {
                 return Err(SessionError::Invalid(FormErrors::single(
                     "date",
                     "Another session of this series is on that date.",
@@ -195,6 +197,10 @@ pub async fn edit(
         }
     }
 }
+
+/// The write of an edit that claims the session's new date: it fails when another session of
+/// the series is on that date.
+const NEW_DATE_CLAIM: &str = "new date claim";
 
 #[cfg(test)]
 mod tests {

@@ -44,8 +44,9 @@ pub async fn cancel(
             reason: reason.to_owned(),
         };
         let notifications = notify_all(ctx, id, &message).await?;
-        let writes = vec![ctx.store.update(&keys::session(id), change)?];
-        match write_with_notifications(ctx, writes, &notifications).await {
+        let mut writes = ctx.store.transaction();
+        writes.update("session", &keys::session(id), change)?;
+        match write_with_notifications(ctx, &mut writes, &notifications).await {
             Ok(()) => {
                 return Ok(Session {
                     status: SessionStatus::Cancelled,

@@ -30,7 +30,7 @@ use crate::{
     authorization::{Operation, Principal},
     ids::{SeriesId, SessionId},
     outbox::{Message, Notification},
-    store::{Change, Condition, Entry, Query, StoreError, Value, keys},
+    store::{Change, Condition, Entry, Query, StoreError, Transaction, Value, keys},
     values::{Email, Fields, FormErrors, Role, Waiter},
 };
 
@@ -392,21 +392,21 @@ async fn notify_all(
 /// items, every real jam), else with the first notifications that fit and the rest after it.
 async fn write_with_notifications(
     ctx: &Context,
-    mut writes: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    writes: &mut Transaction,
     notifications: &[Notification],
 ) -> Result<(), StoreError> {
     let room = 100 - writes.len();
     let (first, rest) = notifications.split_at(room.min(notifications.len()));
     for notification in first {
-        writes.push(ctx.store.put(&notification.entry(), notification, None)?);
+        writes.put("notification", &notification.entry(), notification, None)?;
     }
-    ctx.store.transact(writes).await?;
+    writes.commit().await?;
     for chunk in rest.chunks(100) {
-        let writes = chunk
-            .iter()
-            .map(|notification| ctx.store.put(&notification.entry(), notification, None))
-            .collect::<Result<Vec<_>, _>>()?;
-        ctx.store.transact(writes).await?;
+        let mut more = ctx.store.transaction();
+        for notification in chunk {
+            more.put("notification", &notification.entry(), notification, None)?;
+        }
+        more.commit().await?;
     }
     Ok(())
 }
