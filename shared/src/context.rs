@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 use aws_config::{BehaviorVersion, Region, SdkConfig, timeout::TimeoutConfig};
 use aws_sdk_dynamodb::config::Credentials;
 
-use crate::{Clock, Config, Error, store::Store, tokens::SigningKeys};
+use crate::{Clock, Config, Error, store::Store, store::retry::Retry, tokens::SigningKeys};
 
 /// Region used against the local emulator when none is configured.
 const LOCAL_REGION: &str = "eu-west-1";
@@ -31,6 +31,12 @@ pub struct Context {
 }
 
 impl Context {
+    /// The attempts of an operation that may lose races (a booking, a session change): retried
+    /// after each lost race until [`Config::race_deadline`], then the operation answers busy.
+    pub fn race_retry(&self) -> Retry {
+        Retry::within(self.config.race_deadline)
+    }
+
     /// Reads [`Config`] from the environment and builds the clients; fails naming any missing
     /// variable.
     pub async fn from_env() -> Result<Self, Error> {

@@ -401,7 +401,6 @@ fn circle_through(graph: &Graph, start: &str) -> Option<Vec<String>> {
 }
 
 #[test]
-#[ignore = "on once the jams and bookings branches land"]
 fn the_domain_crate_keeps_its_layers() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let graph = crate_graph(&src);

@@ -1695,3 +1695,38 @@ async fn empty_calendar_months_say_what_to_do() {
     assert!(calendar.body.contains("No sessions this month."));
     assert!(calendar.body.contains("Create your first series"));
 }
+
+#[tokio::test]
+async fn a_session_change_that_cannot_win_in_time_answers_our_busy_page() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    schedule(&app, &id, &[("repeat", "once")]).await;
+    let session = &stored_sessions(&app, &id).await[0];
+    // The same signed-in organizer, on a store where a booking always gets there first.
+    let mut ctx = jamie_tests::lost_races::LosingEveryRace.context(&app.ctx);
+    let mut config = (*ctx.config).clone();
+    config.race_deadline = std::time::Duration::from_millis(400);
+    ctx.config = config.into();
+    let losing = app.with_context(ctx);
+    let started = std::time::Instant::now();
+    let answer = losing
+        .post_form(
+            &format!("/jams/{id}/sessions/{}/cancel", session.id),
+            "reason=Moving+away",
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("Many people are doing this at once"));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    let stored = &stored_sessions(&app, &id).await[0];
+    assert_eq!(stored.status, SessionStatus::Scheduled, "nothing changed");
+}

@@ -79,6 +79,7 @@ impl From<SessionError> for AppError {
                 Self::Refused(error.to_string().into())
             }
             SessionError::Invalid(_) => Self::BadRequest(FORM_REFUSED),
+            SessionError::Busy(_) => Self::Busy,
         }
     }
 }

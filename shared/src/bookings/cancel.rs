@@ -4,7 +4,7 @@
 use super::{
     BookingError, CancelLink, Cancelled, CounterNames, LinkedRegistration, Registration,
     RegistrationStatus, first_waiting_for, leave_waitlist, organizer_of, place_of, position_of,
-    promotion, retry, series_of, waitlist_as_read, waitlisted_attribute,
+    promotion, series_of, waitlist_as_read, waitlisted_attribute,
 };
 use crate::Context;
 use crate::authorization::Principal;
@@ -176,7 +176,7 @@ pub(super) async fn cancel(
         _ => None,
     };
     let mut series: Option<SeriesCopy> = None;
-    let mut retry = retry(ctx);
+    let mut retry = ctx.race_retry();
     loop {
         retry.next().await?;
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;

@@ -26,14 +26,6 @@ pub use manage::{
 pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
-use crate::{Context, store::retry::Retry};
-
-/// The attempts of a booking operation: retried after a lost race until
-/// [`Config::race_deadline`](crate::Config), then [`BookingError::Busy`].
-pub(crate) fn retry(ctx: &Context) -> Retry {
-    Retry::within(ctx.config.race_deadline)
-}
-
 use cancel::{Canceller, cancel, cancel_url, link_token, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
 use conditions::{

@@ -3,7 +3,7 @@
 
 use super::{
     BookingError, CounterNames, RegistrationStatus, capacity, confirmed, first_waiting_for,
-    leave_waitlist, retry, series_of,
+    leave_waitlist, series_of,
 };
 use crate::Context;
 use crate::ids::{RegistrationId, SessionId};
@@ -44,7 +44,7 @@ pub async fn promote_waiting(
     session_id: &SessionId,
 ) -> Result<Vec<RegistrationId>, BookingError> {
     let mut promoted = Vec::new();
-    let mut retry = retry(ctx);
+    let mut retry = ctx.race_retry();
     loop {
         retry.next().await?;
         let Some(session) = ctx.store.get::<Session>(&keys::session(session_id)).await? else {

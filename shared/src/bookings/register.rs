@@ -4,7 +4,7 @@
 use super::{
     BookingError, CancelLink, CounterNames, EmailClaim, Registered, Registration,
     RegistrationInput, RegistrationStatus, Source, cancel_url, closed_to_newcomers,
-    competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers, retry,
+    competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers,
     series_of, session_cache, waitlisted_attribute,
 };
 use crate::Context;
@@ -52,7 +52,7 @@ pub async fn register(
     // Read from the session's copy; only sessions older than the copy read their series (and
     // that once, not on every retry).
     let mut series: Option<SeriesCopy> = None;
-    let mut retry = retry(ctx);
+    let mut retry = ctx.race_retry();
     loop {
         let attempt = retry.next().await?;
         let now = ctx.clock.now();

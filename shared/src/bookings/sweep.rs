@@ -6,8 +6,7 @@
 use jiff::{SignedDuration, civil::Date};
 
 use super::{
-    BookingError, Registration, RegistrationStatus, promote_waiting, read_partition, retry,
-    unchanged,
+    BookingError, Registration, RegistrationStatus, promote_waiting, read_partition, unchanged,
 };
 use crate::{
     Context,
@@ -117,7 +116,7 @@ impl SweepReport {
 /// waitlist.
 #[tracing::instrument(skip_all, fields(session = %id))]
 pub async fn sweep_session(ctx: &Context, id: &SessionId) -> Result<SweepReport, BookingError> {
-    let mut retry = retry(ctx);
+    let mut retry = ctx.race_retry();
     let (counters, status) = loop {
         retry.next().await?;
         let partition = read_partition(ctx, id)

@@ -98,9 +98,9 @@ pub async fn edit(
     let series = &access.series;
     let zone = series.zone();
     keep_slots(ctx, series).await?;
-    let mut attempts = 0;
+    let mut retry = ctx.race_retry();
     loop {
-        attempts += 1;
+        retry.next().await?;
         let session = current(ctx, id).await?;
         let edited = Session {
             starts_at: edit.starts_at,
@@ -191,8 +191,9 @@ pub async fn edit(
                     "Another session of this series is on that date.",
                 )));
             }
-            Err(StoreError::Conflict { .. }) if attempts < MAX_ATTEMPTS => continue,
-            Err(StoreError::Conflict { .. }) => return Err(SessionError::NotScheduled),
+            // A booking changed the session meanwhile: read it again (a cancelled or
+            // completed one is refused there).
+            Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }

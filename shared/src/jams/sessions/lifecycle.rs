@@ -27,9 +27,9 @@ pub async fn cancel(
     }
     let SessionAccess { access, .. } =
         access(ctx, principal, series_id, id, Operation::EditSeries).await?;
-    let mut attempts = 0;
+    let mut retry = ctx.race_retry();
     loop {
-        attempts += 1;
+        retry.next().await?;
         let session = current(ctx, id).await?;
         let change = unchanged_since_read(
             Change::new("SET #status = :cancelled, cancel_reason = :reason"),
@@ -54,8 +54,9 @@ pub async fn cancel(
                     ..session
                 });
             }
-            Err(StoreError::Conflict { .. }) if attempts < MAX_ATTEMPTS => continue,
-            Err(StoreError::Conflict { .. }) => return Err(SessionError::NotScheduled),
+            // A booking changed the session meanwhile: read it again (a cancelled or
+            // completed one is refused there).
+            Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
     }

@@ -30,7 +30,10 @@ use crate::{
     authorization::{Operation, Principal},
     ids::{SeriesId, SessionId},
     outbox::{Message, Notification},
-    store::{Change, Condition, Entry, Query, StoreError, Transaction, Value, keys},
+    store::{
+        Change, Condition, Entry, Query, StoreError, Transaction, Value, keys,
+        retry::DeadlinePassed,
+    },
     values::{Email, Fields, FormErrors, Role, Waiter},
 };
 
@@ -342,10 +345,6 @@ async fn keep_slots(ctx: &Context, series: &Series) -> Result<(), Error> {
     }
 }
 
-/// How often a session change is tried again when a booking changed the session between its
-/// read and its write.
-const MAX_ATTEMPTS: u32 = 5;
-
 /// The session as it is now (strongly consistent), still scheduled.
 async fn current(ctx: &Context, id: &SessionId) -> Result<Session, SessionError> {
     let session = ctx
@@ -457,6 +456,9 @@ pub enum SessionError {
     NotStarted,
     #[error("Please correct the form.")]
     Invalid(FormErrors),
+    /// Bookings kept changing the session between its read and its write until the deadline.
+    #[error("Many people are registering for this session right now; please try again.")]
+    Busy(#[from] DeadlinePassed),
 }
 
 impl From<StoreError> for SessionError {
