@@ -467,7 +467,7 @@ async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_wai
     // Raising the base capacity to 3 (the organizer's session edit) promotes c (base); e waits
     // for a flyer spot.
     let (before, _) = state(&app.ctx, &session).await;
-    sessions::edit(
+    jamie::bookings::capacity::edit_session(
         &app.ctx,
         &jam.organizer,
         &jam.series,

@@ -1,6 +1,6 @@
 //! The one way to declare a function's routes: pages (safe methods) and actions (state
 //! changes). Actions are recorded, so the CSRF test can try every one of them, and every route
-//! (and the not-found fallback) gets the session, CSRF and error-page layers.
+//! (and the not-found fallback) gets the sign-in, CSRF and error-page layers.
 
 use axum::{Router, handler::Handler, middleware, routing::MethodRouter};
 use jamie::Context;

@@ -83,10 +83,10 @@ pub struct Edited {
 /// Saves an edit of a scheduled session. When its time or place changes and people are
 /// registered, each of them gets a change notification in the same write. Lowering a capacity
 /// below the confirmed count removes nobody; raising one is reported, for the bookings to
-/// promote from the waitlist. Moving it to a date that has another session of the series is
-/// refused.
+/// promote from the waitlist — so only `bookings::capacity::edit_session` calls this. Moving it
+/// to a date that has another session of the series is refused.
 #[tracing::instrument(skip_all)]
-pub async fn edit(
+pub(crate) async fn edit(
     ctx: &Context,
     principal: &Principal,
     series_id: &SeriesId,

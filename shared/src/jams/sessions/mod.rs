@@ -6,7 +6,8 @@ mod lifecycle;
 mod queries;
 mod schedule;
 
-pub use edit::{Edited, SessionEdit, edit};
+pub(crate) use edit::edit;
+pub use edit::{Edited, SessionEdit};
 pub use lifecycle::{cancel, complete};
 pub use queries::{SessionAccess, access, of_series, on_day};
 pub(crate) use queries::{between, next_of_series, of_series_unchecked};
