@@ -8,7 +8,7 @@ use jamie::{
     Clock, Context,
     bookings::{self, Cancelled, Registration, RegistrationInput, RegistrationStatus, Source},
     ids::{RegistrationId, SessionId},
-    jams::sessions::{self, Session, SessionEdit},
+    jams::sessions::{Session, SessionEdit},
     outbox::{Message, Notification},
     store::keys,
     values::{Email, Role, RoleChoice},
@@ -467,7 +467,7 @@ async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_wai
     // Raising the base capacity to 3 (the organizer's session edit) promotes c (base); e waits
     // for a flyer spot.
     let (before, _) = state(&app.ctx, &session).await;
-    jamie::bookings::capacity::edit_session(
+    bookings::capacity::edit_session(
         &app.ctx,
         &jam.organizer,
         &jam.series,
