@@ -121,16 +121,20 @@ pub async fn find_or_create(
     let claim = EmailClaim {
         user_id: user.id.clone(),
     };
-    let writes = vec![
-        ctx.store.put_new(&keys::email_claim(email), &claim)?,
-        ctx.store
-            .put(&user_entry(&user), &user, Some("attribute_not_exists(PK)"))?,
-    ];
-    match ctx.store.transact(writes).await {
+    let mut writes = ctx.store.transaction();
+    writes
+        .put_new(
+            "address claim",
+            &Entry::new(keys::email_claim(email)),
+            &claim,
+        )?
+        .put_new("user", &user_entry(&user), &user)?;
+    match writes.commit().await {
         Ok(()) => Ok(user),
-        Err(StoreError::Conflict { .. }) => find_by_email(ctx, email)
+        // Someone signing up with the same address got there first: theirs is the account.
+        Err(conflict @ StoreError::Conflict { .. }) => find_by_email(ctx, email)
             .await?
-            .ok_or(Error::Store(StoreError::Conflict { items: vec![0] })),
+            .ok_or(Error::Store(conflict)),
         Err(error) => Err(error.into()),
     }
 }
@@ -224,23 +228,15 @@ pub async fn list(
 
 /// The DynamoDB start key for a cursor `created#user_id`, if it is well formed.
 fn cursor_key(cursor: &str) -> Option<crate::store::Item> {
-    use aws_sdk_dynamodb::types::AttributeValue;
     let (created, id) = cursor.rsplit_once('#')?;
     let id: UserId = id.parse().ok()?;
     created.parse::<Timestamp>().ok()?;
-    let key = keys::user(&id);
-    let s = |v: &str| AttributeValue::S(v.to_owned());
-    Some(
-        [
-            ("PK", s(&key.pk)),
-            ("SK", s(&key.sk)),
-            ("GSI1PK", s(keys::USERS_INDEX)),
-            ("GSI1SK", s(cursor)),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect(),
-    )
+    Some(crate::store::start_after(
+        &keys::user(&id),
+        "GSI1",
+        keys::USERS_INDEX,
+        cursor,
+    ))
 }
 
 /// Records `block` on `target`'s account (which must exist).
@@ -249,12 +245,10 @@ pub(crate) async fn set_block(
     target: &UserId,
     block: &Block,
 ) -> Result<(), AccountError> {
-    use crate::store::Change;
-    let value: aws_sdk_dynamodb::types::AttributeValue =
-        serde_dynamo::to_attribute_value(block).map_err(StoreError::from)?;
+    use crate::store::{Change, Value};
     let change = Change::new("SET blocked = :block")
         .when("attribute_exists(PK)")
-        .value(":block", value);
+        .value(":block", Value::of(block)?);
     match ctx.store.update_item(&keys::user(target), change).await {
         Err(StoreError::Conflict { .. }) => Err(AccountError::NotFound),
         other => Ok(other?),
@@ -420,24 +414,30 @@ pub async fn confirm_email_change(
     let claim = EmailClaim {
         user_id: user.id.clone(),
     };
-    let writes = vec![
-        ctx.store
-            .put_new(&keys::email_claim(&change.new_email), &claim)?,
-        ctx.store.delete(
+    const NEW_CLAIM: &str = "new address claim";
+    let mut writes = ctx.store.transaction();
+    writes
+        .put_new(
+            NEW_CLAIM,
+            &Entry::new(keys::email_claim(&change.new_email)),
+            &claim,
+        )?
+        .delete(
+            "old address claim",
             &keys::email_claim(&user.email),
             Condition::new("user_id = :me").value(":me", user.id.as_str()),
-        )?,
-        ctx.store.update(
+        )?
+        .update(
+            "user",
             &keys::user(&user.id),
             Change::new("SET email = :email")
                 .when("email = :old")
                 .value(":email", change.new_email.as_str())
                 .value(":old", user.email.as_str()),
-        )?,
-    ];
-    match ctx.store.transact(writes).await {
+        )?;
+    match writes.commit().await {
         Ok(()) => Ok(change.new_email),
-        Err(StoreError::Conflict { items }) if items.contains(&0) => Err(EmailChangeError::Taken),
+        Err(conflict) if writes.failed(&conflict, NEW_CLAIM) => Err(EmailChangeError::Taken),
         Err(StoreError::Conflict { .. }) => Err(EmailChangeError::LinkInvalid),
         Err(error) => Err(error.into()),
     }

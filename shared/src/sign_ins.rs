@@ -254,14 +254,18 @@ pub(crate) async fn open_sign_in(
     user.last_login_at = Some(ctx.clock.now());
     // SUPERADMIN_EMAILS is the source of truth: removing an address demotes at next sign-in.
     user.superadmin = superadmin;
-    let writes = vec![
-        ctx.store.put(
+    const USER: &str = "user";
+    let mut writes = ctx.store.transaction();
+    writes
+        .put(
+            "sign-in",
             &Entry::new(keys::login_session(&user.id, sign_in.id.as_str()))
                 .expires_at(sign_in.expires_at),
             &sign_in,
             None,
-        )?,
-        ctx.store.update(
+        )?
+        .update(
+            USER,
             &keys::user(&user.id),
             Change::new("SET last_login_at = :at, superadmin = :superadmin")
                 .when("attribute_exists(PK) AND attribute_not_exists(blocked)")
@@ -274,11 +278,11 @@ pub(crate) async fn open_sign_in(
                     ),
                 )
                 .value(":superadmin", user.superadmin),
-        )?,
-    ];
-    match ctx.store.transact(writes).await {
+        )?;
+    match writes.commit().await {
         Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => return Err(SignInError::Blocked),
+        // The user item's condition: blocked (or deleted) since the read above.
+        Err(conflict) if writes.failed(&conflict, USER) => return Err(SignInError::Blocked),
         Err(error) => return Err(error.into()),
     }
     Ok(SignedIn {

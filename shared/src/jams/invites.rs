@@ -214,16 +214,15 @@ pub async fn invite(
     );
     // Kept a month past expiry so an old link still says "expired", then removed by TTL.
     let expires = invite.valid_until.as_second() + 30 * 24 * 3600;
-    ctx.store
-        .transact(vec![
-            ctx.store.put(
-                &Entry::new(keys::invite(id, invite.id.as_str())).expires_at(expires),
-                &invite,
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store.put(&notification.entry(), &notification, None)?,
-        ])
-        .await?;
+    let mut writes = ctx.store.transaction();
+    writes
+        .put_new(
+            "invite",
+            &Entry::new(keys::invite(id, invite.id.as_str())).expires_at(expires),
+            &invite,
+        )?
+        .put("invite email", &notification.entry(), &notification, None)?;
+    writes.commit().await?;
     Ok(Invited { invite, link })
 }
 
@@ -262,19 +261,15 @@ pub async fn revoke(
 ) -> Result<(), InviteError> {
     series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
     let condition = Condition::new("attribute_exists(PK) AND attribute_not_exists(accepted_at)");
-    ctx.store
-        .transact(vec![
-            ctx.store
-                .delete(&keys::invite(id, invite.as_str()), condition)?,
-        ])
-        .await
-        .map_err(|error| {
-            if error.is_conflict() {
-                InviteError::Used
-            } else {
-                error.into()
-            }
-        })
+    let mut writes = ctx.store.transaction();
+    writes.delete("invite", &keys::invite(id, invite.as_str()), condition)?;
+    writes.commit().await.map_err(|error| {
+        if error.is_conflict() {
+            InviteError::Used
+        } else {
+            error.into()
+        }
+    })
 }
 
 /// An open invite as its link shows it.
@@ -347,24 +342,26 @@ pub async fn accept(
         .when("attribute_exists(PK) AND attribute_not_exists(accepted_at)")
         .value(":user", user.as_str())
         .value(":now", crate::store::Value::of(&now)?);
-    let result = ctx
-        .store
-        .transact(vec![
-            ctx.store
-                .update(&keys::invite(&series.id, invite.id.as_str()), claim)?,
-            ctx.store.put(
-                &series::membership_entry(&membership),
-                &membership,
-                Some("attribute_not_exists(PK)"),
-            )?,
-        ])
-        .await;
+    const MEMBERSHIP: &str = "membership";
+    let mut writes = ctx.store.transaction();
+    writes
+        .update(
+            "invite",
+            &keys::invite(&series.id, invite.id.as_str()),
+            claim,
+        )?
+        .put_new(
+            MEMBERSHIP,
+            &series::membership_entry(&membership),
+            &membership,
+        )?;
+    let result = writes.commit().await;
     match result {
         Ok(()) => {
             series::refresh_organizers(ctx, &series.id).await?;
             Ok(series.id)
         }
-        Err(StoreError::Conflict { items }) if items.contains(&1) => {
+        Err(conflict) if writes.failed(&conflict, MEMBERSHIP) => {
             Err(InviteError::AlreadyOrganizer(series.id))
         }
         Err(StoreError::Conflict { .. }) => {

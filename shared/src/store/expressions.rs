@@ -453,3 +453,16 @@ impl Store {
         })
     }
 }
+/// The key a query of an index resumes after: the item at `key` with the index keys it has
+/// there (`index` is `"GSI1"` or `"GSI2"`), for a page cursor the domain keeps as text.
+pub fn start_after(key: &Key, index: &str, index_pk: &str, index_sk: &str) -> Item {
+    let s = |value: &str| AttributeValue::S(value.to_owned());
+    [
+        ("PK".to_owned(), s(&key.pk)),
+        ("SK".to_owned(), s(&key.sk)),
+        (format!("{index}PK"), s(index_pk)),
+        (format!("{index}SK"), s(index_sk)),
+    ]
+    .into_iter()
+    .collect()
+}

@@ -20,7 +20,7 @@ mod expressions;
 
 pub use error::StoreError;
 use error::{classify, classify_transaction};
-pub use expressions::{Change, Condition, Entry, Page, Query, Value};
+pub use expressions::{Change, Condition, Entry, Page, Query, Value, start_after};
 pub use keys::Key;
 pub use transaction::{Stored, Transaction};
 

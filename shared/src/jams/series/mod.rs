@@ -201,25 +201,18 @@ pub async fn create(
         role: OrganizerRole::Owner,
         added_at: series.created_at,
     };
-    let writes = vec![
-        ctx.store.put(
-            &series_entry(&series),
-            &series,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store.put(
-            &membership_entry(&membership),
-            &membership,
-            Some("attribute_not_exists(PK)"),
-        )?,
-        ctx.store.update(
+    let mut writes = ctx.store.transaction();
+    writes
+        .put_new("series", &series_entry(&series), &series)?
+        .put_new("membership", &membership_entry(&membership), &membership)?
+        .update(
+            "owner's series count",
             &keys::user(&actor.user.id),
             Change::new("ADD series_count :one")
                 .when("attribute_exists(PK)")
                 .value(":one", 1),
-        )?,
-    ];
-    ctx.store.transact(writes).await?;
+        )?;
+    writes.commit().await?;
     Ok(series)
 }
 
@@ -427,19 +420,21 @@ pub async fn delete(
     }
     // The series item goes first, in one transaction with the owner's count: from then on the
     // series does not exist, and the rest is tidying up.
-    ctx.store
-        .transact(vec![
-            ctx.store
-                .delete(&keys::series(id), Condition::new("attribute_exists(PK)"))?,
-            ctx.store.update(
-                &keys::user(&access.series.owner),
-                Change::new("ADD series_count :minus_one")
-                    .when("attribute_exists(PK)")
-                    .value(":minus_one", -1),
-            )?,
-        ])
-        .await
-        .map_err(not_found_on_conflict)?;
+    let mut writes = ctx.store.transaction();
+    writes
+        .delete(
+            "series",
+            &keys::series(id),
+            Condition::new("attribute_exists(PK)"),
+        )?
+        .update(
+            "owner's series count",
+            &keys::user(&access.series.owner),
+            Change::new("ADD series_count :minus_one")
+                .when("attribute_exists(PK)")
+                .value(":minus_one", -1),
+        )?;
+    writes.commit().await.map_err(not_found_on_conflict)?;
     delete_partition(ctx, &keys::series(id).pk).await?;
     for session in sessions {
         delete_partition(ctx, &keys::session(&session.id).pk).await?;

@@ -146,12 +146,9 @@ async fn remove_co_organizer(
     let condition = Condition::new("#role = :co_organizer")
         .name("#role", "role")
         .value(":co_organizer", Value::of(&OrganizerRole::CoOrganizer)?);
-    ctx.store
-        .transact(vec![
-            ctx.store.delete(&keys::organizer(id, user), condition)?,
-        ])
-        .await
-        .map_err(not_found_on_conflict)?;
+    let mut writes = ctx.store.transaction();
+    writes.delete("membership", &keys::organizer(id, user), condition)?;
+    writes.commit().await.map_err(not_found_on_conflict)?;
     refresh_organizers(ctx, id).await?;
     Ok(())
 }

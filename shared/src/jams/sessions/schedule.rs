@@ -218,23 +218,22 @@ pub async fn schedule(
     let mut created = Vec::with_capacity(sessions.len());
     let mut skipped = skipped;
     for session in sessions {
-        let writes = vec![
-            ctx.store.put(
-                &session_entry(&session),
-                &session,
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store.put(
+        let mut writes = ctx.store.transaction();
+        writes
+            .put_new("session", &session_entry(&session), &session)?
+            .put_new(
+                "date claim",
                 &Entry::new(date_claim_key(&session, zone)),
                 &DateClaim {
                     session_id: session.id.clone(),
                 },
-                Some("attribute_not_exists(PK)"),
-            )?,
-            ctx.store
-                .update(&keys::series(&session.series_id), slot_change(&session)?)?,
-        ];
-        match ctx.store.transact(writes).await {
+            )?
+            .update(
+                "series slot",
+                &keys::series(&session.series_id),
+                slot_change(&session)?,
+            )?;
+        match writes.commit().await {
             Ok(()) => created.push(session),
             Err(error) if error.is_conflict() => skipped += 1,
             Err(error) => return Err(error.into()),
