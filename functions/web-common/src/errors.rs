@@ -185,13 +185,13 @@ impl From<SetPasswordError> for AppError {
 
 impl From<SignInError> for AppError {
     fn from(error: SignInError) -> Self {
-        /// The heading of every page about a sign-in link that did not work.
         /// A used or expired sign-in link's way on: ask for a fresh one.
         const NEW_LINK: NextStep = NextStep {
             href: "/login",
             label: "Get a new link",
         };
 
+        /// The heading of every page about a sign-in link that did not work.
         const LINK: &str = "This link cannot sign you in";
         match error {
             SignInError::Internal(error) => error.into(),
