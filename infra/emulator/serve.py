@@ -41,6 +41,7 @@ import argparse
 import collections
 import copyreg
 import io
+import json
 import os
 import pickle
 import signal
@@ -180,6 +181,11 @@ class LockedApp:
     def __call__(self, environ, start_response):
         global _requests_handled
         _buffer_request_body(environ)
+        if environ.get("PATH_INFO") == SES_RECEIVED_PATH:
+            with REQUEST_LOCK:
+                body = _ses_received(environ.get("QUERY_STRING", ""))
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
         with REQUEST_LOCK:
             _tls.holding = True
             try:
@@ -194,6 +200,79 @@ class LockedApp:
                 _tls.holding = False
                 _requests_handled += 1
         return [body]
+
+
+SES_RECEIVED_PATH = "/_jamie/ses/received"
+
+
+def _patch_sesv2_keep_requests() -> None:
+    """moto's SES v2 keeps only the HTML body of a Simple message (no text part,
+    no attachments, no Reply-To, no tags). The dev mailbox and the tests must see
+    what SES received, so keep each accepted SendEmail request whole, with the
+    message id moto answered, on the backend (saved with the rest of the state)."""
+    from moto.sesv2.responses import SESV2Response
+
+    original = SESV2Response.send_email
+
+    def send_email(self):
+        result = original(self)
+        params = json.loads(self.body)
+        received = self.sesv2_backend.__dict__.setdefault("jamie_received", [])
+        received.append(
+            {
+                "MessageId": json.loads(result)["MessageId"],
+                "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "Sequence": len(received),
+                "Request": params,
+            }
+        )
+        return result
+
+    SESV2Response.send_email = send_email
+
+
+def _ses_received(query: str) -> bytes:
+    """Every SendEmail request SES v2 accepted, oldest first; with
+    `configuration_set=NAME` only those sent with that configuration set, with
+    `id=MESSAGE_ID` only that one, with `summary=1` without bodies."""
+    from urllib.parse import parse_qs
+
+    from moto.sesv2.models import sesv2_backends
+
+    params = parse_qs(query)
+    wanted = params.get("configuration_set", [None])[0]
+    only = params.get("id", [None])[0]
+    summary = params.get("summary", ["0"])[0] == "1"
+    found = []
+    for _account, regions in list(sesv2_backends.items()):
+        for _region, backend in list(regions.items()):
+            for message in backend.__dict__.get("jamie_received", []):
+                if wanted is not None and message["Request"].get("ConfigurationSetName") != wanted:
+                    continue
+                if only is not None and message["MessageId"] != only:
+                    continue
+                found.append(_summary(message) if summary else message)
+    found.sort(key=lambda message: (message["Timestamp"], message["Sequence"]))
+    return json.dumps(found).encode()
+
+
+def _summary(message: dict) -> dict:
+    """A received email without its bodies and attachments: who, what, when."""
+    request = message["Request"]
+    simple = request.get("Content", {}).get("Simple", {})
+    return {
+        "MessageId": message["MessageId"],
+        "Timestamp": message["Timestamp"],
+        "Sequence": message["Sequence"],
+        "Request": {
+            "FromEmailAddress": request.get("FromEmailAddress"),
+            "Destination": request.get("Destination", {}),
+            "ReplyToAddresses": request.get("ReplyToAddresses", []),
+            "EmailTags": request.get("EmailTags", []),
+            "ConfigurationSetName": request.get("ConfigurationSetName"),
+            "Content": {"Simple": {"Subject": simple.get("Subject", {})}},
+        },
+    }
 
 
 def _patch_sqs_long_polling() -> None:
@@ -235,8 +314,10 @@ def _patch_dynamodb_transaction_rollback() -> None:
       restore exactly those items, then re-raise.
 
     Everything else - validation, condition checks, cancellation reasons - is
-    moto's own code. One difference: a table with a DynamoDB stream keeps the
-    stream records of a cancelled transaction (Jamie uses no streams).
+    moto's own code. moto appends each write's stream record as it applies it,
+    so on failure we also cut each named table's stream back to its length
+    before the call: a cancelled transaction leaves no record, as in DynamoDB
+    (the outbox relay reads the stream).
     """
     import moto.dynamodb.models as ddb_models
     from moto.dynamodb.models import DynamoDBBackend
@@ -300,13 +381,24 @@ def _patch_dynamodb_transaction_rollback() -> None:
                     if not partition and not partition_existed:
                         del table.items[hash_value]
 
+    def _stream_lengths(records):
+        shards = {}
+        for table, *_ in records:
+            shard = getattr(table, "stream_shard", None)
+            if shard is not None:
+                shards[id(shard)] = (shard, len(shard.items))
+        return list(shards.values())
+
     def transact_write_items(self, transact_items):
         records = _undo_records(self, transact_items)
+        streams = _stream_lengths(records)
         _tls.in_transaction = True
         try:
             return original(self, transact_items)
         except BaseException:
             _undo(records)
+            for shard, length in streams:
+                del shard.items[length:]
             raise
         finally:
             _tls.in_transaction = False
@@ -566,6 +658,7 @@ def main(argv: list[str] | None = None) -> None:
 
     _patch_sqs_long_polling()
     _patch_dynamodb_transaction_rollback()
+    _patch_sesv2_keep_requests()
     _cache_module_list()
     store = StateStore(args.state) if args.state else None
     if store is not None:

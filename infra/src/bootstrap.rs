@@ -17,6 +17,12 @@ pub struct Names {
     pub queue: String,
     pub bucket: String,
     pub event_bus: String,
+    /// The SES configuration set every email is sent with: the dev mailbox and each test read
+    /// back only the emails of theirs.
+    pub configuration_set: String,
+    /// How long a received queue message stays invisible (Lambda's setting in AWS is 6× the
+    /// worker's timeout; tests use seconds, so a retried message comes back quickly).
+    pub visibility_timeout_seconds: u32,
 }
 
 impl Names {
@@ -27,6 +33,8 @@ impl Names {
             queue: "jamie-notifications".to_owned(),
             bucket: "jamie-photos".to_owned(),
             event_bus: "jamie-local".to_owned(),
+            configuration_set: "jamie-local".to_owned(),
+            visibility_timeout_seconds: 60,
         }
     }
 
@@ -38,7 +46,9 @@ impl Names {
             table: name.clone(),
             queue: name.clone(),
             bucket: name.clone(),
-            event_bus: name,
+            event_bus: name.clone(),
+            configuration_set: name,
+            visibility_timeout_seconds: 2,
         }
     }
 }
@@ -54,7 +64,8 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
     table::create(&aws_sdk_dynamodb::Client::new(&sdk), &names.table).await?;
 
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let dlq_url = create_queue(&sqs, &format!("{}-dlq", names.queue), None).await?;
+    let visibility = names.visibility_timeout_seconds;
+    let dlq_url = create_queue(&sqs, &format!("{}-dlq", names.queue), visibility, None).await?;
     let dlq_arn = sqs
         .get_queue_attributes()
         .queue_url(&dlq_url)
@@ -68,7 +79,7 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
         })
         .unwrap_or_default();
     let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"5"}}"#);
-    let queue_url = create_queue(&sqs, &names.queue, Some(redrive)).await?;
+    let queue_url = create_queue(&sqs, &names.queue, visibility, Some(redrive)).await?;
 
     let s3 = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&sdk)
@@ -109,6 +120,19 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
 
     let ses = aws_sdk_sesv2::Client::new(&sdk);
     if ses
+        .get_configuration_set()
+        .configuration_set_name(&names.configuration_set)
+        .send()
+        .await
+        .is_err()
+    {
+        ses.create_configuration_set()
+            .configuration_set_name(&names.configuration_set)
+            .send()
+            .await
+            .map_err(|e| Error::aws("creating the SES configuration set", e))?;
+    }
+    if ses
         .get_email_identity()
         .email_identity(LOCAL_SENDER)
         .send()
@@ -134,7 +158,7 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
             }
         })?,
         email_from: format!("Jamie <{LOCAL_SENDER}>"),
-        ses_configuration_set: None,
+        ses_configuration_set: Some(names.configuration_set.clone()),
         aws_endpoint_url: Some(endpoint.to_owned()),
         session_secret: Secret::new(jamie::ids::hex(&jamie::ids::random_bytes::<32>()))
             .map_err(|_| jamie::Error::Bug("a 32-byte random secret is long enough"))?,
@@ -153,11 +177,12 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
 async fn create_queue(
     sqs: &aws_sdk_sqs::Client,
     name: &str,
+    visibility_timeout_seconds: u32,
     redrive: Option<String>,
 ) -> Result<String, Error> {
     let mut request = sqs.create_queue().queue_name(name).attributes(
         aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
-        "60",
+        visibility_timeout_seconds.to_string(),
     );
     if let Some(redrive) = redrive {
         request = request.attributes(

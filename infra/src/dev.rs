@@ -73,11 +73,13 @@ pub async fn run() -> Result<(), BoxError> {
     let ctx = Context::new(config, Clock::system()).await;
     seed_demo(&ctx).await?;
 
+    let relay = background::spawn_relay(ctx.clone());
     let worker = background::spawn_queue_worker(ctx.clone());
     let schedules = background::spawn_schedules(ctx.clone());
     tracing::info!("Jamie is running on {base_url} (Ctrl-C stops it)");
     serve(listener, ctx, shutdown_signal()).await?;
 
+    relay.abort();
     worker.abort();
     schedules.iter().for_each(|job| job.abort());
     tokio::task::spawn_blocking(move || emulator.stop()).await?;

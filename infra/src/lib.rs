@@ -1,13 +1,15 @@
 //! The local stack behind `make dev` and the tests: the AWS emulator ([`emulator`]), the
 //! resources the app expects in it ([`bootstrap`]), the one router that mounts every function's
-//! routes ([`router`]), and the queue worker and schedules that Lambda runs in AWS
-//! ([`background`]).
+//! routes ([`router`]), the outbox relay of the table's stream ([`relay`]), and the queue
+//! worker and schedules that Lambda runs in AWS ([`background`]).
 
 pub mod background;
 pub mod bootstrap;
 pub mod dev;
 pub mod emulator;
+pub mod inbox;
 mod mailbox;
+pub mod relay;
 
 use axum::Router;
 use jamie::Context;

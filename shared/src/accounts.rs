@@ -334,25 +334,25 @@ pub async fn request_email_change(
 ) -> Result<(), EmailChangeError> {
     use crate::{
         authorization::{Operation, authorize},
-        ids::SecretToken,
-        outbox::{Message, Notification},
+        ids::LinkId,
+        outbox::{Kind, Notification, Recipient},
+        tokens::LinkPurpose,
     };
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     if &actor.user.email == new_email {
         return Err(EmailChangeError::Unchanged);
     }
-    let token = SecretToken::generate();
+    let link = LinkId::generate();
+    let token = ctx
+        .signing
+        .link_secret(LinkPurpose::EmailChange, link.as_str());
     let expires_at = ctx.clock.epoch_seconds() + EMAIL_CHANGE_LIFETIME.as_secs();
     let change = EmailChange {
         user_id: actor.user.id.clone(),
         new_email: new_email.clone(),
         expires_at,
     };
-    let url = ctx
-        .config
-        .base_url
-        .join(&format!("/account/email/{}", token.expose()));
-    let email = Notification::new(ctx, new_email.clone(), Message::EmailChange { url });
+    let email = Notification::new(ctx, Recipient::email(new_email), Kind::EmailChange { link });
     const HOURLY_LIMIT: &str = "hourly limit";
     let (window, count) = crate::limits::rate_limit(
         ctx,
@@ -441,4 +441,14 @@ pub async fn confirm_email_change(
         Err(StoreError::Conflict { .. }) => Err(EmailChangeError::LinkInvalid),
         Err(error) => Err(error.into()),
     }
+}
+
+/// The address of the email-change link `link` (its secret derived again, never stored).
+pub fn email_change_url(ctx: &Context, link: &crate::ids::LinkId) -> String {
+    let token = ctx
+        .signing
+        .link_secret(crate::tokens::LinkPurpose::EmailChange, link.as_str());
+    ctx.config
+        .base_url
+        .join(&format!("/account/email/{}", token.expose()))
 }

@@ -141,6 +141,64 @@ id_type!(
     "notification"
 );
 
+impl NotificationId {
+    /// The id of the one notification that `parts` name (a fan-out's recipient, a reminder of
+    /// a registration for one start time): writing it only if absent makes a re-run a no-op.
+    pub fn derived(parts: &[&str]) -> Self {
+        let mut digest = Sha256::new();
+        for part in parts {
+            digest.update(part.as_bytes());
+            digest.update([0]);
+        }
+        let bytes = digest.finalize();
+        Self(base32(&bytes[..16]))
+    }
+}
+
+/// An invite's id: random, chosen by us, part of its item's key and of its signed token.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct InviteId(String);
+
+impl InviteId {
+    pub(crate) fn generate() -> Self {
+        Self(crate::ids::base32(&crate::ids::random_bytes::<16>()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for InviteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Not an invite id: empty, longer than any we make, or not letters and digits.
+#[derive(Debug, thiserror::Error)]
+#[error("not an invite id")]
+pub struct InvalidInviteId;
+
+impl std::str::FromStr for InviteId {
+    type Err = InvalidInviteId;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if (1..=64).contains(&raw.len()) && raw.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidInviteId)
+        }
+    }
+}
+
+id_type!(
+    /// A sign-in link or an email change: its link's secret is derived from it (never stored).
+    LinkId,
+    "link"
+);
+
 /// One sign-in of a user (a browser that signed in): named in the signed cookie, revocable in
 /// the table. New ones are 128 random bits in lowercase hex, as they always were.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -214,6 +272,11 @@ impl SecretToken {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         valid.then(|| Self(raw.to_owned()))
+    }
+
+    /// The token of 32 bytes (a derived link secret).
+    pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Self {
+        Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
     /// The token as it goes into a link.

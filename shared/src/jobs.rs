@@ -1,5 +1,5 @@
-//! The scheduled jobs: 24 h reminders, the waitlist-promotion safety net and cleanup. EventBridge
-//! runs them in AWS; the dev server runs them in-process on the same rates.
+//! The scheduled jobs: 24 h reminders, the waitlist-promotion safety net with the stuck-outbox
+//! re-enqueue, and cleanup. EventBridge runs them in AWS; the dev server in-process.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use crate::{Context, Error};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Job {
-    /// Sends each registration its reminder 24 h before the session, exactly once.
+    /// Writes each confirmed registration its reminder 24 h before the session, exactly once.
     Reminders,
     /// Fixes sessions whose counters and waitlist disagree; re-sends stuck notifications.
     Promotions,
@@ -49,22 +49,30 @@ pub struct JobReport {
     pub changed: usize,
 }
 
+/// How much earlier than its due time a reminder may go out (the job runs every 15 minutes and
+/// looks 23–25 h ahead).
+pub const REMINDER_EARLY: jiff::SignedDuration = jiff::SignedDuration::from_mins(75);
+
 /// Days ahead (from today, UTC) whose sessions the promotions job sweeps.
 pub const SWEEP_DAYS: u16 = 14;
 
-/// Runs one job once. The work of each job arrives with the issue that needs it: promotions
-/// sweeps the sessions of the next two weeks with the bookings' safety net (counters and
-/// waitlist put right, free spots filled); cleanup keeps the public listing of series in step
-/// with the series; reminders (notifications) find nothing to do yet.
+/// How long an outbox item may wait before the promotions job hands it to the queue again
+/// (the relay lost it, or a worker died holding it).
+pub const STUCK_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
+/// How long after its last session a series is archived by the cleanup job.
+pub const ARCHIVE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(90 * 24);
+
+/// Runs one job once and logs one line of what it did: reminders writes each confirmed
+/// registration of the sessions starting 23–25 h from now its reminder (once, whatever runs
+/// overlap); promotions sweeps the sessions of the next two weeks with the bookings' safety
+/// net and re-enqueues stuck outbox items; cleanup completes ended sessions, archives idle
+/// series and keeps the public listing in step.
 #[tracing::instrument(skip(ctx), fields(job = job.name()))]
 pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
     let report = match job {
         Job::Promotions => {
-            let today = ctx
-                .clock
-                .now()
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .date();
+            let today = utc_date(ctx.clock.now());
             let swept = crate::bookings::sweep(ctx, today, SWEEP_DAYS)
                 .await
                 .map_err(|error| match error {
@@ -74,20 +82,158 @@ pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
             for fixed in &swept.fixed {
                 tracing::warn!(?fixed, "the sweep fixed a session");
             }
+            let (stuck, requeued) = requeue_stuck(ctx).await?;
             JobReport {
-                examined: swept.examined,
-                changed: swept.fixed.len(),
+                examined: swept.examined + stuck,
+                changed: swept.fixed.len() + requeued,
             }
         }
         Job::Cleanup => {
-            // Series written before the public listing existed get their listing key here.
-            let (examined, changed) = crate::jams::series::relist_all(ctx).await?;
-            JobReport { examined, changed }
+            let now = ctx.clock.now();
+            let today = utc_date(now);
+            let (mut examined, mut changed) = (0, 0);
+            // Sessions end on the day they start or the next: the last two days and today.
+            for back in [2, 1, 0] {
+                let day = today
+                    .checked_sub(jiff::Span::new().days(back))
+                    .unwrap_or(today);
+                let (seen, completed) =
+                    crate::jams::sessions::complete_ended(ctx, day, now).await?;
+                examined += seen;
+                changed += completed;
+            }
+            let idle_since = now.checked_sub(ARCHIVE_AFTER).unwrap_or(now);
+            let (seen, archived) = crate::jams::series::archive_idle(ctx, idle_since).await?;
+            let (_, relisted) = crate::jams::series::relist_all(ctx).await?;
+            JobReport {
+                examined: examined + seen,
+                changed: changed + archived + relisted,
+            }
         }
-        Job::Reminders => JobReport::default(),
+        Job::Reminders => remind(ctx).await?,
     };
-    tracing::debug!(?report, "job finished");
+    tracing::info!(
+        job = job.name(),
+        examined = report.examined,
+        changed = report.changed,
+        "job ran"
+    );
     Ok(report)
+}
+
+fn utc_date(at: jiff::Timestamp) -> jiff::civil::Date {
+    at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+}
+
+/// Writes the reminder of every confirmed registration of the sessions that start between
+/// 23 and 25 hours from now. Each reminder's id is derived from the registration, the lead and
+/// the start time, and written only if absent: overlapping or repeated runs write it once, and
+/// a session moved later gets a new one for its new time.
+async fn remind(ctx: &Context) -> Result<JobReport, Error> {
+    use crate::{
+        bookings::RegistrationStatus,
+        ids::NotificationId,
+        outbox::{Kind, Lead, Notification, Recipient},
+        store::keys,
+    };
+    let now = ctx.clock.now();
+    let lead = Lead::Day;
+    let hour = jiff::SignedDuration::from_hours(1);
+    let from = now
+        .checked_add(lead.before_start())
+        .and_then(|due| due.checked_sub(hour))
+        .unwrap_or(now);
+    let to = from.checked_add(hour * 2).unwrap_or(from);
+    let mut days = vec![utc_date(from)];
+    if utc_date(to) != days[0] {
+        days.push(utc_date(to));
+    }
+    let mut report = JobReport::default();
+    for day in days {
+        for session in crate::jams::sessions::on_day(ctx, day).await? {
+            let due = session.status == crate::jams::sessions::SessionStatus::Scheduled
+                && session.starts_at >= from
+                && session.starts_at < to;
+            if !due {
+                continue;
+            }
+            let Some((_, registrations)) = crate::bookings::everyone_of(ctx, &session.id).await?
+            else {
+                continue;
+            };
+            let starts = keys::sortable_time(session.starts_at);
+            for registration in registrations
+                .iter()
+                .filter(|registration| registration.status == RegistrationStatus::Confirmed)
+            {
+                report.examined += 1;
+                let id = NotificationId::derived(&[
+                    "reminder",
+                    registration.id.as_str(),
+                    lead.as_str(),
+                    &starts,
+                ]);
+                let reminder = Notification::with_id(
+                    ctx,
+                    id,
+                    Some(Recipient::email(&registration.email)),
+                    Kind::Reminder {
+                        session: session.id.clone(),
+                        registration: registration.id.clone(),
+                        lead,
+                    },
+                );
+                if ctx.store.put_item_new(&reminder.entry(), &reminder).await? {
+                    report.changed += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Hands every outbox item that has waited longer than [`STUCK_AFTER`] to the queue again
+/// (the worker's claim makes a duplicate harmless); returns how many it saw and re-enqueued.
+async fn requeue_stuck(ctx: &Context) -> Result<(usize, usize), Error> {
+    use crate::{
+        notifications::QueueMessage,
+        outbox::Notification,
+        store::{Query, keys},
+    };
+    let now = ctx.clock.now();
+    let before = now.checked_sub(STUCK_AFTER).unwrap_or(now);
+    let until = keys::sortable_time(before);
+    let mut query = Query::index("GSI1", keys::PENDING_OUTBOX_INDEX);
+    query.between = Some(("0", until.as_str()));
+    let (mut seen, mut requeued) = (0, 0);
+    loop {
+        let page = ctx.store.query::<Notification>(query.clone()).await?;
+        for notification in page.items {
+            seen += 1;
+            let leased = notification
+                .lease_until
+                .is_some_and(|lease_until| lease_until > now);
+            if notification.status.is_final() || leased {
+                continue;
+            }
+            let body = serde_json::to_string(&QueueMessage {
+                notification_id: notification.id.clone(),
+            })
+            .map_err(|e| Error::failed("writing a queue message", e))?;
+            ctx.queue
+                .send_message()
+                .queue_url(&ctx.config.notifications_queue_url)
+                .message_body(body)
+                .send()
+                .await
+                .map_err(|e| Error::aws("re-enqueueing a stuck notification", e))?;
+            requeued += 1;
+        }
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => return Ok((seen, requeued)),
+        }
+    }
 }
 
 #[cfg(test)]

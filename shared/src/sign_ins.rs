@@ -8,10 +8,11 @@ use crate::{
     Context, Error,
     accounts::{self, User},
     authorization::{Actor, Operation, Principal, authorize},
-    ids::{SecretToken, SignInId, UserId},
+    ids::{LinkId, SecretToken, SignInId, UserId},
     limits::rate_limit,
-    outbox::{Message, Notification},
+    outbox::{Kind, Notification, Recipient},
     store::{Change, Condition, Entry, Query, StoreError, keys},
+    tokens::LinkPurpose,
     values::{DisplayName, Email},
 };
 
@@ -116,7 +117,10 @@ struct MagicLink {
 /// looked at, so the answer (and its timing) is the same for both.
 #[tracing::instrument(skip_all)]
 pub async fn request_link(ctx: &Context, request: LinkRequest) -> Result<(), SignInError> {
-    let token = SecretToken::generate();
+    let link_id = LinkId::generate();
+    let token = ctx
+        .signing
+        .link_secret(LinkPurpose::SignIn, link_id.as_str());
     let now = ctx.clock.now();
     let expires_at = now.as_second() + MAGIC_LINK_LIFETIME.as_secs();
     let link = MagicLink {
@@ -125,11 +129,11 @@ pub async fn request_link(ctx: &Context, request: LinkRequest) -> Result<(), Sig
         next: request.next,
         expires_at,
     };
-    let url = ctx
-        .config
-        .base_url
-        .join(&format!("/auth/link/{}", token.expose()));
-    let email = Notification::new(ctx, request.email.clone(), Message::MagicLink { url });
+    let email = Notification::new(
+        ctx,
+        Recipient::email(&request.email),
+        Kind::SignInLink { link: link_id },
+    );
     const PER_EMAIL: &str = "per-email limit";
     const PER_IP: &str = "per-IP limit";
     let (email_window, email_count) = rate_limit(
@@ -413,4 +417,12 @@ mod tests {
             assert!(LocalPath::parse(bad).is_none(), "{bad:?}");
         }
     }
+}
+
+/// The address of the sign-in link `link` (its secret derived again, never stored).
+pub fn link_url(ctx: &Context, link: &LinkId) -> String {
+    let token = ctx.signing.link_secret(LinkPurpose::SignIn, link.as_str());
+    ctx.config
+        .base_url
+        .join(&format!("/auth/link/{}", token.expose()))
 }

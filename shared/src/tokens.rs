@@ -1,5 +1,6 @@
 //! Signed tokens: the HS256 keys derived once from `SESSION_SECRET`, the sign-in token's claims
-//! and lifetime, and tokens bound to another purpose by their audience (co-organizer invites).
+//! and lifetime, tokens bound to another purpose by their audience (co-organizer invites), and
+//! the link secrets derived from an id (cancel, sign-in and email-change links), never stored.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     Error,
     config::Secret,
-    ids::{SignInId, UserId},
+    ids::{SecretToken, SignInId, UserId},
 };
 
 /// How long a sign-in lasts without use.
@@ -33,6 +34,45 @@ pub struct SignInClaims {
 pub struct SigningKeys {
     encoding: Arc<EncodingKey>,
     decoding: Arc<DecodingKey>,
+    /// The key of the derived link secrets (an HMAC of `SESSION_SECRET` and a label, so it is
+    /// not the cookies' key).
+    links: Arc<[u8; 32]>,
+}
+
+/// What a derived link secret opens; the same id gives a different secret for each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// `/cancel/…` of a registration (keyed by the registration id).
+    Cancel,
+    /// `/auth/link/…` of a sign-in link (keyed by the link's id).
+    SignIn,
+    /// `/account/email/…` of an email change (keyed by the change's id).
+    EmailChange,
+}
+
+impl LinkPurpose {
+    fn label(self) -> &'static [u8] {
+        match self {
+            LinkPurpose::Cancel => b"cancel",
+            LinkPurpose::SignIn => b"sign-in",
+            LinkPurpose::EmailChange => b"email-change",
+        }
+    }
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    // HMAC takes a key of any length.
+    let Ok(mut mac) = HmacSha256::new_from_slice(key) else {
+        unreachable!("HMAC-SHA256 accepts every key length")
+    };
+    for part in parts {
+        mac.update(part);
+        mac.update(&[0]);
+    }
+    mac.finalize().into_bytes().into()
 }
 
 impl std::fmt::Debug for SigningKeys {
@@ -46,7 +86,20 @@ impl SigningKeys {
         Self {
             encoding: Arc::new(EncodingKey::from_secret(secret.expose().as_bytes())),
             decoding: Arc::new(DecodingKey::from_secret(secret.expose().as_bytes())),
+            links: Arc::new(hmac(
+                secret.expose().as_bytes(),
+                &[b"jamie link secrets v1"],
+            )),
         }
+    }
+
+    /// The secret of the `purpose` link of `id`: an HMAC, so the table keeps only its hash (or
+    /// nothing) and every message can carry the link again without storing it.
+    pub fn link_secret(&self, purpose: LinkPurpose, id: &str) -> SecretToken {
+        SecretToken::from_bytes(&hmac(
+            self.links.as_slice(),
+            &[purpose.label(), id.as_bytes()],
+        ))
     }
 
     /// A signed sign-in token for `sign_in` of `user`, issued at `now`.

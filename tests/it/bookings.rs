@@ -9,7 +9,7 @@ use jamie::{
     bookings::{self, Cancelled, Registration, RegistrationInput, RegistrationStatus, Source},
     ids::{RegistrationId, SessionId},
     jams::sessions::{Session, SessionEdit},
-    outbox::{Message, Notification},
+    outbox::{Kind, Notification},
     store::keys,
     values::{Email, Role, RoleChoice},
 };
@@ -137,7 +137,7 @@ async fn check_one_confirmation_each(ctx: &Context, registrations: &[Registratio
     let outbox = outbox(ctx).await;
     let confirmations: Vec<&Notification> = outbox
         .iter()
-        .filter(|n| matches!(n.message, Message::Registered { .. }))
+        .filter(|n| matches!(n.about, Kind::Confirmed { .. } | Kind::Waitlisted { .. }))
         .collect();
     assert_eq!(
         confirmations.len(),
@@ -510,12 +510,6 @@ async fn either_takes_the_open_role_and_raising_a_capacity_promotes_from_the_wai
         (2, 1, 1)
     );
     check_invariants(&stored, &registrations);
-    let notified: Vec<String> = jamie::outbox::recent(&app.ctx, 50)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| matches!(n.message, jamie::outbox::Message::Promoted { .. }))
-        .map(|n| n.to.as_str().to_owned())
-        .collect();
+    let notified = app.told("promoted").await;
     assert_eq!(notified.len(), 2);
 }

@@ -12,10 +12,13 @@ use axum::{
     body::{Body, to_bytes},
     http::{HeaderMap, HeaderValue, Request, StatusCode, header},
 };
-use jamie::{Clock, Context, outbox::Message};
+use jamie::{Clock, Context};
 use jamie_infra::{
+    background,
     bootstrap::{self, Names},
     emulator::{self, Emulator},
+    inbox::{self, ReceivedEmail},
+    relay::{self, Relay},
 };
 use tower::ServiceExt;
 
@@ -79,6 +82,8 @@ pub struct TestApp {
     /// Links already handed to the test, shared by every browser of the app: with a fixed clock
     /// two emails can carry the same timestamp, so "newest" alone cannot tell them apart.
     handed_out: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// The app's outbox relay (its table's stream to its queue), opened on first delivery.
+    relay: Arc<tokio::sync::Mutex<Option<Relay>>>,
 }
 
 /// A fresh app with default options.
@@ -103,6 +108,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         ctx,
         jar: Arc::default(),
         handed_out: Arc::default(),
+        relay: Arc::default(),
     }
 }
 
@@ -266,24 +272,95 @@ impl TestApp {
         self.send(request).await
     }
 
-    /// The newest sign-in link emailed to `email` (from the outbox, as the dev mailbox shows).
-    pub async fn magic_link_for(&self, email: &str) -> Option<String> {
-        self.link_for(email, |message| {
-            matches!(message, Message::MagicLink { .. })
-        })
-        .await
+    /// Delivers everything the app has written to its outbox, as AWS would: the stream
+    /// relayed to the queue, the worker's Lambda handler fed SQS batches, until a pass finds
+    /// nothing new (fan-outs write more). Returns how many queue messages were handled.
+    pub async fn deliver(&self) -> usize {
+        let mut relay = self.relay.lock().await;
+        if relay.is_none() {
+            *relay = Some(
+                Relay::new(&self.ctx, relay::From::Oldest)
+                    .await
+                    .unwrap_or_else(|error| panic!("opening the relay: {error}")),
+            );
+        }
+        let relay = relay.as_mut().expect("opened above");
+        let mut handled = 0;
+        loop {
+            let relayed = relay.pump().await.expect("relaying the stream");
+            let mut batch = background::poll_queue_once(&self.ctx, 0)
+                .await
+                .expect("handling a queue batch");
+            handled += batch;
+            while batch > 0 {
+                batch = background::poll_queue_once(&self.ctx, 0)
+                    .await
+                    .expect("handling a queue batch");
+                handled += batch;
+            }
+            if relayed == 0 {
+                return handled;
+            }
+        }
     }
 
-    /// The newest link of a kind emailed to `email` that was not handed out before.
-    pub async fn link_for(&self, email: &str, kind: impl Fn(&Message) -> bool) -> Option<String> {
-        let recent = jamie::outbox::recent(&self.ctx, 50).await.unwrap();
+    /// Every email SES received from this app, newest first, whole (after delivering).
+    pub async fn emails(&self) -> Vec<ReceivedEmail> {
+        self.deliver().await;
+        let mut emails = Vec::new();
+        for summary in inbox::summaries(&self.ctx)
+            .await
+            .expect("reading the inbox")
+        {
+            emails.extend(
+                inbox::email(&self.ctx, &summary.message_id)
+                    .await
+                    .expect("reading an email"),
+            );
+        }
+        emails
+    }
+
+    /// The emails SES received for `address`, newest first (after delivering).
+    pub async fn emails_to(&self, address: &str) -> Vec<ReceivedEmail> {
+        self.deliver().await;
+        inbox::to(&self.ctx, address)
+            .await
+            .expect("reading the inbox")
+    }
+
+    /// Who was sent a notification of `kind` (its [`Kind::name`](jamie::outbox::Kind::name)),
+    /// after delivering: the addresses of today's sent ones, newest first.
+    pub async fn told(&self, kind: &str) -> Vec<String> {
+        use jamie::outbox::Status;
+        self.deliver().await;
+        jamie::outbox::recent(&self.ctx, 1000)
+            .await
+            .expect("reading the outbox")
+            .into_iter()
+            .filter(|n| {
+                n.about.name() == kind && matches!(n.status, Status::Sent | Status::Delivered)
+            })
+            .filter_map(|n| n.to.map(|to| to.label().to_owned()))
+            .collect()
+    }
+
+    /// The newest sign-in link emailed to `email`.
+    pub async fn magic_link_for(&self, email: &str) -> Option<String> {
+        self.link_for(email, "/auth/link/").await
+    }
+
+    /// The newest link to a path starting with `path` emailed to `email` that was not handed
+    /// out before (read from the text part of what SES received).
+    pub async fn link_for(&self, email: &str, path: &str) -> Option<String> {
+        let emails = self.emails_to(email).await;
         let mut handed_out = self.handed_out.lock().unwrap();
-        let url = recent.into_iter().find_map(|notification| {
-            let url = notification.message.url();
-            (notification.to.as_str() == email
-                && kind(&notification.message)
-                && !handed_out.contains(url))
-            .then(|| url.to_owned())
+        let url = emails.iter().find_map(|received| {
+            received
+                .links()
+                .into_iter()
+                .find(|link| self.path_of(link).starts_with(path) && !handed_out.contains(*link))
+                .map(str::to_owned)
         })?;
         handed_out.insert(url.clone());
         Some(url)

@@ -10,31 +10,35 @@ use crate::Context;
 use crate::authorization::Principal;
 use crate::ids::{RegistrationId, SecretToken, SeriesId, SessionId, TokenHash};
 use crate::jams::sessions::{SeriesCopy, Session, SessionStatus};
-use crate::outbox::{Message, Notification};
+use crate::outbox::{Kind, Notification, Recipient};
 use crate::store::{Change, Condition, StoreError, Transaction, Value, keys};
+use crate::tokens::LinkPurpose;
 use crate::values::Waiter;
+
+/// The secret of a registration's cancel link: derived from its id with the configured key,
+/// so every message can carry the link again and the table keeps only its hash.
+pub(super) fn cancel_secret(ctx: &Context, registration: &RegistrationId) -> SecretToken {
+    ctx.signing
+        .link_secret(LinkPurpose::Cancel, registration.as_str())
+}
 
 /// The private link that shows and cancels `registration`:
 /// `/cancel/{session}.{registration}.{secret}`.
-pub(super) fn cancel_url(
-    ctx: &Context,
-    registration: &Registration,
-    secret: &SecretToken,
-) -> String {
+pub fn cancel_url(ctx: &Context, registration: &Registration) -> String {
     format!(
         "{}/cancel/{}",
         ctx.config.base_url,
-        link_token(registration, secret)
+        link_token(ctx, registration)
     )
 }
 
 /// A cancel link's token: `{session}.{registration}.{secret}` ([`parse_link`] reads it).
-pub(super) fn link_token(registration: &Registration, secret: &SecretToken) -> String {
+pub(super) fn link_token(ctx: &Context, registration: &Registration) -> String {
     format!(
         "{}.{}.{}",
         registration.session_id,
         registration.id,
-        secret.expose()
+        cancel_secret(ctx, &registration.id).expose()
     )
 }
 
@@ -217,7 +221,7 @@ pub(super) async fn cancel(
             }
             _ => None,
         };
-        let writes = cancel_writes(ctx, series, &session, &registration, promoted)?;
+        let writes = cancel_writes(ctx, &session, &registration, promoted)?;
         match writes.commit().await {
             Ok(()) => {
                 return done(Cancelled::Now {
@@ -235,7 +239,6 @@ pub(super) async fn cancel(
 /// its place in the waitlist, with their email) if any.
 pub(super) fn cancel_writes(
     ctx: &Context,
-    series: &SeriesCopy,
     session: &Session,
     registration: &Registration,
     promoted: Option<(usize, &Waiter)>,
@@ -284,14 +287,12 @@ pub(super) fn cancel_writes(
     }
     .value(":minus", -1);
     writes.update("session counters", &keys::session(session_id), counters)?;
-    let when = session.when_label(&series.zone());
     let cancelled_note = Notification::new(
         ctx,
-        registration.email.clone(),
-        Message::RegistrationCancelled {
-            url: session.public_url(ctx),
-            series: series.name.clone(),
-            when: when.clone(),
+        Recipient::email(&registration.email),
+        Kind::RegistrationCancelled {
+            session: session_id.clone(),
+            registration: registration.id.clone(),
         },
     );
     writes.put(
@@ -304,12 +305,10 @@ pub(super) fn cancel_writes(
         promotion(&mut writes, ctx, session_id, &next.id, role)?;
         let promoted_note = Notification::new(
             ctx,
-            next.email.clone(),
-            Message::Promoted {
-                url: session.public_url(ctx),
-                series: series.name.clone(),
-                when,
-                role: role.as_str().to_owned(),
+            Recipient::email(&next.email),
+            Kind::Promoted {
+                session: session_id.clone(),
+                registration: next.id.clone(),
             },
         );
         writes.put(

@@ -6,8 +6,8 @@
 use super::{
     Attendance, BookingError, CounterNames, Move, Registered, Registration, RegistrationInput,
     RegistrationStatus, Source, first_waiting_for, is_open, leave_waitlist, of_participant,
-    organizer_of, place_of, position_of, promote_waiting, register, series_of,
-    session_and_registration, session_of_series, waitlisted_attribute,
+    organizer_of, place_of, position_of, promote_waiting, register, session_and_registration,
+    session_of_series, waitlisted_attribute,
 };
 use jiff::Timestamp;
 
@@ -19,7 +19,7 @@ use crate::{
         series::Series,
         sessions::{Session, SessionStatus},
     },
-    outbox::{Message, Notification},
+    outbox::{Kind, Notification, Recipient},
     store::{Change, StoreError, Value, keys},
     values::{Role, RoleChoice},
 };
@@ -137,23 +137,18 @@ pub async fn move_registration(
     )
     .value(":was", registration.status.as_str());
     update = update.value(":was_role", registration.role.map_or("none", Role::as_str));
-    let series = series_of(ctx, session).await?;
-    let when = session.when_label(&series.zone());
-    let message = match registration.status {
-        RegistrationStatus::Waitlisted => Message::Promoted {
-            url: session.public_url(ctx),
-            series: series.name.clone(),
-            when,
-            role: to.as_str().to_owned(),
+    let (session_id_copy, registration_id) = (session_id.clone(), id.clone());
+    let about = match registration.status {
+        RegistrationStatus::Waitlisted => Kind::Promoted {
+            session: session_id_copy,
+            registration: registration_id,
         },
-        _ => Message::RoleChanged {
-            url: session.public_url(ctx),
-            series: series.name.clone(),
-            when,
-            role: to.as_str().to_owned(),
+        _ => Kind::RoleChanged {
+            session: session_id_copy,
+            registration: registration_id,
         },
     };
-    let notification = Notification::new(ctx, registration.email.clone(), message);
+    let notification = Notification::new(ctx, Recipient::email(&registration.email), about);
     let mut writes = ctx.store.transaction();
     writes
         .update("session counters", &keys::session(session_id), counters)?

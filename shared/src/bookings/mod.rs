@@ -26,7 +26,8 @@ pub use manage::{
 pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
-use cancel::{Canceller, cancel, cancel_url, link_token, session_and_registration};
+pub use cancel::cancel_url;
+use cancel::{Canceller, cancel, cancel_secret, link_token, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
 use conditions::{
     closed_to_newcomers, if_session_unchanged, leave_waitlist, open_condition, unchanged,
@@ -43,9 +44,9 @@ pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page
 use organizer::{organizer_of, session_of_series};
 pub use promote::promote_waiting;
 use promote::promotion;
+pub use queries::{everyone_of, of_session, public_series, public_session, resend};
 use queries::{of_participant, read_partition, series_of};
-pub use queries::{of_session, public_series, public_session, resend};
-use register::registration_message;
+use register::registration_notification;
 #[cfg(feature = "test-fixtures")]
 pub use register::registration_transaction;
 pub use register::{is_open, register};

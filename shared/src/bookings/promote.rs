@@ -3,12 +3,12 @@
 
 use super::{
     BookingError, CounterNames, RegistrationStatus, capacity, confirmed, first_waiting_for,
-    leave_waitlist, series_of,
+    leave_waitlist,
 };
 use crate::Context;
 use crate::ids::{RegistrationId, SessionId};
 use crate::jams::sessions::{Session, SessionStatus};
-use crate::outbox::{Message, Notification};
+use crate::outbox::{Kind, Notification, Recipient};
 use crate::store::{Change, StoreError, Transaction, Value, keys};
 use crate::values::Role;
 
@@ -62,15 +62,12 @@ pub async fn promote_waiting(
         let Some((role, (place, next))) = candidate else {
             return Ok(promoted);
         };
-        let series = series_of(ctx, &session).await?;
         let notification = Notification::new(
             ctx,
-            next.email.clone(),
-            Message::Promoted {
-                url: session.public_url(ctx),
-                series: series.name.clone(),
-                when: session.when_label(&series.zone()),
-                role: role.as_str().to_owned(),
+            Recipient::email(&next.email),
+            Kind::Promoted {
+                session: session_id.clone(),
+                registration: next.id.clone(),
             },
         );
         let counters = leave_waitlist(place, next, ":next")?

@@ -2,15 +2,13 @@
 //! partition, a participant's registrations, and resending a confirmation.
 
 use super::{
-    BookingError, CancelLink, EmailClaim, PublicSession, Registration, cancel_url, organizer_of,
-    registration_message,
+    BookingError, EmailClaim, PublicSession, Registration, organizer_of, registration_notification,
 };
 use crate::authorization::Principal;
-use crate::ids::{SecretToken, SeriesId, SessionId};
+use crate::ids::{SeriesId, SessionId};
 use crate::jams::series::Series;
 use crate::jams::sessions::{SeriesCopy, Session};
-use crate::outbox::Notification;
-use crate::store::{Condition, Entry, Query, StoreError, keys};
+use crate::store::{Condition, Query, StoreError, keys};
 use crate::values::Email;
 use crate::{Context, Error};
 use jiff::SignedDuration;
@@ -142,8 +140,19 @@ pub async fn public_session(ctx: &Context, id: &SessionId) -> Result<PublicSessi
     Ok(PublicSession { session, series })
 }
 
+/// A session and every registration it has, read by the system itself (the notification
+/// worker's fan-out), without an acting person; `None` for an unknown session.
+pub async fn everyone_of(
+    ctx: &Context,
+    session: &SessionId,
+) -> Result<Option<(Session, Vec<Registration>)>, Error> {
+    Ok(read_partition(ctx, session)
+        .await?
+        .map(|partition| (partition.session, partition.registrations)))
+}
+
 /// Emails the confirmation of the active registration of `email` for session `id` again, with
-/// a fresh cancel link (the first one keeps working). Says nothing about whether there is one:
+/// its cancel link (derived, so always the same one), if the session is public. Says nothing about whether there is one:
 /// the page answers the same either way. At most 3 a session and address an hour.
 pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), BookingError> {
     let Ok(email) = Email::parse(email) else {
@@ -156,7 +165,7 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
     else {
         return Ok(());
     };
-    let PublicSession { session, series } = public_session(ctx, id).await?;
+    public_session(ctx, id).await?;
     let Some(registration) = ctx
         .store
         .get::<Registration>(&keys::registration(id, &claim.registration_id))
@@ -164,28 +173,16 @@ pub async fn resend(ctx: &Context, id: &SessionId, email: &str) -> Result<(), Bo
     else {
         return Ok(());
     };
-    let token = SecretToken::generate();
-    let cancel_url = cancel_url(ctx, &registration, &token);
-    let message = registration_message(ctx, &series.copy(), &session, &registration, &cancel_url);
-    let notification = Notification::new(ctx, registration.email.clone(), message);
+    let notification = registration_notification(ctx, &registration);
     let (window, count) =
         crate::limits::rate_limit(ctx, "resend", &format!("{id}#{}", email.as_str()), 3);
     let mut writes = ctx.store.transaction();
-    writes
-        .update("hourly limit", &window, count)?
-        .put_new(
-            "cancel link",
-            &Entry::new(keys::cancel_token(id, &token.hash())),
-            &CancelLink {
-                registration_id: registration.id.clone(),
-            },
-        )?
-        .put(
-            "confirmation email",
-            &notification.entry(),
-            &notification,
-            None,
-        )?;
+    writes.update("hourly limit", &window, count)?.put(
+        "confirmation email",
+        &notification.entry(),
+        &notification,
+        None,
+    )?;
     match writes.commit().await {
         // Over the limit: quietly nothing, like an unknown address.
         Ok(()) | Err(StoreError::Conflict { .. }) => Ok(()),

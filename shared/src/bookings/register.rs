@@ -3,17 +3,19 @@
 
 use super::{
     BookingError, CancelLink, CounterNames, EmailClaim, Registered, Registration,
-    RegistrationInput, RegistrationStatus, Source, cancel_url, closed_to_newcomers,
+    RegistrationInput, RegistrationStatus, Source, cancel_secret, cancel_url, closed_to_newcomers,
     competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers,
     series_of, session_cache, waitlisted_attribute,
 };
 use crate::Context;
 use crate::authorization::Denied;
-use crate::ids::{RegistrationId, SecretToken, SessionId};
+use crate::ids::{RegistrationId, SessionId};
 use crate::jams::sessions::{SeriesCopy, Session, SessionStatus};
-use crate::outbox::{Message, Notification};
+use crate::outbox::{Kind, Notification, Recipient};
 use crate::store::{Change, Entry, StoreError, Transaction, Value, keys};
-use crate::values::{Role, Waiter};
+#[cfg(feature = "test-fixtures")]
+use crate::values::Role;
+use crate::values::Waiter;
 use jiff::{SignedDuration, Timestamp};
 
 /// Whether `session` takes registrations at `now`.
@@ -44,7 +46,6 @@ pub async fn register(
     input: RegistrationInput,
     source: Source,
 ) -> Result<Registered, BookingError> {
-    let token = SecretToken::generate();
     let over_capacity = match &source {
         Source::Manual { over_capacity, .. } => *over_capacity,
         Source::Public => false,
@@ -95,8 +96,10 @@ pub async fn register(
             Some(_) => None,
             None => Some(competing_waiters(&session, input.requested) + 1),
         };
+        let registration_id = RegistrationId::generate_at(now);
         let registration = Registration {
-            id: RegistrationId::generate_at(now),
+            cancel_hash: cancel_secret(ctx, &registration_id).hash(),
+            id: registration_id,
             session_id: id.clone(),
             series_id: session.series_id.clone(),
             name: input.name.clone(),
@@ -113,27 +116,18 @@ pub async fn register(
             created_at: now,
             promoted_at: None,
             cancelled_at: None,
-            cancel_hash: token.hash(),
             manual: matches!(source, Source::Manual { .. }),
             attendance: None,
             moves: Vec::new(),
         };
-        let cancel_url = cancel_url(ctx, &registration, &token);
-        let writes = registration_writes(
-            ctx,
-            &session,
-            copy,
-            &registration,
-            over_capacity,
-            &cancel_url,
-        )?;
+        let writes = registration_writes(ctx, &session, &registration, over_capacity)?;
         match writes.commit().await {
             Ok(()) => {
                 session_cache::count_in(&registration);
                 return Ok(Registered {
-                    token: link_token(&registration, &token),
+                    token: link_token(ctx, &registration),
+                    cancel_url: cancel_url(ctx, &registration),
                     registration,
-                    cancel_url,
                     position,
                     session,
                     series: copy.clone(),
@@ -170,10 +164,8 @@ const EMAIL_CLAIM: &str = "email claim";
 pub(super) fn registration_writes(
     ctx: &Context,
     session: &Session,
-    series: &SeriesCopy,
     registration: &Registration,
     over_capacity: bool,
-    cancel_url: &str,
 ) -> Result<Transaction, BookingError> {
     let id = &session.id;
     let counter = match registration.role {
@@ -211,8 +203,7 @@ pub(super) fn registration_writes(
     .value(":scheduled", "scheduled")
     .value(":one", 1);
     let counter = if_session_unchanged(counter, session)?;
-    let message = registration_message(ctx, series, session, registration, cancel_url);
-    let notification = Notification::new(ctx, registration.email.clone(), message);
+    let notification = registration_notification(ctx, registration);
     let mut writes = ctx.store.transaction();
     writes
         .update(SESSION_COUNTERS, &keys::session(id), counter)?
@@ -246,14 +237,14 @@ pub(super) fn registration_writes(
 pub fn registration_transaction(
     ctx: &Context,
     session: &Session,
-    series: &SeriesCopy,
     input: RegistrationInput,
     role: Role,
 ) -> Result<Transaction, BookingError> {
-    let token = SecretToken::generate();
     let now = ctx.clock.now();
+    let id = RegistrationId::generate_at(now);
     let registration = Registration {
-        id: RegistrationId::generate_at(now),
+        cancel_hash: cancel_secret(ctx, &id).hash(),
+        id,
         session_id: session.id.clone(),
         series_id: session.series_id.clone(),
         name: input.name,
@@ -266,33 +257,29 @@ pub fn registration_transaction(
         created_at: now,
         promoted_at: None,
         cancelled_at: None,
-        cancel_hash: token.hash(),
         manual: false,
         attendance: None,
         moves: Vec::new(),
     };
-    let cancel_url = cancel_url(ctx, &registration, &token);
-    registration_writes(ctx, session, series, &registration, false, &cancel_url)
+    registration_writes(ctx, session, &registration, false)
 }
 
-/// The email a new registration gets.
-pub(super) fn registration_message(
+/// What a new registration is told: confirmed in its role, or waitlisted.
+pub(super) fn registration_notification(
     ctx: &Context,
-    series: &SeriesCopy,
-    session: &Session,
     registration: &Registration,
-    cancel_url: &str,
-) -> Message {
-    let when = session.when_label(&series.zone());
-    Message::Registered {
-        url: cancel_url.to_owned(),
-        session_url: session.public_url(ctx),
-        series: series.name.clone(),
-        when,
-        confirmed: registration.status == RegistrationStatus::Confirmed,
-        role: registration
-            .role
-            .map_or(registration.requested.as_str(), Role::as_str)
-            .to_owned(),
-    }
+) -> Notification {
+    let session = registration.session_id.clone();
+    let id = registration.id.clone();
+    let about = match registration.status {
+        RegistrationStatus::Confirmed => Kind::Confirmed {
+            session,
+            registration: id,
+        },
+        _ => Kind::Waitlisted {
+            session,
+            registration: id,
+        },
+    };
+    Notification::new(ctx, Recipient::email(&registration.email), about)
 }

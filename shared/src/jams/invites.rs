@@ -11,7 +11,7 @@ use crate::{
     Context, Error, accounts,
     authorization::{Denied, Operation, OrganizerRole, Principal, authorize},
     ids::{SeriesId, UserId},
-    outbox::{Message, Notification},
+    outbox::{Kind, Notification, Recipient},
     store::{Change, Condition, Entry, Query, StoreError, keys},
     values::{Email, FormErrors},
 };
@@ -22,43 +22,7 @@ pub const INVITE_LIFETIME: SignedDuration = SignedDuration::from_hours(48);
 /// The audience of invite tokens, so no other signed token passes as one.
 const AUDIENCE: &str = "co-organizer-invite";
 
-/// An invite's id: random, chosen by us, part of its item's key and of its signed token.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct InviteId(String);
-
-impl InviteId {
-    fn generate() -> Self {
-        Self(crate::ids::base32(&crate::ids::random_bytes::<16>()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for InviteId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Not an invite id: empty, longer than any we make, or not letters and digits.
-#[derive(Debug, thiserror::Error)]
-#[error("not an invite id")]
-pub struct InvalidInviteId;
-
-impl std::str::FromStr for InviteId {
-    type Err = InvalidInviteId;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        if (1..=64).contains(&raw.len()) && raw.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(InvalidInviteId)
-        }
-    }
-}
+pub use crate::ids::{InvalidInviteId, InviteId};
 
 /// An invite, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,11 +169,10 @@ pub async fn invite(
     let link = invite.link(ctx)?;
     let notification = Notification::new(
         ctx,
-        email,
-        Message::CoOrganizerInvite {
-            url: link.clone(),
-            series: access.series.name.clone(),
-            inviter: invite.inviter_name.clone(),
+        Recipient::email(&email),
+        Kind::Invitation {
+            series: id.clone(),
+            invite: invite.id.clone(),
         },
     );
     // Kept a month past expiry so an old link still says "expired", then removed by TTL.
@@ -224,6 +187,27 @@ pub async fn invite(
         .put("invite email", &notification.entry(), &notification, None)?;
     writes.commit().await?;
     Ok(Invited { invite, link })
+}
+
+/// Invite `invite` of series `series` with the series, as they stand (the worker's read when it
+/// sends the invitation); `None` when either is gone.
+pub async fn with_series(
+    ctx: &Context,
+    series: &SeriesId,
+    invite: &InviteId,
+) -> Result<Option<(Invite, Series)>, Error> {
+    let found = ctx
+        .store
+        .get_many(&[keys::invite(series, invite.as_str()), keys::series(series)])
+        .await?;
+    let mut found = found.into_iter();
+    let (Some(Some(invite)), Some(Some(series))) = (found.next(), found.next()) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        serde_dynamo::from_item(invite).map_err(crate::store::StoreError::from)?,
+        serde_dynamo::from_item(series).map_err(crate::store::StoreError::from)?,
+    )))
 }
 
 async fn of_series(ctx: &Context, id: &SeriesId) -> Result<Vec<Invite>, Error> {

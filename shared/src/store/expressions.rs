@@ -25,6 +25,7 @@ pub struct Entry {
     pub key: Key,
     pub gsi1: Option<(String, String)>,
     pub gsi2: Option<(String, String)>,
+    pub gsi3: Option<(String, String)>,
     /// Epoch seconds after which the item is dead (checked on read; TTL removes it later).
     pub expires_at: Option<i64>,
 }
@@ -35,6 +36,7 @@ impl Entry {
             key,
             gsi1: None,
             gsi2: None,
+            gsi3: None,
             expires_at: None,
         }
     }
@@ -46,6 +48,11 @@ impl Entry {
 
     pub fn gsi2(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
         self.gsi2 = Some((pk.into(), sk.into()));
+        self
+    }
+
+    pub fn gsi3(mut self, pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.gsi3 = Some((pk.into(), sk.into()));
         self
     }
 
@@ -66,6 +73,10 @@ impl Entry {
         if let Some((pk, sk)) = &self.gsi2 {
             attributes.insert("GSI2PK".to_owned(), s(pk));
             attributes.insert("GSI2SK".to_owned(), s(sk));
+        }
+        if let Some((pk, sk)) = &self.gsi3 {
+            attributes.insert("GSI3PK".to_owned(), s(pk));
+            attributes.insert("GSI3SK".to_owned(), s(sk));
         }
         if let Some(at) = self.expires_at {
             attributes.insert(
@@ -306,6 +317,29 @@ impl Store {
         Ok(())
     }
 
+    /// Writes one item outside a transaction unless an item with its key exists; `false` when
+    /// one did (the idempotent write of an item with a derived key).
+    pub async fn put_item_new<T: Serialize>(
+        &self,
+        entry: &Entry,
+        item: &T,
+    ) -> Result<bool, StoreError> {
+        let written = self
+            .client()
+            .put_item()
+            .table_name(self.table_name())
+            .set_item(Some(entry.attributes(item)?))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(classify);
+        match written {
+            Ok(_) => Ok(true),
+            Err(StoreError::Conflict { .. }) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Applies one update outside a transaction; a failed condition is a `Conflict`.
     pub async fn update_item(&self, key: &Key, change: Change) -> Result<(), StoreError> {
         let Change {
@@ -403,8 +437,11 @@ impl Store {
     ) -> Result<Page<T>, StoreError> {
         let (pk, sk) = match query.index {
             None => ("PK", "SK"),
-            Some("GSI1") => ("GSI1PK", "GSI1SK"),
-            Some(_) => ("GSI2PK", "GSI2SK"),
+            Some(name) => table::INDEXES
+                .iter()
+                .find(|index| index.name == name)
+                .map(|index| (index.keys.hash, index.keys.range))
+                .ok_or_else(|| StoreError::Other(format!("no index {name}").into()))?,
         };
         let mut condition = format!("{pk} = :pk");
         let mut request = self

@@ -145,6 +145,16 @@ pub fn notification(id: &NotificationId) -> Key {
     Key::new(format!("NOTIFICATION#{id}"), "NOTIFICATION")
 }
 
+/// GSI3 partition of the notifications about the registrations of a session.
+pub fn session_notifications(session: &SessionId) -> String {
+    format!("NOTIFICATIONS#{session}")
+}
+
+/// An address that must not be mailed again (a hard bounce or a complaint).
+pub fn suppressed(email: &impl EmailKey) -> Key {
+    Key::new(format!("SUPPRESSED#{}", email.key_text()), "SUPPRESSED")
+}
+
 /// GSI1 partition of notifications not yet handed to the queue (sparse).
 pub const PENDING_OUTBOX_INDEX: &str = "OUTBOX#PENDING";
 

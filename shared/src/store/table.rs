@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::{
     types::{
         AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
         PointInTimeRecoverySpecification, Projection, ProjectionType, ScalarAttributeType,
-        SseSpecification, TimeToLiveSpecification,
+        SseSpecification, StreamSpecification, StreamViewType, TimeToLiveSpecification,
     },
 };
 
@@ -34,7 +34,7 @@ pub const PRIMARY: KeyPair = KeyPair {
 };
 
 /// The global secondary indexes.
-pub const INDEXES: [Index; 2] = [
+pub const INDEXES: [Index; 3] = [
     Index {
         name: "GSI1",
         keys: KeyPair {
@@ -49,7 +49,18 @@ pub const INDEXES: [Index; 2] = [
             range: "GSI2SK",
         },
     },
+    Index {
+        name: "GSI3",
+        keys: KeyPair {
+            hash: "GSI3PK",
+            range: "GSI3SK",
+        },
+    },
 ];
+
+/// The table's stream carries each written item's new image: the outbox relay (an EventBridge
+/// Pipe in AWS, the dev server and the tests locally) hands new outbox items to the queue.
+pub const STREAM_VIEW: &str = "NEW_IMAGE";
 
 /// The TTL attribute (epoch seconds). TTL only cleans up, late: code checks expiry on read.
 pub const TTL_ATTRIBUTE: &str = "expires_at";
@@ -98,6 +109,13 @@ pub async fn create(client: &Client, name: &str) -> Result<(), StoreError> {
         .billing_mode(BillingMode::from(BILLING_MODE))
         .set_key_schema(Some(schema(PRIMARY)?))
         .deletion_protection_enabled(DELETION_PROTECTION)
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(STREAM_VIEW))
+                .build()
+                .map_err(built)?,
+        )
         .sse_specification(
             SseSpecification::builder()
                 .enabled(SERVER_SIDE_ENCRYPTION)
@@ -220,6 +238,10 @@ mod tests {
         }
 
         assert_eq!(text(&table["BillingMode"]), BILLING_MODE);
+        assert_eq!(
+            text(&table["StreamSpecification"]["StreamViewType"]),
+            STREAM_VIEW
+        );
         assert_eq!(
             text(&table["TimeToLiveSpecification"]["AttributeName"]),
             TTL_ATTRIBUTE

@@ -1,5 +1,5 @@
-//! The dev mailbox (`make dev` only): every email the app has queued, newest first, with its
-//! links clickable, so a sign-in link can be followed without a mail server.
+//! The dev mailbox (`make dev` only): every email the emulator's SES accepted, newest first,
+//! its text with the links clickable, its HTML and attachments one click away.
 
 use maud::{Markup, html};
 
@@ -8,10 +8,16 @@ use crate::{Page, layout::layout};
 /// One email as the mailbox lists it.
 #[derive(Clone, Debug)]
 pub struct MailboxEmail<'a> {
+    /// SES's message id: `/dev/mailbox/{id}` shows its HTML.
+    pub id: &'a str,
     pub to: &'a str,
+    pub from: &'a str,
+    pub reply_to: Option<&'a str>,
     pub subject: &'a str,
-    pub sent: String,
-    pub link: Option<&'a str>,
+    pub received: &'a str,
+    pub text: &'a str,
+    /// File names, in order (`/dev/mailbox/{id}/files/{n}`).
+    pub attachments: Vec<&'a str>,
 }
 
 pub fn mailbox(page: &Page<'_>, emails: &[MailboxEmail<'_>]) -> Markup {
@@ -20,18 +26,25 @@ pub fn mailbox(page: &Page<'_>, emails: &[MailboxEmail<'_>]) -> Markup {
         html! {
             section class="flex flex-col gap-4" aria-labelledby="mailbox-title" {
                 h1 id="mailbox-title" class="text-3xl font-bold" { "Dev mailbox" }
-                p class="text-base-content/70" { "Emails queued by this local Jamie, newest first. Only in make dev." }
+                p class="text-base-content/70" { "Every email this local Jamie handed to SES (the emulator's), newest first. Only in make dev." }
                 @if emails.is_empty() {
                     p { "No emails yet. " a href="/login" class="link" { "Request a sign-in link" } " to see one here." }
                 }
                 ul class="flex flex-col gap-3" {
                     @for email in emails {
                         li class="card bg-base-200" {
-                            div class="card-body gap-1" {
-                                p class="text-sm text-base-content/70" { (email.sent) " · to " (email.to) }
+                            div class="card-body gap-2" {
+                                p class="text-sm text-base-content/70 break-all" {
+                                    (email.received) " · to " (email.to) " · from " (email.from)
+                                    @if let Some(reply_to) = email.reply_to { " · replies to " (reply_to) }
+                                }
                                 h2 class="card-title text-lg" { (email.subject) }
-                                @if let Some(link) = email.link {
-                                    a href=(link) class="link link-primary break-all" { (link) }
+                                pre class="whitespace-pre-wrap break-words font-sans text-sm" { (linked_text(email.text)) }
+                                div class="flex flex-wrap gap-2" {
+                                    a href={ "/dev/mailbox/" (email.id) } class="btn btn-sm" { "View as HTML" }
+                                    @for (n, name) in email.attachments.iter().enumerate() {
+                                        a href={ "/dev/mailbox/" (email.id) "/files/" (n) } class="btn btn-sm btn-ghost" download=(name) { "Attachment: " (name) }
+                                    }
                                 }
                             }
                         }
@@ -40,4 +53,49 @@ pub fn mailbox(page: &Page<'_>, emails: &[MailboxEmail<'_>]) -> Markup {
             }
         },
     )
+}
+
+/// Plain text with every http(s) address made a link (the rest escaped as text).
+fn linked_text(text: &str) -> Markup {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(start) = ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        let (before, from) = rest.split_at(start);
+        let end = from
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(from.len());
+        let url = from[..end].trim_end_matches(['.', ',', ')']);
+        pieces.push((before, None));
+        pieces.push(("", Some(url)));
+        rest = &from[url.len()..];
+    }
+    html! {
+        @for (text, link) in &pieces {
+            (text)
+            @if let Some(url) = link { a href=(url) class="link link-primary break-all" { (url) } }
+        }
+        (rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_in_the_text_become_links_and_the_rest_stays_text() {
+        let markup =
+            linked_text("Open http://x.test/a?b=1. Or <b> https://y.test/c\nend").into_string();
+        assert!(
+            markup.contains(r#"<a href="http://x.test/a?b=1""#),
+            "{markup}"
+        );
+        assert!(markup.contains(r#"<a href="https://y.test/c""#), "{markup}");
+        assert!(markup.contains("&lt;b&gt;"), "{markup}");
+        assert!(markup.ends_with("\nend"), "{markup}");
+    }
 }

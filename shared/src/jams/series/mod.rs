@@ -382,6 +382,54 @@ pub async fn set_archived(
     Ok(())
 }
 
+/// Archives, as the cleanup job, every series with no session after `idle_since` that was
+/// created before it (a series whose sessions all ended 90 days ago). Pages through the index
+/// of all series (a Query); returns how many it looked at and how many it archived.
+pub async fn archive_idle(ctx: &Context, idle_since: Timestamp) -> Result<(usize, usize), Error> {
+    let (mut examined, mut archived) = (0, 0);
+    let mut query = crate::store::Query::index("GSI2", keys::ALL_SERIES_INDEX);
+    loop {
+        let page = ctx.store.query::<Series>(query.clone()).await?;
+        for series in page.items {
+            examined += 1;
+            let last_end = series
+                .slots
+                .as_ref()
+                .and_then(|slots| slots.values().map(|slot| slot.ends_at).max());
+            let idle = !series.archived
+                && series.created_at < idle_since
+                && last_end.is_none_or(|end| end < idle_since);
+            // A series saved before its slots were kept is left for its organizers.
+            if !idle || series.slots.is_none() {
+                continue;
+            }
+            let series = Series {
+                archived: true,
+                ..series
+            };
+            let change = Change::new("SET archived = :archived")
+                .when("attribute_exists(PK) AND archived <> :archived")
+                .value(":archived", true);
+            match ctx
+                .store
+                .update_item(&keys::series(&series.id), with_listing(change, &series))
+                .await
+            {
+                Ok(()) => {
+                    sessions::sync_series(ctx, &series).await?;
+                    archived += 1;
+                }
+                Err(StoreError::Conflict { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        match page.next {
+            Some(next) => query.start = Some(next),
+            None => return Ok((examined, archived)),
+        }
+    }
+}
+
 /// Sets or clears the series' photo; returns the photo it replaced (whose objects the caller
 /// deletes).
 pub async fn set_photo(

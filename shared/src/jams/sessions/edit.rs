@@ -160,23 +160,23 @@ pub(crate) async fn edit(
         let moved = edited.starts_at != session.starts_at
             || edited.ends_at != session.ends_at
             || edited.location(series) != session.location(series);
-        let notifications = if moved && session.has_registrations() {
-            let location = edited.location(series);
-            let message = Message::SessionChanged {
-                url: edited.public_url(ctx),
-                series: series.name.clone(),
-                when: edited.when_label(&zone),
-                place: [location.venue.as_str(), location.address.as_str()]
-                    .into_iter()
-                    .filter(|part| !part.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+        let written = if moved && session.has_registrations() {
+            let location = session.location(series);
+            let before = Before {
+                starts_at: session.starts_at,
+                ends_at: session.ends_at,
+                venue: location.venue.clone(),
+                address: location.address.clone(),
             };
-            notify_all(ctx, id, &message).await?
+            let about = Kind::SessionChangedForEveryone {
+                session: id.clone(),
+                before,
+            };
+            write_with_fan_out(ctx, &mut writes, about).await
         } else {
-            Vec::new()
+            writes.commit().await
         };
-        match write_with_notifications(ctx, &mut writes, &notifications).await {
+        match written {
             Ok(()) => {
                 let capacity_raised = edited.capacity_base > session.capacity_base
                     || edited.capacity_flyer > session.capacity_flyer;

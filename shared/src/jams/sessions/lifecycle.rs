@@ -25,8 +25,7 @@ pub async fn cancel(
             "At most 500 characters, please.",
         )));
     }
-    let SessionAccess { access, .. } =
-        access(ctx, principal, series_id, id, Operation::EditSeries).await?;
+    let SessionAccess { .. } = access(ctx, principal, series_id, id, Operation::EditSeries).await?;
     let mut retry = ctx.race_retry();
     loop {
         retry.next().await?;
@@ -37,16 +36,12 @@ pub async fn cancel(
         )
         .value(":cancelled", SessionStatus::Cancelled.stored())
         .value(":reason", reason);
-        let message = Message::SessionCancelled {
-            url: session.public_url(ctx),
-            series: access.series.name.clone(),
-            when: session.when_label(&access.series.zone()),
-            reason: reason.to_owned(),
-        };
-        let notifications = notify_all(ctx, id, &message).await?;
         let mut writes = ctx.store.transaction();
         writes.update("session", &keys::session(id), change)?;
-        match write_with_notifications(ctx, &mut writes, &notifications).await {
+        let about = Kind::SessionCancelledForEveryone {
+            session: id.clone(),
+        };
+        match write_with_fan_out(ctx, &mut writes, about).await {
             Ok(()) => {
                 return Ok(Session {
                     status: SessionStatus::Cancelled,
@@ -85,6 +80,37 @@ pub async fn complete(
         .update_item(&keys::session(id), change)
         .await
         .map_err(not_scheduled_on_conflict)
+}
+
+/// Marks every scheduled session of UTC day `day` that ended before `now` as completed (the
+/// cleanup job); returns how many it looked at and how many it completed.
+pub async fn complete_ended(
+    ctx: &Context,
+    day: jiff::civil::Date,
+    now: jiff::Timestamp,
+) -> Result<(usize, usize), Error> {
+    let sessions = super::on_day(ctx, day).await?;
+    let mut completed = 0;
+    for session in &sessions {
+        if session.status != SessionStatus::Scheduled || session.ends_at > now {
+            continue;
+        }
+        let change = Change::new("SET #status = :completed")
+            .when("#status = :scheduled")
+            .name("#status", "status")
+            .value(":scheduled", SessionStatus::Scheduled.stored())
+            .value(":completed", SessionStatus::Completed.stored());
+        match ctx
+            .store
+            .update_item(&keys::session(&session.id), change)
+            .await
+        {
+            Ok(()) => completed += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok((sessions.len(), completed))
 }
 
 fn not_scheduled_on_conflict(error: StoreError) -> SessionError {

@@ -8,6 +8,7 @@ mod schedule;
 
 pub(crate) use edit::edit;
 pub use edit::{Edited, SessionEdit};
+pub use lifecycle::complete_ended;
 pub use lifecycle::{cancel, complete};
 pub use queries::{SessionAccess, access, of_series, on_day};
 pub(crate) use queries::{between, next_of_series, of_series_unchecked};
@@ -30,12 +31,12 @@ use crate::{
     Context, Error,
     authorization::{Operation, Principal},
     ids::{SeriesId, SessionId},
-    outbox::{Message, Notification},
+    outbox::{Before, Kind, Notification},
     store::{
         Change, Condition, Entry, Query, StoreError, Transaction, Value, keys,
         retry::DeadlinePassed,
     },
-    values::{Email, Fields, FormErrors, Role, Waiter},
+    values::{Fields, FormErrors, Role, Waiter},
 };
 
 /// Where a session stands.
@@ -375,73 +376,16 @@ fn unchanged_since_read(change: Change, session: &Session) -> Change {
         .value(":waitlisted", i64::from(session.waitlisted))
 }
 
-/// A notification of `message` for everyone registered or waitlisted for session `id`.
-async fn notify_all(
-    ctx: &Context,
-    id: &SessionId,
-    message: &Message,
-) -> Result<Vec<Notification>, Error> {
-    Ok(registrants(ctx, id)
-        .await?
-        .into_iter()
-        .map(|email| Notification::new(ctx, email, message.clone()))
-        .collect())
-}
-
-/// Writes `writes` with their notifications: in one transaction when they fit (up to 100
-/// items, every real jam), else with the first notifications that fit and the rest after it.
-async fn write_with_notifications(
+/// Writes `writes` with the fan-out notification `about` (one of the `ForEveryone` kinds) in
+/// the same transaction: the worker tells each person registered at that moment.
+async fn write_with_fan_out(
     ctx: &Context,
     writes: &mut Transaction,
-    notifications: &[Notification],
+    about: Kind,
 ) -> Result<(), StoreError> {
-    let room = 100 - writes.len();
-    let (first, rest) = notifications.split_at(room.min(notifications.len()));
-    for notification in first {
-        writes.put("notification", &notification.entry(), notification, None)?;
-    }
-    writes.commit().await?;
-    for chunk in rest.chunks(100) {
-        let mut more = ctx.store.transaction();
-        for notification in chunk {
-            more.put("notification", &notification.entry(), notification, None)?;
-        }
-        more.commit().await?;
-    }
-    Ok(())
-}
-
-/// A registration as far as notifying its person goes.
-#[derive(Deserialize)]
-struct Registrant {
-    email: Email,
-    status: String,
-}
-
-/// The email addresses of everyone registered or waitlisted for a session.
-async fn registrants(ctx: &Context, id: &SessionId) -> Result<Vec<Email>, Error> {
-    let partition = keys::session(id).pk;
-    let mut emails = Vec::new();
-    let mut start = None;
-    loop {
-        let mut query = Query::table(&partition);
-        query.prefix = Some("REG#");
-        query.start = start.take();
-        let page = ctx.store.query::<Registrant>(query).await?;
-        emails.extend(
-            page.items
-                .into_iter()
-                .filter(|registrant| {
-                    matches!(registrant.status.as_str(), "confirmed" | "waitlisted")
-                })
-                .map(|registrant| registrant.email),
-        );
-        match page.next {
-            Some(next) => start = Some(next),
-            None => break,
-        }
-    }
-    Ok(emails)
+    let fan_out = Notification::for_everyone(ctx, about);
+    writes.put("fan-out notification", &fan_out.entry(), &fan_out, None)?;
+    writes.commit().await
 }
 
 /// Why a session operation did not happen.
