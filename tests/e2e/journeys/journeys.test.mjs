@@ -152,14 +152,14 @@ test('2. the organizer invites a co-organizer, who accepts in another browser', 
   assert.match(await seen(page.getByRole('status').first()), /Invite emailed/);
 
   const { context, page: cora } = await person();
-  await followEmailedLink(cora, CORA.email, /invited to co-organize/);
+  await followEmailedLink(cora, CORA.email, /invited to co-organize/, '/jams/invites/');
   await cora.getByRole('heading', { name: 'Join as co-organizer' }).waitFor();
   assert.match(await seen(cora.getByRole('main')), new RegExp(`${ANA.name} invited you .*${SERIES}`));
   await cora.getByRole('link', { name: 'Sign in or sign up to accept' }).click();
   // The sign-in form knows who was invited.
   assert.equal(await cora.getByRole('textbox', { name: 'Email', exact: true }).inputValue(), CORA.email);
   await fillSignInForm(cora, CORA.email, CORA.name);
-  await followEmailedLink(cora, CORA.email, /sign-in link/i);
+  await followEmailedLink(cora, CORA.email, /sign-in link/i, '/auth/link/');
   await cora.getByRole('button', { name: 'Sign me in' }).click();
   await cora.getByRole('button', { name: 'Accept invite' }).click();
   await cora.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
@@ -204,13 +204,13 @@ test('3. participants fill a role, the next is waitlisted, one cancels by the em
 
   // Bea cancels from the link in her confirmation email.
   const { page: beaLater } = await person();
-  await followEmailedLink(beaLater, 'bea@example.org', /registered for the jam/);
+  await followEmailedLink(beaLater, 'bea@example.org', /registered for the jam/, '/cancel/');
   assert.match(await seen(beaLater.getByRole('main')), /Bea Base.*Confirmed as a base/);
   await beaLater.getByRole('button', { name: 'Cancel my registration' }).click();
   assert.match(await seen(beaLater.getByRole('main')), /cancelled/i);
 
   // Bo is told, and his own page now says he is in.
-  await followEmailedLink(beaLater, 'bo@example.org', /A spot freed up/);
+  await followEmailedLink(beaLater, 'bo@example.org', /A spot freed up/, '/cancel/');
   await results.bo.page.reload();
   assert.match(await seen(results.bo.page.getByRole('heading', { level: 1 })), /You're in/);
 

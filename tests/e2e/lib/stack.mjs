@@ -143,7 +143,7 @@ export async function signIn(page, email, name) {
   await page.goto('/');
   await page.getByRole('link', { name: /^(log in|sign in)/i }).first().click();
   await fillSignInForm(page, email, name);
-  await followEmailedLink(page, email, /sign-in link/i);
+  await followEmailedLink(page, email, /sign-in link/i, '/auth/link/');
   await page.getByRole('button', { name: 'Sign me in' }).click();
   await page.waitForLoadState();
 }
@@ -158,16 +158,16 @@ export async function fillSignInForm(page, email, name) {
 }
 
 /**
- * Opens `/dev/mailbox` and follows the newest emailed link to `email` whose subject matches
- * `subject` (newest first, as the mailbox lists them).
+ * Opens `/dev/mailbox` and, in the newest email to `email` whose subject matches `subject`
+ * (newest first, as the mailbox lists what SES received), follows the link to `path`.
  */
-export async function followEmailedLink(page, email, subject, { timeout = 60_000 } = {}) {
+export async function followEmailedLink(page, email, subject, path, { timeout = 60_000 } = {}) {
   const card = page
     .getByRole('listitem')
     .filter({ hasText: `to ${email}` })
     .filter({ has: page.getByRole('heading', { name: subject }) })
     .first();
-  // The outbox is written by the request itself, but give a slow machine a few reloads.
+  // The worker sends within a second or two of the request; give a slow machine a few reloads.
   const deadline = Date.now() + timeout;
   for (;;) {
     await page.goto('/dev/mailbox');
@@ -175,5 +175,5 @@ export async function followEmailedLink(page, email, subject, { timeout = 60_000
     if (Date.now() > deadline) throw new Error(`no email to ${email} matching ${subject} in /dev/mailbox`);
     await page.waitForTimeout(500);
   }
-  await card.getByRole('link').click();
+  await card.getByRole('link', { name: path }).first().click();
 }
