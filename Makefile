@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 DEV_SERVER := $(or $(CARGO_TARGET_DIR),target)/debug/dev-server
 VIEW_SOURCES := $(shell find templates/src functions -name '*.rs' 2>/dev/null)
 
-.PHONY: help tools assets dev test test-fast e2e chromium lint fmt bench audit build deploy reset clean
+.PHONY: help tools assets dev test test-fast e2e chromium email-previews lint fmt bench audit build deploy reset clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,29 @@ chromium: ## Install Debian's chromium and chromium-driver when missing
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y chromium chromium-driver || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium chromium-driver; }; \
 	fi
+
+# Every email from the sample jam (templates/src/emails/samples.rs), screenshotted at phone
+# width, its height measured first (the page titles itself with it; headless Chromium's viewport is
+# shorter than its window, hence the 100 px more) so the PNG ends where the email does.
+EMAIL_HTML := target/email-previews
+CHROMIUM_FLAGS := --headless --disable-gpu --hide-scrollbars $$( [ "$$(id -u)" = 0 ] && echo --no-sandbox )
+
+email-previews: chromium ## Screenshot every email at phone width (375 px) into docs/emails/, one in dark mode
+	cargo run --quiet -p jamie-templates --example email-previews -- $(EMAIL_HTML)
+	@for page in $(EMAIL_HTML)/*.measure.html; do \
+	  name=$$(basename $$page .measure.html); \
+	  height=$$($(CHROMIUM) $(CHROMIUM_FLAGS) --window-size=375,300 --dump-dom "file://$$(realpath $$page)" 2>/dev/null \
+	    | grep -o 'height:[0-9]*' | head -1 | cut -d: -f2); \
+	  height=$$(( $${height:-1900} + 100 )); \
+	  $(CHROMIUM) $(CHROMIUM_FLAGS) --window-size=375,$$height \
+	    --screenshot=docs/emails/$$name.png "file://$$(realpath $(EMAIL_HTML)/$$name.html)" 2>/dev/null; \
+	  echo "docs/emails/$$name.png: 375x$$height"; \
+	  if [ $$name = confirmed ]; then \
+	    $(CHROMIUM) $(CHROMIUM_FLAGS) --force-dark-mode --window-size=375,$$height \
+	      --screenshot=docs/emails/confirmed-dark.png "file://$$(realpath $(EMAIL_HTML)/$$name.html)" 2>/dev/null; \
+	    echo "docs/emails/confirmed-dark.png: 375x$$height, dark"; \
+	  fi; \
+	done
 
 $(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
 	@command -v npm >/dev/null || { echo "make: npm (Node.js 20+) is needed for the browser journeys"; exit 1; }

@@ -310,7 +310,7 @@ pub fn rich_text(text: &str) -> Markup {
 }
 
 /// A line cut into plain text and links, in order.
-fn link_pieces(line: &str) -> Vec<(&str, bool)> {
+pub(crate) fn link_pieces(line: &str) -> Vec<(&str, bool)> {
     let mut pieces = Vec::new();
     let mut rest = line;
     while let Some((start, end)) = next_link(rest) {
@@ -391,6 +391,18 @@ pub fn checkbox(
     }
 }
 
+/// "1st", "2nd", "3rd", "4th", "11th", "21st": a place in a queue.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// "Base", "Flyer": a role as a label.
 pub fn role_label(role: Role) -> &'static str {
     match role {
@@ -445,6 +457,21 @@ mod tests {
             "%2Fjams%3Fa%3D1%26b%3D%C3%A9"
         );
         assert_eq!(percent_encode("plain-text_1.0~"), "plain-text_1.0~");
+    }
+
+    #[test]
+    fn places_in_a_queue_read_as_ordinals() {
+        let read: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            read,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
     }
 
     #[test]

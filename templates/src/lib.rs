@@ -1,9 +1,11 @@
 //! Jamie's views: the one layout every page uses, its components, the pages, and the static
 //! assets (stylesheet, htmx, theme script) embedded in the binary under content-hashed names.
-//! Views take plain data and the domain's types and return `Markup`; they never touch the store or HTTP.
+//! `emails` renders each email as HTML and text. Views take plain data and the domain's types
+//! and return `Markup`; they never touch the store or HTTP.
 
 pub mod assets;
 pub mod components;
+pub mod emails;
 pub mod icons;
 pub mod layout;
 pub mod pages;

@@ -1,4 +1,4 @@
-//! Dates and times as people read them, the one set pages (and later emails and Telegram) use:
+//! Dates and times as people read them, the one set pages, emails (and later Telegram) use:
 //! a date, a day, a time, a range, a moment, a month and relative words; `iso_*` are for machines.
 
 use jiff::{
@@ -27,6 +27,28 @@ pub fn time(time: Time) -> String {
 pub fn range(starts_at: Timestamp, ends_at: Timestamp, zone: &TimeZone) -> String {
     let (start, end) = (local(starts_at, zone), local(ends_at, zone));
     format!("{}–{}", time(start.time()), time(end.time()))
+}
+
+/// "19:00–21:30 CET": a [`range`] naming the zone of its start, for a reader who may be
+/// elsewhere (an email).
+pub fn range_in_zone(starts_at: Timestamp, ends_at: Timestamp, zone: &TimeZone) -> String {
+    let abbreviation = local(starts_at, zone).strftime("%Z").to_string();
+    format!("{} {abbreviation}", range(starts_at, ends_at, zone))
+}
+
+/// "Tue 1 Dec 2026, 19:00–21:30 CET": a session's date and its [`range_in_zone`] on one line.
+pub fn session_in_zone(starts_at: Timestamp, ends_at: Timestamp, zone: &TimeZone) -> String {
+    format!(
+        "{}, {}",
+        date(local(starts_at, zone).date()),
+        range_in_zone(starts_at, ends_at, zone)
+    )
+}
+
+/// "Tue 1 Dec 19:00": a [`day`] and a time, short enough for an email's subject.
+pub fn day_time(at: Timestamp, zone: &TimeZone) -> String {
+    let at = local(at, zone);
+    format!("{} {}", day(at.date()), time(at.time()))
 }
 
 /// "Tue 1 Dec 2026, 19:00", local to `zone`.
@@ -140,6 +162,19 @@ mod tests {
             moment_in_zone(at("2027-07-01T17:00:00Z"), &berlin()),
             "Thu 1 Jul 2027, 19:00 CEST"
         );
+    }
+
+    #[test]
+    fn emails_name_the_zone_of_the_times_they_show() {
+        let (start, end) = (at("2026-12-01T18:00:00Z"), at("2026-12-01T20:30:00Z"));
+        assert_eq!(range_in_zone(start, end, &berlin()), "19:00–21:30 CET");
+        assert_eq!(
+            session_in_zone(start, end, &berlin()),
+            "Tue 1 Dec 2026, 19:00–21:30 CET"
+        );
+        assert_eq!(day_time(start, &berlin()), "Tue 1 Dec 19:00");
+        let new_york = TimeZone::get("America/New_York").unwrap();
+        assert_eq!(range_in_zone(start, end, &new_york), "13:00–15:30 EST");
     }
 
     #[test]

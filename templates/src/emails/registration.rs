@@ -1,0 +1,198 @@
+//! The emails about one registration: confirmed, waitlisted (with its place in the role's
+//! queue), promoted from the waitlist, moved to another role, and cancelled.
+
+use jamie::values::RoleChoice;
+
+use super::{
+    Cancelled, Confirmed, Email, Promoted, RoleChanged, Waitlisted,
+    frame::{Block, Message, b, button, cancel, hello, jam, link, registered_why, subject_jam, t},
+};
+use crate::{components::ordinal, when};
+
+/// "Sun 7 Dec 2026, 19:00–21:30 CET".
+fn session_line(jam: &super::Jam<'_>) -> String {
+    when::session_in_zone(jam.starts_at, jam.ends_at, &jam.zone.zone())
+}
+
+impl Confirmed<'_> {
+    pub fn render(&self) -> Email {
+        let role = self.role.as_str();
+        Message {
+            subject: format!("You're in: {}", subject_jam(&self.jam)),
+            preheader: format!(
+                "Your spot as {role} is confirmed for {}.",
+                session_line(&self.jam)
+            ),
+            heading: format!("You're in as {role}"),
+            blocks: vec![
+                Block::Para(vec![
+                    hello(self.name),
+                    t("your spot at "),
+                    b(self.jam.series),
+                    t(" is confirmed. See you there!"),
+                ]),
+                jam(&self.jam, &[("Session page", self.jam.session_url)]),
+                button("Add to calendar", self.jam.calendar_url),
+                cancel(
+                    self.cancel_url,
+                    "Can't come? ",
+                    " so someone else can have your spot.",
+                ),
+            ],
+            why: registered_why(self.jam.series),
+        }
+        .render()
+    }
+}
+
+/// "a flyer spot", "a base or flyer spot".
+fn wanted(choice: RoleChoice) -> &'static str {
+    match choice {
+        RoleChoice::Base => "a base spot",
+        RoleChoice::Flyer => "a flyer spot",
+        RoleChoice::Either => "a base or flyer spot",
+    }
+}
+
+impl Waitlisted<'_> {
+    pub fn render(&self) -> Email {
+        let place = ordinal(self.position);
+        let full = match self.requested {
+            RoleChoice::Base => " is full for bases right now, so you're on the waitlist: ",
+            RoleChoice::Flyer => " is full for flyers right now, so you're on the waitlist: ",
+            RoleChoice::Either => " is full right now, so you're on the waitlist: ",
+        };
+        let which = match self.requested {
+            RoleChoice::Either => "in whichever role frees first",
+            _ => "automatically",
+        };
+        Message {
+            subject: format!("Waitlist: you're {place} in line for {}", subject_jam(&self.jam)),
+            preheader: format!(
+                "You're {place} in line for {}. We'll email you the moment one frees.",
+                wanted(self.requested)
+            ),
+            heading: format!("You're {place} in line for {}", wanted(self.requested)),
+            blocks: vec![
+                Block::Para(vec![
+                    hello(self.name),
+                    b(self.jam.series),
+                    t(full),
+                    b(format!("{place} in line")),
+                    t(format!(" for {}.", wanted(self.requested))),
+                ]),
+                Block::Para(vec![t(format!(
+                    "When a spot frees up you get it {which}, and we'll email you the moment it happens. \
+                     You don't need to do anything until then."
+                ))]),
+                jam(&self.jam, &[]),
+                button("See the session", self.jam.session_url),
+                cancel(
+                    self.cancel_url,
+                    "Can't come after all? ",
+                    " to leave the waitlist.",
+                ),
+            ],
+            why: registered_why(self.jam.series),
+        }
+        .render()
+    }
+}
+
+impl Promoted<'_> {
+    pub fn render(&self) -> Email {
+        let role = self.role.as_str();
+        Message {
+            subject: format!(
+                "A spot freed up: you're in as {role} for {}",
+                subject_jam(&self.jam)
+            ),
+            preheader: format!(
+                "You moved up from the waitlist: see you on {}.",
+                session_line(&self.jam)
+            ),
+            heading: format!("A spot freed up: you're in as {role}"),
+            blocks: vec![
+                Block::Para(vec![
+                    hello(self.name),
+                    t("good news: a spot freed up at "),
+                    b(self.jam.series),
+                    t(" and you moved up from the waitlist. You're in as "),
+                    b(role),
+                    t("."),
+                ]),
+                jam(&self.jam, &[("Session page", self.jam.session_url)]),
+                button("Add to calendar", self.jam.calendar_url),
+                cancel(
+                    self.cancel_url,
+                    "Can't make it now? ",
+                    " so the next person in line gets your spot.",
+                ),
+            ],
+            why: registered_why(self.jam.series),
+        }
+        .render()
+    }
+}
+
+impl RoleChanged<'_> {
+    pub fn render(&self) -> Email {
+        let role = self.role.as_str();
+        Message {
+            subject: format!("You're now a {role}: {}", subject_jam(&self.jam)),
+            preheader: format!(
+                "The organizers moved your registration to {role}. Your spot stays confirmed."
+            ),
+            heading: format!("You're now registered as {role}"),
+            blocks: vec![
+                Block::Para(vec![
+                    hello(self.name),
+                    t("the organizers of "),
+                    b(self.jam.series),
+                    t(" moved your registration to "),
+                    b(role),
+                    t(". Your spot stays confirmed."),
+                ]),
+                jam(&self.jam, &[("Add to calendar", self.jam.calendar_url)]),
+                button("See the session", self.jam.session_url),
+                cancel(
+                    self.cancel_url,
+                    "Can't come? ",
+                    " so someone else can have your spot.",
+                ),
+            ],
+            why: registered_why(self.jam.series),
+        }
+        .render()
+    }
+}
+
+impl Cancelled<'_> {
+    pub fn render(&self) -> Email {
+        Message {
+            subject: format!("Registration cancelled: {}", subject_jam(&self.jam)),
+            preheader: format!(
+                "You're no longer registered for {}. Nothing else to do.",
+                session_line(&self.jam)
+            ),
+            heading: "Your registration is cancelled".to_owned(),
+            blocks: vec![
+                Block::Para(vec![
+                    hello(self.name),
+                    t("your registration for "),
+                    b(self.jam.series),
+                    t(" is cancelled. You don't need to do anything else."),
+                ]),
+                jam(&self.jam, &[]),
+                button("Find another session", self.series_url),
+                Block::Small(vec![
+                    t("Changed your mind? You can register again on "),
+                    link("the session's page", self.jam.session_url),
+                    t(" while it has room."),
+                ]),
+            ],
+            why: registered_why(self.jam.series),
+        }
+        .render()
+    }
+}
