@@ -3,6 +3,7 @@
 //! Views take plain data and the domain's types and return `Markup`; they never touch the store or HTTP.
 
 pub mod assets;
+pub mod calendar_files;
 pub mod components;
 pub mod icons;
 pub mod layout;

@@ -31,12 +31,14 @@ pub async fn cancel(
     loop {
         retry.next().await?;
         let session = current(ctx, id).await?;
-        let change = unchanged_since_read(
-            Change::new("SET #status = :cancelled, cancel_reason = :reason"),
-            &session,
-        )
-        .value(":cancelled", SessionStatus::Cancelled.stored())
-        .value(":reason", reason);
+        let change = bump_sequence(
+            unchanged_since_read(
+                Change::new("SET #status = :cancelled, cancel_reason = :reason"),
+                &session,
+            )
+            .value(":cancelled", SessionStatus::Cancelled.stored())
+            .value(":reason", reason),
+        );
         let message = Message::SessionCancelled {
             url: session.public_url(ctx),
             series: access.series.name.clone(),
@@ -48,11 +50,11 @@ pub async fn cancel(
         writes.update("session", &keys::session(id), change)?;
         match write_with_notifications(ctx, &mut writes, &notifications).await {
             Ok(()) => {
-                return Ok(Session {
+                return Ok(next_sequence(Session {
                     status: SessionStatus::Cancelled,
                     cancel_reason: Some(reason.to_owned()),
                     ..session
-                });
+                }));
             }
             // A booking changed the session meanwhile: read it again (a cancelled or
             // completed one is refused there).
