@@ -44,7 +44,7 @@ use organizer::{organizer_of, session_of_series};
 pub use promote::promote_waiting;
 use promote::promotion;
 use queries::{of_participant, read_partition, series_of};
-pub use queries::{of_session, public_series, public_session, resend};
+pub use queries::{of_session, public_series, public_series_calendar, public_session, resend};
 use register::registration_message;
 #[cfg(feature = "test-fixtures")]
 pub use register::registration_transaction;
