@@ -164,6 +164,39 @@ fn text(raw: &str) -> String {
         .collect()
 }
 
+/// `park-jam`: a series name as a file name (ASCII letters and digits, words joined by `-`).
+fn slug(name: &str) -> String {
+    let slug = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        "jam".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// `tuesday-jam-2027-03-16.ics`: a session's calendar file, by its series and local date.
+pub fn session_file_name(
+    series_name: &str,
+    starts_at: jiff::Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> String {
+    let day = starts_at
+        .to_zoned_datetime(zone.clone())
+        .strftime("%Y-%m-%d")
+        .to_string();
+    format!("{}-{day}.ics", slug(series_name))
+}
+
+/// `tuesday-jam.ics`: a series' feed.
+pub fn series_file_name(series_name: &str) -> String {
+    format!("{}.ics", slug(series_name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,7 +204,11 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
     let mut rendered = plain(email);
     if with_calendar {
         rendered.attachments.push(Attachment {
-            name: "jam.ics".to_owned(),
+            name: calendar_files::session_file_name(
+                &series.name,
+                session.starts_at,
+                &series.zone(),
+            ),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_owned(),
             content: calendar_files::session_ics(
                 session,

@@ -22,7 +22,7 @@ use jamie::{
 };
 use jamie_templates::{
     Markup,
-    calendar_files::{series_ics, session_ics},
+    calendar_files::{series_file_name, series_ics, session_file_name, session_ics},
     components::FormState,
     layout::Social,
     pages::public::{
@@ -182,21 +182,6 @@ fn calendar_response(body: String, disposition: &str, filename: &str) -> Respons
         .into_response()
 }
 
-/// `park-jam`: a series name as a file name (ASCII letters and digits, words joined by `-`).
-fn file_name(name: &str) -> String {
-    let slug = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("-");
-    if slug.is_empty() {
-        "jam".to_owned()
-    } else {
-        slug
-    }
-}
-
 /// `GET /s/{session}.ics`: the session's event, for a participant's calendar.
 fn session_calendar(ctx: &Context, found: &PublicSession) -> Response {
     let (session, series) = (&found.session, &found.series);
@@ -208,12 +193,7 @@ fn session_calendar(ctx: &Context, found: &PublicSession) -> Response {
         ctx.config.base_url.host(),
         ctx.clock.now(),
     );
-    let day = session
-        .starts_at
-        .to_zoned_datetime(series.zone())
-        .strftime("%Y-%m-%d")
-        .to_string();
-    let filename = format!("{}-{day}.ics", file_name(&series.name));
+    let filename = session_file_name(&series.name, session.starts_at, &series.zone());
     calendar_response(body, "attachment", &filename)
 }
 
@@ -543,7 +523,7 @@ async fn series_calendar(ctx: &Context, id: &SeriesId) -> Result<Response, AppEr
         base_url.host(),
         ctx.clock.now(),
     );
-    let filename = format!("{}.ics", file_name(&series.name));
+    let filename = series_file_name(&series.name);
     Ok(calendar_response(body, "inline", &filename))
 }
 
