@@ -30,6 +30,10 @@ pub struct QueueMessage {
 /// crashed worker's claim ends by itself). Well under the queue's visibility timeout.
 pub const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
+/// How much earlier than its due time a reminder may go out (the job runs every 15 minutes and
+/// looks 23–25 h ahead).
+pub const REMINDER_EARLY: SignedDuration = SignedDuration::from_mins(75);
+
 /// Claims after which a notification is given up as failed.
 pub const MAX_ATTEMPTS: u32 = 5;
 
@@ -568,7 +572,7 @@ fn stale(
                 .unwrap_or(session.starts_at);
             if session.starts_at <= now {
                 Some("the session has started")
-            } else if now.duration_since(due) < -crate::jobs::REMINDER_EARLY {
+            } else if now.duration_since(due) < -REMINDER_EARLY {
                 Some("the session moved later; its reminder comes nearer the time")
             } else {
                 None
