@@ -158,3 +158,94 @@ async fn the_assets_function_sends_its_stylesheet_compressed() {
         "decodes to the embedded stylesheet"
     );
 }
+
+/// The notification worker's Lambda handler on a real SQS event: the good message is sent, the
+/// malformed one dropped (it can never succeed), and only the one held by another worker's
+/// claim is reported failed, so SQS retries it alone.
+#[tokio::test]
+async fn the_worker_reports_only_the_messages_to_retry() {
+    use jamie::{
+        bookings::{self, RegistrationInput, Source},
+        store::{Change, keys},
+        values::{Email, RoleChoice},
+    };
+    let app = spawn_app_with(Options::default()).await;
+    let jam = jamie_tests::jam::scheduled(&app.ctx, "org@example.org", 5, 5).await;
+    for name in ["ana", "ben"] {
+        let input = RegistrationInput {
+            name: name.to_owned(),
+            email: Email::parse(&format!("{name}@example.org")).unwrap(),
+            requested: RoleChoice::Base,
+            note: String::new(),
+        };
+        bookings::register(&app.ctx, &jam.session, input, Source::Public)
+            .await
+            .unwrap();
+    }
+    let outbox = jamie::outbox::recent(&app.ctx, 10).await.unwrap();
+    let id_of = |address: &str| {
+        outbox
+            .iter()
+            .find(|n| n.address() == address)
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let (good, held) = (id_of("ana@example.org"), id_of("ben@example.org"));
+    let lease = jamie::store::Value::of(
+        &app.ctx
+            .clock
+            .now()
+            .checked_add(jiff::SignedDuration::from_secs(60))
+            .unwrap(),
+    )
+    .unwrap();
+    app.ctx
+        .store
+        .update_item(
+            &keys::notification(&held.parse().unwrap()),
+            Change::new("SET #status = :sending, lease_until = :lease")
+                .name("#status", "status")
+                .value(":sending", "sending")
+                .value(":lease", lease),
+        )
+        .await
+        .unwrap();
+    let path = format!(
+        "{}/fixtures/sqs-notifications-batch.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let fixture = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("GOOD", &good)
+        .replace("HELD", &held);
+    let event: aws_lambda_events::event::sqs::SqsEvent =
+        serde_json::from_str(&fixture).expect("an SQS event");
+    let response = notify_worker::handle_batch(&app.ctx, event).await;
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|failure| failure.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, ["a8cdb7e2-6b3e-4b4f-9e57-7b2f7f1f3c11"]);
+    let json = serde_json::to_value(&response).unwrap();
+    assert_eq!(
+        json["batchItemFailures"][0]["itemIdentifier"], "a8cdb7e2-6b3e-4b4f-9e57-7b2f7f1f3c11",
+        "the shape Lambda reads"
+    );
+    let sent = jamie_infra::inbox::summaries(&app.ctx).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, ["ana@example.org"]);
+}
+
+/// The jobs function on each schedule's input from template.yaml.
+#[tokio::test]
+async fn each_schedule_input_runs_its_job() {
+    let app = spawn_app_with(Options::default()).await;
+    for job in ["reminders", "promotions", "cleanup"] {
+        let input: jobs::ScheduledRun =
+            serde_json::from_str(&format!("{{\"job\":\"{job}\"}}")).unwrap();
+        let result = jobs::handle(&app.ctx, input).await.unwrap();
+        assert_eq!(serde_json::to_value(&result).unwrap()["job"], job);
+    }
+}

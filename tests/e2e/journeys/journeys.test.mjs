@@ -163,7 +163,7 @@ test('2. the organizer invites a co-organizer, who accepts in another browser', 
   assert.match(await seen(page.getByRole('status').first()), /Invite emailed/);
 
   const { context, page: cora } = await person();
-  await followEmailedLink(cora, CORA.email, /invited to co-organize/, '/jams/invites/');
+  await followEmailedLink(cora, CORA.email, /invited you to co-organize/, '/jams/invites/');
   await cora.getByRole('heading', { name: 'Join as co-organizer' }).waitFor();
   assert.match(await seen(cora.getByRole('main')), new RegExp(`${ANA.name} invited you .*${SERIES}`));
   await cora.getByRole('link', { name: 'Sign in or sign up to accept' }).click();
