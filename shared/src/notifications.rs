@@ -189,6 +189,7 @@ pub async fn deliver(
             return Ok(Outcome::Finished(Status::Skipped));
         }
     };
+    let reply_to = reply_to(ctx, &facts).await?;
     let Some(email) = renderer.email(&facts.letter(ctx, &notification)) else {
         let detail = format!("no email for a {} notification", notification.about.name());
         finish(ctx, id, Status::Failed, None, Some(&detail)).await?;
@@ -197,7 +198,7 @@ pub async fn deliver(
     let outgoing = OutgoingEmail {
         from: &ctx.config.email_from,
         to: address.as_str(),
-        reply_to: None,
+        reply_to: reply_to.as_ref().map(Email::as_str),
         subject: &email.subject,
         html: &email.html,
         text: &email.text,
@@ -218,6 +219,21 @@ pub async fn deliver(
         // The claim stays until its lease ends; the queue brings the message back after that.
         Err(error @ SendError::Transient(_)) => Err(DeliveryError::Provider(error)),
     }
+}
+
+/// Where replies to an email go: the series owner's address when the series asks for it (one
+/// read of the owner's account, only then), else nowhere but the sender.
+async fn reply_to(ctx: &Context, facts: &Facts) -> Result<Option<Email>, DeliveryError> {
+    let Facts::Jam { series, .. } = facts else {
+        return Ok(None);
+    };
+    if !series.replies_to_owner {
+        return Ok(None);
+    }
+    let owner = crate::accounts::get(ctx, &series.owner).await?;
+    Ok(owner
+        .filter(|owner| owner.blocked.is_none())
+        .map(|owner| owner.email))
 }
 
 /// Takes notification `id` for this worker: pending, or claimed by a worker whose lease ran
@@ -546,7 +562,7 @@ fn stale(
                 .unwrap_or(session.starts_at);
             if session.starts_at <= now {
                 Some("the session has started")
-            } else if now.duration_since(due) < -crate::jobs::REMINDER_EARLY {
+            } else if now.duration_since(due) < -crate::outbox::REMINDER_EARLY {
                 Some("the session moved later; its reminder comes nearer the time")
             } else {
                 None
