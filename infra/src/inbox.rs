@@ -36,9 +36,9 @@ impl ReceivedEmail {
     /// Every absolute link of the text part, in order.
     pub fn links(&self) -> Vec<&str> {
         self.text
-            .split_whitespace()
+            .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"'))
             .filter(|word| word.starts_with("http://") || word.starts_with("https://"))
-            .map(|word| word.trim_end_matches(['.', ',', ')', '>']))
+            .map(|word| word.trim_end_matches(['.', ',', ';', ':']))
             .collect()
     }
 

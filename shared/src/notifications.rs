@@ -45,6 +45,10 @@ pub enum DeliveryError {
     /// The email provider could not take it now.
     #[error(transparent)]
     Provider(SendError),
+    /// Another worker holds the notification's claim; if that worker dies, this message takes
+    /// over once the lease has passed.
+    #[error("notification {0} is claimed by another worker")]
+    Claimed(NotificationId),
 }
 
 impl DeliveryError {
@@ -107,6 +111,8 @@ pub struct JamLetter<'a> {
     /// The place in its role's queue, when waitlisted.
     pub position: Option<u32>,
     pub links: JamLinks,
+    /// When it is sent (the calendar file's DTSTAMP).
+    pub now: Timestamp,
 }
 
 /// Everything an email is made from.
@@ -237,8 +243,9 @@ async fn reply_to(ctx: &Context, facts: &Facts) -> Result<Option<Email>, Deliver
 }
 
 /// Takes notification `id` for this worker: pending, or claimed by a worker whose lease ran
-/// out. `None` when there is nothing to take (unknown, done, or someone else holds it).
-async fn claim(ctx: &Context, id: &NotificationId) -> Result<Option<Notification>, StoreError> {
+/// out. `None` when there is nothing to do (unknown or done); an error while another worker's
+/// lease holds, so the queue brings the message back and it takes over if that worker died.
+async fn claim(ctx: &Context, id: &NotificationId) -> Result<Option<Notification>, DeliveryError> {
     let now = ctx.clock.now();
     let lease_until = now.saturating_add(LEASE).unwrap_or(now);
     let change = Change::new(
@@ -261,8 +268,19 @@ async fn claim(ctx: &Context, id: &NotificationId) -> Result<Option<Notification
         .await
     {
         Ok(notification) => Ok(Some(notification)),
-        Err(StoreError::Conflict { .. }) => Ok(None),
-        Err(error) => Err(error),
+        Err(StoreError::Conflict { .. }) => {
+            match ctx
+                .store
+                .get::<Notification>(&keys::notification(id))
+                .await?
+            {
+                Some(held) if held.status == Status::Sending => {
+                    Err(DeliveryError::Claimed(id.clone()))
+                }
+                _ => Ok(None),
+            }
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -434,6 +452,7 @@ impl Facts {
                     series: series_url(ctx, &series.id),
                     cancel: bookings::cancel_url(ctx, registration),
                 },
+                now: ctx.clock.now(),
             }),
         }
     }

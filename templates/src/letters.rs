@@ -73,6 +73,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
         registration,
         position,
         links,
+        now,
     } = letter;
     let zone = series.time_zone.clone();
     let place: &Location = session.location(series);
@@ -147,8 +148,8 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 address: before.address.clone(),
                 ..place.clone()
             };
-            let moved_place = (before_place.venue, before_place.address.as_str())
-                != (place.venue.clone(), place.address.as_str());
+            let moved_place =
+                (&before_place.venue, &before_place.address) != (&place.venue, &place.address);
             (
                 emails::SessionChanged {
                     jam: jam(),
@@ -211,6 +212,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 Some(place),
                 &links.session,
                 host_of(&links.session),
+                *now,
             )
             .into_bytes(),
         });
