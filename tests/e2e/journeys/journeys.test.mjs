@@ -1,4 +1,4 @@
-// The journeys of issue 11, in headless Chromium against the dev server: one organizer's story
+// The journeys of issues 11 and 13, in headless Chromium against the dev server: one organizer's story
 // from sign-up to check-in, told through the UI only (the only URLs typed are `/` and
 // `/dev/mailbox`). They run in order and share the stack; each says what it needs from before.
 
@@ -389,6 +389,50 @@ test('6. on a 375 px phone in dark mode: the public page, the result page and th
     mkdirSync(DOCS_SHOTS, { recursive: true });
     for (const shot of shots) copyFileSync(shot, join(DOCS_SHOTS, shot.split('/').pop()));
   }
+});
+
+test('7. the organizer messages the confirmed people of a session from its registrations page, and the email is in their mailbox', async () => {
+  assert.ok(story.registered, 'journey 3 ran');
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: new RegExp(`^Registrations for ${SERIES}`) }).click();
+  await page.getByRole('link', { name: 'Message participants' }).click();
+  const form = page.getByRole('region', { name: 'Message participants' });
+  // Sent empty, it comes back with the reason beside the field and the cursor in it.
+  await form.getByRole('button', { name: 'Send message' }).click();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+  const text = form.getByRole('textbox', { name: 'Message' });
+  assert.equal(await text.evaluate((field) => field === document.activeElement), true, 'focus is on the message');
+  assert.match(await seen(form), /Write your message/);
+
+  const words = 'Bring a mat; we start 15 minutes late.';
+  await text.fill(words);
+  assert.match(await seen(form), new RegExp(`${words.length} of 1,000 characters`), 'the count follows the typing');
+  await form.getByRole('combobox', { name: 'Send to' }).selectOption({ value: 'confirmed' });
+  await form.getByRole('button', { name: 'Send message' }).click();
+  assert.match(await seen(page.getByRole('status').first()), /Message sent to \d+ people/);
+  assert.equal(
+    await page.getByRole('region', { name: 'Message participants' }).getByRole('textbox', { name: 'Message' }).inputValue(),
+    '',
+    'the form is cleared',
+  );
+
+  // Bo, confirmed since journey 3, has it: from the organizer, with her words.
+  const { page: mailbox } = await person();
+  const card = mailbox
+    .getByRole('listitem')
+    .filter({ hasText: 'to bo@example.org' })
+    .filter({ has: mailbox.getByRole('heading', { name: new RegExp(`^Message from ${ANA.name}`) }) })
+    .first();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await mailbox.goto('/dev/mailbox');
+    if (await card.count()) break;
+    assert.ok(Date.now() < deadline, 'the message reached the mailbox');
+    await mailbox.waitForTimeout(500);
+  }
+  assert.match(await seen(card), new RegExp(escape(words)));
+  await shoot(page, 'desktop-light-message-sent');
 });
 
 /** The table row of `name` (one). */
