@@ -97,6 +97,8 @@ pub struct JamLinks {
     pub series: String,
     /// The registration's cancel link (derived, never stored).
     pub cancel: String,
+    /// The app's host (the calendar event's UID domain, as the `.ics` routes write it).
+    pub host: String,
 }
 
 /// A notification about a registration, with the data as it stands now.
@@ -451,6 +453,7 @@ impl Facts {
                     calendar: format!("{}.ics", session.public_url(ctx)),
                     series: series_url(ctx, &series.id),
                     cancel: bookings::cancel_url(ctx, registration),
+                    host: ctx.config.base_url.host().to_owned(),
                 },
                 now: ctx.clock.now(),
             }),

@@ -211,20 +211,11 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 &series.name,
                 Some(place),
                 &links.session,
-                host_of(&links.session),
+                &links.host,
                 *now,
             )
             .into_bytes(),
         });
     }
     Some(rendered)
-}
-
-/// The host of an absolute URL (the calendar UID's domain).
-fn host_of(url: &str) -> &str {
-    url.split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default()
 }

@@ -4,7 +4,7 @@
 //! and return `Markup`; they never touch the store or HTTP.
 
 pub mod assets;
-mod calendar_files;
+pub mod calendar_files;
 pub mod components;
 pub mod emails;
 pub mod icons;
