@@ -70,7 +70,11 @@ async fn a_message_reaches_exactly_the_audience_chosen_once_each() {
         .await;
     assert_eq!(table.status, StatusCode::OK);
     assert!(table.body.contains("Message participants"));
-    assert!(table.body.contains("Everyone confirmed (2)"), "{}", table.body);
+    assert!(
+        table.body.contains("Everyone confirmed (2)"),
+        "{}",
+        table.body
+    );
     assert!(table.body.contains("Everyone on the waitlist (1)"));
 
     let mat = "Bring a mat; we start 15 min late.";
@@ -92,7 +96,11 @@ async fn a_message_reaches_exactly_the_audience_chosen_once_each() {
         .iter()
         .find(|email| email.text.contains(mat))
         .expect("Ana has the message");
-    assert!(message.subject.contains("Olga Organizer"), "{}", message.subject);
+    assert!(
+        message.subject.contains("Olga Organizer"),
+        "{}",
+        message.subject
+    );
     assert_eq!(with_words(&app, "ben@example.org", mat).await, 0);
 
     let waiting = "A spot may still open: keep the evening free.";
@@ -172,7 +180,14 @@ async fn the_fourth_message_within_the_hour_and_the_eleventh_of_the_day_are_refu
         app.ctx.clock.advance(jiff::SignedDuration::from_hours(1));
         let sends = if hour == 3 { 1 } else { 3 };
         for n in 0..sends {
-            let sent = send(&app, &series, &session, "confirmed", &format!("Hour {hour}, {n}")).await;
+            let sent = send(
+                &app,
+                &series,
+                &session,
+                "confirmed",
+                &format!("Hour {hour}, {n}"),
+            )
+            .await;
             assert_eq!(sent.status, StatusCode::SEE_OTHER, "hour {hour}, {n}");
         }
     }
@@ -213,7 +228,8 @@ async fn bad_input_is_shown_beside_its_field_with_what_was_typed() {
     let note = empty.body.split(r#"id="field-text-note""#).nth(1).unwrap();
     assert!(note[..note.find("</p>").unwrap()].contains("Write your message"));
     assert!(
-        empty.body.contains(r#"action="/jams/"#) && empty.body.contains("/message#message-people\""),
+        empty.body.contains(r#"action="/jams/"#)
+            && empty.body.contains("/message#message-people\""),
         "the answer opens at the form, where the focus goes to the field"
     );
 
@@ -222,7 +238,11 @@ async fn bad_input_is_shown_beside_its_field_with_what_was_typed() {
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_long.body.contains("At most 1,000 characters"));
     assert!(too_long.body.contains(&format!(">{long}</textarea>")));
-    assert!(too_long.body.contains(r#"<option value="everyone" selected>"#));
+    assert!(
+        too_long
+            .body
+            .contains(r#"<option value="everyone" selected>"#)
+    );
 
     let nobody = send(&app, &series, &session, "waitlisted", "Hello").await;
     assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -265,7 +285,12 @@ async fn only_the_series_organizers_may_message_its_people() {
             "reason=The+hall+is+flooded",
         )
         .await;
-    assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "{}", cancelled.body);
+    assert_eq!(
+        cancelled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        cancelled.body
+    );
     let table = app
         .get(&format!("/jams/{series}/sessions/{session}/registrations"))
         .await;
@@ -329,7 +354,11 @@ async fn a_series_that_asks_for_it_reminds_people_again_two_hours_before() {
     // 90 minutes before: no second reminder while the series does not ask for one.
     app.ctx.clock.set("2027-03-16T16:30:00Z".parse().unwrap());
     jobs::run(&app.ctx, Job::Reminders).await.unwrap();
-    assert_eq!(app.told("reminder").await.len(), 1, "none without the setting");
+    assert_eq!(
+        app.told("reminder").await.len(),
+        1,
+        "none without the setting"
+    );
 
     save_series(&app, &series, "&remind_two_hours=yes").await;
     let form = app.get(&format!("/jams/{series}/edit")).await;
