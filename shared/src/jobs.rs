@@ -1,5 +1,5 @@
-//! The scheduled jobs: 24 h reminders, the waitlist-promotion safety net with the stuck-outbox
-//! re-enqueue, and cleanup. EventBridge runs them in AWS; the dev server in-process.
+//! The scheduled jobs: reminders (24 h, and 2 h where a series asks), the promotion safety net
+//! with the stuck-outbox re-enqueue, cleanup. EventBridge runs them in AWS; the dev server locally.
 
 use std::time::Duration;
 
@@ -11,7 +11,8 @@ use crate::{Context, Error};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Job {
-    /// Writes each confirmed registration its reminder 24 h before the session, exactly once.
+    /// Writes each confirmed registration its reminder 24 h (and, where the series asks, 2 h)
+    /// before the session, exactly once.
     Reminders,
     /// Fixes sessions whose counters and waitlist disagree; re-sends stuck notifications.
     Promotions,
@@ -60,8 +61,8 @@ pub const STUCK_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(2)
 pub const ARCHIVE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(90 * 24);
 
 /// Runs one job once and logs one line of what it did: reminders writes each confirmed
-/// registration of the sessions starting 23–25 h from now its reminder (once, whatever runs
-/// overlap); promotions sweeps the sessions of the next two weeks with the bookings' safety
+/// registration of the sessions starting 23–25 h from now its reminder, and 1–3 h from now
+/// where the series asks for a second (once, whatever runs overlap); promotions sweeps the sessions of the next two weeks with the bookings' safety
 /// net and re-enqueues stuck outbox items; cleanup completes ended sessions, archives idle
 /// series and keeps the public listing in step.
 #[tracing::instrument(skip(ctx), fields(job = job.name()))]
@@ -122,18 +123,31 @@ fn utc_date(at: jiff::Timestamp) -> jiff::civil::Date {
 }
 
 /// Writes the reminder of every confirmed registration of the sessions that start between
-/// 23 and 25 hours from now. Each reminder's id is derived from the registration, the lead and
-/// the start time, and written only if absent: overlapping or repeated runs write it once, and
-/// a session moved later gets a new one for its new time.
+/// 23 and 25 hours from now and, for the series that ask for a second one, of those that start
+/// between 1 and 3 hours from now. Each reminder's id is derived from the registration, the
+/// lead and the start time, and written only if absent: overlapping or repeated runs write it
+/// once, the two leads never collide, and a session moved later gets a new one for its new time.
 async fn remind(ctx: &Context) -> Result<JobReport, Error> {
+    use crate::outbox::Lead;
+    let mut report = JobReport::default();
+    for lead in [Lead::Day, Lead::TwoHours] {
+        let done = remind_at(ctx, lead).await?;
+        report.examined += done.examined;
+        report.changed += done.changed;
+    }
+    Ok(report)
+}
+
+/// The reminders of `lead`: the sessions starting within an hour either side of `lead` from
+/// now.
+async fn remind_at(ctx: &Context, lead: crate::outbox::Lead) -> Result<JobReport, Error> {
     use crate::{
         bookings::RegistrationStatus,
         ids::NotificationId,
-        outbox::{Kind, Lead, Notification, Recipient},
+        outbox::{Kind, Notification, Recipient},
         store::keys,
     };
     let now = ctx.clock.now();
-    let lead = Lead::Day;
     let hour = jiff::SignedDuration::from_hours(1);
     let from = now
         .checked_add(lead.before_start())
@@ -150,7 +164,7 @@ async fn remind(ctx: &Context) -> Result<JobReport, Error> {
             let due = session.status == crate::jams::sessions::SessionStatus::Scheduled
                 && session.starts_at >= from
                 && session.starts_at < to;
-            if !due {
+            if !due || !wants(ctx, &session, lead).await? {
                 continue;
             }
             let Some((_, registrations)) = crate::bookings::everyone_of(ctx, &session.id).await?
@@ -186,6 +200,28 @@ async fn remind(ctx: &Context) -> Result<JobReport, Error> {
         }
     }
     Ok(report)
+}
+
+/// Whether `session`'s series sends reminders of `lead`: every series the day before; the 2 h
+/// one where the series asks for it (read from the series copy on the session, or from the
+/// series for a session scheduled before the copy kept it).
+async fn wants(
+    ctx: &Context,
+    session: &crate::jams::sessions::Session,
+    lead: crate::outbox::Lead,
+) -> Result<bool, Error> {
+    use crate::outbox::Lead;
+    if lead == Lead::Day {
+        return Ok(true);
+    }
+    if let Some(copy) = &session.series {
+        return Ok(copy.remind_two_hours);
+    }
+    let series = ctx
+        .store
+        .get::<crate::jams::series::Series>(&crate::store::keys::series(&session.series_id))
+        .await?;
+    Ok(series.is_some_and(|series| series.remind_two_hours))
 }
 
 /// Hands every outbox item that has waited longer than [`STUCK_AFTER`] to the queue again

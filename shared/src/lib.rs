@@ -7,7 +7,7 @@
 //! where a lower module's change needs work above it, the caller above orchestrates
 //! (`layers.rs` checks this on every `cargo test`):
 //! 1. foundations: `store`, `ids`, `clock`, `config`, `error`, `http`, `context`, `tokens`
-//!    (signing keys), `limits` (hourly rate limits), `telemetry`, `health`, adapters
+//!    (signing keys), `limits` (hourly and daily rate limits), `telemetry`, `health`, adapters
 //! 2. `values`: parsed values and form fields (`Email`, `DisplayName`, `Role`, `Fields`)
 //! 3. `authorization` (who may do what, the acting user) and `outbox` (notification items)
 //! 4. `accounts`: users, their standing, their email address

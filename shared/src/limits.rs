@@ -1,24 +1,70 @@
-//! Hourly rate limits: a counter item per scope, key and hour, raised by a conditional write
-//! inside the transaction it limits (sign-in links, email changes, resent confirmations).
+//! Rate limits by the hour or the day: a counter item per scope, key and window, raised by a
+//! conditional write inside the transaction it limits (sign-in links, messages, resends).
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 use crate::{
     Context,
     store::{Change, Key, keys},
 };
 
-/// The hourly window a limit counts in.
-fn hour_window(now: Timestamp) -> String {
-    now.strftime("%Y-%m-%dT%H").to_string()
+/// The window a limit counts in: a UTC clock hour or a UTC day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Per {
+    Hour,
+    Day,
+}
+
+impl Per {
+    /// The window's name in the counter's key.
+    fn window(self, now: Timestamp) -> String {
+        match self {
+            Per::Hour => now.strftime("%Y-%m-%dT%H").to_string(),
+            Per::Day => now.strftime("%Y-%m-%d").to_string(),
+        }
+    }
+
+    fn length(self) -> SignedDuration {
+        match self {
+            Per::Hour => SignedDuration::from_hours(1),
+            Per::Day => SignedDuration::from_hours(24),
+        }
+    }
+
+    /// When the window holding `now` ends: the next use is counted afresh from then.
+    pub fn ends(self, now: Timestamp) -> Timestamp {
+        let utc = now.to_zoned_datetime(TimeZone::UTC);
+        let start = match self {
+            Per::Hour => utc.datetime().date().at(utc.hour(), 0, 0, 0),
+            Per::Day => utc.datetime().date().at(0, 0, 0, 0),
+        };
+        start
+            .to_zoned_datetime(TimeZone::UTC)
+            .map(|start| start.timestamp())
+            .ok()
+            .and_then(|start| start.checked_add(self.length()).ok())
+            .unwrap_or(now)
+    }
 }
 
 /// The write that counts one more use of `scope` by `key` in the current hour, refused (a
 /// failed condition on this write) once `limit` uses were counted: the window's key and the
 /// change, to put by name in the transaction it limits.
 pub(crate) fn rate_limit(ctx: &Context, scope: &str, key: &str, limit: i64) -> (Key, Change) {
+    rate_limit_per(ctx, scope, key, limit, Per::Hour)
+}
+
+/// [`rate_limit`] counting in the window `per`.
+pub(crate) fn rate_limit_per(
+    ctx: &Context,
+    scope: &str,
+    key: &str,
+    limit: i64,
+    per: Per,
+) -> (Key, Change) {
     let now = ctx.clock.now();
-    let window = keys::rate_window(scope, key, &hour_window(now));
+    let window = keys::rate_window(scope, key, &per.window(now));
+    let expires = per.ends(now).as_second() + 3600;
     (
         window,
         Change::new("ADD #count :one SET expires_at = :expires")
@@ -26,6 +72,20 @@ pub(crate) fn rate_limit(ctx: &Context, scope: &str, key: &str, limit: i64) -> (
             .name("#count", "count")
             .value(":one", 1)
             .value(":limit", limit)
-            .value(":expires", now.as_second() + 2 * 3600),
+            .value(":expires", expires),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_ends_at_the_next_utc_hour_or_midnight() {
+        let now: Timestamp = "2027-03-16T18:42:10Z".parse().unwrap();
+        assert_eq!(Per::Hour.ends(now).to_string(), "2027-03-16T19:00:00Z");
+        assert_eq!(Per::Day.ends(now).to_string(), "2027-03-17T00:00:00Z");
+        assert_eq!(Per::Hour.window(now), "2027-03-16T18");
+        assert_eq!(Per::Day.window(now), "2027-03-16");
+    }
 }

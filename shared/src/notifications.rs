@@ -30,10 +30,6 @@ pub struct QueueMessage {
 /// crashed worker's claim ends by itself). Well under the queue's visibility timeout.
 pub const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
-/// How much earlier than its due time a reminder may go out (the job runs every 15 minutes and
-/// looks 23–25 h ahead).
-pub const REMINDER_EARLY: SignedDuration = SignedDuration::from_mins(75);
-
 /// Claims after which a notification is given up as failed.
 pub const MAX_ATTEMPTS: u32 = 5;
 
@@ -201,6 +197,7 @@ pub async fn deliver(
             return Ok(Outcome::Finished(Status::Skipped));
         }
     };
+    let reply_to = reply_to(ctx, &facts).await?;
     let Some(email) = renderer.email(&facts.letter(ctx, &notification)) else {
         let detail = format!("no email for a {} notification", notification.about.name());
         finish(ctx, id, Status::Failed, None, Some(&detail)).await?;
@@ -209,7 +206,7 @@ pub async fn deliver(
     let outgoing = OutgoingEmail {
         from: &ctx.config.email_from,
         to: address.as_str(),
-        reply_to: None,
+        reply_to: reply_to.as_ref().map(Email::as_str),
         subject: &email.subject,
         html: &email.html,
         text: &email.text,
@@ -230,6 +227,21 @@ pub async fn deliver(
         // The claim stays until its lease ends; the queue brings the message back after that.
         Err(error @ SendError::Transient(_)) => Err(DeliveryError::Provider(error)),
     }
+}
+
+/// Where replies to an email go: the series owner's address when the series asks for it (one
+/// read of the owner's account, only then), else nowhere but the sender.
+async fn reply_to(ctx: &Context, facts: &Facts) -> Result<Option<Email>, DeliveryError> {
+    let Facts::Jam { series, .. } = facts else {
+        return Ok(None);
+    };
+    if !series.replies_to_owner {
+        return Ok(None);
+    }
+    let owner = crate::accounts::get(ctx, &series.owner).await?;
+    Ok(owner
+        .filter(|owner| owner.blocked.is_none())
+        .map(|owner| owner.email))
 }
 
 /// Takes notification `id` for this worker: pending, or claimed by a worker whose lease ran
@@ -572,7 +584,7 @@ fn stale(
                 .unwrap_or(session.starts_at);
             if session.starts_at <= now {
                 Some("the session has started")
-            } else if now.duration_since(due) < -REMINDER_EARLY {
+            } else if now.duration_since(due) < -crate::outbox::REMINDER_EARLY {
                 Some("the session moved later; its reminder comes nearer the time")
             } else {
                 None

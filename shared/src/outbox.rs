@@ -61,6 +61,10 @@ impl Lead {
     }
 }
 
+/// How much earlier than its due time a reminder may go out (the reminders job runs every 15
+/// minutes and looks an hour either side of the lead); the worker skips one due later than that.
+pub const REMINDER_EARLY: SignedDuration = SignedDuration::from_mins(75);
+
 /// A session's time and place before a change, so the message can say "old → new".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Before {
@@ -77,6 +81,29 @@ pub enum Audience {
     Confirmed,
     Waitlisted,
     Everyone,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [
+        Audience::Confirmed,
+        Audience::Waitlisted,
+        Audience::Everyone,
+    ];
+
+    /// Its name in a form and in the table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Confirmed => "confirmed",
+            Audience::Waitlisted => "waitlisted",
+            Audience::Everyone => "everyone",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|audience| audience.as_str() == raw)
+    }
 }
 
 /// What happened. The kinds that end in `ForEveryone` are fan-outs: one item in the change's
@@ -460,5 +487,22 @@ pub async fn of_session(ctx: &Context, session: &SessionId) -> Result<Vec<Notifi
             Some(next) => start = Some(next),
             None => return Ok(found),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audience_is_read_back_by_the_name_it_is_stored_under() {
+        for audience in Audience::ALL {
+            assert_eq!(Audience::parse(audience.as_str()), Some(audience));
+            assert_eq!(
+                serde_json::to_value(audience).unwrap(),
+                serde_json::Value::from(audience.as_str())
+            );
+        }
+        assert_eq!(Audience::parse("organizers"), None);
     }
 }

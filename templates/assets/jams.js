@@ -14,6 +14,8 @@
  *    of the same form, then clears #place-suggestions.
  * 4. button[data-print] (check-in list): rendered hidden, shown here, prints
  *    the page on click.
+ * 5. textarea[data-count="ID"][maxlength]: #ID says how many characters are
+ *    typed, "12 of 1,000 characters", as they are typed.
  * Clicks are delegated from the document, so buttons swapped in by htmx work.
  */
 (function () {
@@ -102,6 +104,20 @@
   document.addEventListener("focusin", function (event) {
     const input = event.target;
     if (input && input.matches && input.matches("input[data-select-on-focus]")) input.select();
+  });
+
+  // Characters as the server counts them (code points), not UTF-16 units.
+  function countCharacters(textarea) {
+    const out = document.getElementById(textarea.getAttribute("data-count"));
+    if (!out) return;
+    const max = Number(textarea.getAttribute("maxlength") || 0);
+    out.textContent =
+      Array.from(textarea.value).length + " of " + max.toLocaleString("en") + " characters";
+  }
+
+  document.addEventListener("input", function (event) {
+    const input = event.target;
+    if (input && input.matches && input.matches("textarea[data-count]")) countCharacters(input);
   });
 
   function showPrintButtons(root) {

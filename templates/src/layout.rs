@@ -93,7 +93,8 @@ pub struct Social<'a> {
 pub enum Script {
     /// htmx, for `hx-` attributes (the series form's place suggestions).
     Htmx,
-    /// `jams.js`: time-zone fill, copy buttons, place choice, print button (organizer pages).
+    /// `jams.js`: time-zone fill, copy buttons, place choice, print button, character counts
+    /// (organizer pages).
     Organizer,
 }
 
@@ -123,6 +124,7 @@ impl Script {
                 " data-browser-time-zone",
                 " data-place-id=",
                 " data-print",
+                " data-count=",
             ],
         }
     }

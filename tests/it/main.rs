@@ -7,6 +7,7 @@ mod dev_server;
 mod health;
 mod jams;
 mod lambda;
+mod messages;
 mod notifications;
 mod organizing;
 mod photos;

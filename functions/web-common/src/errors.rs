@@ -80,6 +80,18 @@ impl From<SessionError> for AppError {
             }
             SessionError::Invalid(_) => Self::BadRequest(FORM_REFUSED),
             SessionError::Busy(_) => Self::Busy,
+            SessionError::TooManyMessages {
+                per: jamie::limits::Per::Hour,
+                ..
+            } => Self::RateLimited(
+                "This session's organizers have sent 3 messages this hour, the most Jamie sends. Try again at the top of the hour.",
+            ),
+            SessionError::TooManyMessages {
+                per: jamie::limits::Per::Day,
+                ..
+            } => Self::RateLimited(
+                "You have sent 10 messages today, the most Jamie sends for one organizer. Try again tomorrow.",
+            ),
         }
     }
 }

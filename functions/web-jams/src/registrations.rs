@@ -2,7 +2,8 @@
 //! entering someone by hand (over capacity when chosen), moving someone between roles or off
 //! the waitlist, cancelling for someone (after a confirmation, with "Add them back"), one
 //! registration's page (its overrides and the person's history in the series), the CSV export
-//! of the filtered table and the check-in list where attendance is ticked at the jam.
+//! of the filtered table, the check-in list where attendance is ticked at the jam, and the
+//! message an organizer sends to the session's people.
 
 use std::collections::BTreeMap;
 
@@ -20,16 +21,19 @@ use jamie::{
         RegistrationInput, RegistrationStatus, TableFilter, TablePage,
     },
     ids::{RegistrationId, SeriesId, SessionId},
-    jams::sessions::Session,
+    jams::sessions::{self, Session, SessionError, SessionStatus},
+    limits::Per,
+    outbox::Audience,
     values::{Fields, FormErrors, Role, RoleChoice},
 };
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::organizer::{
-        CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MoveRow,
-        RegistrationDetailView, RegistrationRow, TableView, as_a, cancel_confirm, checkin_list,
-        registration_detail, registrations_table, waitlist_of,
+        CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MessageView,
+        MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a, cancel_confirm,
+        checkin_list, registration_detail, registrations_table, waitlist_of,
     },
+    when,
 };
 use serde::Deserialize;
 use web_common::{AppError, PageContext, Routes, form_state, session_counts, session_when};
@@ -43,6 +47,10 @@ pub(crate) fn routes() -> Routes {
             get(table),
         )
         .action("/jams/{series}/sessions/{session}/registrations", post(add))
+        .action(
+            "/jams/{series}/sessions/{session}/message",
+            post(send_message),
+        )
         .page(
             "/jams/{series}/sessions/{session}/registrations/{registration}/cancel",
             get(confirm_cancel),
@@ -111,6 +119,9 @@ struct TableQuery {
     r: String,
     #[serde(default)]
     p: String,
+    /// How many people a message went to.
+    #[serde(default)]
+    n: Option<u32>,
 }
 
 impl TableQuery {
@@ -341,6 +352,15 @@ async fn what_was_done(
         }
         ("moved", _) => "Moved; they are told by email.".to_owned(),
         ("marked", _) => "Attendance saved.".to_owned(),
+        ("messaged", _) => match query.n {
+            Some(1) => {
+                "Message sent to 1 person. It reaches their inbox within a minute or so.".to_owned()
+            }
+            Some(n) => format!(
+                "Message sent to {n} people. It reaches their inboxes within a minute or so."
+            ),
+            None => "Message sent.".to_owned(),
+        },
         _ => return (None, None),
     };
     let undo = match (query.done.as_str(), find(&query.r)) {
@@ -352,17 +372,54 @@ async fn what_was_done(
     (Some(text), undo)
 }
 
-/// The table, with the add form as given and, if any, a problem at the top (`problem`) or in
-/// the add form (`add_problem`).
+/// The page's two forms as typed, and why what was sent from one did not happen.
+struct Forms<'a> {
+    add: FormState,
+    add_problem: Option<&'a str>,
+    message: FormState,
+    /// The limit a message ran into, and when it ends.
+    too_many: Option<(Per, jiff::Timestamp)>,
+    /// The status of a refused message (422 for the form, 429 for the limits).
+    status: Option<StatusCode>,
+}
+
+impl Default for Forms<'_> {
+    /// Both forms empty: a base for the add form, the confirmed for a message.
+    fn default() -> Self {
+        let mut add = FormState::default();
+        add.values.insert("role".to_owned(), "base".to_owned());
+        let mut message = FormState::default();
+        message.values.insert(
+            "audience".to_owned(),
+            Audience::Confirmed.as_str().to_owned(),
+        );
+        Self {
+            add,
+            add_problem: None,
+            message,
+            too_many: None,
+            status: None,
+        }
+    }
+}
+
+/// The table, with the forms as given and, if any, a problem at the top (`problem`) or in a
+/// form.
 async fn render(
     ctx: &Context,
     page: &PageContext,
     ids: &SessionPath,
     query: &TableQuery,
-    add_form: FormState,
+    forms: Forms<'_>,
     problem: Option<&str>,
-    add_problem: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Forms {
+        add: add_form,
+        add_problem,
+        message: message_form,
+        too_many,
+        status: message_status,
+    } = forms;
     let SessionPath(series_id, session_id) = ids;
     let filter = query.filter();
     let after = query.after.parse::<RegistrationId>().ok();
@@ -396,6 +453,16 @@ async fn render(
     let checkin_href = format!("{base_path}/checkin");
     let public_url = session.public_url(ctx);
     let (notice, undo) = what_was_done(ctx, page, ids, &session, query).await;
+    let message_action = format!("{base_path}/message");
+    let message_problem = too_many.map(|(per, until)| too_many_messages(per, until, &zone));
+    let message = (session.status == SessionStatus::Scheduled).then(|| MessageView {
+        action: &message_action,
+        form: &message_form,
+        confirmed: session.count_of(Audience::Confirmed),
+        waitlisted: session.count_of(Audience::Waitlisted),
+        max_chars: sessions::MESSAGE_MAX_CHARS,
+        problem: message_problem.as_deref(),
+    });
     let view = TableView {
         series_name: &series.name,
         session_href: &base_path,
@@ -419,20 +486,16 @@ async fn render(
         add_action: &list_path,
         add_form: &add_form,
         add_problem,
+        message,
         notice: notice.as_deref(),
         undo_action: undo.as_deref(),
         problem,
     };
-    let status = status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors());
+    let status = message_status.unwrap_or_else(|| {
+        status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors())
+    });
     let title = format!("Registrations — {} {date}", series.name);
     Ok((status, registrations_table(&page.page(&title), &view)).into_response())
-}
-
-/// An empty add form (a base, as most people are).
-fn fresh_add_form() -> FormState {
-    let mut form = FormState::default();
-    form.values.insert("role".to_owned(), "base".to_owned());
-    form
 }
 
 async fn table(
@@ -441,7 +504,7 @@ async fn table(
     ids: SessionPath,
     Query(query): Query<TableQuery>,
 ) -> Result<Response, AppError> {
-    render(&ctx, &page, &ids, &query, fresh_add_form(), None, None).await
+    render(&ctx, &page, &ids, &query, Forms::default(), None).await
 }
 
 async fn add(
@@ -496,17 +559,88 @@ async fn add(
             }
         }
     };
-    let state = form_state(form, errors);
-    render(
-        &ctx,
-        &page,
-        &ids,
-        &TableQuery::default(),
-        state,
-        None,
-        problem,
+    let forms = Forms {
+        add: form_state(form, errors),
+        add_problem: problem,
+        ..Forms::default()
+    };
+    render(&ctx, &page, &ids, &TableQuery::default(), forms, None).await
+}
+
+/// Sends the organizer's message to the audience chosen and comes back to the table with "Message
+/// sent to 12 people" and the form empty; bad input or a limit reached re-renders the form with
+/// what was typed and the reason beside the field (or, for the limits, when to try again).
+async fn send_message(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    let SessionPath(series_id, session_id) = &ids;
+    let refused = match sessions::parse_message(&Fields(&form)) {
+        Err(errors) => Forms {
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            ..refused_message(&form, errors)
+        },
+        Ok((audience, text)) => {
+            match sessions::message(
+                &ctx,
+                &page.principal,
+                series_id,
+                session_id,
+                audience,
+                &text,
+            )
+            .await
+            {
+                Ok(sent) => {
+                    return Ok(Redirect::to(&format!(
+                        "/jams/{series_id}/sessions/{session_id}/registrations?done=messaged&n={}#done",
+                        sent.people
+                    ))
+                    .into_response());
+                }
+                Err(SessionError::Invalid(errors)) => Forms {
+                    status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                    ..refused_message(&form, errors)
+                },
+                Err(SessionError::TooManyMessages { per, until }) => Forms {
+                    status: Some(StatusCode::TOO_MANY_REQUESTS),
+                    too_many: Some((per, until)),
+                    ..refused_message(&form, FormErrors::default())
+                },
+                Err(error) => return Err(error.into()),
+            }
+        }
+    };
+    render(&ctx, &page, &ids, &TableQuery::default(), refused, None).await
+}
+
+/// The forms again after a refused message: the message as typed with its errors.
+fn refused_message<'a>(form: &BTreeMap<String, String>, errors: FormErrors) -> Forms<'a> {
+    Forms {
+        message: form_state(form.clone(), errors),
+        ..Forms::default()
+    }
+}
+
+/// Why a message over a limit did not go, and when the next may: "… You can send it from
+/// 20:00 on Tue 16 Mar 2027", in the series' zone.
+fn too_many_messages(per: Per, until: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    let limit = match per {
+        Per::Hour => format!(
+            "This session's organizers have sent {} messages this hour, the most Jamie sends.",
+            sessions::MESSAGES_PER_SESSION_PER_HOUR
+        ),
+        Per::Day => format!(
+            "You have sent {} messages today, the most Jamie sends for one organizer.",
+            sessions::MESSAGES_PER_ORGANIZER_PER_DAY
+        ),
+    };
+    format!(
+        "{limit} Your message is kept below: you can send it from {}.",
+        when::time_on_date(until, zone)
     )
-    .await
 }
 
 /// "Cancel Ana's spot?": what cancelling would do, before anything is cancelled.
@@ -784,9 +918,8 @@ async fn action_refused(
                 page,
                 ids,
                 &TableQuery::default(),
-                fresh_add_form(),
+                Forms::default(),
                 Some(message),
-                None,
             )
             .await
         }

@@ -77,9 +77,18 @@ fn series_form_page(
         time_zones: time_zones(),
         duration_minutes: jamie::jams::series::DURATION_MINUTES,
         cut_offs: &jamie::jams::series::CUT_OFFS,
+        owner_email: owner_email(page, existing),
     };
     let status = status_for(form.has_errors());
     (status, views::series_form(&page.page(&heading), &view)).into_response()
+}
+
+/// The reader's address when they own (or, for a new one, will own) the series.
+fn owner_email<'a>(page: &'a PageContext, existing: Option<&Series>) -> Option<&'a str> {
+    let actor = page.principal.actor()?;
+    existing
+        .is_none_or(|series| series.owner == actor.user.id)
+        .then(|| actor.user.email.as_str())
 }
 
 pub(crate) async fn new_series(

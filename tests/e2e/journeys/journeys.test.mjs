@@ -1,4 +1,4 @@
-// The journeys of issue 11, in headless Chromium against the dev server: one organizer's story
+// The journeys of issues 11 and 13, in headless Chromium against the dev server: one organizer's story
 // from sign-up to check-in, told through the UI only (the only URLs typed are `/` and
 // `/dev/mailbox`). They run in order and share the stack; each says what it needs from before.
 
@@ -400,6 +400,60 @@ test('6. on a 375 px phone in dark mode: the public page, the result page and th
     mkdirSync(DOCS_SHOTS, { recursive: true });
     for (const shot of shots) copyFileSync(shot, join(DOCS_SHOTS, shot.split('/').pop()));
   }
+});
+
+test('7. the organizer messages the confirmed people of a session from its registrations page, and the email is in their mailbox', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  // Hal takes a spot in the third session, which no other journey touches.
+  const dateLabel = await sessionDateLabel(2);
+  const date = /\w{3} \d{1,2} \w{3} \d{4}/.exec(dateLabel)?.[0];
+  assert.ok(date, `a dated session: ${dateLabel}`);
+  const { page: hal } = await person();
+  await openPublicSession(hal, SERIES, dateLabel);
+  await register(hal, { name: 'Hal Base', email: 'hal@example.org', role: 'Base' });
+  assert.match(await seen(hal.getByRole('heading', { level: 1 })), /You're in/);
+
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  await page.getByRole('link', { name: new RegExp(`^Registrations.*${escape(date)}`) }).click();
+  await page.getByRole('link', { name: 'Message participants' }).click();
+  const form = page.getByRole('region', { name: 'Message participants' });
+  assert.match(await seen(form), /Everyone confirmed \(1\)/);
+  // Sent empty, it comes back with the reason beside the field and the cursor in it.
+  await form.getByRole('button', { name: 'Send message' }).click();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+  const text = form.getByRole('textbox', { name: 'Message' });
+  assert.equal(await text.evaluate((field) => field === document.activeElement), true, 'focus is on the message');
+  assert.match(await seen(form), /Write your message/);
+
+  const words = 'Bring a mat; we start 15 minutes late.';
+  await text.fill(words);
+  assert.match(await seen(form), new RegExp(`${words.length} of 1,000 characters`), 'the count follows the typing');
+  await form.getByRole('combobox', { name: 'Send to' }).selectOption({ value: 'confirmed' });
+  await form.getByRole('button', { name: 'Send message' }).click();
+  assert.match(await seen(page.getByRole('status').first()), /Message sent to 1 person/);
+  assert.equal(
+    await page.getByRole('region', { name: 'Message participants' }).getByRole('textbox', { name: 'Message' }).inputValue(),
+    '',
+    'the form is cleared',
+  );
+  await shoot(page, 'desktop-light-message-sent');
+
+  // Hal has it in the mailbox: from the organizer, with her words.
+  const card = hal
+    .getByRole('listitem')
+    .filter({ hasText: 'to hal@example.org' })
+    .filter({ has: hal.getByRole('heading', { name: new RegExp(`^Message from ${ANA.name}`) }) })
+    .first();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await hal.goto('/dev/mailbox');
+    if (await card.count()) break;
+    assert.ok(Date.now() < deadline, 'the message reached the mailbox');
+    await hal.waitForTimeout(500);
+  }
+  assert.match(await seen(card), new RegExp(escape(words)));
 });
 
 /** The table row of `name` (one). */

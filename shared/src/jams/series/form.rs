@@ -32,6 +32,8 @@ pub struct SeriesDetails {
     pub visibility: Visibility,
     pub either_first: Role,
     pub closes_minutes_before: u32,
+    pub replies_to_owner: bool,
+    pub remind_two_hours: bool,
 }
 
 /// The cut-offs a series form offers, in minutes before the start, with their labels.
@@ -146,6 +148,9 @@ impl SeriesDetails {
                 visibility,
                 either_first,
                 closes_minutes_before,
+                // Checkboxes: ticked sends "yes", unticked sends nothing.
+                replies_to_owner: fields.get("replies_to_owner") == "yes",
+                remind_two_hours: fields.get("remind_two_hours") == "yes",
             }),
             _ => Err(errors),
         }
@@ -172,6 +177,8 @@ impl SeriesDetails {
             archived: false,
             either_first: self.either_first,
             closes_minutes_before: self.closes_minutes_before,
+            replies_to_owner: self.replies_to_owner,
+            remind_two_hours: self.remind_two_hours,
             organizer_names: Vec::new(),
             owner_blocked: false,
             created_at,
@@ -219,8 +226,10 @@ mod tests {
             ("duration_minutes", "150"),
             ("time_zone", "Europe/Berlin"),
             ("visibility", "unlisted"),
+            ("remind_two_hours", "yes"),
         ]);
         let details = SeriesDetails::parse(&Fields(&typed)).unwrap();
+        assert!(details.remind_two_hours && !details.replies_to_owner);
         assert_eq!(details.name, "Tuesday Jam");
         assert_eq!(details.location.latitude, Some(52.52));
         assert_eq!(details.weekday, Some(2));

@@ -62,6 +62,13 @@ pub struct Series {
     /// Registration closes this many minutes before a session starts (0: at the start).
     #[serde(default)]
     pub closes_minutes_before: u32,
+    /// Emails about its registrations carry the owner's address as their Reply-To, so a
+    /// participant's reply reaches the owner.
+    #[serde(default)]
+    pub replies_to_owner: bool,
+    /// A second reminder goes 2 hours before each session (besides the one a day before).
+    #[serde(default)]
+    pub remind_two_hours: bool,
     /// The organizers' display names, owner first, blocked users left out: kept by
     /// [`refresh_organizers`] so that a public page reads one item for its series.
     #[serde(default)]
@@ -119,6 +126,9 @@ impl Series {
             "closes_minutes_before",
             self.closes_minutes_before.to_string(),
         );
+        let ticked = |on: bool| if on { "yes" } else { "" }.to_owned();
+        set("replies_to_owner", ticked(self.replies_to_owner));
+        set("remind_two_hours", ticked(self.remind_two_hours));
         fields
     }
 
@@ -140,6 +150,7 @@ impl Series {
             time_zone: self.time_zone.clone(),
             public: self.is_public(),
             either_first: self.either_first,
+            remind_two_hours: self.remind_two_hours,
         }
     }
 
@@ -329,7 +340,8 @@ pub async fn update(
          capacity_base = :capacity_base, capacity_flyer = :capacity_flyer, \
          start_time = :start_time, duration_minutes = :duration_minutes, weekday = :weekday, \
          time_zone = :time_zone, level_notes = :level_notes, visibility = :visibility, \
-         either_first = :either_first, closes_minutes_before = :closes",
+         either_first = :either_first, closes_minutes_before = :closes, \
+         replies_to_owner = :replies_to_owner, remind_two_hours = :remind_two_hours",
     )
     .when("attribute_exists(PK)")
     .name("#name", "name")
@@ -347,7 +359,9 @@ pub async fn update(
     .value(":level_notes", series.level_notes.as_str())
     .value(":visibility", Value::of(&series.visibility)?)
     .value(":either_first", series.either_first.as_str())
-    .value(":closes", i64::from(series.closes_minutes_before));
+    .value(":closes", i64::from(series.closes_minutes_before))
+    .value(":replies_to_owner", series.replies_to_owner)
+    .value(":remind_two_hours", series.remind_two_hours);
     let change = with_listing(change, &series);
     ctx.store
         .update_item(&keys::series(id), change)

@@ -3,6 +3,7 @@
 
 mod edit;
 mod lifecycle;
+mod message;
 mod queries;
 mod schedule;
 
@@ -10,6 +11,10 @@ pub(crate) use edit::edit;
 pub use edit::{Edited, SessionEdit};
 pub use lifecycle::complete_ended;
 pub use lifecycle::{cancel, complete};
+pub use message::{
+    MESSAGE_MAX_CHARS, MESSAGES_PER_ORGANIZER_PER_DAY, MESSAGES_PER_SESSION_PER_HOUR, MessageText,
+    Messaged, message, parse_message,
+};
 pub use queries::{SessionAccess, access, of_series, on_day};
 pub(crate) use queries::{between, next_of_series, of_series_unchecked};
 pub use schedule::{Repeat, Schedule, Scheduled, schedule, schedule_defaults};
@@ -120,6 +125,9 @@ pub struct SeriesCopy {
     /// Not archived and its owner not blocked: the public may see it and register.
     pub public: bool,
     pub either_first: Role,
+    /// The series sends a second reminder 2 hours before each session.
+    #[serde(default)]
+    pub remind_two_hours: bool,
 }
 
 impl SeriesCopy {
@@ -432,6 +440,12 @@ pub enum SessionError {
     NotStarted,
     #[error("Please correct the form.")]
     Invalid(FormErrors),
+    /// An organizer's message over one of the limits; the next may go at `until`.
+    #[error("You have sent as many messages as Jamie allows for now; the next may go at {until}.")]
+    TooManyMessages {
+        per: crate::limits::Per,
+        until: Timestamp,
+    },
     /// Bookings kept changing the session between its read and its write until the deadline.
     #[error("Many people are registering for this session right now; please try again.")]
     Busy(#[from] DeadlinePassed),

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::fields::{capacity_fields, cost_fields};
 use crate::{
     Page, Script,
-    components::{Field, FormState, Tone, alert, field, input, note, select, textarea},
+    components::{Field, FormState, Tone, alert, checkbox, field, input, note, select, textarea},
     icons,
     layout::{csrf_field, layout},
 };
@@ -29,6 +29,9 @@ pub struct SeriesFormView<'a> {
     /// The registration cut-offs offered for `closes_minutes_before`: minutes before the start
     /// and their label, e.g. `(60, "1 hour before the start")`.
     pub cut_offs: &'a [(u32, &'a str)],
+    /// The owner's address, for the Reply-To setting: shown to the owner (and on a new
+    /// series, which the reader will own); `None` for a co-organizer.
+    pub owner_email: Option<&'a str>,
 }
 
 const COST_KINDS: [(&str, &str); 3] = [
@@ -69,6 +72,20 @@ fn booking_fields(form: &FormState, cut_offs: &[(u32, &str)]) -> Markup {
             (select("Registration closes", "closes_minutes_before", &options, form,
                 Some("After that, the session page says registration is closed.")))
         }
+    }
+}
+
+/// What participants' emails do: a second reminder, and where replies go (the owner's address,
+/// named when the reader is the owner).
+fn email_fields(form: &FormState, owner_email: Option<&str>) -> Markup {
+    html! {
+        (checkbox(form, "remind_two_hours", html! { "Also remind people 2 hours before" }, false,
+            Some("Everyone with a spot gets a reminder the day before; this adds a second one about 2 hours before the start.")))
+        (checkbox(form, "replies_to_owner", html! {
+            "Replies to emails about this series go to the owner's address"
+            @if let Some(address) = owner_email { " (" span class="break-all" { (address) } ")" }
+        }, false,
+            Some("Confirmations, reminders, changes and your messages carry it as their Reply-To, so when someone answers, the owner gets it. Off: replies go to Jamie's sending address, which nobody reads.")))
     }
 }
 
@@ -212,6 +229,7 @@ pub fn series_form(page: &Page<'_>, view: &SeriesFormView<'_>) -> Markup {
                         (time_zone_field(form, view.time_zones))
                     }))
                     (group("Bookings", booking_fields(form, view.cut_offs)))
+                    (group("Emails to participants", email_fields(form, view.owner_email)))
                     (group("Visibility", html! {
                         (select("Who can find it", "visibility",
                             &[("public", "Public"), ("unlisted", "Unlisted")], form,
@@ -275,6 +293,7 @@ mod tests {
                 ("place_id", "pl-1"),
                 ("either_first", "flyer"),
                 ("closes_minutes_before", "60"),
+                ("remind_two_hours", "yes"),
             ],
             &[
                 ("name", "Give the series a name."),
@@ -300,6 +319,7 @@ mod tests {
                     (60, "1 hour before"),
                     (1440, "1 day before"),
                 ],
+                owner_email: Some("olga@example.org"),
             },
         )
         .into_string();
@@ -341,6 +361,19 @@ mod tests {
             "closes_minutes_before",
             "Pick one of the listed times.",
         );
+        // Emails: the second reminder as sent, the Reply-To off, each saying what it does.
+        let remind = control(&html, "remind_two_hours");
+        assert!(
+            remind.contains(r#"name="remind_two_hours" value="yes""#)
+                && remind.contains(" checked")
+        );
+        assert!(html.contains("Also remind people 2 hours before"));
+        let replies = control(&html, "replies_to_owner");
+        assert!(!replies.contains(" checked"), "off unless chosen");
+        assert!(html.contains(
+            r#"Replies to emails about this series go to the owner's address (<span class="break-all">olga@example.org</span>)"#
+        ));
+        assert!(html.contains("carry it as their Reply-To"));
         assert!(html.contains(r#"list="time-zones" data-browser-time-zone"#));
         assert!(html.contains(r#"<option value="America/New_York">"#));
         assert!(html.contains(r##"hx-get="/jams/places" hx-trigger="input changed delay:300ms" hx-target="#place-suggestions" hx-include="this""##));
@@ -368,6 +401,7 @@ mod tests {
             "Price and capacity",
             "Usual time",
             "Bookings",
+            "Emails to participants",
             "Visibility",
         ] {
             assert!(
@@ -402,6 +436,7 @@ mod tests {
                 time_zones: &[],
                 duration_minutes: (15, 720),
                 cut_offs: &[],
+                owner_email: None,
             },
         )
         .into_string();
@@ -411,6 +446,11 @@ mod tests {
         assert!(!html.contains("closes_minutes_before"));
         assert!(control(&html, "either_first").starts_with(r#"<select id="field-either_first""#));
         assert!(!html.contains(" selected>A"), "nothing chosen yet");
+        // A co-organizer is not shown the owner's address.
+        assert!(
+            html.contains("go to the owner's address</span>"),
+            "no address named"
+        );
     }
 
     #[test]

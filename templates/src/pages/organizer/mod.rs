@@ -10,7 +10,7 @@ pub use registration::{
     CancelConfirmView, HistoryRow, MoveRow, RegistrationDetailView, cancel_confirm,
     registration_detail,
 };
-pub use registrations::{RegistrationRow, TableView, registrations_table};
+pub use registrations::{MessageView, RegistrationRow, TableView, registrations_table};
 
 use jamie::{
     bookings::{Attendance, RegistrationStatus},

@@ -1,8 +1,9 @@
 //! A session's registration table as its organizers see it: counts, filters, one row per
-//! person with its actions, and the form that adds someone by hand.
+//! person with its actions, the form that messages them and the one that adds someone by hand.
 
 use jamie::{
     bookings::{Attendance, RegistrationStatus},
+    outbox::Audience,
     values::{Role, RoleChoice},
 };
 use jiff::{Timestamp, tz::TimeZone};
@@ -10,9 +11,10 @@ use maud::{Markup, html};
 
 use super::{attendance_badge, done_notice, registration_badge};
 use crate::{
-    Page,
+    Page, Script,
     components::{
-        Field, FormState, Tone, alert, checkbox, choice_label, field, role_label, select, textarea,
+        Field, FormState, Tone, alert, checkbox, choice_label, field, note, role_label, select,
+        textarea,
     },
     icons,
     layout::{csrf_field, layout},
@@ -50,6 +52,22 @@ pub struct RegistrationRow {
     pub attendance_actions: Vec<(String, String)>,
 }
 
+/// The "Message participants" form of a scheduled session.
+#[derive(Clone, Debug)]
+pub struct MessageView<'a> {
+    /// Where the form posts.
+    pub action: &'a str,
+    /// `audience` and `text` as typed, with their errors.
+    pub form: &'a FormState,
+    /// How many people each audience is now.
+    pub confirmed: u32,
+    pub waitlisted: u32,
+    /// The longest message, in characters.
+    pub max_chars: usize,
+    /// Why the last message did not go (too many sent), shown in the form.
+    pub problem: Option<&'a str>,
+}
+
 /// A session's registrations, as its organizers see them.
 #[derive(Clone, Debug)]
 pub struct TableView<'a> {
@@ -81,6 +99,8 @@ pub struct TableView<'a> {
     /// Why the add form's registration did not happen (shown in the form, where the page
     /// scrolls after submitting it).
     pub add_problem: Option<&'a str>,
+    /// The message form, while the session is scheduled.
+    pub message: Option<MessageView<'a>>,
     /// What the last action did.
     pub notice: Option<&'a str>,
     /// Undoing a cancel the notice reports: the POST that adds the person back.
@@ -174,6 +194,7 @@ fn row_actions(page: &Page<'_>, row: &RegistrationRow) -> Markup {
 pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
     let filtered =
         !(view.status_filter.is_empty() && view.role_filter.is_empty() && view.search.is_empty());
+    let page = &page.clone().script(Script::Organizer);
     layout(
         page,
         html! {
@@ -191,6 +212,9 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                 }
                 nav class="flex flex-wrap gap-2" aria-label="Registrations tools" {
                     a href="#add-someone" class="btn btn-sm btn-primary max-md:min-h-11" { (icons::plus("size-4")) "Add someone" }
+                    @if view.message.is_some() {
+                        a href="#message-people" class="btn btn-sm max-md:min-h-11" { (icons::envelope("size-4")) "Message participants" }
+                    }
                     a href=(view.checkin_href) class="btn btn-sm max-md:min-h-11" { (icons::ticket("size-4")) "Check-in list" }
                     a href=(view.export_href) class="btn btn-sm max-md:min-h-11" { (icons::arrow_down_tray("size-4")) "Export CSV" }
                 }
@@ -236,10 +260,85 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                 @if let Some(next) = &view.next_href {
                     a href=(next) class="btn btn-ghost btn-sm self-start" { "Next 50" (icons::chevron_right("size-4")) }
                 }
+                @if let Some(message) = &view.message { (message_form(page, message)) }
                 (add_form(page, view))
             }
         },
     )
+}
+
+/// "Confirmed (12)": an audience with how many people it is now.
+fn audience_label(audience: Audience, message: &MessageView<'_>) -> String {
+    let (name, count) = match audience {
+        Audience::Confirmed => ("Everyone confirmed", message.confirmed),
+        Audience::Waitlisted => ("Everyone on the waitlist", message.waitlisted),
+        Audience::Everyone => (
+            "Everyone, confirmed and waitlisted",
+            message.confirmed + message.waitlisted,
+        ),
+    };
+    format!("{name} ({count})")
+}
+
+/// Writing to the people of the session: whom (with the counts), the words (with their count
+/// of characters, kept current by `jams.js`) and the button. The form's address ends in
+/// `#message-people`, so a refusal opens here with the focus on the field concerned.
+fn message_form(page: &Page<'_>, message: &MessageView<'_>) -> Markup {
+    let form = message.form;
+    let labels: Vec<(&str, String)> = Audience::ALL
+        .into_iter()
+        .map(|audience| (audience.as_str(), audience_label(audience, message)))
+        .collect();
+    let options: Vec<(&str, &str)> = labels
+        .iter()
+        .map(|(value, label)| (*value, label.as_str()))
+        .collect();
+    let text = form.value("text");
+    let error = form.error("text");
+    let max = message.max_chars.to_string();
+    html! {
+        section id="message-people" class="card bg-base-200 scroll-mt-4" aria-labelledby="message-title" {
+            form method="post" action={ (message.action) "#message-people" } class="card-body gap-1" novalidate {
+                h2 id="message-title" class="card-title" { "Message participants" }
+                p class="text-sm" { "A short note by email, from you, e.g. “Bring a mat; we start 15 minutes late.” Each person gets it once, with the session's time and place." }
+                @if let Some(problem) = message.problem {
+                    div id="message-people-error" { (alert(Tone::Error, problem)) }
+                }
+                (csrf_field(page.csrf))
+                (select("Send to", "audience", &options, form, None))
+                fieldset class="fieldset" {
+                    label class="fieldset-legend text-sm" for="field-text" {
+                        "Message" (crate::components::required_marker())
+                    }
+                    textarea id="field-text" name="text" rows="4" maxlength=(max) required
+                        data-count="message-count"
+                        class={ "textarea w-full" @if error.is_some() { " textarea-error" } }
+                        aria-invalid=[error.map(|_| "true")]
+                        aria-describedby="field-text-note message-count" { (text) }
+                    (note("field-text-note", error, Some("Plain text; links become clickable.")))
+                    p id="message-count" class="text-sm text-base-content/70 tabular-nums" {
+                        (text.chars().count()) " of " (thousands(message.max_chars)) " characters"
+                    }
+                }
+                div class="card-actions justify-end mt-2" {
+                    button type="submit" class="btn btn-primary max-md:min-h-11" { (icons::envelope("size-4")) "Send message" }
+                }
+            }
+        }
+    }
+}
+
+/// "1,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The table; below `md` its rows are cards and each cell carries its own label.
@@ -392,6 +491,7 @@ mod tests {
             add_action: "/jams/s1/sessions/d1/registrations",
             add_form,
             add_problem: None,
+            message: None,
             notice: Some("Moved."),
             undo_action: None,
             problem: None,
@@ -672,5 +772,76 @@ mod tests {
         assert!(html.contains("Add them back"));
         let form = html.split(r#"<section id="add-someone""#).nth(1).unwrap();
         assert!(form.contains(r#"id="add-someone-error""#) && form.contains("nobody can be added"));
+    }
+
+    #[test]
+    fn the_message_form_counts_each_audience_and_keeps_what_was_typed() {
+        let add_form = FormState::default();
+        let typed = state(
+            &[("audience", "waitlisted"), ("text", "Bring <a> mat")],
+            &[(
+                "text",
+                "At most 1,000 characters, please: shorten it a little.",
+            )],
+        );
+        let view = TableView {
+            message: Some(MessageView {
+                action: "/jams/s1/sessions/d1/message",
+                form: &typed,
+                confirmed: 17,
+                waitlisted: 1,
+                max_chars: 1000,
+                problem: Some("You can send the next one at 20:00."),
+            }),
+            ..table_view(&add_form, rows())
+        };
+        let html = registrations_table(&page(), &view).into_string();
+        assert!(
+            html.contains(r##"<a href="#message-people""##)
+                && html.contains("Message participants")
+        );
+        assert!(
+            post_actions(&html)
+                .iter()
+                .any(|a| a == "/jams/s1/sessions/d1/message#message-people")
+        );
+        assert!(html.contains(r#"<option value="confirmed">Everyone confirmed (17)</option>"#));
+        assert!(html.contains(
+            r#"<option value="waitlisted" selected>Everyone on the waitlist (1)</option>"#
+        ));
+        assert!(html.contains(
+            r#"<option value="everyone">Everyone, confirmed and waitlisted (18)</option>"#
+        ));
+        let text = tag(&html, "field-text");
+        assert!(text.contains(r#"maxlength="1000""#) && text.contains(" required"));
+        assert!(text.contains(r#"aria-invalid="true""#));
+        assert!(text.contains(r#"aria-describedby="field-text-note message-count""#));
+        assert!(
+            html.contains(">Bring &lt;a&gt; mat</textarea>"),
+            "what was typed is kept"
+        );
+        let note = html.split(r#"id="field-text-note""#).nth(1).unwrap();
+        assert!(note[..note.find("</p>").unwrap()].contains("At most 1,000 characters"));
+        assert!(html.contains(">13 of 1,000 characters</p>"));
+        let form = html
+            .split(r#"<section id="message-people""#)
+            .nth(1)
+            .unwrap();
+        assert!(form.contains(r#"role="alert""#) && form.contains("the next one at 20:00"));
+        assert!(
+            html.contains("/assets/jams."),
+            "the character count is kept by jams.js"
+        );
+
+        // No form for a session that is no longer scheduled.
+        let html = registrations_table(&page(), &table_view(&add_form, rows())).into_string();
+        assert!(!html.contains("message-people") && !html.contains("Message participants"));
+    }
+
+    #[test]
+    fn a_thousand_is_written_with_its_comma() {
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234567), "1,234,567");
     }
 }
