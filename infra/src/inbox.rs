@@ -36,9 +36,9 @@ impl ReceivedEmail {
     /// Every absolute link of the text part, in order.
     pub fn links(&self) -> Vec<&str> {
         self.text
-            .split_whitespace()
+            .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"'))
             .filter(|word| word.starts_with("http://") || word.starts_with("https://"))
-            .map(|word| word.trim_end_matches(['.', ',', ')', '>']))
+            .map(|word| word.trim_end_matches(['.', ',', ';', ':']))
             .collect()
     }
 
@@ -192,12 +192,12 @@ pub async fn email(ctx: &Context, message_id: &str) -> Result<Option<ReceivedEma
 /// The emails to `address`, newest first, whole (one request per email).
 pub async fn to(ctx: &Context, address: &str) -> Result<Vec<ReceivedEmail>, Error> {
     let mut found = Vec::new();
-    for summary in summaries(ctx).await? {
-        if summary.to.iter().any(|to| to.eq_ignore_ascii_case(address)) {
-            if let Some(email) = email(ctx, &summary.message_id).await? {
-                found.push(email);
-            }
-        }
+    let summaries = summaries(ctx).await?;
+    for summary in summaries
+        .iter()
+        .filter(|summary| summary.to.iter().any(|to| to.eq_ignore_ascii_case(address)))
+    {
+        found.extend(email(ctx, &summary.message_id).await?);
     }
     Ok(found)
 }

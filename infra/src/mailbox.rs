@@ -1,14 +1,16 @@
 //! `/dev/mailbox`: the emails the emulator's SES accepted from this app, so every flow can be
-//! followed without AWS. Mounted by the dev server and the tests only, never in a Lambda.
+//! followed without AWS, and buttons that run a scheduled job now. Mounted by the dev server
+//! and the tests only, never in a Lambda.
 
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::header,
-    response::{Html, IntoResponse, Response},
-    routing::get,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
 };
-use jamie::Context;
-use jamie_templates::pages::mailbox::{MailboxEmail, mailbox};
+use jamie::{Context, jobs::Job};
+use jamie_templates::pages::mailbox::{DevJob, MailboxEmail, mailbox};
+use serde::Deserialize;
 use web_common::{AppError, PageContext, Routes};
 
 use crate::inbox;
@@ -21,9 +23,30 @@ pub fn routes() -> Routes {
         .page("/dev/mailbox", get(show))
         .page("/dev/mailbox/{id}", get(show_html))
         .page("/dev/mailbox/{id}/files/{n}", get(show_file))
+        .action("/dev/jobs/{job}", post(run_job))
 }
 
-async fn show(State(ctx): State<Context>, page: PageContext) -> Result<Response, AppError> {
+/// What a job does, for its button.
+fn what(job: Job) -> &'static str {
+    match job {
+        Job::Reminders => "writes the reminders of sessions starting 23–25 h from now",
+        Job::Promotions => "sweeps the next two weeks' sessions, re-enqueues stuck emails",
+        Job::Cleanup => "completes ended sessions, archives idle series",
+    }
+}
+
+#[derive(Deserialize)]
+struct Shown {
+    ran: Option<String>,
+    examined: Option<usize>,
+    changed: Option<usize>,
+}
+
+async fn show(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(shown): Query<Shown>,
+) -> Result<Response, AppError> {
     let mut emails = Vec::new();
     for summary in inbox::summaries(&ctx).await?.into_iter().take(SHOWN) {
         if let Some(email) = inbox::email(&ctx, &summary.message_id).await? {
@@ -47,7 +70,46 @@ async fn show(State(ctx): State<Context>, page: PageContext) -> Result<Response,
                 .collect(),
         })
         .collect();
-    Ok(mailbox(&page.page("Dev mailbox"), &listed).into_response())
+    let jobs: Vec<DevJob<'_>> = Job::ALL
+        .into_iter()
+        .map(|job| DevJob {
+            name: job.name(),
+            what: what(job),
+        })
+        .collect();
+    let ran = shown.ran.as_deref().and_then(|name| {
+        Job::ALL
+            .into_iter()
+            .find(|job| job.name() == name)
+            .map(|job| {
+                format!(
+                    "The {} job ran: {} looked at, {} changed.",
+                    job.name(),
+                    shown.examined.unwrap_or_default(),
+                    shown.changed.unwrap_or_default()
+                )
+            })
+    });
+    Ok(mailbox(&page.page("Dev mailbox"), &listed, &jobs, ran.as_deref()).into_response())
+}
+
+/// Runs one job now, then back to the mailbox.
+async fn run_job(
+    State(ctx): State<Context>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let job = Job::ALL
+        .into_iter()
+        .find(|job| job.name() == name)
+        .ok_or(AppError::NotFound)?;
+    let report = Box::pin(jamie::jobs::run(&ctx, job)).await?;
+    Ok(Redirect::to(&format!(
+        "/dev/mailbox?ran={}&examined={}&changed={}",
+        job.name(),
+        report.examined,
+        report.changed
+    ))
+    .into_response())
 }
 
 /// The email's HTML, as a mail app would show it.

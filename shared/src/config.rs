@@ -97,6 +97,24 @@ impl BaseUrl {
         self.0.starts_with("http://")
     }
 
+    /// The host (and port) the app is served from, e.g. `jamie.example`.
+    pub fn host(&self) -> &str {
+        let rest = self.without_scheme();
+        rest.split('/').next().unwrap_or(rest)
+    }
+
+    /// The `webcal://` address of an app path: what calendars subscribe to.
+    pub fn webcal(&self, path: &str) -> String {
+        format!("webcal://{}{path}", self.without_scheme())
+    }
+
+    fn without_scheme(&self) -> &str {
+        self.0
+            .strip_prefix("https://")
+            .or_else(|| self.0.strip_prefix("http://"))
+            .unwrap_or(&self.0)
+    }
+
     /// The absolute address of an app path such as `/cancel/abc`.
     pub fn join(&self, path: &str) -> String {
         format!("{}{}", self.0, path)

@@ -49,10 +49,6 @@ pub struct JobReport {
     pub changed: usize,
 }
 
-/// How much earlier than its due time a reminder may go out (the job runs every 15 minutes and
-/// looks 23–25 h ahead).
-pub const REMINDER_EARLY: jiff::SignedDuration = jiff::SignedDuration::from_mins(75);
-
 /// Days ahead (from today, UTC) whose sessions the promotions job sweeps.
 pub const SWEEP_DAYS: u16 = 14;
 

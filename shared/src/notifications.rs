@@ -30,6 +30,10 @@ pub struct QueueMessage {
 /// crashed worker's claim ends by itself). Well under the queue's visibility timeout.
 pub const LEASE: SignedDuration = SignedDuration::from_secs(60);
 
+/// How much earlier than its due time a reminder may go out (the job runs every 15 minutes and
+/// looks 23–25 h ahead).
+pub const REMINDER_EARLY: SignedDuration = SignedDuration::from_mins(75);
+
 /// Claims after which a notification is given up as failed.
 pub const MAX_ATTEMPTS: u32 = 5;
 
@@ -45,6 +49,10 @@ pub enum DeliveryError {
     /// The email provider could not take it now.
     #[error(transparent)]
     Provider(SendError),
+    /// Another worker holds the notification's claim; if that worker dies, this message takes
+    /// over once the lease has passed.
+    #[error("notification {0} is claimed by another worker")]
+    Claimed(NotificationId),
 }
 
 impl DeliveryError {
@@ -93,6 +101,8 @@ pub struct JamLinks {
     pub series: String,
     /// The registration's cancel link (derived, never stored).
     pub cancel: String,
+    /// The app's host (the calendar event's UID domain, as the `.ics` routes write it).
+    pub host: String,
 }
 
 /// A notification about a registration, with the data as it stands now.
@@ -107,6 +117,8 @@ pub struct JamLetter<'a> {
     /// The place in its role's queue, when waitlisted.
     pub position: Option<u32>,
     pub links: JamLinks,
+    /// When it is sent (the calendar file's DTSTAMP).
+    pub now: Timestamp,
 }
 
 /// Everything an email is made from.
@@ -221,8 +233,9 @@ pub async fn deliver(
 }
 
 /// Takes notification `id` for this worker: pending, or claimed by a worker whose lease ran
-/// out. `None` when there is nothing to take (unknown, done, or someone else holds it).
-async fn claim(ctx: &Context, id: &NotificationId) -> Result<Option<Notification>, StoreError> {
+/// out. `None` when there is nothing to do (unknown or done); an error while another worker's
+/// lease holds, so the queue brings the message back and it takes over if that worker died.
+async fn claim(ctx: &Context, id: &NotificationId) -> Result<Option<Notification>, DeliveryError> {
     let now = ctx.clock.now();
     let lease_until = now.saturating_add(LEASE).unwrap_or(now);
     let change = Change::new(
@@ -245,8 +258,19 @@ async fn claim(ctx: &Context, id: &NotificationId) -> Result<Option<Notification
         .await
     {
         Ok(notification) => Ok(Some(notification)),
-        Err(StoreError::Conflict { .. }) => Ok(None),
-        Err(error) => Err(error),
+        Err(StoreError::Conflict { .. }) => {
+            match ctx
+                .store
+                .get::<Notification>(&keys::notification(id))
+                .await?
+            {
+                Some(held) if held.status == Status::Sending => {
+                    Err(DeliveryError::Claimed(id.clone()))
+                }
+                _ => Ok(None),
+            }
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -417,7 +441,9 @@ impl Facts {
                     calendar: format!("{}.ics", session.public_url(ctx)),
                     series: series_url(ctx, &series.id),
                     cancel: bookings::cancel_url(ctx, registration),
+                    host: ctx.config.base_url.host().to_owned(),
                 },
+                now: ctx.clock.now(),
             }),
         }
     }
@@ -546,7 +572,7 @@ fn stale(
                 .unwrap_or(session.starts_at);
             if session.starts_at <= now {
                 Some("the session has started")
-            } else if now.duration_since(due) < -crate::jobs::REMINDER_EARLY {
+            } else if now.duration_since(due) < -REMINDER_EARLY {
                 Some("the session moved later; its reminder comes nearer the time")
             } else {
                 None

@@ -404,15 +404,16 @@ pub async fn of_day(
     let mut query = Query::index("GSI2", &partition);
     query.descending = true;
     query.limit = i32::try_from(limit).ok();
-    if let Some(after) = after.and_then(|after| after.split_once('#')) {
-        if let Ok(id) = after.1.parse::<NotificationId>() {
-            query.start = Some(crate::store::start_after(
-                &keys::notification(&id),
-                "GSI2",
-                &partition,
-                &format!("{}#{id}", after.0),
-            ));
-        }
+    let resume = after
+        .and_then(|after| after.split_once('#'))
+        .and_then(|(at, id)| Some((at, id.parse::<NotificationId>().ok()?)));
+    if let Some((at, id)) = resume {
+        query.start = Some(crate::store::start_after(
+            &keys::notification(&id),
+            "GSI2",
+            &partition,
+            &format!("{at}#{id}"),
+        ));
     }
     let page = ctx.store.query::<Notification>(query).await?;
     let next = page.next.is_some().then(|| {
@@ -434,14 +435,12 @@ pub async fn recent(ctx: &Context, limit: usize) -> Result<Vec<Notification>, Er
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date();
     let mut found = of_day(ctx, today, limit, None).await?.notifications;
-    if found.len() < limit {
-        if let Ok(yesterday) = today.yesterday() {
-            found.extend(
-                of_day(ctx, yesterday, limit - found.len(), None)
-                    .await?
-                    .notifications,
-            );
-        }
+    if let (true, Ok(yesterday)) = (found.len() < limit, today.yesterday()) {
+        found.extend(
+            of_day(ctx, yesterday, limit - found.len(), None)
+                .await?
+                .notifications,
+        );
     }
     Ok(found)
 }

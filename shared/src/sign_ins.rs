@@ -394,6 +394,14 @@ pub async fn end_all(ctx: &Context, user: &UserId) -> Result<usize, Error> {
     }
 }
 
+/// The address of the sign-in link `link` (its secret derived again, never stored).
+pub fn link_url(ctx: &Context, link: &LinkId) -> String {
+    let token = ctx.signing.link_secret(LinkPurpose::SignIn, link.as_str());
+    ctx.config
+        .base_url
+        .join(&format!("/auth/link/{}", token.expose()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,12 +425,4 @@ mod tests {
             assert!(LocalPath::parse(bad).is_none(), "{bad:?}");
         }
     }
-}
-
-/// The address of the sign-in link `link` (its secret derived again, never stored).
-pub fn link_url(ctx: &Context, link: &LinkId) -> String {
-    let token = ctx.signing.link_secret(LinkPurpose::SignIn, link.as_str());
-    ctx.config
-        .base_url
-        .join(&format!("/auth/link/{}", token.expose()))
 }

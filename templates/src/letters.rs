@@ -73,6 +73,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
         registration,
         position,
         links,
+        now,
     } = letter;
     let zone = series.time_zone.clone();
     let place: &Location = session.location(series);
@@ -147,8 +148,8 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 address: before.address.clone(),
                 ..place.clone()
             };
-            let moved_place = (before_place.venue, before_place.address.as_str())
-                != (place.venue.clone(), place.address.as_str());
+            let moved_place =
+                (&before_place.venue, &before_place.address) != (&place.venue, &place.address);
             (
                 emails::SessionChanged {
                     jam: jam(),
@@ -203,26 +204,22 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
     let mut rendered = plain(email);
     if with_calendar {
         rendered.attachments.push(Attachment {
-            name: "jam.ics".to_owned(),
+            name: calendar_files::session_file_name(
+                &series.name,
+                session.starts_at,
+                &series.zone(),
+            ),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_owned(),
             content: calendar_files::session_ics(
                 session,
                 &series.name,
                 Some(place),
                 &links.session,
-                host_of(&links.session),
+                &links.host,
+                *now,
             )
             .into_bytes(),
         });
     }
     Some(rendered)
-}
-
-/// The host of an absolute URL (the calendar UID's domain).
-fn host_of(url: &str) -> &str {
-    url.split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default()
 }

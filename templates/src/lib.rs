@@ -4,10 +4,12 @@
 //! and return `Markup`; they never touch the store or HTTP.
 
 pub mod assets;
+pub mod calendar_files;
 pub mod components;
 pub mod emails;
 pub mod icons;
 pub mod layout;
+pub mod letters;
 pub mod pages;
 pub mod when;
 

@@ -147,7 +147,7 @@ async fn check_one_confirmation_each(ctx: &Context, registrations: &[Registratio
     for registration in registrations {
         let to_them = confirmations
             .iter()
-            .filter(|n| n.to == registration.email)
+            .filter(|n| n.address() == registration.email.as_str())
             .count();
         assert_eq!(to_them, 1, "{} got {to_them}", registration.email.as_str());
     }

@@ -414,7 +414,20 @@ async fn the_schedule_form_refuses_bad_input_beside_each_field() {
 /// Puts a registration item in the shape the bookings write, and counts it on the session.
 async fn register_directly(app: &TestApp, session: &SessionId, email: &str, status: &str) {
     let id = jamie::ids::RegistrationId::generate();
-    let item = serde_json::json!({ "email": email, "status": status, "role": "base" });
+    let stored: Session = app
+        .ctx
+        .store
+        .get(&keys::session(session))
+        .await
+        .unwrap()
+        .unwrap();
+    let at = app.ctx.clock.now().to_string();
+    let item = serde_json::json!({
+        "id": id, "session_id": session, "series_id": stored.series_id, "name": email,
+        "email": email, "requested": "base", "role": "base", "status": status,
+        "starts_at": stored.starts_at.to_string(), "created_at": at,
+        "cancel_hash": "0".repeat(64),
+    });
     app.ctx
         .store
         .put_item(&Entry::new(keys::registration(session, &id)), &item)

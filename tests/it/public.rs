@@ -880,3 +880,144 @@ async fn a_registration_that_cannot_win_in_time_answers_our_busy_page() {
         "nothing was registered"
     );
 }
+
+/// The feed read by PyPI's `icalendar` (in the tools venv), not by us: per event its UID,
+/// DTSTART (UTC), SEQUENCE and STATUS, one tab-separated line each.
+fn parsed_feed(ics: &str) -> Vec<[String; 4]> {
+    use std::io::Write;
+    let script = r"import sys, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+for e in cal.walk('VEVENT'):
+    start = e.decoded('DTSTART').strftime('%Y-%m-%dT%H:%M:%S%z')
+    print('\t'.join([str(e['UID']), start, str(e.get('SEQUENCE', '')), str(e['STATUS'])]))
+";
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/venv/bin/python");
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the tools venv (make tools)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "icalendar refused the feed: {}\n{ics}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut fields = line.split('\t').map(str::to_owned);
+            std::array::from_fn(|_| fields.next().unwrap_or_default())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn calendar_files_follow_the_sessions_of_a_series() {
+    let (app, series, first) = organizer_with_session().await;
+    let visitor = app.another_browser();
+    let host = app.ctx.config.base_url.host().to_owned();
+
+    let file = visitor.get(&format!("/s/{first}.ics")).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert_eq!(
+        file.header(header::CONTENT_TYPE),
+        "text/calendar; charset=utf-8"
+    );
+    assert_eq!(
+        file.header(header::CONTENT_DISPOSITION),
+        r#"attachment; filename="tuesday-jam-2027-03-16.ics""#
+    );
+    assert!(file.header(header::CACHE_CONTROL).starts_with("public"));
+    assert_eq!(
+        parsed_feed(&file.body),
+        [[
+            format!("{first}@{host}"),
+            "2027-03-16T18:00:00+0000".to_owned(),
+            "0".to_owned(),
+            "CONFIRMED".to_owned(),
+        ]]
+    );
+    let page = visitor.get(&format!("/s/{first}")).await;
+    assert!(page.body.contains(&format!(r#"href="/s/{first}.ics""#)));
+
+    // A second session, then the first moved an hour later and the second cancelled.
+    let scheduled = app
+        .post_form(
+            &format!("/jams/{series}/sessions"),
+            "date=2027-03-23&start_time=19%3A00&end_time=21%3A00&repeat=once&count=1&capacity_base=1&capacity_flyer=1&note=",
+        )
+        .await;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER);
+    let feed_path = format!("/series/{series}.ics");
+    let feed = visitor.get(&feed_path).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(
+        feed.header(header::CONTENT_DISPOSITION)
+            .starts_with("inline")
+    );
+    let before = parsed_feed(&feed.body);
+    assert_eq!(before.len(), 2, "{before:?}");
+    let second = before[1][0].split('@').next().unwrap().to_owned();
+    assert_ne!(second, first.to_string());
+    let series_page = visitor.get(&format!("/series/{series}")).await;
+    assert!(
+        series_page
+            .body
+            .contains(&format!(r#"href="webcal://{host}{feed_path}""#))
+    );
+
+    let moved = app
+        .post_form(
+            &format!("/jams/{series}/sessions/{first}/edit"),
+            "date=2027-03-16&start_time=20%3A00&end_time=22%3A00&capacity_base=1&capacity_flyer=1&cost_kind=default&note=",
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let cancelled = app
+        .post_form(
+            &format!("/jams/{series}/sessions/{second}/cancel"),
+            "reason=The+hall+is+flooded",
+        )
+        .await;
+    assert_eq!(
+        cancelled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        cancelled.body
+    );
+
+    let after = parsed_feed(&visitor.get(&feed_path).await.body);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0][0], before[0][0]);
+    assert_eq!(after[0][1], "2027-03-16T19:00:00+0000", "moved an hour");
+    assert_eq!(after[0][2], "1", "its sequence went up");
+    assert_eq!(after[1][0], before[1][0], "the cancelled one keeps its UID");
+    assert_eq!(after[1][3], "CANCELLED");
+    assert_eq!(after[1][2], "1");
+
+    // A hidden series has no feed, exactly as it has no page.
+    assert_eq!(
+        visitor
+            .get(&format!("/series/{}.ics", SeriesId::generate()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor
+            .get(&format!("/s/{}.ics", SessionId::generate()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

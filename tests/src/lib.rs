@@ -152,6 +152,7 @@ impl TestApp {
             ctx,
             jar: Arc::default(),
             handed_out: self.handed_out.clone(),
+            relay: self.relay.clone(),
         }
     }
 
@@ -163,6 +164,7 @@ impl TestApp {
             ctx,
             jar: self.jar.clone(),
             handed_out: self.handed_out.clone(),
+            relay: self.relay.clone(),
         }
     }
 
@@ -173,6 +175,7 @@ impl TestApp {
             router: self.router.clone(),
             jar: Arc::default(),
             handed_out: self.handed_out.clone(),
+            relay: self.relay.clone(),
         }
     }
 
@@ -334,10 +337,10 @@ impl TestApp {
     pub async fn told(&self, kind: &str) -> Vec<String> {
         use jamie::outbox::Status;
         self.deliver().await;
-        jamie::outbox::recent(&self.ctx, 1000)
+        let all = jamie::outbox::recent(&self.ctx, 1000)
             .await
-            .expect("reading the outbox")
-            .into_iter()
+            .expect("reading the outbox");
+        all.into_iter()
             .filter(|n| {
                 n.about.name() == kind && matches!(n.status, Status::Sent | Status::Delivered)
             })

@@ -13,7 +13,8 @@ pub async fn handle_batch(ctx: &Context, event: SqsEvent) -> SqsBatchResponse {
     for record in event.records {
         let id = record.message_id.clone().unwrap_or_default();
         let body = record.body.as_deref().unwrap_or_default();
-        match notifications::handle_message(ctx, &renderer, body).await {
+        // Boxed: delivering nests deeper than the compiler lays out on the stack.
+        match Box::pin(notifications::handle_message(ctx, &renderer, body)).await {
             Ok(outcome) => tracing::debug!(message = %id, ?outcome, "queue message handled"),
             Err(error) if error.is_retryable() => {
                 tracing::warn!(message = %id, error = %error, "queue message failed; it comes back");

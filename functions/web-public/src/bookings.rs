@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::{
     Form,
     extract::{Path, State},
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -22,6 +22,7 @@ use jamie::{
 };
 use jamie_templates::{
     Markup,
+    calendar_files::{series_file_name, series_ics, session_file_name, session_ics},
     components::FormState,
     layout::Social,
     pages::public::{
@@ -93,6 +94,7 @@ async fn session_page(
     let series_href = format!("/series/{}", series.id);
     let register_action = format!("/s/{}/register", session.id);
     let resend_action = format!("/s/{}/resend", session.id);
+    let calendar_href = format!("/s/{}.ics", session.id);
     let organizers = &series.organizer_names;
     let title = format!("{} — {date}", series.name);
     let summary = format!(
@@ -127,6 +129,7 @@ async fn session_page(
         duplicate: outcome.duplicate,
         notice: outcome.notice,
         resend_action: &resend_action,
+        calendar_href: &calendar_href,
     };
     let social = Social {
         title: &title,
@@ -152,6 +155,48 @@ fn relative_parts(
     }
 }
 
+/// A `/s/{session}` or `/series/{series}` segment: the page, or with `.ics` its calendar file
+/// (the router matches no suffix after a parameter, so the handlers tell them apart).
+fn calendar_or_page(raw: &str) -> (&str, bool) {
+    match raw.strip_suffix(".ics") {
+        Some(id) => (id, true),
+        None => (raw, false),
+    }
+}
+
+/// A calendar file: short public caching (a feed is fetched again within the hour anyway),
+/// downloaded under `filename` (`attachment`) or shown by the browser (`inline`).
+fn calendar_response(body: String, disposition: &str, filename: &str) -> Response {
+    let disposition = format!("{disposition}; filename=\"{filename}\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /s/{session}.ics`: the session's event, for a participant's calendar.
+fn session_calendar(ctx: &Context, found: &PublicSession) -> Response {
+    let (session, series) = (&found.session, &found.series);
+    let body = session_ics(
+        session,
+        &series.name,
+        Some(session.location(series)),
+        &ctx.config.base_url.join(&format!("/s/{}", session.id)),
+        ctx.config.base_url.host(),
+        ctx.clock.now(),
+    );
+    let filename = session_file_name(&series.name, session.starts_at, &series.zone());
+    calendar_response(body, "attachment", &filename)
+}
+
 /// The session of a `/s/{session}/…` path; an address that names none is not found.
 fn parse_session(raw: &str) -> Result<SessionId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
@@ -162,7 +207,11 @@ async fn show_session(
     page: PageContext,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let found = bookings::public_session(&ctx, &parse_session(&id)?).await?;
+    let (id, calendar) = calendar_or_page(&id);
+    let found = bookings::public_session(&ctx, &parse_session(id)?).await?;
+    if calendar {
+        return Ok(session_calendar(&ctx, &found));
+    }
     let mut form = FormState::default();
     form.values.insert("role".to_owned(), String::new());
     let outcome = FormOutcome {
@@ -268,6 +317,7 @@ async fn show_registered(
     let registration = &found.registration;
     let session_href = format!("/s/{}", found.session.id);
     let cancel_url = format!("/cancel/{token}");
+    let calendar_href = format!("/s/{}.ics", found.session.id);
     let role = jamie_templates::components::standing(
         registration.status,
         registration.requested,
@@ -288,6 +338,7 @@ async fn show_registered(
         role,
         position: found.position,
         cancel_url: &cancel_url,
+        calendar_href: &calendar_href,
     };
     let title = match registration.status {
         RegistrationStatus::Confirmed => "You're registered",
@@ -408,7 +459,11 @@ async fn show_series(
     page: PageContext,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    let (id, calendar) = calendar_or_page(&id);
     let id = id.parse::<SeriesId>().map_err(|_| AppError::NotFound)?;
+    if calendar {
+        return series_calendar(&ctx, &id).await;
+    }
     let (series, upcoming) = bookings::public_series(&ctx, &id).await?;
     let zone = series.zone();
     let now = ctx.clock.now();
@@ -435,6 +490,7 @@ async fn show_series(
     let schedule = series.schedule_label();
     let organizers = &series.organizer_names;
     let base_url = ctx.config.base_url.as_str();
+    let feed_path = format!("/series/{}.ics", series.id);
     let view = PublicSeriesView {
         name: &series.name,
         description: &series.description,
@@ -449,8 +505,26 @@ async fn show_series(
         schedule: &schedule,
         organizers,
         sessions,
+        webcal_url: &ctx.config.base_url.webcal(&feed_path),
+        feed_url: &ctx.config.base_url.join(&feed_path),
     };
     Ok(public_series(&page.page(&series.name), &view).into_response())
+}
+
+/// `GET /series/{series}.ics`: the subscription feed, every session of the series.
+async fn series_calendar(ctx: &Context, id: &SeriesId) -> Result<Response, AppError> {
+    let (series, sessions) = bookings::public_series_calendar(ctx, id).await?;
+    let base_url = &ctx.config.base_url;
+    let body = series_ics(
+        &series.name,
+        Some(&series.location),
+        &sessions,
+        |session| base_url.join(&format!("/s/{}", session.id)),
+        base_url.host(),
+        ctx.clock.now(),
+    );
+    let filename = series_file_name(&series.name);
+    Ok(calendar_response(body, "inline", &filename))
 }
 
 /// "Find a jam": every public series with a session ahead (from the listing index), each with

@@ -44,7 +44,9 @@ pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page
 use organizer::{organizer_of, session_of_series};
 pub use promote::promote_waiting;
 use promote::promotion;
-pub use queries::{everyone_of, of_session, public_series, public_session, resend};
+pub use queries::{
+    everyone_of, of_session, public_series, public_series_calendar, public_session, resend,
+};
 use queries::{of_participant, read_partition, series_of};
 use register::registration_notification;
 #[cfg(feature = "test-fixtures")]

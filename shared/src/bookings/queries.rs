@@ -216,3 +216,19 @@ pub async fn public_series(
     .collect();
     Ok((series, upcoming))
 }
+
+/// Every session of a public (or unlisted, reached by its link) series, by start time, past
+/// and cancelled ones included: its calendar feed, which subscribed calendars keep in step.
+pub async fn public_series_calendar(
+    ctx: &Context,
+    id: &SeriesId,
+) -> Result<(Series, Vec<Session>), BookingError> {
+    let series = ctx
+        .store
+        .get::<Series>(&keys::series(id))
+        .await?
+        .filter(Series::is_public)
+        .ok_or(BookingError::NotFound)?;
+    let sessions = crate::jams::sessions::of_series_unchecked(ctx, id).await?;
+    Ok((series, sessions))
+}

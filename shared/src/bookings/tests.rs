@@ -29,6 +29,7 @@ pub(crate) fn session(base: (u32, u16), flyer: (u32, u16), waiting: (u32, u32, u
         waiting: Vec::new(),
         closes_minutes_before: 0,
         series: None,
+        sequence: 0,
         created_at: Timestamp::UNIX_EPOCH,
     }
 }

@@ -20,13 +20,41 @@ pub struct MailboxEmail<'a> {
     pub attachments: Vec<&'a str>,
 }
 
-pub fn mailbox(page: &Page<'_>, emails: &[MailboxEmail<'_>]) -> Markup {
+/// A scheduled job the page can run now, and what its last run here did.
+#[derive(Clone, Debug)]
+pub struct DevJob<'a> {
+    pub name: &'a str,
+    pub what: &'a str,
+}
+
+pub fn mailbox(
+    page: &Page<'_>,
+    emails: &[MailboxEmail<'_>],
+    jobs: &[DevJob<'_>],
+    ran: Option<&str>,
+) -> Markup {
     layout(
         page,
         html! {
             section class="flex flex-col gap-4" aria-labelledby="mailbox-title" {
                 h1 id="mailbox-title" class="text-3xl font-bold" { "Dev mailbox" }
                 p class="text-base-content/70" { "Every email this local Jamie handed to SES (the emulator's), newest first. Only in make dev." }
+                @if let Some(ran) = ran {
+                    p role="status" class="alert alert-success" { (ran) }
+                }
+                details class="collapse collapse-arrow bg-base-200" {
+                    summary class="collapse-title font-semibold" { "Run a scheduled job now" }
+                    div class="collapse-content flex flex-col gap-2" {
+                        p class="text-sm text-base-content/70" { "make dev runs them on their schedules; these run one at once." }
+                        @for job in jobs {
+                            form method="post" action={ "/dev/jobs/" (job.name) } class="flex flex-wrap items-center gap-2" {
+                                (crate::csrf_field(page.csrf))
+                                button type="submit" class="btn btn-sm" { "Run " (job.name) }
+                                span class="text-sm" { (job.what) }
+                            }
+                        }
+                    }
+                }
                 @if emails.is_empty() {
                     p { "No emails yet. " a href="/login" class="link" { "Request a sign-in link" } " to see one here." }
                 }

@@ -140,6 +140,17 @@ test('1. an organizer signs up by magic link, creates a series with a photo, sch
   assert.ok(width > 0, 'the photo shows');
   const sessions = stranger.getByRole('region', { name: 'Upcoming sessions' }).getByRole('listitem');
   assert.equal(await sessions.count(), 4, 'four dates are listed');
+
+  // From a session's page the stranger adds it to their calendar: a .ics file downloads.
+  await sessions.first().getByRole('link').click();
+  const [download] = await Promise.all([
+    stranger.waitForEvent('download'),
+    stranger.getByRole('link', { name: 'Add to calendar' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /\.ics$/);
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  assert.match(Buffer.concat(chunks).toString('utf8'), /BEGIN:VEVENT/, 'the file holds the session');
 });
 
 test('2. the organizer invites a co-organizer, who accepts in another browser', async () => {
@@ -204,7 +215,7 @@ test('3. participants fill a role, the next is waitlisted, one cancels by the em
 
   // Bea cancels from the link in her confirmation email.
   const { page: beaLater } = await person();
-  await followEmailedLink(beaLater, 'bea@example.org', /registered for the jam/, '/cancel/');
+  await followEmailedLink(beaLater, 'bea@example.org', /^You're in:/, '/cancel/');
   assert.match(await seen(beaLater.getByRole('main')), /Bea Base.*Confirmed as a base/);
   await beaLater.getByRole('button', { name: 'Cancel my registration' }).click();
   assert.match(await seen(beaLater.getByRole('main')), /cancelled/i);

@@ -96,10 +96,6 @@ async fn raw_transactions(app: &TestApp) -> usize {
         .await
         .unwrap()
         .unwrap();
-    let series = session
-        .series
-        .clone()
-        .expect("new sessions keep their series");
     let mut pending = (0..TIMED)
         .map(|n| {
             let role = if n.is_multiple_of(2) {
@@ -228,6 +224,34 @@ async fn calls_per_request(app: &TestApp, counter: &CallCounter, big: &jam::Jam)
     );
 }
 
+/// The notification worker on the confirmations of the timed registrations: relayed from the
+/// stream and handled in SQS batches of 10 by the Lambda handler, against the emulator.
+async fn worker_throughput(app: &TestApp, counter: &CallCounter) {
+    let counted = app.with_context(counter.context(&app.ctx));
+    let sent_before = jamie_infra::inbox::summaries(&app.ctx).await.unwrap().len();
+    counter.take();
+    let started = Instant::now();
+    let handled = counted.deliver().await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let calls = counter.take();
+    let sent = jamie_infra::inbox::summaries(&app.ctx).await.unwrap().len() - sent_before;
+    assert_eq!(sent, handled, "one email per queue message");
+    println!(
+        "worker_emails_per_second: {:.0} emails/s ({sent} confirmations, SQS batches of 10, relay included)",
+        sent as f64 / elapsed
+    );
+    let per = |n: usize| n as f64 / sent as f64;
+    let (reads, writes) = reads_and_writes(&calls);
+    println!(
+        "dynamodb_calls_per_notification: {:.1} ({:.1} read, {:.1} write round trips: {})",
+        per(reads + writes),
+        per(reads),
+        per(writes),
+        describe(&calls)
+    );
+    println!("ses_calls_per_notification: {:.1} (SendEmail)", per(sent));
+}
+
 /// The series of the organizer whose dashboard is counted.
 const DASHBOARD_SERIES: usize = 20;
 
@@ -268,6 +292,7 @@ async fn main() {
         describe(&rush)
     );
 
+    worker_throughput(&app, &counter).await;
     calls_per_request(&app, &counter, &big).await;
 
     // Memory: 5,000 more registrations.

@@ -133,6 +133,11 @@ pub(crate) async fn edit(
         .value(":gsi1sk", gsi1sk)
         .value(":gsi2pk", gsi2pk)
         .value(":gsi2sk", gsi2sk);
+        let (change, edited) = if shown_differently(&session, &edited, series) {
+            (bump_sequence(change), next_sequence(edited))
+        } else {
+            (change, edited)
+        };
         let mut writes = ctx.store.transaction();
         writes.update("session", &keys::session(id), change)?;
         let (old_date, new_date) = (
@@ -197,6 +202,14 @@ pub(crate) async fn edit(
             Err(error) => return Err(error.into()),
         }
     }
+}
+
+/// Whether calendars show `edited` differently from `session`: another time, place or note
+/// (the `DESCRIPTION` of its calendar files).
+fn shown_differently(session: &Session, edited: &Session, series: &Series) -> bool {
+    (edited.starts_at, edited.ends_at) != (session.starts_at, session.ends_at)
+        || edited.location(series) != session.location(series)
+        || edited.note != session.note
 }
 
 /// The write of an edit that claims the session's new date: it fails when another session of

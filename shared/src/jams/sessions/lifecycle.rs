@@ -30,12 +30,14 @@ pub async fn cancel(
     loop {
         retry.next().await?;
         let session = current(ctx, id).await?;
-        let change = unchanged_since_read(
-            Change::new("SET #status = :cancelled, cancel_reason = :reason"),
-            &session,
-        )
-        .value(":cancelled", SessionStatus::Cancelled.stored())
-        .value(":reason", reason);
+        let change = bump_sequence(
+            unchanged_since_read(
+                Change::new("SET #status = :cancelled, cancel_reason = :reason"),
+                &session,
+            )
+            .value(":cancelled", SessionStatus::Cancelled.stored())
+            .value(":reason", reason),
+        );
         let mut writes = ctx.store.transaction();
         writes.update("session", &keys::session(id), change)?;
         let about = Kind::SessionCancelledForEveryone {
@@ -43,11 +45,11 @@ pub async fn cancel(
         };
         match write_with_fan_out(ctx, &mut writes, about).await {
             Ok(()) => {
-                return Ok(Session {
+                return Ok(next_sequence(Session {
                     status: SessionStatus::Cancelled,
                     cancel_reason: Some(reason.to_owned()),
                     ..session
-                });
+                }));
             }
             // A booking changed the session meanwhile: read it again (a cancelled or
             // completed one is refused there).

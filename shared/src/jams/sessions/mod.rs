@@ -104,6 +104,10 @@ pub struct Session {
     /// item. Absent on sessions scheduled before sessions kept it.
     #[serde(default)]
     pub series: Option<SeriesCopy>,
+    /// The revision of what calendars show (time, place, note, status), the `SEQUENCE` of its
+    /// calendar files: one up with each such change, in the change's own write.
+    #[serde(default)]
+    pub sequence: u32,
     pub created_at: Timestamp,
 }
 
@@ -140,6 +144,16 @@ pub async fn sync_series(ctx: &Context, series: &Series) -> Result<(), Error> {
             .name("#series", "series")
             .value(":copy", copy.clone())
             .value(":closes", i64::from(series.closes_minutes_before));
+        // A renamed series retitles its sessions in calendars.
+        let renamed = session
+            .series
+            .as_ref()
+            .is_none_or(|kept| kept.name != series.name);
+        let change = if renamed {
+            bump_sequence(change)
+        } else {
+            change
+        };
         match ctx
             .store
             .update_item(&keys::session(&session.id), change)
@@ -374,6 +388,23 @@ fn unchanged_since_read(change: Change, session: &Session) -> Change {
         .value(":confirmed_base", i64::from(session.confirmed_base))
         .value(":confirmed_flyer", i64::from(session.confirmed_flyer))
         .value(":waitlisted", i64::from(session.waitlisted))
+}
+
+/// `change` with the session's [`Session::sequence`] one up: for a change calendars must show.
+/// (A session stored before it kept a sequence gets 1.)
+fn bump_sequence(change: Change) -> Change {
+    change
+        .and_add("#sequence :one_revision")
+        .name("#sequence", "sequence")
+        .value(":one_revision", 1_i64)
+}
+
+/// `session` as [`bump_sequence`] leaves it.
+fn next_sequence(session: Session) -> Session {
+    Session {
+        sequence: session.sequence.saturating_add(1),
+        ..session
+    }
 }
 
 /// Writes `writes` with the fan-out notification `about` (one of the `ForEveryone` kinds) in

@@ -208,6 +208,7 @@ pub async fn schedule(
             waiting: Vec::new(),
             closes_minutes_before: access.series.closes_minutes_before,
             series: Some(access.series.copy()),
+            sequence: 0,
             created_at: now,
         })
         .collect();

@@ -60,6 +60,7 @@ pub fn session(series: &Series, starts_at: &str, ends_at: &str) -> Session {
         waiting: Vec::new(),
         closes_minutes_before: 0,
         series: Some(series.copy()),
+        sequence: 0,
         created_at: march(),
     }
 }

@@ -31,6 +31,8 @@ pub struct RegisteredView<'a> {
     pub position: Option<u32>,
     /// The secret cancel link (the same secret as this page's address).
     pub cancel_url: &'a str,
+    /// The session's calendar file, `/s/{id}.ics`.
+    pub calendar_href: &'a str,
 }
 
 /// "a base", "a flyer".
@@ -115,6 +117,11 @@ pub fn registered(page: &Page<'_>, view: &RegisteredView<'_>) -> Markup {
                     }
                 }
                 @if active {
+                    a href=(view.calendar_href) download class="btn btn-sm self-start" {
+                        (icons::calendar_days("size-4")) "Add to calendar"
+                    }
+                }
+                @if active {
                     div class="card bg-base-200" {
                         div class="card-body gap-2" {
                             p class="font-semibold" { "Keep this page: bookmark it or save its address." }
@@ -161,6 +168,7 @@ mod tests {
             role,
             position: Some(3),
             cancel_url: "https://jamie.example/r/secret-token",
+            calendar_href: "/s/d1.ics",
             cancelled: false,
             session_cancelled: false,
             session_over: false,
@@ -177,6 +185,7 @@ mod tests {
         assert!(html.contains("(Europe/Berlin)"));
         assert!(html.contains(r#"href="https://jamie.example/r/secret-token""#));
         assert!(html.contains("Cancel my registration</a>"));
+        assert!(html.contains(r#"href="/s/d1.ics" download"#));
         assert!(html.contains("Registered as <strong>Ana &lt;x&gt;</strong>"));
         assert!(html.contains("anyone with its address can cancel your spot"));
         assert!(html.contains("ana@example.org"));

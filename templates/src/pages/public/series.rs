@@ -37,6 +37,10 @@ pub struct PublicSeriesView<'a> {
     pub schedule: &'a str,
     pub organizers: &'a [String],
     pub sessions: Vec<SeriesSessionLink>,
+    /// The calendar feed to subscribe to, `webcal://…/series/{id}.ics`.
+    pub webcal_url: &'a str,
+    /// The same feed over https, for calendars that take a pasted address.
+    pub feed_url: &'a str,
 }
 
 /// The public series page. It sets no link preview tags itself (the view has no URL): add
@@ -83,6 +87,17 @@ pub fn public_series(page: &Page<'_>, view: &PublicSeriesView<'_>) -> Markup {
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+                @if !view.webcal_url.is_empty() {
+                    div class="flex flex-col gap-1" {
+                        a href=(view.webcal_url) class="link link-primary self-start inline-flex items-center gap-1" {
+                            (icons::calendar_days("size-4 shrink-0")) "Subscribe in your calendar"
+                        }
+                        p class="text-sm break-all" {
+                            "Or add this address to your calendar: "
+                            code { (view.feed_url) }
                         }
                     }
                 }
@@ -218,6 +233,8 @@ mod tests {
                     ..SeriesSessionLink::default()
                 },
             ],
+            webcal_url: "webcal://jamie.example/series/s1.ics",
+            feed_url: "https://jamie.example/series/s1.ics",
         };
         let html = public_series(&page(), &view).into_string();
         assert!(html.contains("Park &lt;jam&gt;") && html.contains("Every &lt;week&gt;"));
@@ -229,6 +246,9 @@ mod tests {
         assert!(html.contains("Tuesdays 19:00–21:00") && html.contains("Open in Google Maps"));
         assert!(html.contains("Organized by Ana"));
         assert!(!html.contains("No upcoming sessions."));
+        assert!(html.contains(r#"href="webcal://jamie.example/series/s1.ics"#));
+        assert!(html.contains("Subscribe in your calendar"));
+        assert!(html.contains("<code>https://jamie.example/series/s1.ics</code>"));
 
         let html = public_series(
             &page(),

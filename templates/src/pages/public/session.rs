@@ -59,6 +59,8 @@ pub struct PublicSessionView<'a> {
     /// A note on top after a quiet success (the resend form).
     pub notice: Option<&'a str>,
     pub resend_action: &'a str,
+    /// The session's calendar file, `/s/{id}.ics`.
+    pub calendar_href: &'a str,
 }
 
 /// The link preview of a session: "Park Jam · Tue 1 Dec 2026" and when, where and how full.
@@ -119,6 +121,11 @@ pub fn public_session(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
                             span class="text-base text-base-content/70" { "(" (view.time_zone) ")" }
                         }
                         @if view.state != PublicState::Open { (state_badge(view.state)) }
+                    }
+                    @if !cancelled {
+                        a href=(view.calendar_href) download class="link link-primary self-start inline-flex items-center gap-1" {
+                            (icons::calendar_days("size-4 shrink-0")) "Add to calendar"
+                        }
                     }
                 }
                 dl class="card bg-base-200 card-body gap-3" {
@@ -368,6 +375,7 @@ mod tests {
             state: PublicState::Open,
             cancel_reason: None,
             register_action: "/s/d1/register",
+            calendar_href: "/s/d1.ics",
             form,
             problem: None,
             duplicate: None,
@@ -388,6 +396,7 @@ mod tests {
         assert!(html.contains(r#"<img src="https://cdn.example/p-1600.webp" alt="""#));
         assert!(html.contains("Tue 1 Dec 2026") && html.contains("19:00–21:00"));
         assert!(html.contains("(Europe/Berlin)"));
+        assert!(html.contains(r#"href="/s/d1.ics" download"#) && html.contains("Add to calendar"));
         assert!(html.contains("Volkspark &lt;east&gt;") && html.contains("Main St 1"));
         assert!(html.contains(r#"href="https://maps.google.com/?q=Main&amp;x=1""#));
         assert!(html.contains(">Open in Google Maps</a>"));
@@ -571,6 +580,11 @@ mod tests {
             };
             let html = public_session(&page(), &view).into_string();
             assert!(html.contains(says), "{state:?}: {says}");
+            assert_eq!(
+                html.contains("/s/d1.ics"),
+                state != PublicState::Cancelled,
+                "{state:?}: a cancelled session is not added to calendars"
+            );
             assert!(!html.contains("/s/d1/register"), "{state:?}: form shown");
             assert!(!html.contains(r#"name="consent""#));
             assert!(html.contains(&format!(">{}</span>", state.label())));
