@@ -3,6 +3,7 @@
 
 use jamie::{
     accounts::{AccountError, EmailChangeError},
+    deliveries::DeliveriesError,
     authorization::Denied,
     bookings::BookingError,
     jams::{
@@ -146,6 +147,17 @@ impl From<AccountError> for AppError {
             | AccountError::ReasonRequired
             | AccountError::OwnsUpcomingSessions => Self::Refused(error.to_string().into()),
             AccountError::Internal(error) => error.into(),
+        }
+    }
+}
+
+impl From<DeliveriesError> for AppError {
+    fn from(error: DeliveriesError) -> Self {
+        match error {
+            DeliveriesError::Denied(denied) => {
+                Self::denied(denied, "Only Jamie's administrators can do this.")
+            }
+            DeliveriesError::Internal(error) => error.into(),
         }
     }
 }

@@ -2,9 +2,10 @@
 //! entering someone by hand (over capacity when chosen), moving someone between roles or off
 //! the waitlist, cancelling for someone (after a confirmation, with "Add them back"), one
 //! registration's page (its overrides and the person's history in the series), the CSV export
-//! of the filtered table and the check-in list where attendance is ticked at the jam.
+//! of the filtered table and the check-in list where attendance is ticked at the jam. Each row
+//! says what became of the person's latest email (delivered, bounced…).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::{
     Form,
@@ -19,8 +20,10 @@ use jamie::{
         self, Attendance, BookingError, Cancelled, Filler, Offered, Registration,
         RegistrationInput, RegistrationStatus, TableFilter, TablePage,
     },
+    deliveries,
     ids::{RegistrationId, SeriesId, SessionId},
     jams::sessions::Session,
+    outbox::Notification,
     values::{Fields, FormErrors, Role, RoleChoice},
 };
 use jamie_templates::{
@@ -206,6 +209,7 @@ fn row(
     session: &Session,
     positions: &[(RegistrationId, u32)],
     registration: &Registration,
+    latest_emails: &HashMap<RegistrationId, Notification>,
     now: jiff::Timestamp,
 ) -> RegistrationRow {
     let offered = bookings::offered(session, registration, now);
@@ -230,6 +234,9 @@ fn row(
         detail_href: format!("{base_path}/registrations/{}", registration.id),
         attendance: registration.attendance,
         attendance_actions: attendance_actions(base_path, registration, &offered, ""),
+        last_email: latest_emails
+            .get(&registration.id)
+            .map(|email| (email.about.clone(), email.status)),
     }
 }
 
@@ -380,6 +387,8 @@ async fn render(
         after.as_ref(),
     )
     .await?;
+    // Read once `table_page` has found the viewer may run this session's registrations.
+    let latest_emails = deliveries::latest_of_session(ctx, session_id).await?;
     let zone = series.zone();
     let now = ctx.clock.now();
     let positions = bookings::positions(&session);
@@ -408,7 +417,16 @@ async fn render(
         waitlist: session.waitlisted,
         rows: registrations
             .iter()
-            .map(|registration| row(&base_path, &session, &positions, registration, now))
+            .map(|registration| {
+                row(
+                    &base_path,
+                    &session,
+                    &positions,
+                    registration,
+                    &latest_emails,
+                    now,
+                )
+            })
             .collect(),
         status_filter: &query.status,
         role_filter: &query.role,
