@@ -275,7 +275,10 @@ impl SesEvent {
             SesEvent::RenderingFailure { failure, .. } => Move {
                 to: Status::Failed,
                 from: SENT,
-                detail: Some(format!("SES could not render it: {}", failure.error_message)),
+                detail: Some(format!(
+                    "SES could not render it: {}",
+                    failure.error_message
+                )),
                 suppress: Vec::new(),
             },
             SesEvent::DeliveryDelay { delivery_delay, .. } => {
@@ -386,7 +389,9 @@ async fn apply(
     wanted: &Move,
 ) -> Result<bool, StoreError> {
     let now = ctx.clock.now();
-    let from: Vec<String> = (0..wanted.from.len()).map(|i| format!(":from{i}")).collect();
+    let from: Vec<String> = (0..wanted.from.len())
+        .map(|i| format!(":from{i}"))
+        .collect();
     let mut set = vec!["#status = :to", "updated_at = :now"];
     let mut condition = format!(
         "provider_id = :message AND #status IN ({})",
@@ -411,11 +416,7 @@ async fn apply(
     if let Some(detail) = &wanted.detail {
         change = change.value(":detail", detail.as_str());
     }
-    match ctx
-        .store
-        .update_item(&keys::notification(id), change)
-        .await
-    {
+    match ctx.store.update_item(&keys::notification(id), change).await {
         Ok(()) => Ok(true),
         Err(StoreError::Conflict { .. }) => Ok(false),
         Err(error) => Err(error),
@@ -478,7 +479,8 @@ pub struct LogFilter {
 impl LogFilter {
     fn keeps(&self, notification: &Notification) -> bool {
         let recipient = self.recipient.trim().to_lowercase();
-        self.status.is_none_or(|status| notification.status == status)
+        self.status
+            .is_none_or(|status| notification.status == status)
             && self
                 .kind
                 .as_deref()

@@ -35,3 +35,55 @@ pub async fn handle(ctx: &Context, event: EventBridgeEvent) -> Result<Recorded, 
     }
     Ok(recorded)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every fixture (real SES event JSON in its EventBridge envelope) is one of the rule's
+    /// detail-types and reads as the event its `eventType` names, with our tag.
+    #[test]
+    fn the_fixtures_read_as_the_events_they_are() {
+        let fixtures = [
+            (
+                include_str!("../../../tests/fixtures/ses/delivered.json"),
+                "Delivery",
+            ),
+            (
+                include_str!("../../../tests/fixtures/ses/bounce-permanent.json"),
+                "Bounce",
+            ),
+            (
+                include_str!("../../../tests/fixtures/ses/bounce-transient.json"),
+                "Bounce",
+            ),
+            (
+                include_str!("../../../tests/fixtures/ses/complaint.json"),
+                "Complaint",
+            ),
+            (
+                include_str!("../../../tests/fixtures/ses/reject.json"),
+                "Reject",
+            ),
+            (
+                include_str!("../../../tests/fixtures/ses/rendering-failure.json"),
+                "RenderingFailure",
+            ),
+            (
+                include_str!("../../../tests/fixtures/ses/delivery-delay.json"),
+                "DeliveryDelay",
+            ),
+        ];
+        for (json, variant) in fixtures {
+            let event: EventBridgeEvent = serde_json::from_str(json).unwrap();
+            assert_eq!(event.source, deliveries::SOURCE);
+            assert!(deliveries::DETAIL_TYPES.contains(&event.detail_type.as_str()));
+            let ses: SesEvent = serde_json::from_value(event.detail).unwrap();
+            assert!(
+                format!("{ses:?}").starts_with(variant),
+                "{variant}: {ses:?}"
+            );
+            assert!(ses.mail().and_then(|mail| mail.notification()).is_some());
+        }
+    }
+}

@@ -36,7 +36,10 @@ pub fn routes() -> Routes {
         .action("/admin/users/{id}/block", post(block))
         .action("/admin/users/{id}/unblock", post(unblock))
         .page("/admin/deliveries", get(delivery_log))
-        .action("/admin/deliveries/suppressions/lift", post(lift_suppression))
+        .action(
+            "/admin/deliveries/suppressions/lift",
+            post(lift_suppression),
+        )
 }
 
 pub fn app(ctx: Context) -> Router {

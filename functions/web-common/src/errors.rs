@@ -3,9 +3,9 @@
 
 use jamie::{
     accounts::{AccountError, EmailChangeError},
-    deliveries::DeliveriesError,
     authorization::Denied,
     bookings::BookingError,
+    deliveries::DeliveriesError,
     jams::{
         invites::InviteError,
         photos::{PhotoError, UploadError},

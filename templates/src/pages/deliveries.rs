@@ -31,7 +31,10 @@ pub const KINDS: [(&str, &str); 15] = [
     ("sign_in_link", "Sign-in link"),
     ("email_change", "Email change link"),
     ("invitation", "Co-organizer invitation"),
-    ("session_changed_for_everyone", "Session change, to everyone"),
+    (
+        "session_changed_for_everyone",
+        "Session change, to everyone",
+    ),
     (
         "session_cancelled_for_everyone",
         "Session cancelled, to everyone",
@@ -309,7 +312,10 @@ mod tests {
     #[test]
     fn a_row_says_what_became_of_the_latest_email() {
         let delivered = email_line(&promoted(), Status::Delivered).into_string();
-        assert!(delivered.contains("Promotion email · delivered"), "{delivered}");
+        assert!(
+            delivered.contains("Promotion email · delivered"),
+            "{delivered}"
+        );
         assert!(!delivered.contains("no longer"));
         let bounced = email_line(&promoted(), Status::Bounced).into_string();
         assert!(
@@ -317,9 +323,11 @@ mod tests {
             "{bounced}"
         );
         assert!(bounced.contains("text-error"));
-        assert!(email_line(&promoted(), Status::Pending)
-            .into_string()
-            .contains("· queued"));
+        assert!(
+            email_line(&promoted(), Status::Pending)
+                .into_string()
+                .contains("· queued")
+        );
     }
 
     #[test]
