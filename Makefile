@@ -117,7 +117,7 @@ $(LAMBDA_STAMP):
 	rustup target add aarch64-unknown-linux-gnu
 	touch $@
 
-LAMBDAS := web-public web-auth web-admin web-jams web-dashboard assets
+LAMBDAS := web-public web-auth web-admin web-jams web-dashboard assets notify-worker jobs ses-events
 
 build: $(LAMBDA_STAMP) ## Build every Lambda for arm64 into target/lambda/<name>/bootstrap
 	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" cargo lambda build --release --arm64 $(addprefix --bin ,$(LAMBDAS))

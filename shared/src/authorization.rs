@@ -78,10 +78,12 @@ pub enum Operation {
     /// See a series' registrations and run them: enter someone, move between roles or off the
     /// waitlist, cancel for someone, mark attendance, export.
     ManageRegistrations,
+    /// See the delivery log of every email and the suppression list, and lift a suppression.
+    ManageDeliveries,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 12] = [
         Operation::ManageOwnAccount,
         Operation::ListUsers,
         Operation::BlockUsers,
@@ -93,6 +95,7 @@ impl Operation {
         Operation::ManageOrganizers,
         Operation::LeaveSeries,
         Operation::ManageRegistrations,
+        Operation::ManageDeliveries,
     ];
 }
 
@@ -127,7 +130,9 @@ pub fn authorize_in(
     let organizer = role.is_some();
     let allowed = match operation {
         Operation::ManageOwnAccount | Operation::CreateSeries | Operation::AcceptInvite => true,
-        Operation::ListUsers | Operation::BlockUsers => actor.user.superadmin,
+        Operation::ListUsers | Operation::BlockUsers | Operation::ManageDeliveries => {
+            actor.user.superadmin
+        }
         Operation::ViewSeries => organizer || actor.user.superadmin,
         Operation::EditSeries | Operation::ManageRegistrations => organizer,
         Operation::DeleteSeries | Operation::ManageOrganizers => owner,
@@ -193,7 +198,7 @@ pub(crate) mod tests {
         const NO: Cell = Err(Forbidden);
         const BL: Cell = Err(Blocked);
         // operation:           anonymous user owner co-org blocked superadmin
-        let matrix: [(Operation, [Cell; 6]); 11] = [
+        let matrix: [(Operation, [Cell; 6]); 12] = [
             (ManageOwnAccount, [IN, OK, OK, OK, BL, OK]),
             (ListUsers, [IN, NO, NO, NO, BL, OK]),
             (BlockUsers, [IN, NO, NO, NO, BL, OK]),
@@ -205,6 +210,7 @@ pub(crate) mod tests {
             (ManageOrganizers, [IN, NO, OK, NO, BL, NO]),
             (LeaveSeries, [IN, NO, NO, OK, BL, NO]),
             (ManageRegistrations, [IN, NO, OK, OK, BL, NO]),
+            (ManageDeliveries, [IN, NO, NO, NO, BL, OK]),
         ];
         assert_eq!(
             matrix.len(),

@@ -35,6 +35,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("admin", 8),
     ("notifications", 8),
     ("jobs", 8),
+    ("deliveries", 8),
 ];
 
 /// Which top-level modules each top-level module uses.

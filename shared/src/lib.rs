@@ -16,7 +16,8 @@
 //! 7. `bookings`: registrations, waitlists, the participant's view
 //! 8. on top: `account_changes` (account operations that reach into sign-ins and series),
 //!    `admin` (the superadmin's overviews across accounts and series), `notifications`
-//!    (delivering the outbox), `jobs` (scheduled work)
+//!    (delivering the outbox), `jobs` (scheduled work), `deliveries` (what SES says became of
+//!    each email, the suppression list, the delivery log)
 
 pub mod account_changes;
 pub mod accounts;
@@ -27,6 +28,7 @@ pub mod bookings;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod deliveries;
 pub mod error;
 pub mod health;
 pub mod http;

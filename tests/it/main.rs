@@ -3,6 +3,7 @@
 
 mod auth;
 mod bookings;
+mod deliveries;
 mod dev_server;
 mod health;
 mod jams;

@@ -1,5 +1,6 @@
 //! The `web-admin` function: the superadmin's user list with search and paging, and blocking
-//! and unblocking accounts, every series with its owner. Access is decided by the domain.
+//! and unblocking accounts, every series with its owner, the delivery log and the suppression
+//! list. Access is decided by the domain.
 
 use axum::{
     Form, Router,
@@ -12,11 +13,18 @@ use jamie::{
     Context, account_changes,
     accounts::{self, AccountError},
     admin,
+    deliveries::{self, LogFilter},
     ids::UserId,
     jams::series::Visibility,
+    outbox::Status,
+    values::Email,
 };
-use jamie_templates::pages::admin::{
-    SeriesListView, SeriesRow, UserRow, UsersView, series_list, users,
+use jamie_templates::{
+    components::percent_encode,
+    pages::{
+        admin::{SeriesListView, SeriesRow, UserRow, UsersView, series_list, users},
+        deliveries::{DeliveryLogView, KINDS, SuppressionCheck, delivery_log as log_page},
+    },
 };
 use serde::Deserialize;
 use web_common::{AppError, PageContext, Routes};
@@ -27,6 +35,11 @@ pub fn routes() -> Routes {
         .page("/admin/series", get(all_series))
         .action("/admin/users/{id}/block", post(block))
         .action("/admin/users/{id}/unblock", post(unblock))
+        .page("/admin/deliveries", get(delivery_log))
+        .action(
+            "/admin/deliveries/suppressions/lift",
+            post(lift_suppression),
+        )
 }
 
 pub fn app(ctx: Context) -> Router {
@@ -153,4 +166,100 @@ async fn all_series(
         next: found.next.as_deref(),
     };
     Ok(series_list(&page.page("All series"), &view).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LogQuery {
+    /// `yyyy-mm-dd` (UTC); today when absent or not a past day.
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+    /// Part of a recipient's address.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+    /// The address whose suppression to look up.
+    #[serde(default)]
+    email: String,
+}
+
+/// The delivery log of a UTC day, filtered, and the suppression lookup.
+async fn delivery_log(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, AppError> {
+    let today = ctx
+        .clock
+        .now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let day = query
+        .day
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .filter(|day| *day <= today)
+        .unwrap_or(today);
+    let kind = KINDS
+        .iter()
+        .find(|(name, _)| *name == query.kind)
+        .map(|(name, _)| *name);
+    let recipient: String = query.q.chars().take(100).collect();
+    let filter = LogFilter {
+        status: Status::parse(&query.status),
+        kind: kind.map(str::to_owned),
+        recipient: recipient.clone(),
+    };
+    let after = (!query.after.is_empty()).then_some(query.after.as_str());
+    let found = deliveries::log(&ctx, &page.principal, day, &filter, after).await?;
+    let looked_up = match query.email.trim() {
+        "" => None,
+        raw => Some(Email::parse(raw).map(|email| (raw, email))),
+    };
+    let suppression = match &looked_up {
+        Some(Ok((_, email))) => deliveries::suppression(&ctx, &page.principal, email).await?,
+        _ => None,
+    };
+    let check = match (&looked_up, &suppression) {
+        (None, _) => None,
+        (Some(Err(error)), _) => Some(SuppressionCheck::Invalid(error.0)),
+        (Some(Ok(_)), Some(suppression)) => Some(SuppressionCheck::Suppressed(suppression)),
+        (Some(Ok((raw, _))), None) => Some(SuppressionCheck::NotSuppressed(raw)),
+    };
+    let view = DeliveryLogView {
+        day,
+        today,
+        rows: &found.notifications,
+        status: filter.status,
+        kind: kind.unwrap_or_default(),
+        recipient: &recipient,
+        next: found.next.as_deref(),
+        check,
+    };
+    Ok(log_page(&page.page("Deliveries"), &view).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct LiftInput {
+    #[serde(default)]
+    email: String,
+}
+
+/// Lifts a suppression, then shows the address's standing.
+async fn lift_suppression(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Form(input): Form<LiftInput>,
+) -> Result<Response, AppError> {
+    let email = Email::parse(&input.email).map_err(|error| AppError::Refused(error.0.into()))?;
+    deliveries::lift_suppression(&ctx, &page.principal, &email).await?;
+    Ok(Redirect::to(&format!(
+        "/admin/deliveries?email={}",
+        percent_encode(email.as_str())
+    ))
+    .into_response())
 }

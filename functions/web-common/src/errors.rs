@@ -5,6 +5,7 @@ use jamie::{
     accounts::{AccountError, EmailChangeError},
     authorization::Denied,
     bookings::BookingError,
+    deliveries::DeliveriesError,
     jams::{
         invites::InviteError,
         photos::{PhotoError, UploadError},
@@ -158,6 +159,17 @@ impl From<AccountError> for AppError {
             | AccountError::ReasonRequired
             | AccountError::OwnsUpcomingSessions => Self::Refused(error.to_string().into()),
             AccountError::Internal(error) => error.into(),
+        }
+    }
+}
+
+impl From<DeliveriesError> for AppError {
+    fn from(error: DeliveriesError) -> Self {
+        match error {
+            DeliveriesError::Denied(denied) => {
+                Self::denied(denied, "Only Jamie's administrators can do this.")
+            }
+            DeliveriesError::Internal(error) => error.into(),
         }
     }
 }

@@ -3,9 +3,10 @@
 //! the waitlist, cancelling for someone (after a confirmation, with "Add them back"), one
 //! registration's page (its overrides and the person's history in the series), the CSV export
 //! of the filtered table, the check-in list where attendance is ticked at the jam, and the
-//! message an organizer sends to the session's people.
+//! message an organizer sends to the session's people. Each row says what became of the
+//! person's latest email (delivered, bounced…).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::{
     Form,
@@ -20,10 +21,11 @@ use jamie::{
         self, Attendance, BookingError, Cancelled, Filler, Offered, Registration,
         RegistrationInput, RegistrationStatus, TableFilter, TablePage,
     },
+    deliveries,
     ids::{RegistrationId, SeriesId, SessionId},
     jams::sessions::{self, Session, SessionError, SessionStatus},
     limits::Per,
-    outbox::Audience,
+    outbox::{Audience, Notification},
     values::{Fields, FormErrors, Role, RoleChoice},
 };
 use jamie_templates::{
@@ -217,6 +219,7 @@ fn row(
     session: &Session,
     positions: &[(RegistrationId, u32)],
     registration: &Registration,
+    latest_emails: &HashMap<RegistrationId, Notification>,
     now: jiff::Timestamp,
 ) -> RegistrationRow {
     let offered = bookings::offered(session, registration, now);
@@ -241,6 +244,9 @@ fn row(
         detail_href: format!("{base_path}/registrations/{}", registration.id),
         attendance: registration.attendance,
         attendance_actions: attendance_actions(base_path, registration, &offered, ""),
+        last_email: latest_emails
+            .get(&registration.id)
+            .map(|email| (email.about.clone(), email.status)),
     }
 }
 
@@ -437,6 +443,8 @@ async fn render(
         after.as_ref(),
     )
     .await?;
+    // Read once `table_page` has found the viewer may run this session's registrations.
+    let latest_emails = deliveries::latest_of_session(ctx, session_id).await?;
     let zone = series.zone();
     let now = ctx.clock.now();
     let positions = bookings::positions(&session);
@@ -475,7 +483,16 @@ async fn render(
         waitlist: session.waitlisted,
         rows: registrations
             .iter()
-            .map(|registration| row(&base_path, &session, &positions, registration, now))
+            .map(|registration| {
+                row(
+                    &base_path,
+                    &session,
+                    &positions,
+                    registration,
+                    &latest_emails,
+                    now,
+                )
+            })
             .collect(),
         status_filter: &query.status,
         role_filter: &query.role,

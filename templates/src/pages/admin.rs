@@ -1,4 +1,5 @@
-//! The superadmin's user list: search, paging, block and unblock with a reason.
+//! The superadmin's user list (search, paging, block and unblock with a reason), every series,
+//! and the navigation between the admin pages.
 
 use maud::{Markup, html};
 
@@ -8,6 +9,26 @@ use crate::{
     icons,
     layout::{csrf_field, layout},
 };
+
+/// The links between the admin pages; `current` is the path of the page it is on.
+pub fn admin_nav(current: &str) -> Markup {
+    const PAGES: [(&str, &str); 3] = [
+        ("/admin", "Users"),
+        ("/admin/series", "All series"),
+        ("/admin/deliveries", "Deliveries"),
+    ];
+    html! {
+        nav aria-label="Administration" class="flex flex-wrap gap-1" {
+            @for (href, label) in PAGES {
+                @if href == current {
+                    a href=(href) class="btn btn-sm btn-active" aria-current="page" { (label) }
+                } @else {
+                    a href=(href) class="btn btn-ghost btn-sm" { (label) }
+                }
+            }
+        }
+    }
+}
 
 /// One row of the list.
 #[derive(Clone, Debug)]
@@ -39,7 +60,7 @@ pub fn users(page: &Page<'_>, view: &UsersView<'_>) -> Markup {
             section class="flex flex-col gap-4" aria-labelledby="admin-title" {
                 div class="flex flex-wrap items-center justify-between gap-2" {
                     h1 id="admin-title" class="text-3xl font-bold" { "Users" }
-                    a href="/admin/series" class="btn btn-ghost btn-sm" { "All series" }
+                    (admin_nav("/admin"))
                 }
                 @if let Some(problem) = view.problem { (alert(Tone::Error, problem)) }
                 form method="get" action="/admin" role="search" class="join w-full max-w-md" {
@@ -134,7 +155,7 @@ pub fn series_list(page: &Page<'_>, view: &SeriesListView<'_>) -> Markup {
             section class="flex flex-col gap-4" aria-labelledby="series-title" {
                 div class="flex flex-wrap items-center justify-between gap-2" {
                     h1 id="series-title" class="text-3xl font-bold" { "All series" }
-                    a href="/admin" class="btn btn-ghost btn-sm" { "Users" }
+                    (admin_nav("/admin/series"))
                 }
                 @if view.rows.is_empty() {
                     p class="text-base-content/70" { "No series yet." }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod calendar;
 pub mod dashboard;
+pub mod deliveries;
 pub mod error;
 pub mod home;
 pub mod jams;

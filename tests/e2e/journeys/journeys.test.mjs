@@ -371,6 +371,15 @@ test('5. a superadmin blocks a user, whose open page then cannot act', async () 
   assert.doesNotMatch(seenByCora, /Schedule sessions\s*Times are in/);
   assert.match(seenByCora, /blocked|log in|sign in/i);
   assert.equal(await cora.getByRole('button', { name: 'Schedule', exact: true }).count(), 0);
+
+  // The delivery log of the day, from the admin pages: the run's emails and where each stands.
+  await root.getByRole('link', { name: 'Deliveries', exact: true }).click();
+  const log = await seen(root.getByRole('main'));
+  assert.ok(log.includes(ANA.email), 'the organizer\'s emails are listed');
+  assert.ok(log.includes(CORA.email), 'the invitation is listed');
+  assert.match(log, /Sign-in link/);
+  assert.match(log, /Co-organizer invitation/);
+  assert.match(log, /\b(sent|delivered)\b/);
 });
 
 test('6. on a 375 px phone in dark mode: the public page, the result page and the dashboard', async () => {

@@ -3,7 +3,7 @@
 
 use jamie::{
     bookings::{Attendance, RegistrationStatus},
-    outbox::Audience,
+    outbox::{Audience, Kind, Status},
     values::{Role, RoleChoice},
 };
 use jiff::{Timestamp, tz::TimeZone};
@@ -18,7 +18,10 @@ use crate::{
     },
     icons,
     layout::{csrf_field, layout},
-    pages::jams::{RoleCount, back_link},
+    pages::{
+        deliveries::email_line,
+        jams::{RoleCount, back_link},
+    },
     when,
 };
 
@@ -50,6 +53,8 @@ pub struct RegistrationRow {
     pub attendance: Option<Attendance>,
     /// (label, POST action) pairs shown once the session has started, e.g. ("Attended", "/jams/…/registrations/{id}/attendance?mark=attended").
     pub attendance_actions: Vec<(String, String)>,
+    /// The latest email to them and where it stands (delivered, bounced…), if any.
+    pub last_email: Option<(Kind, Status)>,
 }
 
 /// The "Message participants" form of a scheduled session.
@@ -370,6 +375,7 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow], zone: &TimeZone) -> Mar
                                     @if row.manual { span class="text-xs text-base-content/70" { "Added by an organizer" } }
                                 }
                                 div class="text-sm break-all" { (row.email) }
+                                @if let Some((about, status)) = &row.last_email { (email_line(about, *status)) }
                                 @if !row.note.trim().is_empty() {
                                     p class="text-sm mt-1 whitespace-pre-line break-words max-w-prose" {
                                         span class="font-semibold" { "Note: " } (row.note)
@@ -459,6 +465,7 @@ mod tests {
             detail_href: String::new(),
             attendance: None,
             attendance_actions: vec![],
+            last_email: None,
         }
     }
 
@@ -520,6 +527,13 @@ mod tests {
                 detail_href: "/jams/s1/sessions/d1/registrations/r1".into(),
                 attendance: None,
                 attendance_actions: vec![],
+                last_email: Some((
+                    Kind::Waitlisted {
+                        session: jamie::ids::SessionId::generate(),
+                        registration: jamie::ids::RegistrationId::generate(),
+                    },
+                    Status::Bounced,
+                )),
             },
             RegistrationRow {
                 id: "r2".into(),
@@ -649,6 +663,11 @@ mod tests {
         assert!(filter.contains(r#"name="q" type="search" value="ana&quot;&lt;""#));
         assert!(filter.contains(">Name or email</label>"));
         assert!(html.contains("Bases 7/10") && html.contains("1 waitlisted"));
+        let ana = &html[html.find(r#"id="r-r1""#).unwrap()..html.find(r#"id="r-r2""#).unwrap()];
+        assert!(
+            ana.contains("Waitlist email · bounced — we no longer email this address"),
+            "Ana's row says her email bounced"
+        );
         assert!(html.contains(r#"href="/jams/s1/sessions/d1/registrations.csv""#));
         assert!(html.contains("Export CSV") && html.contains("Check-in list"));
         assert!(html.contains(r#"href="/jams/s1/sessions/d1/checkin""#));
