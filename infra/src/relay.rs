@@ -60,29 +60,34 @@ impl Relay {
         let mut sent = 0;
         let shard_ids: Vec<String> = self.shards.keys().cloned().collect();
         for shard in shard_ids {
-            let Some(Some(iterator)) = self.shards.get(&shard).cloned() else {
-                continue;
-            };
-            let records = self
-                .streams
-                .get_records()
-                .shard_iterator(iterator)
-                .send()
-                .await
-                .map_err(|e| Error::aws("reading the table's stream", e))?;
-            for record in records.records.unwrap_or_default() {
-                if record.event_name != Some(OperationType::Insert) {
-                    continue;
+            // Page through what the shard holds until it has nothing more now.
+            while let Some(Some(iterator)) = self.shards.get(&shard).cloned() {
+                let records = self
+                    .streams
+                    .get_records()
+                    .shard_iterator(iterator)
+                    .send()
+                    .await
+                    .map_err(|e| Error::aws("reading the table's stream", e))?;
+                let page = records.records.unwrap_or_default();
+                let caught_up = page.is_empty();
+                for record in page {
+                    if record.event_name != Some(OperationType::Insert) {
+                        continue;
+                    }
+                    let Some(change) = record.dynamodb else {
+                        continue;
+                    };
+                    if let Some(id) = outbox_item_id(&change.keys, &change.new_image) {
+                        self.enqueue(id).await?;
+                        sent += 1;
+                    }
                 }
-                let Some(change) = record.dynamodb else {
-                    continue;
-                };
-                if let Some(id) = outbox_item_id(&change.keys, &change.new_image) {
-                    self.enqueue(id).await?;
-                    sent += 1;
+                self.shards.insert(shard.clone(), records.next_shard_iterator);
+                if caught_up {
+                    break;
                 }
             }
-            self.shards.insert(shard, records.next_shard_iterator);
         }
         Ok(sent)
     }

@@ -58,16 +58,16 @@ pub fn mailbox(
                 @if emails.is_empty() {
                     p { "No emails yet. " a href="/login" class="link" { "Request a sign-in link" } " to see one here." }
                 }
-                ul class="flex flex-col gap-3" {
+                ul class="flex flex-col gap-3 min-w-0" {
                     @for email in emails {
-                        li class="card bg-base-200" {
-                            div class="card-body gap-2" {
+                        li class="card bg-base-200 min-w-0 overflow-hidden" {
+                            div class="card-body gap-2 min-w-0" {
                                 p class="text-sm text-base-content/70 break-all" {
                                     (email.received) " · to " (email.to) " · from " (email.from)
                                     @if let Some(reply_to) = email.reply_to { " · replies to " (reply_to) }
                                 }
                                 h2 class="card-title text-lg" { (email.subject) }
-                                pre class="whitespace-pre-wrap break-words font-sans text-sm" { (linked_text(email.text)) }
+                                div class="whitespace-pre-wrap break-all text-sm min-w-0" { (linked_text(email.text)) }
                                 div class="flex flex-wrap gap-2" {
                                     a href={ "/dev/mailbox/" (email.id) } class="btn btn-sm" { "View as HTML" }
                                     @for (n, name) in email.attachments.iter().enumerate() {
