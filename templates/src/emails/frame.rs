@@ -382,6 +382,8 @@ fn inlines_text(inlines: &[Inline]) -> String {
         .iter()
         .map(|inline| match inline {
             Inline::Text(text) | Inline::Strong(text) => text.clone(),
+            // A link that is its own address (the sign-in fallback) is written once.
+            Inline::Link { label, url } if label == url => url.clone(),
             Inline::Link { label, url } => format!("{label} <{url}>"),
         })
         .collect()

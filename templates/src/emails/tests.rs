@@ -366,3 +366,31 @@ fn every_email_declares_both_colour_schemes_and_a_preheader() {
         assert!(!email.html.contains("display:flex"), "{name}");
     }
 }
+
+#[test]
+fn a_link_that_is_its_own_address_is_written_once_in_the_text() {
+    let samples = Samples::new();
+    for (name, email) in samples.all() {
+        for line in email.text.lines() {
+            for url in line
+                .split_whitespace()
+                .filter(|word| word.starts_with("https://"))
+            {
+                assert!(
+                    !line.contains(&format!("{url} <{url}>")),
+                    "{name}: the address twice in a row: {line}"
+                );
+            }
+        }
+    }
+    let (_, sign_in) = samples
+        .all()
+        .into_iter()
+        .find(|(name, _)| *name == "sign-in")
+        .expect("the sign-in sample");
+    assert!(
+        sign_in
+            .text
+            .contains("open this address: https://jamie.example/auth/magic/Qm3x9LwA7tP0\n")
+    );
+}

@@ -95,12 +95,13 @@ pub fn email_line(about: &Kind, status: Status) -> Markup {
 
 fn status_badge(status: Status) -> Markup {
     let class = match status {
-        Status::Delivered => "badge badge-success badge-sm",
+        // One line: "sent to each person" otherwise spills out of the pill.
+        Status::Delivered => "badge badge-success badge-sm whitespace-nowrap",
         Status::Bounced | Status::Complained | Status::Failed | Status::Suppressed => {
-            "badge badge-error badge-sm"
+            "badge badge-error badge-sm whitespace-nowrap"
         }
-        Status::Sent | Status::Expanded => "badge badge-info badge-sm",
-        _ => "badge badge-ghost badge-sm",
+        Status::Sent | Status::Expanded => "badge badge-info badge-sm whitespace-nowrap",
+        _ => "badge badge-ghost badge-sm whitespace-nowrap",
     };
     html! { span class=(class) { (status_words(status)) } }
 }
@@ -222,7 +223,7 @@ fn filters(view: &DeliveryLogView<'_>) -> Markup {
             label class="flex flex-col gap-1 text-sm" {
                 "Day (UTC)"
                 input type="date" name="day" value=(when::iso_date(view.day))
-                    max=(when::iso_date(view.today)) class="input input-sm";
+                    max=(when::iso_date(view.today)) class="input input-sm w-40";
             }
             label class="flex flex-col gap-1 text-sm" {
                 "Status"
@@ -252,6 +253,11 @@ fn filters(view: &DeliveryLogView<'_>) -> Markup {
     }
 }
 
+/// The label of a cell on phones, where the rows are cards and the head is hidden.
+fn cell_label(label: &str) -> Markup {
+    html! { span class="md:hidden font-sans text-base-content/70" { (label) ": " } }
+}
+
 fn log_table(rows: &[Notification]) -> Markup {
     html! {
         div class="md:overflow-x-auto" {
@@ -267,10 +273,13 @@ fn log_table(rows: &[Notification]) -> Markup {
                                 (when::time(when::local(row.created_at, &TimeZone::UTC).time()))
                             }
                             td { (kind_words(&row.about)) }
-                            td class="break-all" { @if row.address().is_empty() { "—" } @else { (row.address()) } }
+                            td class="break-all" { (cell_label("To")) @if row.address().is_empty() { "—" } @else { (row.address()) } }
                             td { (status_badge(row.status)) }
-                            td class="break-all font-mono text-xs" { (row.provider_id.as_deref().unwrap_or("—")) }
-                            td class="text-sm break-words max-w-prose" { (row.detail.as_deref().unwrap_or("")) }
+                            td class="break-all font-mono text-xs" { (cell_label("SES id")) (row.provider_id.as_deref().unwrap_or("—")) }
+                            // On a phone's card an empty detail would be an empty line.
+                            td class={ "text-sm break-words max-w-prose" @if row.detail.is_none() { " max-md:hidden" } } {
+                                (cell_label("Detail")) (row.detail.as_deref().unwrap_or(""))
+                            }
                         }
                     }
                 }

@@ -62,7 +62,7 @@ pub fn mailbox(
                     @for email in emails {
                         li class="card bg-base-200 min-w-0 overflow-hidden" {
                             div class="card-body gap-2 min-w-0" {
-                                p class="text-sm text-base-content/70 break-all" {
+                                p class="text-sm text-base-content/70 break-words" {
                                     (email.received) " · to " (email.to) " · from " (email.from)
                                     @if let Some(reply_to) = email.reply_to { " · replies to " (reply_to) }
                                 }
