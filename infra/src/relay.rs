@@ -83,7 +83,8 @@ impl Relay {
                         sent += 1;
                     }
                 }
-                self.shards.insert(shard.clone(), records.next_shard_iterator);
+                self.shards
+                    .insert(shard.clone(), records.next_shard_iterator);
                 if caught_up {
                     break;
                 }
