@@ -162,18 +162,28 @@ export async function fillSignInForm(page, email, name) {
  * (newest first, as the mailbox lists what SES received), follows the link to `path`.
  */
 export async function followEmailedLink(page, email, subject, path, { timeout = 60_000 } = {}) {
-  const card = page
+  const cards = page
     .getByRole('listitem')
     .filter({ hasText: `to ${email}` })
-    .filter({ has: page.getByRole('heading', { name: subject }) })
-    .first();
-  // The worker sends within a second or two of the request; give a slow machine a few reloads.
+    .filter({ has: page.getByRole('heading', { name: subject }) });
+  // The worker sends a moment after the request: wait for the newest such email whose link
+  // was not followed before (an older one may already be there).
   const deadline = Date.now() + timeout;
   for (;;) {
     await page.goto('/dev/mailbox');
-    if (await card.count()) break;
-    if (Date.now() > deadline) throw new Error(`no email to ${email} matching ${subject} in /dev/mailbox`);
+    for (const card of await cards.all()) {
+      const link = card.getByRole('link', { name: path }).first();
+      const href = await link.getAttribute('href');
+      if (href && !followed.has(href)) {
+        followed.add(href);
+        await link.click();
+        return;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no new email to ${email} matching ${subject} in /dev/mailbox`);
     await page.waitForTimeout(500);
   }
-  await card.getByRole('link', { name: path }).first().click();
 }
+
+/** Emailed links already followed, so that each call follows a new one. */
+const followed = new Set();
