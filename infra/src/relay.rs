@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_dynamodbstreams::types::{AttributeValue, OperationType, ShardIteratorType};
-use jamie::{Context, Error, notifications::QueueMessage};
+use jamie::{Context, Error};
 
 /// Where a new relay starts reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,8 +19,8 @@ pub enum From {
 #[derive(Debug)]
 pub struct Relay {
     streams: aws_sdk_dynamodbstreams::Client,
-    queue: aws_sdk_sqs::Client,
-    queue_url: String,
+    /// The app whose queue the new items go to.
+    ctx: Context,
     stream_arn: String,
     from: From,
     /// The next iterator of each shard read so far.
@@ -46,8 +46,7 @@ impl Relay {
             ))?;
         Ok(Self {
             streams: aws_sdk_dynamodbstreams::Client::new(&ctx.aws),
-            queue: ctx.queue.clone(),
-            queue_url: ctx.config.notifications_queue_url.clone(),
+            ctx: ctx.clone(),
             stream_arn,
             from,
             shards: BTreeMap::new(),
@@ -132,19 +131,11 @@ impl Relay {
     }
 
     async fn enqueue(&self, notification_id: String) -> Result<(), Error> {
-        let Ok(notification_id) = notification_id.parse() else {
-            return Ok(());
-        };
-        let body = serde_json::to_string(&QueueMessage { notification_id })
-            .map_err(|e| Error::failed("writing a queue message", e))?;
-        self.queue
-            .send_message()
-            .queue_url(&self.queue_url)
-            .message_body(body)
-            .send()
-            .await
-            .map_err(|e| Error::aws("sending to the notifications queue", e))?;
-        Ok(())
+        match notification_id.parse() {
+            Ok(id) => jamie::notifications::enqueue(&self.ctx, &id).await,
+            // Not an id we write: nothing to deliver.
+            Err(_) => Ok(()),
+        }
     }
 }
 

@@ -228,7 +228,6 @@ async fn wants(
 /// (the worker's claim makes a duplicate harmless); returns how many it saw and re-enqueued.
 async fn requeue_stuck(ctx: &Context) -> Result<(usize, usize), Error> {
     use crate::{
-        notifications::QueueMessage,
         outbox::Notification,
         store::{Query, keys},
     };
@@ -248,17 +247,7 @@ async fn requeue_stuck(ctx: &Context) -> Result<(usize, usize), Error> {
             if notification.status.is_final() || leased {
                 continue;
             }
-            let body = serde_json::to_string(&QueueMessage {
-                notification_id: notification.id.clone(),
-            })
-            .map_err(|e| Error::failed("writing a queue message", e))?;
-            ctx.queue
-                .send_message()
-                .queue_url(&ctx.config.notifications_queue_url)
-                .message_body(body)
-                .send()
-                .await
-                .map_err(|e| Error::aws("re-enqueueing a stuck notification", e))?;
+            crate::notifications::enqueue(ctx, &notification.id).await?;
             requeued += 1;
         }
         match page.next {

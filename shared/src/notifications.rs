@@ -26,6 +26,23 @@ pub struct QueueMessage {
     pub notification_id: NotificationId,
 }
 
+/// Hands notification `id` to the queue (the local relay and the stuck-item sweep; in AWS the
+/// Pipe writes the same body).
+pub async fn enqueue(ctx: &Context, id: &NotificationId) -> Result<(), Error> {
+    let body = serde_json::to_string(&QueueMessage {
+        notification_id: id.clone(),
+    })
+    .map_err(|e| Error::failed("writing a queue message", e))?;
+    ctx.queue
+        .send_message()
+        .queue_url(&ctx.config.notifications_queue_url)
+        .message_body(body)
+        .send()
+        .await
+        .map_err(|e| Error::aws("sending to the notifications queue", e))?;
+    Ok(())
+}
+
 /// How long a worker's claim holds before another worker may take the notification over (a
 /// crashed worker's claim ends by itself). Well under the queue's visibility timeout.
 pub const LEASE: SignedDuration = SignedDuration::from_secs(60);
