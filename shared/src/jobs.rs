@@ -1,5 +1,5 @@
-//! The scheduled jobs: reminders (24 h, and 2 h where a series asks), the promotion safety net
-//! with the stuck-outbox re-enqueue, cleanup. EventBridge runs them in AWS; the dev server locally.
+//! The scheduled jobs (EventBridge in AWS, the dev server locally): reminders, the release of
+//! expired holds with the promotion safety net and the stuck-outbox re-enqueue, cleanup.
 
 use std::time::Duration;
 
@@ -14,7 +14,8 @@ pub enum Job {
     /// Writes each confirmed registration its reminder 24 h (and, where the series asks, 2 h)
     /// before the session, exactly once.
     Reminders,
-    /// Fixes sessions whose counters and waitlist disagree; re-sends stuck notifications.
+    /// Releases held registrations nobody confirmed in time (promoting the next in line),
+    /// fixes sessions whose counters and waitlist disagree; re-sends stuck notifications.
     Promotions,
     /// Completes past sessions and archives old ones.
     Cleanup,
@@ -62,27 +63,34 @@ pub const ARCHIVE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours
 
 /// Runs one job once and logs one line of what it did: reminders writes each confirmed
 /// registration of the sessions starting 23–25 h from now its reminder, and 1–3 h from now
-/// where the series asks for a second (once, whatever runs overlap); promotions sweeps the sessions of the next two weeks with the bookings' safety
+/// where the series asks for a second (once, whatever runs overlap); promotions releases the
+/// holds that ran out unconfirmed, sweeps the sessions of the next two weeks with the bookings' safety
 /// net and re-enqueues stuck outbox items; cleanup completes ended sessions, archives idle
 /// series and keeps the public listing in step.
 #[tracing::instrument(skip(ctx), fields(job = job.name()))]
 pub async fn run(ctx: &Context, job: Job) -> Result<JobReport, Error> {
     let report = match job {
         Job::Promotions => {
+            let internal = |doing: &'static str| {
+                move |error| match error {
+                    crate::bookings::BookingError::Internal(error) => error,
+                    other => Error::failed(doing, other),
+                }
+            };
+            let released = crate::bookings::release_expired(ctx)
+                .await
+                .map_err(internal("releasing expired holds"))?;
             let today = utc_date(ctx.clock.now());
             let swept = crate::bookings::sweep(ctx, today, SWEEP_DAYS)
                 .await
-                .map_err(|error| match error {
-                    crate::bookings::BookingError::Internal(error) => error,
-                    other => Error::failed("sweeping sessions", other),
-                })?;
+                .map_err(internal("sweeping sessions"))?;
             for fixed in &swept.fixed {
                 tracing::warn!(?fixed, "the sweep fixed a session");
             }
             let (stuck, requeued) = requeue_stuck(ctx).await?;
             JobReport {
-                examined: swept.examined + stuck,
-                changed: swept.fixed.len() + requeued,
+                examined: released.examined + swept.examined + stuck,
+                changed: released.released + swept.fixed.len() + requeued,
             }
         }
         Job::Cleanup => {

@@ -114,6 +114,8 @@ pub struct JamLinks {
     pub series: String,
     /// The registration's cancel link (derived, never stored).
     pub cancel: String,
+    /// The link that keeps a held registration (derived), while it is held.
+    pub confirm: Option<String>,
     /// The app's host (the calendar event's UID domain, as the `.ics` routes write it).
     pub host: String,
 }
@@ -470,6 +472,9 @@ impl Facts {
                     calendar: format!("{}.ics", session.public_url(ctx)),
                     series: series_url(ctx, &series.id),
                     cancel: bookings::cancel_url(ctx, registration),
+                    confirm: registration
+                        .held_until
+                        .map(|_| bookings::confirm_url(ctx, registration)),
                     host: ctx.config.base_url.host().to_owned(),
                 },
                 now: ctx.clock.now(),
@@ -580,7 +585,9 @@ fn stale(
     let cancelled = registration.status == RegistrationStatus::Cancelled;
     let scheduled = session.status == SessionStatus::Scheduled;
     match about {
-        Kind::RegistrationCancelled { .. } | Kind::SessionCancelled { .. } => None,
+        Kind::RegistrationCancelled { .. }
+        | Kind::HoldReleased { .. }
+        | Kind::SessionCancelled { .. } => None,
         _ if cancelled => Some("the registration was cancelled meanwhile"),
         Kind::SessionChanged { .. } | Kind::OrganizerMessage { .. } => {
             (!scheduled).then_some("the session is no longer scheduled")

@@ -142,6 +142,11 @@ pub enum Kind {
         session: SessionId,
         registration: RegistrationId,
     },
+    /// A registration's hold ran out unconfirmed and was released (its spot passed on).
+    HoldReleased {
+        session: SessionId,
+        registration: RegistrationId,
+    },
     /// The session moved in time or place.
     SessionChanged {
         session: SessionId,
@@ -190,6 +195,7 @@ impl Kind {
             Kind::Promoted { .. } => "promoted",
             Kind::RoleChanged { .. } => "role_changed",
             Kind::RegistrationCancelled { .. } => "registration_cancelled",
+            Kind::HoldReleased { .. } => "hold_released",
             Kind::SessionChanged { .. } => "session_changed",
             Kind::SessionCancelled { .. } => "session_cancelled",
             Kind::Reminder { .. } => "reminder",
@@ -220,6 +226,10 @@ impl Kind {
                 registration,
             }
             | Kind::RegistrationCancelled {
+                session,
+                registration,
+            }
+            | Kind::HoldReleased {
                 session,
                 registration,
             }

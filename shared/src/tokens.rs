@@ -48,6 +48,8 @@ pub enum LinkPurpose {
     SignIn,
     /// `/account/email/…` of an email change (keyed by the change's id).
     EmailChange,
+    /// `/confirm/…` that keeps a held registration (keyed by the registration id).
+    Hold,
 }
 
 impl LinkPurpose {
@@ -56,6 +58,7 @@ impl LinkPurpose {
             LinkPurpose::Cancel => b"cancel",
             LinkPurpose::SignIn => b"sign-in",
             LinkPurpose::EmailChange => b"email-change",
+            LinkPurpose::Hold => b"hold",
         }
     }
 }

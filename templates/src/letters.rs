@@ -89,6 +89,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
     };
     let name = registration.name.as_str();
     let cancel_url = links.cancel.as_str();
+    let hold = links.confirm.as_deref();
     // The role a spot is held in ("either" until promoted says which it got).
     let role = registration.role.unwrap_or_default();
     let (email, with_calendar) = match news {
@@ -98,6 +99,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 name,
                 role,
                 cancel_url,
+                hold,
             }
             .render(),
             true,
@@ -109,6 +111,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 requested: registration.requested,
                 position: position.map_or(1, |place| place as usize),
                 cancel_url,
+                hold,
             }
             .render(),
             false,
@@ -119,6 +122,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 name,
                 role,
                 cancel_url,
+                hold,
             }
             .render(),
             true,
@@ -133,6 +137,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
             .render(),
             false,
         ),
+        Kind::HoldReleased { .. } => (emails::HoldReleased { jam: jam(), name }.render(), false),
         Kind::RegistrationCancelled { .. } => (
             emails::Cancelled {
                 jam: jam(),

@@ -234,6 +234,7 @@ fn row(
         position: position_in(positions, registration),
         registered_at: registration.created_at,
         manual: registration.manual,
+        held: registration.held_until.is_some(),
         cancel_href: offered
             .cancel
             .then(|| format!("{base_path}/registrations/{}/cancel", registration.id)),

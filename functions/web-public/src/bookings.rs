@@ -7,14 +7,14 @@ use axum::{
     Form,
     extract::{Path, State},
     http::{StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use jamie::{
     Context,
     bookings::{
-        self, BookingError, Cancelled, LinkedRegistration, PublicSession, RegistrationInput,
-        RegistrationStatus, Source,
+        self, BookingError, Cancelled, Confirmation, LinkedRegistration, PublicSession,
+        RegistrationInput, RegistrationStatus, Source,
     },
     ids::{SeriesId, SessionId},
     jams::{series, sessions::SessionStatus},
@@ -26,9 +26,10 @@ use jamie_templates::{
     components::FormState,
     layout::Social,
     pages::public::{
-        CancelState, CancelView, ListedSeries, PublicSeriesView, PublicSessionView, PublicState,
-        RegisteredView, SeriesSessionLink, cancel_page, counts_text, find_jams, public_series,
-        public_session, registered,
+        CancelState, CancelView, ConfirmState, ConfirmView, InboxView, ListedSeries,
+        PublicSeriesView, PublicSessionView, PublicState, RegisteredView, SeriesSessionLink,
+        cancel_page, confirm_page, counts_text, find_jams, inbox, public_series, public_session,
+        registered,
     },
 };
 use web_common::{
@@ -40,7 +41,8 @@ pub(crate) fn routes() -> Routes {
         .page("/s/{session}", get(show_session))
         .action("/s/{session}/register", post(register))
         .page("/s/{session}/registered/{key}", get(show_registered))
-        .action("/s/{session}/resend", post(resend))
+        .page("/confirm/{token}", get(show_confirm))
+        .action("/confirm/{token}", post(confirm))
         .page("/cancel/{token}", get(show_cancel))
         .action("/cancel/{token}", post(cancel))
         .page("/series", get(find))
@@ -67,7 +69,6 @@ fn state_of(found: &PublicSession, now: jiff::Timestamp) -> PublicState {
 struct FormOutcome<'a> {
     form: FormState,
     problem: Option<&'a str>,
-    duplicate: Option<&'a str>,
     notice: Option<&'a str>,
 }
 
@@ -93,7 +94,6 @@ async fn session_page(
         .map(|photo| format!("{base_url}/{}", photo.key));
     let series_href = format!("/series/{}", series.id);
     let register_action = format!("/s/{}/register", session.id);
-    let resend_action = format!("/s/{}/resend", session.id);
     let calendar_href = format!("/s/{}.ics", session.id);
     let organizers = &series.organizer_names;
     let title = format!("{} — {date}", series.name);
@@ -126,9 +126,7 @@ async fn session_page(
         register_action: &register_action,
         form: &outcome.form,
         problem: outcome.problem,
-        duplicate: outcome.duplicate,
         notice: outcome.notice,
-        resend_action: &resend_action,
         calendar_href: &calendar_href,
     };
     let social = Social {
@@ -241,10 +239,11 @@ async fn register(
             return form_again(&ctx, &page, &id, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match bookings::register(&ctx, &id, input, Source::Public).await {
-        // Post/redirect/get: the result lives at its own private address, so reloading it (or
-        // a phone reopening the tab) shows it again instead of sending the form twice.
-        Ok(done) => Ok(private(Redirect::to(&done.result_path()).into_response())),
+    match bookings::register_or_resend(&ctx, &id, input, Source::Public).await {
+        // The same page whether the address was new here or registered already (then its
+        // confirmation went again): the form tells nobody who is registered. The result lives
+        // behind the emailed links.
+        Ok(answer) => Ok(private(inbox_page(&page, &answer).into_response())),
         // What the person can act on is said above the form, with what they typed.
         Err(error @ (BookingError::Closed | BookingError::SessionCancelled)) => {
             let message = error.to_string();
@@ -255,18 +254,93 @@ async fn register(
             };
             form_again(&ctx, &page, &id, outcome, StatusCode::CONFLICT).await
         }
-        Err(BookingError::AlreadyRegistered(_)) => {
-            let outcome = FormOutcome {
-                form: form_state(form, FormErrors::default()),
-                duplicate: Some(
-                    "This email address is already registered for this session. We can email you its confirmation, with the link to cancel, again.",
-                ),
-                ..FormOutcome::default()
-            };
-            form_again(&ctx, &page, &id, outcome, StatusCode::CONFLICT).await
-        }
         Err(error) => Err(error.into()),
     }
+}
+
+/// "Check your inbox": what every valid registration is answered with.
+fn inbox_page(page: &PageContext, answer: &bookings::Inbox) -> Markup {
+    let (date, _) = session_when(&answer.session, &answer.time_zone.zone());
+    let session_href = format!("/s/{}", answer.session.id);
+    let view = InboxView {
+        email: answer.email.as_str(),
+        series_name: &answer.series_name,
+        date: &date,
+        confirm_by_email: answer.confirm_by_email,
+        session_href: &session_href,
+    };
+    inbox(&page.page("Check your inbox"), &view)
+}
+
+/// "a spot as a base", "a place on the waitlist": what a held registration keeps.
+fn holding(found: &LinkedRegistration) -> String {
+    match (found.registration.status, found.registration.role) {
+        (RegistrationStatus::Confirmed, Some(role)) => format!("a spot as a {}", role.as_str()),
+        (RegistrationStatus::Waitlisted, _) => "a place on the waitlist".to_owned(),
+        _ => "a spot".to_owned(),
+    }
+}
+
+fn confirm_view_page(
+    ctx: &Context,
+    page: &PageContext,
+    found: &LinkedRegistration,
+    state: ConfirmState,
+) -> Markup {
+    let (date, time) = session_when(&found.session, &found.series.zone());
+    let registration = &found.registration;
+    let session_href = format!("/s/{}", found.session.id);
+    let cancel_href = bookings::cancel_url(ctx, registration);
+    let holding = holding(found);
+    let view = ConfirmView {
+        series_name: &found.series.name,
+        date: &date,
+        time: &time,
+        holding: &holding,
+        state,
+        session_href: &session_href,
+        cancel_href: &cancel_href,
+    };
+    confirm_page(&page.page("Keep your spot"), &view)
+}
+
+/// `GET /confirm/{token}`: the button that keeps a held registration. Opening the link
+/// confirms nothing (mail scanners open links); a wrong secret is "not found".
+async fn show_confirm(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let found = bookings::by_confirm_link(&ctx, &token).await?;
+    let state = if found.registration.status == RegistrationStatus::Cancelled {
+        ConfirmState::Released
+    } else if found.registration.held_until.is_some() {
+        ConfirmState::Ask {
+            action: format!("/confirm/{token}"),
+        }
+    } else {
+        ConfirmState::AlreadyConfirmed
+    };
+    Ok(private(
+        confirm_view_page(&ctx, &page, &found, state).into_response(),
+    ))
+}
+
+/// `POST /confirm/{token}`: keeps the held registration, unless the jobs released it first.
+async fn confirm(
+    State(ctx): State<Context>,
+    page: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let (confirmation, found) = bookings::confirm_hold(&ctx, &token).await?;
+    let state = match confirmation {
+        Confirmation::Now => ConfirmState::Confirmed,
+        Confirmation::Already => ConfirmState::AlreadyConfirmed,
+        Confirmation::Released => ConfirmState::Released,
+    };
+    Ok(private(
+        confirm_view_page(&ctx, &page, &found, state).into_response(),
+    ))
 }
 
 /// The session page again with the registration form as it was sent and what went wrong.
@@ -279,26 +353,6 @@ async fn form_again(
 ) -> Result<Response, AppError> {
     let found = bookings::public_session(ctx, id).await?;
     session_page(ctx, page, &found, outcome, status).await
-}
-
-async fn resend(
-    State(ctx): State<Context>,
-    page: PageContext,
-    Path(id): Path<String>,
-    Form(form): Form<BTreeMap<String, String>>,
-) -> Result<Response, AppError> {
-    let id = parse_session(&id)?;
-    let email = Fields(&form).get("email").to_owned();
-    bookings::resend(&ctx, &id, &email).await?;
-    let found = bookings::public_session(&ctx, &id).await?;
-    let outcome = FormOutcome {
-        notice: Some(
-            "If this address is registered for the session, its confirmation is on its way again.",
-        ),
-        ..FormOutcome::default()
-    };
-    // The same answer whether or not the address is registered.
-    session_page(&ctx, &page, &found, outcome, StatusCode::OK).await
 }
 
 /// The result of registering, at `/s/{session}/registered/{registration}.{secret}`: the cancel

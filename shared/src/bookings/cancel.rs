@@ -157,12 +157,14 @@ pub async fn cancel_for(
 }
 
 /// Who is cancelling: the holder of a cancel link (its secret's hash), an organizer of the
-/// series the session must belong to, or the registration's own person (checked before).
+/// series the session must belong to, the registration's own person (checked before), or the
+/// jobs releasing a hold that ran out unconfirmed.
 #[derive(Clone, Copy)]
 pub(super) enum Canceller<'a> {
     Link(&'a TokenHash),
     Organizer(&'a SeriesId),
     Participant,
+    Release,
 }
 
 /// Cancels registration `id` (reached by its link when `link` is given): a confirmed spot goes,
@@ -213,6 +215,24 @@ pub(super) async fn cancel(
         if registration.status == RegistrationStatus::Cancelled {
             return done(Cancelled::Already);
         }
+        // A release applies only to a hold that ran out: confirmed meanwhile (or still
+        // running), there is nothing to release, and `Already` says nothing was done.
+        let released = matches!(whose, Canceller::Release);
+        if released
+            && registration
+                .held_until
+                .is_none_or(|until| until > ctx.clock.now())
+        {
+            return Ok((
+                Cancelled::Already,
+                LinkedRegistration {
+                    registration: registration.clone(),
+                    session: session.clone(),
+                    series: series.clone(),
+                    position: position_of(&session, &registration.id),
+                },
+            ));
+        }
         let promoted = match (registration.status, registration.role) {
             (RegistrationStatus::Confirmed, Some(role))
                 if session.status == SessionStatus::Scheduled =>
@@ -221,7 +241,7 @@ pub(super) async fn cancel(
             }
             _ => None,
         };
-        let writes = cancel_writes(ctx, &session, &registration, promoted)?;
+        let writes = cancel_writes(ctx, &session, &registration, promoted, released)?;
         match writes.commit().await {
             Ok(()) => {
                 return done(Cancelled::Now {
@@ -234,28 +254,39 @@ pub(super) async fn cancel(
     }
 }
 
-/// The writes of a cancel: the registration, its email claim, the session's counters and
-/// waitlist, the cancelled person's email, and the promotion of `promoted` (the waiter and
-/// its place in the waitlist, with their email) if any.
+/// The writes of a cancel: the registration (out of the holds index), its email claim, the
+/// session's counters and waitlist, the cancelled person's email (that their hold was released
+/// when `released`, under the condition that it is still the hold read, so a confirm that
+/// came first wins), and the promotion of `promoted` (the waiter and its place in the
+/// waitlist, with their email) if any.
 pub(super) fn cancel_writes(
     ctx: &Context,
     session: &Session,
     registration: &Registration,
     promoted: Option<(usize, &Waiter)>,
+    released: bool,
 ) -> Result<Transaction, BookingError> {
     let session_id = &session.id;
     let now = ctx.clock.now();
+    let mut change = Change::new(
+        "SET #status = :cancelled, cancelled_at = :now REMOVE held_until, GSI1PK, GSI1SK",
+    )
+    .when("#status = :was")
+    .name("#status", "status")
+    .value(":cancelled", RegistrationStatus::Cancelled.as_str())
+    .value(":was", registration.status.as_str())
+    .value(":now", Value::of(&now)?);
+    if let (true, Some(until)) = (released, registration.held_until) {
+        change = change
+            .and_when("held_until = :held")
+            .value(":held", Value::of(&until)?);
+    }
     let mut writes = ctx.store.transaction();
     writes
         .update(
             "registration",
             &keys::registration(session_id, &registration.id),
-            Change::new("SET #status = :cancelled, cancelled_at = :now")
-                .when("#status = :was")
-                .name("#status", "status")
-                .value(":cancelled", RegistrationStatus::Cancelled.as_str())
-                .value(":was", registration.status.as_str())
-                .value(":now", Value::of(&now)?),
+            change,
         )?
         .delete(
             "email claim",
@@ -287,12 +318,20 @@ pub(super) fn cancel_writes(
     }
     .value(":minus", -1);
     writes.update("session counters", &keys::session(session_id), counters)?;
+    let (about, id) = (session_id.clone(), registration.id.clone());
     let cancelled_note = Notification::new(
         ctx,
         Recipient::email(&registration.email),
-        Kind::RegistrationCancelled {
-            session: session_id.clone(),
-            registration: registration.id.clone(),
+        if released {
+            Kind::HoldReleased {
+                session: about,
+                registration: id,
+            }
+        } else {
+            Kind::RegistrationCancelled {
+                session: about,
+                registration: id,
+            }
         },
     );
     writes.put(

@@ -2,10 +2,12 @@
 //! promotion, secret cancel links; every rule of ARCHITECTURE §4 kept by one transaction's
 //! conditions per change, never by a read alone. How each write keeps them: docs/data-model.md §5.
 
+mod answer;
 mod cancel;
 pub mod capacity;
 mod conditions;
 mod export;
+mod holds;
 mod manage;
 mod mine;
 mod model;
@@ -26,6 +28,7 @@ pub use manage::{
 pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
+pub use answer::{Inbox, register_or_resend};
 pub use cancel::cancel_url;
 use cancel::{Canceller, cancel, cancel_secret, link_token, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
@@ -34,10 +37,11 @@ use conditions::{
     waitlist_as_read,
 };
 pub use export::{csv_file_name, export, to_csv};
+pub use holds::{HOLD, Released, by_confirm_link, confirm_hold, confirm_url, release_expired};
 pub use model::{
-    Attendance, BookingError, Cancelled, Filler, LinkedRegistration, Move, OrganizerProof,
-    PublicSession, Registered, Registration, RegistrationInput, RegistrationStatus, Source,
-    token_of_result,
+    Attendance, BookingError, Cancelled, Confirmation, Filler, LinkedRegistration, Move,
+    OrganizerProof, PublicSession, Registered, Registration, RegistrationInput, RegistrationStatus,
+    Source, token_of_result,
 };
 use model::{CancelLink, CounterNames, EmailClaim, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};

@@ -102,6 +102,10 @@ pub struct Registration {
     /// trail.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub moves: Vec<Move>,
+    /// Held until then, waiting for its person to press the link in its email (series that
+    /// confirm registrations by email); gone once confirmed. The jobs release it after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<Timestamp>,
 }
 
 /// Whether a confirmed participant came.
@@ -141,18 +145,25 @@ pub struct Move {
     pub to: String,
 }
 
-/// A registration lives in its session's partition, and in its person's index (GSI2) by the
-/// start of its session.
+/// A registration lives in its session's partition, in its person's index (GSI2) by the
+/// start of its session, and while held in the holds index (GSI1, sparse) by when its hold ends.
 impl Stored for Registration {
     fn entry(&self) -> Entry {
-        Entry::new(keys::registration(&self.session_id, &self.id)).gsi2(
+        let entry = Entry::new(keys::registration(&self.session_id, &self.id)).gsi2(
             keys::participant_index(&self.email),
             format!(
                 "{}#{}",
                 keys::sortable_time(self.starts_at),
                 self.session_id
             ),
-        )
+        );
+        match self.held_until {
+            Some(until) => entry.gsi1(
+                keys::HOLDS_INDEX,
+                keys::hold_sort_key(until, &self.session_id, &self.id),
+            ),
+            None => entry,
+        }
     }
 }
 
@@ -313,6 +324,17 @@ impl From<DeadlinePassed> for BookingError {
     fn from(_: DeadlinePassed) -> Self {
         Self::Busy
     }
+}
+
+/// What confirming a held registration did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Confirmed now: the spot (or the waitlist place) is kept.
+    Now,
+    /// It was confirmed before (or never needed confirming).
+    Already,
+    /// Too late: the hold ran out and the registration was released (or it was cancelled).
+    Released,
 }
 
 /// How a new registration is entered.

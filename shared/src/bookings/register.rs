@@ -2,7 +2,7 @@
 //! registration, its email claim, its cancel link and its confirmation email).
 
 use super::{
-    BookingError, CancelLink, CounterNames, EmailClaim, Registered, Registration,
+    BookingError, CancelLink, CounterNames, EmailClaim, HOLD, Registered, Registration,
     RegistrationInput, RegistrationStatus, Source, cancel_secret, cancel_url, closed_to_newcomers,
     competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers,
     series_of, session_cache, waitlisted_attribute,
@@ -119,6 +119,7 @@ pub async fn register(
             manual: matches!(source, Source::Manual { .. }),
             attendance: None,
             moves: Vec::new(),
+            held_until: held_until(&source, copy, now),
         };
         let writes = registration_writes(ctx, &session, &registration, over_capacity)?;
         match writes.commit().await {
@@ -149,6 +150,15 @@ pub async fn register(
             Err(StoreError::Conflict { .. }) => continue,
             Err(error) => return Err(error.into()),
         }
+    }
+}
+
+/// Until when a new registration is held for its person to confirm by email: only public ones,
+/// of series that ask for it (an organizer's entry is never held).
+fn held_until(source: &Source, series: &SeriesCopy, now: Timestamp) -> Option<Timestamp> {
+    match source {
+        Source::Public if series.confirm_by_email => Some(now.saturating_add(HOLD).unwrap_or(now)),
+        _ => None,
     }
 }
 
@@ -260,6 +270,7 @@ pub fn registration_transaction(
         manual: false,
         attendance: None,
         moves: Vec::new(),
+        held_until: None,
     };
     registration_writes(ctx, session, &registration, false)
 }

@@ -54,6 +54,7 @@ pub(crate) fn registration(requested: RoleChoice, status: RegistrationStatus) ->
         manual: false,
         attendance: None,
         moves: Vec::new(),
+        held_until: None,
     }
 }
 

@@ -131,6 +131,16 @@ pub fn participant_index(email: &impl EmailKey) -> String {
     format!("PARTICIPANT#{}", email.key_text())
 }
 
+/// GSI1 partition of the registrations held until their person confirms them by email
+/// (sparse: written with the registration, removed on confirm and cancel).
+pub const HOLDS_INDEX: &str = "HOLDS";
+
+/// A held registration's sort key in [`HOLDS_INDEX`]: when its hold ends first, so the jobs
+/// read the expired ones as one range.
+pub fn hold_sort_key(until: jiff::Timestamp, session: &SessionId, id: &RegistrationId) -> String {
+    format!("{}#{session}#{id}", sortable_time(until))
+}
+
 /// A cancel link of a session's registration, by the hash of its secret, in the session's
 /// partition (the link names its session, so the partition is known without a lookup).
 pub fn cancel_token(session: &SessionId, hash: &TokenHash) -> Key {

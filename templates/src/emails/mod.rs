@@ -3,7 +3,7 @@
 //!
 //! `account` has the sign-in link, the email change and the co-organizer invitation;
 //! `registration` what happens to one registration (confirmed, waitlisted, promoted, role
-//! changed, cancelled); `session` what happens to a session its people hold a place in (changed,
+//! changed, cancelled, released unconfirmed); `session` what happens to a session its people hold a place in (changed,
 //! cancelled, the reminder, an organizer's message). `frame` is the layout they share.
 
 mod account;
@@ -87,6 +87,8 @@ pub struct Confirmed<'a> {
     pub role: jamie::values::Role,
     /// The registration's secret cancel link.
     pub cancel_url: &'a str,
+    /// While the spot is held until confirmed by email: the link that keeps it.
+    pub hold: Option<&'a str>,
 }
 
 /// A registration is on the waitlist of the role(s) it asked for.
@@ -99,6 +101,8 @@ pub struct Waitlisted<'a> {
     pub position: usize,
     /// The registration's secret cancel link (leaves the waitlist).
     pub cancel_url: &'a str,
+    /// While the place is held until confirmed by email: the link that keeps it.
+    pub hold: Option<&'a str>,
 }
 
 /// A waitlisted registration got a freed spot as `role`.
@@ -108,6 +112,15 @@ pub struct Promoted<'a> {
     pub name: &'a str,
     pub role: jamie::values::Role,
     pub cancel_url: &'a str,
+    /// While the registration is still held until confirmed by email: the link that keeps it.
+    pub hold: Option<&'a str>,
+}
+
+/// A held registration was not confirmed in time and its spot (or place) was released.
+#[derive(Clone, Copy, Debug)]
+pub struct HoldReleased<'a> {
+    pub jam: Jam<'a>,
+    pub name: &'a str,
 }
 
 /// An organizer moved a confirmed registration to another role, now `role`.

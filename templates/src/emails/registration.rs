@@ -1,13 +1,27 @@
 //! The emails about one registration: confirmed, waitlisted (with its place in the role's
-//! queue), promoted from the waitlist, moved to another role, and cancelled.
+//! queue; either asking to confirm a held one), promoted, moved, cancelled and released.
 
 use jamie::values::RoleChoice;
 
 use super::{
-    Cancelled, Confirmed, Email, Promoted, RoleChanged, Waitlisted,
+    Cancelled, Confirmed, Email, HoldReleased, Promoted, RoleChanged, Waitlisted,
     frame::{Block, Message, b, button, cancel, hello, jam, link, registered_why, subject_jam, t},
 };
 use crate::{components::ordinal, when};
+
+/// The blocks that ask to keep a held spot or place: what happens without a press, and the
+/// button that keeps it.
+fn keep(url: &str, what: &str) -> [Block; 2] {
+    [
+        Block::Para(vec![
+            b(format!(
+                "Press the button within 30 minutes to keep your {what}."
+            )),
+            t(" If you don't, it goes to someone else and you'd need to register again."),
+        ]),
+        button(&format!("Keep my {what}"), url),
+    ]
+}
 
 /// "Sun 7 Dec 2026, 19:00–21:30 CET".
 fn session_line(jam: &super::Jam<'_>) -> String {
@@ -17,6 +31,32 @@ fn session_line(jam: &super::Jam<'_>) -> String {
 impl Confirmed<'_> {
     pub fn render(&self) -> Email {
         let role = self.role.as_str();
+        if let Some(url) = self.hold {
+            return Message {
+                subject: format!("Press to keep your spot: {}", subject_jam(&self.jam)),
+                preheader: format!(
+                    "Your spot as {role} is held for 30 minutes: press the link to keep it."
+                ),
+                heading: format!("Keep your spot as {role}"),
+                blocks: [Block::Para(vec![
+                    hello(self.name),
+                    t("a spot as "),
+                    b(role),
+                    t(" at "),
+                    b(self.jam.series),
+                    t(" is held for you."),
+                ])]
+                .into_iter()
+                .chain(keep(url, "spot"))
+                .chain([
+                    jam(&self.jam, &[("Session page", self.jam.session_url)]),
+                    cancel(self.cancel_url, "Can't come? ", " to let the spot go now."),
+                ])
+                .collect(),
+                why: registered_why(self.jam.series),
+            }
+            .render();
+        }
         Message {
             subject: format!("You're in: {}", subject_jam(&self.jam)),
             preheader: format!(
@@ -67,11 +107,20 @@ impl Waitlisted<'_> {
             _ => "automatically",
         };
         Message {
-            subject: format!("Waitlist: you're {place} in line for {}", subject_jam(&self.jam)),
-            preheader: format!(
-                "You're {place} in line for {}. We'll email you the moment one frees.",
-                wanted(self.requested)
-            ),
+            subject: match self.hold {
+                Some(_) => format!("Press to keep your waitlist place: {}", subject_jam(&self.jam)),
+                None => format!("Waitlist: you're {place} in line for {}", subject_jam(&self.jam)),
+            },
+            preheader: match self.hold {
+                Some(_) => format!(
+                    "You're {place} in line for {}: press the link within 30 minutes to keep your place.",
+                    wanted(self.requested)
+                ),
+                None => format!(
+                    "You're {place} in line for {}. We'll email you the moment one frees.",
+                    wanted(self.requested)
+                ),
+            },
             heading: format!("You're {place} in line for {}", wanted(self.requested)),
             blocks: vec![
                 Block::Para(vec![
@@ -81,10 +130,18 @@ impl Waitlisted<'_> {
                     b(format!("{place} in line")),
                     t(format!(" for {}.", wanted(self.requested))),
                 ]),
-                Block::Para(vec![t(format!(
-                    "When a spot frees up you get it {which}, and we'll email you the moment it happens. \
-                     You don't need to do anything until then."
-                ))]),
+            ]
+            .into_iter()
+            .chain(match self.hold {
+                Some(url) => keep(url, "place").into(),
+                None => vec![
+                    Block::Para(vec![t(format!(
+                        "When a spot frees up you get it {which}, and we'll email you the moment it happens. \
+                         You don't need to do anything until then."
+                    ))]),
+                ],
+            })
+            .chain([
                 jam(&self.jam, &[]),
                 button("See the session", self.jam.session_url),
                 cancel(
@@ -92,7 +149,8 @@ impl Waitlisted<'_> {
                     "Can't come after all? ",
                     " to leave the waitlist.",
                 ),
-            ],
+            ])
+            .collect(),
             why: registered_why(self.jam.series),
         }
         .render()
@@ -112,15 +170,17 @@ impl Promoted<'_> {
                 session_line(&self.jam)
             ),
             heading: format!("A spot freed up: you're in as {role}"),
-            blocks: vec![
-                Block::Para(vec![
-                    hello(self.name),
-                    t("good news: a spot freed up at "),
-                    b(self.jam.series),
-                    t(" and you moved up from the waitlist. You're in as "),
-                    b(role),
-                    t("."),
-                ]),
+            blocks: vec![Block::Para(vec![
+                hello(self.name),
+                t("good news: a spot freed up at "),
+                b(self.jam.series),
+                t(" and you moved up from the waitlist. You're in as "),
+                b(role),
+                t("."),
+            ])]
+            .into_iter()
+            .chain(self.hold.into_iter().flat_map(|url| keep(url, "spot")))
+            .chain([
                 jam(&self.jam, &[("Session page", self.jam.session_url)]),
                 button("Add to calendar", self.jam.calendar_url),
                 cancel(
@@ -128,7 +188,8 @@ impl Promoted<'_> {
                     "Can't make it now? ",
                     " so the next person in line gets your spot.",
                 ),
-            ],
+            ])
+            .collect(),
             why: registered_why(self.jam.series),
         }
         .render()
@@ -190,6 +251,32 @@ impl Cancelled<'_> {
                     link("the session's page", self.jam.session_url),
                     t(" while it has room."),
                 ]),
+            ],
+            why: registered_why(self.jam.series),
+        }
+        .render()
+    }
+}
+
+impl HoldReleased<'_> {
+    pub fn render(&self) -> Email {
+        Message {
+            subject: format!("Your spot was released: {}", subject_jam(&self.jam)),
+            preheader: "It wasn't confirmed within 30 minutes. Register again if you still want to come."
+                .to_owned(),
+            heading: "Your spot was released".to_owned(),
+            blocks: vec![
+                Block::Para(vec![
+                    hello(self.name),
+                    t("your registration for "),
+                    b(self.jam.series),
+                    t(" was released because it wasn't confirmed within 30 minutes, so the spot went to someone else."),
+                ]),
+                Block::Para(vec![t(
+                    "Still want to come? Register again on the session's page while it has room, and press the link in the email that follows.",
+                )]),
+                jam(&self.jam, &[]),
+                button("Register again", self.jam.session_url),
             ],
             why: registered_why(self.jam.series),
         }

@@ -8,8 +8,9 @@ use jamie::{
 use jiff::Timestamp;
 
 use super::{
-    Cancelled, Confirmed, Email, EmailChange, Invitation, Jam, Lead, OrganizerMessage, Promoted,
-    Reminder, RoleChanged, SessionCancelled, SessionChanged, SignInLink, Waitlisted,
+    Cancelled, Confirmed, Email, EmailChange, HoldReleased, Invitation, Jam, Lead,
+    OrganizerMessage, Promoted, Reminder, RoleChanged, SessionCancelled, SessionChanged,
+    SignInLink, Waitlisted,
 };
 
 /// The data the samples borrow: a Berlin series with two places.
@@ -82,6 +83,7 @@ impl Samples {
     pub fn all(&self) -> Vec<(&'static str, Email)> {
         let jam = self.jam();
         let cancel_url = "https://jamie.example/cancel/Zx81Hq0fP2s";
+        let confirm_url = "https://jamie.example/confirm/Rk27Vb5mQ9w";
         let series_url = "https://jamie.example/series/sunday-acro-jam";
         let name = "Alex";
         vec![
@@ -120,6 +122,18 @@ impl Samples {
                     name,
                     role: Role::Flyer,
                     cancel_url,
+                    hold: None,
+                }
+                .render(),
+            ),
+            (
+                "confirmed-held",
+                Confirmed {
+                    jam,
+                    name,
+                    role: Role::Flyer,
+                    cancel_url,
+                    hold: Some(confirm_url),
                 }
                 .render(),
             ),
@@ -131,6 +145,19 @@ impl Samples {
                     requested: RoleChoice::Flyer,
                     position: 2,
                     cancel_url,
+                    hold: None,
+                }
+                .render(),
+            ),
+            (
+                "waitlisted-held",
+                Waitlisted {
+                    jam,
+                    name,
+                    requested: RoleChoice::Flyer,
+                    position: 2,
+                    cancel_url,
+                    hold: Some(confirm_url),
                 }
                 .render(),
             ),
@@ -141,8 +168,13 @@ impl Samples {
                     name,
                     role: Role::Flyer,
                     cancel_url,
+                    hold: None,
                 }
                 .render(),
+            ),
+            (
+                "hold-released",
+                HoldReleased { jam, name }.render(),
             ),
             (
                 "role-changed",

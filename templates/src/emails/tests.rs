@@ -89,6 +89,7 @@ fn times_show_in_the_series_zone_with_its_abbreviation() {
         name: "Sam",
         role: Role::Base,
         cancel_url: "https://jamie.example/cancel/x",
+        hold: None,
     }
     .render();
     assert!(
@@ -110,6 +111,7 @@ fn the_waitlist_email_gives_the_place_in_the_roles_queue() {
             requested,
             position,
             cancel_url: "https://jamie.example/cancel/x",
+            hold: None,
         }
         .render()
     };
@@ -137,7 +139,7 @@ fn people_with_a_place_get_the_cancel_link_and_those_with_a_spot_the_calendar() 
     let calendar = "https://jamie.example/s/7kq2m9xw.ics";
     for (name, email) in about_the_jam(&samples) {
         let links = hrefs(&email.html);
-        let holds_a_place = !matches!(name, "cancelled" | "session-cancelled");
+        let holds_a_place = !matches!(name, "cancelled" | "session-cancelled" | "hold-released");
         assert_eq!(links.iter().any(|l| l == cancel), holds_a_place, "{name}");
         if holds_a_place {
             assert!(email.text.contains("Cancel your registration"), "{name}");
@@ -178,6 +180,7 @@ fn user_input_is_escaped_in_the_html() {
             name: script,
             role: Role::Base,
             cancel_url,
+            hold: Some(cancel_url),
         }
         .render(),
         Waitlisted {
@@ -186,6 +189,7 @@ fn user_input_is_escaped_in_the_html() {
             requested: RoleChoice::Either,
             position: 4,
             cancel_url,
+            hold: None,
         }
         .render(),
         SessionCancelled {
@@ -393,4 +397,46 @@ fn a_link_that_is_its_own_address_is_written_once_in_the_text() {
             .text
             .contains("open this address: https://jamie.example/auth/magic/Qm3x9LwA7tP0\n")
     );
+}
+
+#[test]
+fn a_held_registration_is_asked_to_press_within_30_minutes_and_a_release_says_why() {
+    let samples = Samples::new();
+    let confirm = "https://jamie.example/confirm/keep";
+    let held = Confirmed {
+        jam: samples.jam(),
+        name: "Alex",
+        role: Role::Flyer,
+        cancel_url: "https://jamie.example/cancel/x",
+        hold: Some(confirm),
+    }
+    .render();
+    assert!(
+        held.subject.starts_with("Press to keep your spot"),
+        "{}",
+        held.subject
+    );
+    for body in [&held.html, &held.text] {
+        assert!(body.contains("within 30 minutes to keep your spot"));
+        assert!(body.contains(confirm));
+    }
+    let place = Waitlisted {
+        jam: samples.jam(),
+        name: "Alex",
+        requested: RoleChoice::Base,
+        position: 1,
+        cancel_url: "https://jamie.example/cancel/x",
+        hold: Some(confirm),
+    }
+    .render();
+    assert!(place.text.contains("within 30 minutes to keep your place"));
+    assert!(place.text.contains("Keep my place"));
+    let released = HoldReleased {
+        jam: samples.jam(),
+        name: "Alex",
+    }
+    .render();
+    assert!(released.subject.starts_with("Your spot was released"));
+    assert!(released.text.contains("wasn't confirmed within 30 minutes"));
+    assert!(released.text.contains("Register again"));
 }

@@ -18,12 +18,13 @@ use crate::{
 };
 
 /// Every kind of notification by its [`Kind::name`], in human words.
-pub const KINDS: [(&str, &str); 15] = [
+pub const KINDS: [(&str, &str); 16] = [
     ("confirmed", "Confirmation"),
     ("waitlisted", "Waitlist email"),
     ("promoted", "Promotion email"),
     ("role_changed", "Role change"),
     ("registration_cancelled", "Cancellation"),
+    ("hold_released", "Released unconfirmed"),
     ("session_changed", "Session change"),
     ("session_cancelled", "Session cancelled"),
     ("reminder", "Reminder"),

@@ -34,6 +34,7 @@ pub struct SeriesDetails {
     pub closes_minutes_before: u32,
     pub replies_to_owner: bool,
     pub remind_two_hours: bool,
+    pub confirm_by_email: bool,
 }
 
 /// The cut-offs a series form offers, in minutes before the start, with their labels.
@@ -151,6 +152,7 @@ impl SeriesDetails {
                 // Checkboxes: ticked sends "yes", unticked sends nothing.
                 replies_to_owner: fields.get("replies_to_owner") == "yes",
                 remind_two_hours: fields.get("remind_two_hours") == "yes",
+                confirm_by_email: fields.get("confirm_by_email") == "yes",
             }),
             _ => Err(errors),
         }
@@ -179,6 +181,7 @@ impl SeriesDetails {
             closes_minutes_before: self.closes_minutes_before,
             replies_to_owner: self.replies_to_owner,
             remind_two_hours: self.remind_two_hours,
+            confirm_by_email: self.confirm_by_email,
             organizer_names: Vec::new(),
             owner_blocked: false,
             created_at,

@@ -69,6 +69,10 @@ pub struct Series {
     /// A second reminder goes 2 hours before each session (besides the one a day before).
     #[serde(default)]
     pub remind_two_hours: bool,
+    /// A public registration holds its spot (or waitlist place) for [`HOLD`](crate::bookings::HOLD)
+    /// until its person presses the link in its email; unconfirmed ones are released.
+    #[serde(default)]
+    pub confirm_by_email: bool,
     /// The organizers' display names, owner first, blocked users left out: kept by
     /// [`refresh_organizers`] so that a public page reads one item for its series.
     #[serde(default)]
@@ -129,6 +133,7 @@ impl Series {
         let ticked = |on: bool| if on { "yes" } else { "" }.to_owned();
         set("replies_to_owner", ticked(self.replies_to_owner));
         set("remind_two_hours", ticked(self.remind_two_hours));
+        set("confirm_by_email", ticked(self.confirm_by_email));
         fields
     }
 
@@ -151,6 +156,7 @@ impl Series {
             public: self.is_public(),
             either_first: self.either_first,
             remind_two_hours: self.remind_two_hours,
+            confirm_by_email: self.confirm_by_email,
         }
     }
 
@@ -341,7 +347,8 @@ pub async fn update(
          start_time = :start_time, duration_minutes = :duration_minutes, weekday = :weekday, \
          time_zone = :time_zone, level_notes = :level_notes, visibility = :visibility, \
          either_first = :either_first, closes_minutes_before = :closes, \
-         replies_to_owner = :replies_to_owner, remind_two_hours = :remind_two_hours",
+         replies_to_owner = :replies_to_owner, remind_two_hours = :remind_two_hours, \
+         confirm_by_email = :confirm_by_email",
     )
     .when("attribute_exists(PK)")
     .name("#name", "name")
@@ -361,7 +368,8 @@ pub async fn update(
     .value(":either_first", series.either_first.as_str())
     .value(":closes", i64::from(series.closes_minutes_before))
     .value(":replies_to_owner", series.replies_to_owner)
-    .value(":remind_two_hours", series.remind_two_hours);
+    .value(":remind_two_hours", series.remind_two_hours)
+    .value(":confirm_by_email", series.confirm_by_email);
     let change = with_listing(change, &series);
     ctx.store
         .update_item(&keys::series(id), change)

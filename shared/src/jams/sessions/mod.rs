@@ -128,6 +128,9 @@ pub struct SeriesCopy {
     /// The series sends a second reminder 2 hours before each session.
     #[serde(default)]
     pub remind_two_hours: bool,
+    /// Public registrations are held until confirmed by email.
+    #[serde(default)]
+    pub confirm_by_email: bool,
 }
 
 impl SeriesCopy {

@@ -72,6 +72,8 @@ fn booking_fields(form: &FormState, cut_offs: &[(u32, &str)]) -> Markup {
             (select("Registration closes", "closes_minutes_before", &options, form,
                 Some("After that, the session page says registration is closed.")))
         }
+        (checkbox(form, "confirm_by_email", html! { "Confirm registrations by email" }, false,
+            Some("Against made-up sign-ups: someone who registers on the public page keeps their spot (or waitlist place) only if they press the link in their email within 30 minutes. Otherwise the spot is released and goes to the next person. People you add yourself are never asked.")))
     }
 }
 

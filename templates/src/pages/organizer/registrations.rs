@@ -9,7 +9,7 @@ use jamie::{
 use jiff::{Timestamp, tz::TimeZone};
 use maud::{Markup, html};
 
-use super::{attendance_badge, done_notice, registration_badge};
+use super::{attendance_badge, done_notice, quiet_badge, registration_badge};
 use crate::{
     Page, Script,
     components::{
@@ -41,6 +41,8 @@ pub struct RegistrationRow {
     pub registered_at: Timestamp,
     /// Added by an organizer.
     pub manual: bool,
+    /// Held until its person confirms by email (a series that asks for it).
+    pub held: bool,
     /// The page that asks before cancelling for them (a link: one click cancels nothing).
     pub cancel_href: Option<String>,
     /// For a cancelled registration: the POST that enters the person again.
@@ -129,7 +131,15 @@ fn table_count(role: &str, count: RoleCount) -> Markup {
 }
 
 /// "Bases 3/10 · Flyers 4/10 · 2 waitlisted", for the table's header.
-fn table_counts(base: RoleCount, flyer: RoleCount, waitlist: u32) -> Markup {
+/// Held registrations count in the others until released; `held` counts the rows shown, so
+/// with more pages it says "on this page".
+fn table_counts(
+    base: RoleCount,
+    flyer: RoleCount,
+    waitlist: u32,
+    held: usize,
+    more_pages: bool,
+) -> Markup {
     html! {
         p class="flex flex-wrap items-center gap-x-2 gap-y-1" {
             (table_count("Bases", base))
@@ -138,6 +148,13 @@ fn table_counts(base: RoleCount, flyer: RoleCount, waitlist: u32) -> Markup {
             @if waitlist > 0 {
                 span aria-hidden="true" { "·" }
                 span class="whitespace-nowrap" { (waitlist) " waitlisted" }
+            }
+            @if held > 0 {
+                span aria-hidden="true" { "·" }
+                span class="whitespace-nowrap" {
+                    (held) " awaiting email confirmation"
+                    @if more_pages { " on this page" }
+                }
             }
         }
     }
@@ -213,7 +230,9 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                         span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
                         span class="tabular-nums whitespace-nowrap" { (view.time) }
                     }
-                    (table_counts(view.base, view.flyer, view.waitlist))
+                    (table_counts(view.base, view.flyer, view.waitlist,
+                        view.rows.iter().filter(|row| row.held && row.status != RegistrationStatus::Cancelled).count(),
+                        view.next_href.is_some()))
                 }
                 nav class="flex flex-wrap gap-2" aria-label="Registrations tools" {
                     a href="#add-someone" class="btn btn-sm btn-primary max-md:min-h-11" { (icons::plus("size-4")) "Add someone" }
@@ -390,6 +409,9 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow], zone: &TimeZone) -> Mar
                             td class="p-0 md:p-3 max-md:border-b-0 align-top" {
                                 div class="flex flex-wrap items-center gap-1" {
                                     (registration_badge(row.status, row.position))
+                                    @if row.held && row.status != RegistrationStatus::Cancelled {
+                                        (quiet_badge("bg-info", html! { "Awaiting email confirmation" }))
+                                    }
                                     @if let Some(attendance) = row.attendance { (attendance_badge(attendance)) }
                                 }
                             }
@@ -459,6 +481,7 @@ mod tests {
             position: None,
             registered_at: Timestamp::UNIX_EPOCH,
             manual: false,
+            held: false,
             cancel_href: None,
             add_back_action: None,
             move_actions: vec![],
@@ -518,6 +541,7 @@ mod tests {
                 position: Some(2),
                 registered_at: "2026-11-01T09:00:00Z".parse().unwrap(),
                 manual: true,
+                held: true,
                 cancel_href: Some("/jams/s1/sessions/d1/registrations/r1/cancel".into()),
                 add_back_action: None,
                 move_actions: vec![(

@@ -1,13 +1,15 @@
-//! What participants see: a session and its registration form, the page after registering,
-//! the private cancel link, a series' upcoming dates, "Find a jam" and their own registrations.
+//! What participants see: a session and its form, "check your inbox", a result page, the confirm
+//! and cancel links, a series' upcoming dates, "Find a jam" and their own registrations.
 
 mod cancel;
+mod inbox;
 mod mine;
 mod registered;
 mod series;
 mod session;
 
 pub use cancel::{CancelState, CancelView, cancel_page};
+pub use inbox::{ConfirmState, ConfirmView, InboxView, confirm_page, inbox};
 pub use mine::{MyRegistrationRow, MyRegistrationsView, my_registrations};
 pub use registered::{RegisteredView, registered};
 pub use series::{ListedSeries, PublicSeriesView, SeriesSessionLink, find_jams, public_series};

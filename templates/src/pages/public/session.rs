@@ -53,12 +53,8 @@ pub struct PublicSessionView<'a> {
     pub register_action: &'a str,
     pub form: &'a FormState,
     pub problem: Option<&'a str>,
-    /// A second registration for the same email: this message plus a "resend my confirmation"
-    /// form (POST `resend_action` with hidden email) is shown instead of the success.
-    pub duplicate: Option<&'a str>,
     /// A note on top after a quiet success (the resend form).
     pub notice: Option<&'a str>,
-    pub resend_action: &'a str,
     /// The session's calendar file, `/s/{id}.ics`.
     pub calendar_href: &'a str,
 }
@@ -179,18 +175,6 @@ fn registration(page: &Page<'_>, view: &PublicSessionView<'_>) -> Markup {
             }
             @if let Some(notice) = view.notice {
                 (alert(Tone::Success, notice))
-            }
-            @if let Some(duplicate) = view.duplicate {
-                div class="flex flex-col gap-2" {
-                    (alert(Tone::Warning, duplicate))
-                    form method="post" action=(view.resend_action) class="self-start" {
-                        (csrf_field(page.csrf))
-                        input type="hidden" name="email" value=(view.form.value("email"));
-                        button type="submit" class="btn btn-sm" {
-                            (icons::envelope("size-4")) "Email me my confirmation again"
-                        }
-                    }
-                }
             }
             @match view.state {
                 PublicState::Open => (register_form(page, view)),
@@ -378,9 +362,7 @@ mod tests {
             calendar_href: "/s/d1.ics",
             form,
             problem: None,
-            duplicate: None,
             notice: None,
-            resend_action: "/s/d1/resend",
         }
     }
 
@@ -537,29 +519,6 @@ mod tests {
         ));
         let after = html.split(r#"id="field-role-note""#).nth(1).unwrap();
         assert!(after[..after.find("</p>").unwrap()].contains("Choose base, flyer or either."));
-    }
-
-    #[test]
-    fn a_duplicate_registration_offers_to_resend_the_confirmation() {
-        let form = state(&[("email", "ana@example.org\"><x")], &[]);
-        let view = PublicSessionView {
-            duplicate: Some("You're already registered with <this> email."),
-            ..session(&form, &ORGANIZERS)
-        };
-        let html = public_session(&page(), &view).into_string();
-        assert!(html.contains(r#"<div class="alert alert-warning" role="status">"#));
-        assert!(html.contains("You're already registered with &lt;this&gt; email."));
-        assert!(post_actions(&html).contains(&"/s/d1/resend".to_owned()));
-        let resend = forms(&html)
-            .into_iter()
-            .find(|form| form.contains("/s/d1/resend"))
-            .unwrap();
-        assert!(resend.contains(
-            r#"<input type="hidden" name="email" value="ana@example.org&quot;&gt;&lt;x">"#
-        ));
-        assert!(resend.contains("Email me my confirmation again</button>"));
-        let without = public_session(&page(), &session(&form, &ORGANIZERS)).into_string();
-        assert!(!without.contains("/s/d1/resend") && !without.contains("alert-warning"));
     }
 
     #[test]
