@@ -28,7 +28,7 @@ async fn session_with(base: u16, flyer: u16) -> (TestApp, SessionId) {
 const RACE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// [`session_with`], with its organizer and series.
-async fn jam_with(base: u16, flyer: u16) -> (TestApp, jam::Jam) {
+pub(crate) async fn jam_with(base: u16, flyer: u16) -> (TestApp, jam::Jam) {
     let app = spawn_app_with(Options {
         clock: Clock::fixed("2027-03-10T12:00:00Z".parse().unwrap()),
         race: true,
@@ -47,7 +47,7 @@ const RACERS: usize = 500;
 /// Concurrent cancels of confirmed spots, with enough people waiting to fill every one.
 const CANCELS: usize = 100;
 
-fn input(n: usize, requested: RoleChoice) -> RegistrationInput {
+pub(crate) fn input(n: usize, requested: RoleChoice) -> RegistrationInput {
     RegistrationInput {
         name: format!("Person {n}"),
         email: Email::parse(&format!("person{n}@example.org")).unwrap(),
@@ -56,7 +56,7 @@ fn input(n: usize, requested: RoleChoice) -> RegistrationInput {
     }
 }
 
-fn choice(n: usize) -> RoleChoice {
+pub(crate) fn choice(n: usize) -> RoleChoice {
     [RoleChoice::Base, RoleChoice::Flyer, RoleChoice::Either][n % 3]
 }
 
@@ -85,7 +85,7 @@ fn token_of(registered: &bookings::Registered) -> String {
     registered.cancel_url.rsplit('/').next().unwrap().to_owned()
 }
 
-async fn state(ctx: &Context, session: &SessionId) -> (Session, Vec<Registration>) {
+pub(crate) async fn state(ctx: &Context, session: &SessionId) -> (Session, Vec<Registration>) {
     let session = ctx
         .store
         .get::<Session>(&keys::session(session))
@@ -112,7 +112,7 @@ async fn state(ctx: &Context, session: &SessionId) -> (Session, Vec<Registration
 }
 
 /// Every outbox item of the day (the fixed clock's): what the races wrote to be sent.
-async fn outbox(ctx: &Context) -> Vec<Notification> {
+pub(crate) async fn outbox(ctx: &Context) -> Vec<Notification> {
     let partition = keys::outbox_day_index(&ctx.clock.now().strftime("%Y-%m-%d").to_string());
     let mut query = jamie::store::Query::index("GSI2", &partition);
     let mut found = Vec::new();
@@ -156,7 +156,7 @@ async fn check_one_confirmation_each(ctx: &Context, registrations: &[Registratio
 /// The invariants that hold after any race: counters equal what the registrations say, no
 /// role over capacity, no free spot while someone who fits it waits, and the session's
 /// waitlist holds every waitlisted registration exactly once.
-fn check_invariants(session: &Session, registrations: &[Registration]) {
+pub(crate) fn check_invariants(session: &Session, registrations: &[Registration]) {
     let count = |status: RegistrationStatus, role: Option<Role>| {
         registrations
             .iter()

@@ -6,6 +6,7 @@ mod bookings;
 mod deliveries;
 mod dev_server;
 mod health;
+mod holds;
 mod jams;
 mod lambda;
 mod messages;

@@ -32,6 +32,17 @@ pub struct Jam {
 /// A public series of `organizer_email` with places for `base` bases and `flyer` flyers and
 /// one session seven days after the context's clock, at 19:00 in Berlin.
 pub async fn scheduled(ctx: &Context, organizer_email: &str, base: u16, flyer: u16) -> Jam {
+    scheduled_with(ctx, organizer_email, base, flyer, &[]).await
+}
+
+/// [`scheduled`], with more fields of the series form (e.g. `("confirm_by_email", "yes")`).
+pub async fn scheduled_with(
+    ctx: &Context,
+    organizer_email: &str,
+    base: u16,
+    flyer: u16,
+    more: &[(&str, &str)],
+) -> Jam {
     let user = accounts::find_or_create(
         ctx,
         &Email::parse(organizer_email).unwrap(),
@@ -44,17 +55,22 @@ pub async fn scheduled(ctx: &Context, organizer_email: &str, base: u16, flyer: u
         sign_in: "test".parse().unwrap(),
     }));
     let (base, flyer) = (base.to_string(), flyer.to_string());
-    let details = SeriesDetails::parse(&Fields(&fields(&[
-        ("name", "Race Jam"),
-        ("venue", "Hall"),
-        ("cost_kind", "free"),
-        ("capacity_base", &base),
-        ("capacity_flyer", &flyer),
-        ("start_time", "19:00"),
-        ("duration_minutes", "120"),
-        ("time_zone", "Europe/Berlin"),
-        ("visibility", "public"),
-    ])))
+    let details = SeriesDetails::parse(&Fields(&fields(
+        &[
+            ("name", "Race Jam"),
+            ("venue", "Hall"),
+            ("cost_kind", "free"),
+            ("capacity_base", &base),
+            ("capacity_flyer", &flyer),
+            ("start_time", "19:00"),
+            ("duration_minutes", "120"),
+            ("time_zone", "Europe/Berlin"),
+            ("visibility", "public"),
+        ]
+        .into_iter()
+        .chain(more.iter().copied())
+        .collect::<Vec<_>>(),
+    )))
     .unwrap();
     let series = series::create(ctx, &organizer, details).await.unwrap();
     let date = ctx
