@@ -200,11 +200,20 @@ test('3. participants fill a role, the next is waitlisted, one cancels by the em
     await register(page, who);
     results[key] = { page, who };
   }
-  assert.match(await seen(results.bea.page.getByRole('heading', { level: 1 })), /You're in/);
-  assert.match(await seen(results.ben.page.getByRole('heading', { level: 1 })), /You're in/);
-  const waiting = await seen(results.bo.page.getByRole('main'));
-  assert.match(waiting, /waitlist/i);
-  assert.doesNotMatch(waiting, /You're in/);
+  // Everyone is told the same: the email says whether they have a spot.
+  for (const { page, who } of Object.values(results)) {
+    assert.match(await seen(page.getByRole('heading', { level: 1 })), /Check your inbox/);
+    assert.match(await seen(page.getByRole('main')), new RegExp(`We've emailed ${escape(who.email)}`));
+  }
+  // Bo's email says he waits.
+  const { page: boMail } = await person();
+  await boMail.goto('/dev/mailbox');
+  await boMail
+    .getByRole('listitem')
+    .filter({ hasText: 'to bo@example.org' })
+    .filter({ has: boMail.getByRole('heading', { name: /^Waitlist: you're 1st in line/ }) })
+    .first()
+    .waitFor();
 
   // The public page says bases are full.
   const { page: look } = await person();
@@ -220,10 +229,9 @@ test('3. participants fill a role, the next is waitlisted, one cancels by the em
   await beaLater.getByRole('button', { name: 'Cancel my registration' }).click();
   assert.match(await seen(beaLater.getByRole('main')), /cancelled/i);
 
-  // Bo is told, and his own page now says he is in.
-  await followEmailedLink(beaLater, 'bo@example.org', /A spot freed up/, '/cancel/');
-  await results.bo.page.reload();
-  assert.match(await seen(results.bo.page.getByRole('heading', { level: 1 })), /You're in/);
+  // Bo is told, and the link in his email shows he is in.
+  await followEmailedLink(results.bo.page, 'bo@example.org', /A spot freed up/, '/cancel/');
+  assert.match(await seen(results.bo.page.getByRole('main')), /Bo Waiting.*Confirmed as a base/);
 
   await look.reload();
   assert.match(await seen(look.getByRole('main')), /Bases 2\/2/);
@@ -391,7 +399,7 @@ test('6. on a 375 px phone in dark mode: the public page, the result page and th
   await assertFits(page);
   const shots = [await shoot(page, 'phone-dark-public-session')];
   await register(page, { name: 'Gus Flyer', email: 'gus.flyer@example.org', role: 'Flyer' });
-  assert.match(await seen(page.getByRole('heading', { level: 1 })), /You're in/);
+  assert.match(await seen(page.getByRole('heading', { level: 1 })), /Check your inbox/);
   await assertFits(page);
   shots.push(await shoot(page, 'phone-dark-result'));
 
@@ -420,7 +428,7 @@ test('7. the organizer messages the confirmed people of a session from its regis
   const { page: hal } = await person();
   await openPublicSession(hal, SERIES, dateLabel);
   await register(hal, { name: 'Hal Base', email: 'hal@example.org', role: 'Base' });
-  assert.match(await seen(hal.getByRole('heading', { level: 1 })), /You're in/);
+  assert.match(await seen(hal.getByRole('heading', { level: 1 })), /Check your inbox/);
 
   const { page } = story.ana;
   await page.goto('/');
@@ -463,6 +471,42 @@ test('7. the organizer messages the confirmed people of a session from its regis
     await hal.waitForTimeout(500);
   }
   assert.match(await seen(card), new RegExp(escape(words)));
+});
+
+test('8. the organizer asks for confirmation by email; a participant registers, presses the link in the email and is confirmed', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  const setting = page.getByRole('checkbox', { name: 'Confirm registrations by email' });
+  assert.equal(await setting.isChecked(), false, 'off by default');
+  assert.match(await seen(page.locator('#field-confirm_by_email-note')), /within 30 minutes/);
+  await setting.check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
+
+  // The fourth session, which no other journey touches.
+  const dateLabel = await sessionDateLabel(3);
+  const { page: ivy } = await person();
+  await openPublicSession(ivy, SERIES, dateLabel);
+  await register(ivy, { name: 'Ivy Flyer', email: 'ivy@example.org', role: 'Flyer' });
+  assert.match(await seen(ivy.getByRole('heading', { level: 1 })), /Check your inbox/);
+  assert.match(await seen(ivy.getByRole('main')), /within 30 minutes to keep your spot/);
+  await shoot(ivy, 'desktop-light-check-inbox');
+
+  await followEmailedLink(ivy, 'ivy@example.org', /^Press to keep your spot/, '/confirm/');
+  assert.match(await seen(ivy.getByRole('main')), /You hold a spot as a flyer/);
+  await ivy.getByRole('button', { name: 'Keep my spot' }).click();
+  assert.match(await seen(ivy.getByRole('heading', { level: 1 })), /You're confirmed/);
+  assert.match(await seen(ivy.getByRole('main')), /your registration is confirmed/);
+  await shoot(ivy, 'desktop-light-confirmed-by-email');
+
+  // Turned off again, so that the journeys can run in any order after this one.
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Confirm registrations by email' }).uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
 });
 
 /** The table row of `name` (one). */

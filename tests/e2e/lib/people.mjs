@@ -70,7 +70,7 @@ export async function openPublicSession(page, seriesName, sessionLabel) {
   await page.getByRole('heading', { name: 'Register', level: 2 }).waitFor();
 }
 
-/** Fills the public registration form and submits it; ends on the result page. */
+/** Fills the public registration form and submits it; ends on the answer ("Check your inbox"). */
 export async function register(page, { name, email, role }) {
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
   await page.getByRole('textbox', { name: 'Email' }).fill(email);
