@@ -84,6 +84,16 @@ async fn a_held_spot_stays_held_and_pressing_the_link_keeps_it() {
     assert!(table.body.contains("Awaiting email confirmation"));
     assert!(table.body.contains("2 awaiting email confirmation"));
 
+    let ben_cancel = crate::public::cancel_path(&app, "ben@example.org").await;
+    let ben_page = app.another_browser().get(&ben_cancel).await;
+    assert!(
+        ben_page
+            .body
+            .contains("held until you press the link in your email"),
+        "{}",
+        ben_page.body
+    );
+
     // Opening the link confirms nothing (mail scanners open links); the button does.
     let link = confirm_path(&app, "ana@example.org").await;
     let visitor = app.another_browser();

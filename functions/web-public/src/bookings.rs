@@ -406,7 +406,7 @@ async fn show_registered(
 
 fn status_label(found: &LinkedRegistration) -> String {
     let registration = &found.registration;
-    match (registration.status, registration.role) {
+    let label = match (registration.status, registration.role) {
         (RegistrationStatus::Confirmed, Some(role)) => format!("Confirmed as a {}", role.as_str()),
         (RegistrationStatus::Waitlisted, _) => match found.position {
             Some(position) => format!(
@@ -416,6 +416,12 @@ fn status_label(found: &LinkedRegistration) -> String {
             None => "On the waitlist".to_owned(),
         },
         _ => "Cancelled".to_owned(),
+    };
+    match (registration.held_until, registration.status) {
+        (Some(_), RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted) => {
+            format!("{label} (held until you press the link in your email)")
+        }
+        _ => label,
     }
 }
 

@@ -141,15 +141,19 @@ impl Waitlisted<'_> {
                     ))]),
                 ],
             })
-            .chain([
-                jam(&self.jam, &[]),
-                button("See the session", self.jam.session_url),
-                cancel(
-                    self.cancel_url,
-                    "Can't come after all? ",
-                    " to leave the waitlist.",
-                ),
-            ])
+            // One main button: a held place's is "Keep my place", so the session is a link.
+            .chain(match self.hold {
+                Some(_) => vec![jam(&self.jam, &[("Session page", self.jam.session_url)])],
+                None => vec![
+                    jam(&self.jam, &[]),
+                    button("See the session", self.jam.session_url),
+                ],
+            })
+            .chain([cancel(
+                self.cancel_url,
+                "Can't come after all? ",
+                " to leave the waitlist.",
+            )])
             .collect(),
             why: registered_why(self.jam.series),
         }
