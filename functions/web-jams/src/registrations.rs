@@ -19,7 +19,7 @@ use jamie::{
     Context,
     bookings::{
         self, Attendance, BookingError, Cancelled, Filler, Offered, Registration,
-        RegistrationInput, RegistrationStatus, TableFilter, TablePage,
+        RegistrationInput, RegistrationStatus, TableFilter, TablePage, TooMany,
     },
     deliveries,
     ids::{RegistrationId, SeriesId, SessionId},
@@ -38,7 +38,9 @@ use jamie_templates::{
     when,
 };
 use serde::Deserialize;
-use web_common::{AppError, PageContext, Routes, form_state, session_counts, session_when};
+use web_common::{
+    AppError, PageContext, Routes, form_state, session_counts, session_when, too_many_words,
+};
 
 use crate::{SessionPath, status_for};
 
@@ -382,6 +384,8 @@ async fn what_was_done(
 struct Forms<'a> {
     add: FormState,
     add_problem: Option<&'a str>,
+    /// The limit on entries by hand that the add form ran into (told with when it ends).
+    add_too_many: Option<TooMany>,
     message: FormState,
     /// The limit a message ran into, and when it ends.
     too_many: Option<(Per, jiff::Timestamp)>,
@@ -402,6 +406,7 @@ impl Default for Forms<'_> {
         Self {
             add,
             add_problem: None,
+            add_too_many: None,
             message,
             too_many: None,
             status: None,
@@ -422,6 +427,7 @@ async fn render(
     let Forms {
         add: add_form,
         add_problem,
+        add_too_many,
         message: message_form,
         too_many,
         status: message_status,
@@ -462,6 +468,8 @@ async fn render(
     let public_url = session.public_url(ctx);
     let (notice, undo) = what_was_done(ctx, page, ids, &session, query).await;
     let message_action = format!("{base_path}/message");
+    let add_limit = add_too_many.map(|too_many| too_many_words(&too_many, &zone));
+    let add_problem = add_problem.or(add_limit.as_deref());
     let message_problem = too_many.map(|(per, until)| too_many_messages(per, until, &zone));
     let message = (session.status == SessionStatus::Scheduled).then(|| MessageView {
         action: &message_action,
@@ -508,7 +516,9 @@ async fn render(
         undo_action: undo.as_deref(),
         problem,
     };
-    let status = message_status.unwrap_or_else(|| {
+    let status = message_status
+        .or(add_too_many.map(|_| StatusCode::TOO_MANY_REQUESTS))
+        .unwrap_or_else(|| {
         status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors())
     });
     let title = format!("Registrations — {} {date}", series.name);
@@ -532,6 +542,7 @@ async fn add(
 ) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
     // A refusal the organizer can act on is shown in the add form, with what they typed.
+    let mut too_many = None;
     let (errors, problem) = match RegistrationInput::parse_as(&Fields(&form), Filler::Organizer) {
         Err(errors) => (errors, None),
         Ok(input) => {
@@ -572,6 +583,10 @@ async fn add(
                     FormErrors::default(),
                     Some("This session is cancelled, so nobody can be added."),
                 ),
+                Err(BookingError::TooMany(limit)) => {
+                    too_many = Some(limit);
+                    (FormErrors::default(), None)
+                }
                 Err(error) => return Err(error.into()),
             }
         }
@@ -579,6 +594,7 @@ async fn add(
     let forms = Forms {
         add: form_state(form, errors),
         add_problem: problem,
+        add_too_many: too_many,
         ..Forms::default()
     };
     render(&ctx, &page, &ids, &TableQuery::default(), forms, None).await

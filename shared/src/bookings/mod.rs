@@ -15,6 +15,7 @@ mod queries;
 mod register;
 mod session_cache;
 mod sweep;
+mod throttle;
 #[cfg(test)]
 pub(crate) mod tests;
 mod waitlist;
@@ -43,6 +44,7 @@ use model::{CancelLink, CounterNames, EmailClaim, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};
 use organizer::{organizer_of, session_of_series};
 pub use promote::promote_waiting;
+pub use throttle::{RegistrationLimit, TooMany};
 use promote::promotion;
 pub use queries::{
     everyone_of, of_session, public_series, public_series_calendar, public_session, resend,
