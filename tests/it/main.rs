@@ -8,6 +8,7 @@ mod dev_server;
 mod health;
 mod jams;
 mod lambda;
+mod limits;
 mod messages;
 mod notifications;
 mod organizing;

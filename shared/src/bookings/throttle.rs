@@ -70,23 +70,30 @@ pub struct TooMany {
 
 impl std::fmt::Display for TooMany {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let allowed = self.allowed;
+        let n = self.allowed;
+        let registrations = if n == 1 {
+            "1 registration was".to_owned()
+        } else {
+            format!("{n} registrations were")
+        };
         match self.limit {
             RegistrationLimit::ClientSession => write!(
                 f,
-                "{allowed} registrations for this session were already sent from your connection this hour, the most Jamie takes from one connection."
+                "{registrations} already sent for this session from your connection this hour, the most Jamie takes from one connection."
             ),
             RegistrationLimit::Client => write!(
                 f,
-                "{allowed} registrations were already sent from your connection this hour, the most Jamie takes from one connection for all sessions together."
+                "{registrations} already sent from your connection this hour, the most Jamie takes from one connection for all sessions together."
             ),
             RegistrationLimit::Email => write!(
                 f,
-                "This email address was already registered {allowed} times today, the most Jamie takes for one address in a day."
+                "This email address was already registered {} today, the most Jamie takes for one address in a day.",
+                if n == 1 { "once".to_owned() } else { format!("{n} times") }
             ),
             RegistrationLimit::Organizer => write!(
                 f,
-                "You have entered {allowed} people by hand this hour, the most Jamie takes from one organizer."
+                "You have entered {} by hand this hour, the most Jamie takes from one organizer.",
+                if n == 1 { "1 person".to_owned() } else { format!("{n} people") }
             ),
         }
     }
