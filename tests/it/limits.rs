@@ -32,7 +32,7 @@ async fn with_limits(app: &TestApp, change: impl FnOnce(&mut jamie::config::Limi
 }
 
 /// Another session of `series`, a week after the first.
-async fn second_session(app: &TestApp, series: &SeriesId) -> SessionId {
+pub(crate) async fn second_session(app: &TestApp, series: &SeriesId) -> SessionId {
     let scheduled = app
         .post_form(
             &format!("/jams/{series}/sessions"),

@@ -2,6 +2,7 @@
 //! resources in the emulator the harness starts.
 
 mod auth;
+mod batch_cancel;
 mod bookings;
 mod deliveries;
 mod dev_server;

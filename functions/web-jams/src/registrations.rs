@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::{
     Form,
-    extract::{FromRequestParts, Path, Query, State},
+    extract::{FromRequestParts, Path, Query, RawQuery, State},
     http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -31,8 +31,9 @@ use jamie::{
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::organizer::{
-        CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MessageView,
-        MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a, cancel_confirm,
+        BatchCancelView, BatchPerson, CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MessageView,
+        MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a, batch_cancel_confirm,
+        cancel_confirm,
         checkin_list, registration_detail, registrations_table, waitlist_of,
     },
     when,
@@ -54,6 +55,14 @@ pub(crate) fn routes() -> Routes {
         .action(
             "/jams/{series}/sessions/{session}/message",
             post(send_message),
+        )
+        .page(
+            "/jams/{series}/sessions/{session}/registrations/cancel-selected",
+            get(confirm_batch_cancel),
+        )
+        .action(
+            "/jams/{series}/sessions/{session}/registrations/cancel-selected",
+            post(batch_cancel),
         )
         .page(
             "/jams/{series}/sessions/{session}/registrations/{registration}/cancel",
@@ -123,9 +132,14 @@ struct TableQuery {
     r: String,
     #[serde(default)]
     p: String,
-    /// How many people a message went to.
+    /// How many people a message went to (or a batch cancelled).
     #[serde(default)]
     n: Option<u32>,
+    /// How many a batch cancel moved up from the waitlist, and whether it emailed the cancelled.
+    #[serde(default)]
+    moved: Option<u32>,
+    #[serde(default)]
+    told: String,
 }
 
 impl TableQuery {
@@ -358,6 +372,11 @@ async fn what_was_done(
         ("already-cancelled", Some(gone)) => {
             format!("{}'s registration was already cancelled.", gone.name)
         }
+        ("batch-cancelled", _) => batch_sentence(
+            query.n.unwrap_or(0),
+            query.moved.unwrap_or(0),
+            query.told == "yes",
+        ),
         ("moved", _) => "Moved; they are told by email.".to_owned(),
         ("marked", _) => "Attendance saved.".to_owned(),
         ("messaged", _) => match query.n {
@@ -465,6 +484,7 @@ async fn render(
         format!("{base_path}/registrations.csv")
     };
     let checkin_href = format!("{base_path}/checkin");
+    let batch_action = format!("{list_path}/cancel-selected");
     let public_url = session.public_url(ctx);
     let (notice, undo) = what_was_done(ctx, page, ids, &session, query).await;
     let message_action = format!("{base_path}/message");
@@ -515,6 +535,7 @@ async fn render(
         notice: notice.as_deref(),
         undo_action: undo.as_deref(),
         problem,
+        batch_action: &batch_action,
     };
     let status = message_status
         .or(add_too_many.map(|_| StatusCode::TOO_MANY_REQUESTS))
@@ -674,6 +695,106 @@ fn too_many_messages(per: Per, until: jiff::Timestamp, zone: &jiff::tz::TimeZone
         "{limit} Your message is kept below: you can send it from {}.",
         when::time_on_date(until, zone)
     )
+}
+
+/// "3 registrations are cancelled and told by email. 1 person moved up from the waitlist and is
+/// told by email."
+fn batch_sentence(cancelled: u32, moved: u32, told: bool) -> String {
+    let cancelled = match (cancelled, told) {
+        (1, true) => "1 registration is cancelled and told by email.".to_owned(),
+        (1, false) => "1 registration is cancelled; nobody was emailed about it.".to_owned(),
+        (n, true) => format!("{n} registrations are cancelled and told by email."),
+        (n, false) => format!("{n} registrations are cancelled; nobody was emailed about them."),
+    };
+    match moved {
+        0 => format!("{cancelled} Nobody moved up from the waitlist."),
+        1 => format!("{cancelled} 1 person moved up from the waitlist and is told by email."),
+        n => format!("{cancelled} {n} people moved up from the waitlist and are told by email."),
+    }
+}
+
+/// The registrations a `?r=…&r=…` query names (the table's ticked boxes); others are ignored.
+fn ticked(raw: Option<&str>) -> Vec<RegistrationId> {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("r="))
+        .filter_map(|id| id.parse().ok())
+        .collect()
+}
+
+/// "Cancel 3 registrations?": the ticked people, before anything is cancelled.
+async fn confirm_batch_cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let SessionPath(series_id, session_id) = &ids;
+    let wanted = ticked(query.as_deref());
+    let preview =
+        bookings::batch_preview(&ctx, &page.principal, series_id, session_id, &wanted).await?;
+    let found = &preview.registrations;
+    let (date, time) = session_when(&preview.session, &preview.series.zone());
+    let list_path = format!("/jams/{series_id}/sessions/{session_id}/registrations");
+    let joined = found
+        .iter()
+        .map(|registration| registration.id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let view = BatchCancelView {
+        series_name: &preview.series.name,
+        date: &date,
+        time: &time,
+        back_href: &list_path,
+        people: found
+            .iter()
+            .map(|registration| BatchPerson {
+                name: &registration.name,
+                email: registration.email.as_str(),
+                status: registration.status,
+                requested: registration.requested,
+                role: registration.role,
+            })
+            .collect(),
+        ids: &joined,
+        action: &format!("{list_path}/cancel-selected"),
+    };
+    let title = format!("Cancel registrations? — {}", preview.series.name);
+    Ok(batch_cancel_confirm(&page.page(&title), &view).into_response())
+}
+
+/// Cancels the confirmed batch and comes back to the table saying how many were cancelled and
+/// how many moved up.
+async fn batch_cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    let SessionPath(series_id, session_id) = &ids;
+    let fields = Fields(&form);
+    let wanted: Vec<RegistrationId> = fields
+        .get("ids")
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    let notify = fields.get("notify") == "yes";
+    let done = bookings::cancel_batch(
+        &ctx,
+        &page.principal,
+        series_id,
+        session_id,
+        &wanted,
+        notify,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/jams/{series_id}/sessions/{session_id}/registrations?done=batch-cancelled&n={}&moved={}&told={}#done",
+        done.cancelled,
+        done.promoted,
+        if notify { "yes" } else { "no" }
+    ))
+    .into_response())
 }
 
 /// "Cancel Ana's spot?": what cancelling would do, before anything is cancelled.

@@ -150,18 +150,22 @@ pub async fn cancel_for(
         ctx,
         session_id,
         registration,
-        Canceller::Organizer(series_id),
+        Canceller::Organizer {
+            series: series_id,
+            notify: true,
+        },
     )
     .await?;
     Ok((cancelled, now.registration))
 }
 
 /// Who is cancelling: the holder of a cancel link (its secret's hash), an organizer of the
-/// series the session must belong to, or the registration's own person (checked before).
+/// series the session must belong to (who may choose not to email the person), or the
+/// registration's own person (checked before).
 #[derive(Clone, Copy)]
 pub(super) enum Canceller<'a> {
     Link(&'a TokenHash),
-    Organizer(&'a SeriesId),
+    Organizer { series: &'a SeriesId, notify: bool },
     Participant,
 }
 
@@ -184,7 +188,7 @@ pub(super) async fn cancel(
     loop {
         retry.next().await?;
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
-        if let Canceller::Organizer(series_id) = whose
+        if let Canceller::Organizer { series: series_id, .. } = whose
             && session.series_id != *series_id
         {
             return Err(BookingError::NotFound);
@@ -221,7 +225,8 @@ pub(super) async fn cancel(
             }
             _ => None,
         };
-        let writes = cancel_writes(ctx, &session, &registration, promoted)?;
+        let notify = !matches!(whose, Canceller::Organizer { notify: false, .. });
+        let writes = cancel_writes(ctx, &session, &registration, promoted, notify)?;
         match writes.commit().await {
             Ok(()) => {
                 return done(Cancelled::Now {
@@ -235,13 +240,14 @@ pub(super) async fn cancel(
 }
 
 /// The writes of a cancel: the registration, its email claim, the session's counters and
-/// waitlist, the cancelled person's email, and the promotion of `promoted` (the waiter and
-/// its place in the waitlist, with their email) if any.
+/// waitlist, the cancelled person's email (when `notify`), and the promotion of `promoted` (the
+/// waiter and its place in the waitlist, with their email, always) if any.
 pub(super) fn cancel_writes(
     ctx: &Context,
     session: &Session,
     registration: &Registration,
     promoted: Option<(usize, &Waiter)>,
+    notify: bool,
 ) -> Result<Transaction, BookingError> {
     let session_id = &session.id;
     let now = ctx.clock.now();
@@ -287,20 +293,22 @@ pub(super) fn cancel_writes(
     }
     .value(":minus", -1);
     writes.update("session counters", &keys::session(session_id), counters)?;
-    let cancelled_note = Notification::new(
-        ctx,
-        Recipient::email(&registration.email),
-        Kind::RegistrationCancelled {
-            session: session_id.clone(),
-            registration: registration.id.clone(),
-        },
-    );
-    writes.put(
-        "cancelled email",
-        &cancelled_note.entry(),
-        &cancelled_note,
-        None,
-    )?;
+    if notify {
+        let cancelled_note = Notification::new(
+            ctx,
+            Recipient::email(&registration.email),
+            Kind::RegistrationCancelled {
+                session: session_id.clone(),
+                registration: registration.id.clone(),
+            },
+        );
+        writes.put(
+            "cancelled email",
+            &cancelled_note.entry(),
+            &cancelled_note,
+            None,
+        )?;
+    }
     if let (Some((_, next)), Some(role)) = (promoted, registration.role) {
         promotion(&mut writes, ctx, session_id, &next.id, role)?;
         let promoted_note = Notification::new(

@@ -2,6 +2,7 @@
 //! promotion, secret cancel links; every rule of ARCHITECTURE §4 kept by one transaction's
 //! conditions per change, never by a read alone. How each write keeps them: docs/data-model.md §5.
 
+mod batch;
 mod cancel;
 pub mod capacity;
 mod conditions;
@@ -43,6 +44,7 @@ pub use model::{
 use model::{CancelLink, CounterNames, EmailClaim, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};
 use organizer::{organizer_of, session_of_series};
+pub use batch::{BATCH_MAX, BatchCancelled, BatchPreview, batch_preview, cancel_batch};
 pub use promote::promote_waiting;
 pub use throttle::{RegistrationLimit, TooMany};
 use promote::promotion;
