@@ -106,7 +106,7 @@ async fn an_organizer_ticks_two_confirms_and_the_waitlist_moves_up() {
     let notice = app.follow(done).await;
     assert!(
         notice.body.contains(
-            "2 registrations are cancelled and told by email. 1 person moved up from the waitlist and is told by email."
+            "2 registrations are cancelled; each person is told by email. 1 person moved up from the waitlist and is told by email."
         ),
         "{}",
         notice.body

@@ -697,13 +697,13 @@ fn too_many_messages(per: Per, until: jiff::Timestamp, zone: &jiff::tz::TimeZone
     )
 }
 
-/// "3 registrations are cancelled and told by email. 1 person moved up from the waitlist and is
-/// told by email."
+/// "3 registrations are cancelled; each person is told by email. 1 person moved up from the
+/// waitlist and is told by email."
 fn batch_sentence(cancelled: u32, moved: u32, told: bool) -> String {
     let cancelled = match (cancelled, told) {
-        (1, true) => "1 registration is cancelled and told by email.".to_owned(),
-        (1, false) => "1 registration is cancelled; nobody was emailed about it.".to_owned(),
-        (n, true) => format!("{n} registrations are cancelled and told by email."),
+        (1, true) => "1 registration is cancelled; the person is told by email.".to_owned(),
+        (1, false) => "1 registration is cancelled; they were not emailed.".to_owned(),
+        (n, true) => format!("{n} registrations are cancelled; each person is told by email."),
         (n, false) => format!("{n} registrations are cancelled; nobody was emailed about them."),
     };
     match moved {

@@ -465,6 +465,74 @@ test('7. the organizer messages the confirmed people of a session from its regis
   assert.match(await seen(card), new RegExp(escape(words)));
 });
 
+test('8. the organizer cancels two registrations at once, and the waitlisted person who gets a spot finds the email in the mailbox', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  // The fourth session, which no other journey touches: two bases fill it, a third waits.
+  const dateLabel = await sessionDateLabel(3);
+  const date = /\w{3} \d{1,2} \w{3} \d{4}/.exec(dateLabel)?.[0];
+  assert.ok(date, `a dated session: ${dateLabel}`);
+  let kit;
+  for (const who of [
+    { name: 'Ivy Base', email: 'ivy@example.org', role: 'Base' },
+    { name: 'Jon Base', email: 'jon@example.org', role: 'Base' },
+    { name: 'Kit Waiting', email: 'kit@example.org', role: 'Base' },
+  ]) {
+    const { page } = await person();
+    await openPublicSession(page, SERIES, dateLabel);
+    await register(page, who);
+    kit = page;
+  }
+  assert.match(await seen(kit.getByRole('main')), /waitlist/i);
+
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  await page.getByRole('link', { name: new RegExp(`^Registrations.*${escape(date)}`) }).click();
+  await page.getByRole('checkbox', { name: 'Select Ivy Base' }).check();
+  await page.getByRole('checkbox', { name: 'Select Jon Base' }).check();
+  await shoot(page, 'desktop-light-batch-ticked');
+  await page.getByRole('button', { name: 'Cancel selected' }).click();
+
+  // Asked first: who goes, and whether they are emailed (yes unless unticked).
+  await page.getByRole('heading', { name: 'Cancel 2 registrations?', level: 1 }).waitFor();
+  const who = await seen(page.getByRole('list', { name: 'Who is cancelled' }));
+  assert.match(who, /Ivy Base.*Jon Base/);
+  assert.doesNotMatch(who, /Kit Waiting/);
+  assert.equal(await page.getByRole('checkbox', { name: 'Email them that their spot is cancelled' }).isChecked(), true);
+  await shoot(page, 'desktop-light-batch-cancel');
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'phone-dark-batch-cancel');
+  await assertFits(page);
+  await page.getByRole('button', { name: 'Yes, cancel 2 registrations' }).click();
+  assert.match(
+    await seen(page.getByRole('status').first()),
+    /2 registrations are cancelled; each person is told by email\. 1 person moved up from the waitlist/,
+  );
+  const table = page.getByRole('table', { name: 'Registrations' });
+  assert.match(await seen(rowOf(table, 'Ivy Base')), /Cancelled/);
+  assert.match(await seen(rowOf(table, 'Jon Base')), /Cancelled/);
+  assert.match(await seen(rowOf(table, 'Kit Waiting')), /Confirmed/);
+  await shoot(page, 'phone-dark-batch-cancelled');
+  await assertFits(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Kit is told.
+  const card = kit
+    .getByRole('listitem')
+    .filter({ hasText: 'to kit@example.org' })
+    .filter({ has: kit.getByRole('heading', { name: /A spot freed up/ }) })
+    .first();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await kit.goto('/dev/mailbox');
+    if (await card.count()) break;
+    assert.ok(Date.now() < deadline, 'the promotion email reached the mailbox');
+    await kit.waitForTimeout(500);
+  }
+});
+
 /** The table row of `name` (one). */
 function rowOf(table, name) {
   return table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });

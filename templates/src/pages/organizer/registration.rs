@@ -146,9 +146,9 @@ pub fn batch_cancel_confirm(page: &Page<'_>, view: &BatchCancelView<'_>) -> Mark
                     a href=(view.back_href) class="btn self-start min-h-11" { "Back to registrations" }
                 } @else {
                     h1 id="confirm-title" class="text-3xl font-bold" { "Cancel " (count) "?" }
-                    ul class="card bg-base-200 card-body gap-2" aria-label="Who is cancelled" {
+                    ul class="card bg-base-200 card-body gap-0 divide-y divide-base-300" aria-label="Who is cancelled" {
                         @for person in &view.people {
-                            li class="flex flex-col" {
+                            li class="flex flex-col py-3 first:pt-0 last:pb-0" {
                                 span class="font-semibold break-words" { (person.name) }
                                 span class="text-sm break-all" { (person.email) }
                                 span class="text-sm" {
