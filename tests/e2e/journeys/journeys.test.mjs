@@ -533,6 +533,50 @@ test('8. the organizer cancels two registrations at once, and the waitlisted per
   }
 });
 
+test('9. one phone sending a sixth registration for a session is told to wait, and a guessed-at owner is offered a sign-in link', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  // Journey 8 sent three registrations for the fourth session from this machine; five fit an hour.
+  const dateLabel = await sessionDateLabel(3);
+  const { page } = await person();
+  for (const who of [
+    { name: 'Lea Flyer', email: 'lea@example.org', role: 'Flyer' },
+    { name: 'Max Flyer', email: 'max@example.org', role: 'Flyer' },
+  ]) {
+    await openPublicSession(page, SERIES, dateLabel);
+    await register(page, who);
+    assert.match(await seen(page.getByRole('heading', { level: 1 })), /You're in/);
+  }
+  await openPublicSession(page, SERIES, dateLabel);
+  await register(page, { name: 'Ned Flood', email: 'ned@example.org', role: 'Base' });
+  const refused = await seen(page.getByRole('main'));
+  assert.match(refused, /5 registrations were already sent for this session from your connection this hour/);
+  assert.match(refused, /Please try again from \d{2}:\d{2}/);
+  assert.equal(await page.getByRole('textbox', { name: 'Your name' }).inputValue(), 'Ned Flood', 'what was typed is kept');
+  await shoot(page, 'desktop-light-registration-limit');
+
+  // Someone guesses Ana's password: after ten tries the page says a link still works, with its button.
+  const { page: guesser } = await person();
+  await guesser.goto('/');
+  await guesser.getByRole('link', { name: /^Log in/ }).first().click();
+  await guesser.getByText('Have a password? Sign in with it').click();
+  for (let attempt = 0; attempt < 11; attempt++) {
+    const form = guesser.locator('form[action="/login/password"]');
+    await form.getByRole('textbox', { name: 'Email' }).fill(ANA.email);
+    await form.getByLabel('Password').fill(`not the password ${attempt}`);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await guesser.getByRole('heading', { name: 'Log in or sign up' }).waitFor();
+  }
+  const paused = await seen(guesser.getByRole('main'));
+  assert.match(paused, /Password sign-in is paused for 15 minutes/);
+  assert.match(paused, new RegExp(`A sign-in link by email still works: we send it to ${escape(ANA.email)}`));
+  await guesser.setViewportSize({ width: 375, height: 800 });
+  await guesser.emulateMedia({ colorScheme: 'dark' });
+  await shoot(guesser, 'phone-dark-password-paused');
+  await assertFits(guesser);
+  await guesser.locator('details').getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await guesser.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+});
+
 /** The table row of `name` (one). */
 function rowOf(table, name) {
   return table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });
