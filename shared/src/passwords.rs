@@ -235,9 +235,11 @@ pub async fn sign_in(
     const PER_ADDRESS: &str = "password failures of the address";
     const PER_CLIENT: &str = "password failures of the client";
     let mut writes = ctx.store.transaction();
-    writes
-        .update(PER_ADDRESS, &attempts, reserve)?
-        .update(PER_CLIENT, &client_window, client_count)?;
+    writes.update(PER_ADDRESS, &attempts, reserve)?.update(
+        PER_CLIENT,
+        &client_window,
+        client_count,
+    )?;
     match writes.commit().await {
         Ok(()) => {}
         Err(conflict) if writes.failed(&conflict, PER_CLIENT) => {

@@ -147,8 +147,12 @@ pub async fn request_link(ctx: &Context, request: LinkRequest) -> Result<(), Sig
         request.email.as_str(),
         LINKS_PER_EMAIL_PER_HOUR,
     );
-    let (ip_window, ip_count) =
-        rate_limit(ctx, "link-ip", request.client_ip.as_str(), LINKS_PER_IP_PER_HOUR);
+    let (ip_window, ip_count) = rate_limit(
+        ctx,
+        "link-ip",
+        request.client_ip.as_str(),
+        LINKS_PER_IP_PER_HOUR,
+    );
     let mut writes = ctx.store.transaction();
     writes
         .update(PER_EMAIL, &email_window, email_count)?

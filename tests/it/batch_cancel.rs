@@ -24,7 +24,12 @@ async fn stored(app: &TestApp, series: &SeriesId, session: &SessionId) -> Vec<Re
 
 /// Registers Ana and Ben (base), Cy (flyer) and Dee (base, waitlisted) on the 1 + 1 session.
 async fn four_people(app: &TestApp, session: &SessionId) {
-    for (name, role) in [("Ana", "base"), ("Ben", "base"), ("Cy", "flyer"), ("Dee", "base")] {
+    for (name, role) in [
+        ("Ana", "base"),
+        ("Ben", "base"),
+        ("Cy", "flyer"),
+        ("Dee", "base"),
+    ] {
         let email = format!("{}@example.org", name.to_lowercase());
         let posted = app
             .another_browser()
@@ -112,11 +117,23 @@ async fn an_organizer_ticks_two_confirms_and_the_waitlist_moves_up() {
         notice.body
     );
     let after = stored(&app, &series, &session).await;
-    assert_eq!(status_of(&after, "ana@example.org"), RegistrationStatus::Cancelled);
-    assert_eq!(status_of(&after, "cy@example.org"), RegistrationStatus::Cancelled);
+    assert_eq!(
+        status_of(&after, "ana@example.org"),
+        RegistrationStatus::Cancelled
+    );
+    assert_eq!(
+        status_of(&after, "cy@example.org"),
+        RegistrationStatus::Cancelled
+    );
     // Ben was first in line for Ana's base spot; Dee still waits, nobody else moved.
-    assert_eq!(status_of(&after, "ben@example.org"), RegistrationStatus::Confirmed);
-    assert_eq!(status_of(&after, "dee@example.org"), RegistrationStatus::Waitlisted);
+    assert_eq!(
+        status_of(&after, "ben@example.org"),
+        RegistrationStatus::Confirmed
+    );
+    assert_eq!(
+        status_of(&after, "dee@example.org"),
+        RegistrationStatus::Waitlisted
+    );
     let mut cancelled = app.told("registration_cancelled").await;
     cancelled.sort();
     assert_eq!(cancelled, ["ana@example.org", "cy@example.org"]);

@@ -39,7 +39,12 @@ pub(crate) async fn second_session(app: &TestApp, series: &SeriesId) -> SessionI
             "date=2027-03-23&start_time=19%3A00&end_time=21%3A00&repeat=once&count=1&capacity_base=1&capacity_flyer=1&note=",
         )
         .await;
-    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.body);
+    assert_eq!(
+        scheduled.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        scheduled.body
+    );
     let sessions = jamie::jams::sessions::of_series(
         &app.ctx,
         &crate::public::organizer_principal(app).await,
@@ -97,7 +102,10 @@ async fn a_flood_from_one_client_is_refused_while_another_client_still_registers
 
     // The next hour counts afresh.
     app.ctx.clock.advance(jiff::SignedDuration::from_hours(1));
-    assert_eq!(register(&flood, &session, 50).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        register(&flood, &session, 50).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -111,8 +119,14 @@ async fn one_client_is_limited_across_sessions_and_one_address_across_the_day() 
     let second = second_session(&app, &series).await;
 
     let phone = app.another_browser().as_client("203.0.113.7");
-    assert_eq!(register(&phone, &first, 1).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(register(&phone, &second, 2).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        register(&phone, &first, 1).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        register(&phone, &second, 2).await.status,
+        StatusCode::SEE_OTHER
+    );
     let refused = register(&phone, &second, 3).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.body.contains(
@@ -145,7 +159,10 @@ async fn one_client_is_limited_across_sessions_and_one_address_across_the_day() 
 async fn a_duplicate_does_not_use_up_the_limit() {
     let (app, _, session) = organizer_with_session().await;
     let phone = app.another_browser().as_client("203.0.113.7");
-    assert_eq!(register(&phone, &session, 1).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        register(&phone, &session, 1).await.status,
+        StatusCode::SEE_OTHER
+    );
     for _ in 0..6 {
         let duplicate = register(&phone, &session, 1).await;
         assert_eq!(duplicate.status, StatusCode::CONFLICT, "{}", duplicate.body);
@@ -192,10 +209,16 @@ async fn an_organizer_enters_at_most_the_limit_by_hand_in_an_hour() {
         "{}",
         refused.body
     );
-    assert!(refused.body.contains("value=\"Walk In Three\""), "the form is kept");
+    assert!(
+        refused.body.contains("value=\"Walk In Three\""),
+        "the form is kept"
+    );
     // The public form does not count against the organizer.
     let visitor = app.another_browser().as_client("203.0.113.7");
-    assert_eq!(register(&visitor, &session, 1).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        register(&visitor, &session, 1).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]

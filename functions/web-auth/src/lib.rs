@@ -22,8 +22,7 @@ use jamie_templates::pages::{
 };
 use serde::Deserialize;
 use web_common::{
-    Client,
-    AppError, CurrentPrincipal, PageContext, Routes, clear_sign_in_cookie, sign_in_cookie,
+    AppError, Client, CurrentPrincipal, PageContext, Routes, clear_sign_in_cookie, sign_in_cookie,
 };
 
 pub fn routes() -> Routes {

@@ -17,7 +17,9 @@ impl Client {
     /// Reads it from a request's parts.
     pub fn of(parts: &Parts) -> ClientIp {
         if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
-            parts.extensions.get::<lambda_http::request::RequestContext>()
+            parts
+                .extensions
+                .get::<lambda_http::request::RequestContext>()
             && let Some(ip) = &context.http.source_ip
         {
             return ClientIp::new(ip.clone());
@@ -50,7 +52,10 @@ mod tests {
         assert_eq!(Client::of(&parts), ClientIp::unknown());
         parts
             .extensions
-            .insert(ConnectInfo(std::net::SocketAddr::from(([203, 0, 113, 7], 5000))));
+            .insert(ConnectInfo(std::net::SocketAddr::from((
+                [203, 0, 113, 7],
+                5000,
+            ))));
         assert_eq!(Client::of(&parts).as_str(), "203.0.113.7");
     }
 }

@@ -31,10 +31,10 @@ use jamie::{
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::organizer::{
-        BatchCancelView, BatchPerson, CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MessageView,
-        MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a, batch_cancel_confirm,
-        cancel_confirm,
-        checkin_list, registration_detail, registrations_table, waitlist_of,
+        BatchCancelView, BatchPerson, CancelConfirmView, CheckinActions, CheckinRow, CheckinView,
+        HistoryRow, MessageView, MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a,
+        batch_cancel_confirm, cancel_confirm, checkin_list, registration_detail,
+        registrations_table, waitlist_of,
     },
     when,
 };
@@ -540,8 +540,8 @@ async fn render(
     let status = message_status
         .or(add_too_many.map(|_| StatusCode::TOO_MANY_REQUESTS))
         .unwrap_or_else(|| {
-        status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors())
-    });
+            status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors())
+        });
     let title = format!("Registrations — {} {date}", series.name);
     Ok((status, registrations_table(&page.page(&title), &view)).into_response())
 }

@@ -32,8 +32,8 @@ use jamie_templates::{
     },
 };
 use web_common::{
-    AppError, Client, PageContext, Routes, form_state, relative_when, session_counts,
-    session_when, too_many_words,
+    AppError, Client, PageContext, Routes, form_state, relative_when, session_counts, session_when,
+    too_many_words,
 };
 
 pub(crate) fn routes() -> Routes {
@@ -266,14 +266,7 @@ async fn register(
                 problem: Some(&message),
                 ..FormOutcome::default()
             };
-            session_page(
-                &ctx,
-                &page,
-                &found,
-                outcome,
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await
+            session_page(&ctx, &page, &found, outcome, StatusCode::TOO_MANY_REQUESTS).await
         }
         Err(BookingError::AlreadyRegistered(_)) => {
             let outcome = FormOutcome {

@@ -2,14 +2,14 @@
 //! found in that session first, then each goes through the one cancel, in its own transaction.
 
 use super::{
-    BookingError, Canceller, Cancelled, Registration, RegistrationStatus, TABLE_PAGE, cancel,
+    BookingError, Cancelled, Canceller, Registration, RegistrationStatus, TABLE_PAGE, cancel,
     named, organizer_of, session_of_series,
 };
-use crate::jams::series::Series;
-use crate::jams::sessions::Session;
 use crate::Context;
 use crate::authorization::Principal;
 use crate::ids::{RegistrationId, SeriesId, SessionId};
+use crate::jams::series::Series;
+use crate::jams::sessions::Session;
 
 /// The most registrations one batch takes: a page of the table.
 pub const BATCH_MAX: usize = TABLE_PAGE as usize;

@@ -188,7 +188,9 @@ pub(super) async fn cancel(
     loop {
         retry.next().await?;
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
-        if let Canceller::Organizer { series: series_id, .. } = whose
+        if let Canceller::Organizer {
+            series: series_id, ..
+        } = whose
             && session.series_id != *series_id
         {
             return Err(BookingError::NotFound);

@@ -16,9 +16,9 @@ mod queries;
 mod register;
 mod session_cache;
 mod sweep;
-mod throttle;
 #[cfg(test)]
 pub(crate) mod tests;
+mod throttle;
 mod waitlist;
 
 pub use manage::{
@@ -28,6 +28,7 @@ pub use manage::{
 pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
+pub use batch::{BATCH_MAX, BatchCancelled, BatchPreview, batch_preview, cancel_batch};
 pub use cancel::cancel_url;
 use cancel::{Canceller, cancel, cancel_secret, link_token, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
@@ -44,9 +45,7 @@ pub use model::{
 use model::{CancelLink, CounterNames, EmailClaim, waitlisted_attribute};
 pub use organizer::{TABLE_PAGE, TableFilter, TablePage, register_for, table_page};
 use organizer::{organizer_of, session_of_series};
-pub use batch::{BATCH_MAX, BatchCancelled, BatchPreview, batch_preview, cancel_batch};
 pub use promote::promote_waiting;
-pub use throttle::{RegistrationLimit, TooMany};
 use promote::promotion;
 pub use queries::{
     everyone_of, of_session, public_series, public_series_calendar, public_session, resend,
@@ -56,6 +55,7 @@ use register::registration_notification;
 #[cfg(feature = "test-fixtures")]
 pub use register::registration_transaction;
 pub use register::{is_open, register};
+pub use throttle::{RegistrationLimit, TooMany};
 use waitlist::{
     capacity, competing_waiters, confirmed, first_waiting_for, open_to_newcomers, place_of,
 };

@@ -88,12 +88,20 @@ impl std::fmt::Display for TooMany {
             RegistrationLimit::Email => write!(
                 f,
                 "This email address was already registered {} today, the most Jamie takes for one address in a day.",
-                if n == 1 { "once".to_owned() } else { format!("{n} times") }
+                if n == 1 {
+                    "once".to_owned()
+                } else {
+                    format!("{n} times")
+                }
             ),
             RegistrationLimit::Organizer => write!(
                 f,
                 "You have entered {} by hand this hour, the most Jamie takes from one organizer.",
-                if n == 1 { "1 person".to_owned() } else { format!("{n} people") }
+                if n == 1 {
+                    "1 person".to_owned()
+                } else {
+                    format!("{n} people")
+                }
             ),
         }
     }
