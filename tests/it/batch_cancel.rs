@@ -78,6 +78,9 @@ async fn an_organizer_ticks_two_confirms_and_the_waitlist_moves_up() {
         table.body
     );
     assert!(table.body.contains("Cancel selected"));
+    let none = app.get(&format!("{list}/cancel-selected")).await;
+    assert_eq!(none.status, StatusCode::CONFLICT);
+    assert!(none.body.contains("No registration was selected."));
 
     let confirm = app
         .get(&format!("{list}/cancel-selected?r={ana}&r={cy}"))

@@ -375,7 +375,7 @@ async fn a_cancelled_session_with_600_registrants_tells_each_of_them_once() {
             },
             note: String::new(),
         };
-        bookings::register(&app.ctx, &jam.session, input, jamie_tests::public_client(0))
+        bookings::register(&app.ctx, &jam.session, input, jamie_tests::public_client(n))
             .await
             .unwrap();
     }
