@@ -166,7 +166,12 @@ async fn a_duplicate_does_not_use_up_the_limit() {
     // Two more of the same address: whatever they are answered, no registration and no count.
     for _ in 0..2 {
         let duplicate = register(&phone, &session, 1).await;
-        assert_ne!(duplicate.status, StatusCode::TOO_MANY_REQUESTS, "{}", duplicate.body);
+        assert_ne!(
+            duplicate.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            duplicate.body
+        );
     }
     let organizer = crate::public::organizer_principal(&app).await;
     let (_, _, stored) = jamie::bookings::of_session(&app.ctx, &organizer, &series, &session)
