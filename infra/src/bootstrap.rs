@@ -171,6 +171,7 @@ pub async fn local(endpoint: &str, names: &Names, base_url: &str) -> Result<Conf
         places_api_url: std::env::var("PLACES_API_URL")
             .unwrap_or_else(|_| "https://places.googleapis.com".to_owned()),
         race_deadline: Config::RACE_DEADLINE,
+        limits: jamie::config::Limits::from_env()?,
     })
 }
 

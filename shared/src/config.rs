@@ -36,6 +36,86 @@ pub struct Config {
     /// `RACE_DEADLINE_MS`: how long an operation that keeps losing races (a booking when many
     /// book at once) tries before it answers "busy" (default 6000, inside the Lambda's 10 s).
     pub race_deadline: std::time::Duration,
+    /// The limits on public writes (each from its `LIMIT_…` variable, see [`Limits`]).
+    pub limits: Limits,
+}
+
+/// How often a stranger (or an organizer) may write, counted in the transaction of the write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// `LIMIT_REGISTRATIONS_PER_CLIENT_SESSION_HOUR`: public registrations one client address
+    /// may send for one session in a clock hour (default 5: a family on one phone passes).
+    pub registrations_per_client_session_hour: i64,
+    /// `LIMIT_REGISTRATIONS_PER_CLIENT_HOUR`: public registrations one client address may send
+    /// in a clock hour, all sessions together (default 20).
+    pub registrations_per_client_hour: i64,
+    /// `LIMIT_REGISTRATIONS_PER_EMAIL_DAY`: public registrations of one email address in a UTC
+    /// day, all sessions together (default 5).
+    pub registrations_per_email_day: i64,
+    /// `LIMIT_MANUAL_ENTRIES_PER_ORGANIZER_HOUR`: people one organizer may enter by hand in a
+    /// clock hour (default 60).
+    pub manual_entries_per_organizer_hour: i64,
+    /// `LIMIT_PASSWORD_FAILURES_PER_CLIENT_HOUR`: wrong passwords one client address may try in
+    /// a clock hour, all addresses together (default 30).
+    pub password_failures_per_client_hour: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            registrations_per_client_session_hour: 5,
+            registrations_per_client_hour: 20,
+            registrations_per_email_day: 5,
+            manual_entries_per_organizer_hour: 60,
+            password_failures_per_client_hour: 30,
+        }
+    }
+}
+
+impl Limits {
+    /// The process environment's limits (the local stack reads them so too).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// The defaults, each replaced by its variable when `get` has one (a positive whole number).
+    fn from_lookup(get: impl Fn(&'static str) -> Option<String>) -> Result<Self, ConfigError> {
+        let read = |name: &'static str, default: i64| match get(name) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|limit| *limit > 0)
+                .ok_or(ConfigError::Invalid {
+                    name,
+                    reason: "must be a whole number above 0".to_owned(),
+                }),
+        };
+        let default = Self::default();
+        Ok(Self {
+            registrations_per_client_session_hour: read(
+                "LIMIT_REGISTRATIONS_PER_CLIENT_SESSION_HOUR",
+                default.registrations_per_client_session_hour,
+            )?,
+            registrations_per_client_hour: read(
+                "LIMIT_REGISTRATIONS_PER_CLIENT_HOUR",
+                default.registrations_per_client_hour,
+            )?,
+            registrations_per_email_day: read(
+                "LIMIT_REGISTRATIONS_PER_EMAIL_DAY",
+                default.registrations_per_email_day,
+            )?,
+            manual_entries_per_organizer_hour: read(
+                "LIMIT_MANUAL_ENTRIES_PER_ORGANIZER_HOUR",
+                default.manual_entries_per_organizer_hour,
+            )?,
+            password_failures_per_client_hour: read(
+                "LIMIT_PASSWORD_FAILURES_PER_CLIENT_HOUR",
+                default.password_failures_per_client_hour,
+            )?,
+        })
+    }
 }
 
 /// A secret value that never shows in logs or `Debug` output.
@@ -220,6 +300,7 @@ impl Config {
                         reason: "must be a number of milliseconds".to_owned(),
                     })?,
             },
+            limits: Limits::from_lookup(get)?,
         })
     }
 }
@@ -271,6 +352,22 @@ mod tests {
             ["root@example.org", "ops@example.org"]
         );
         assert_eq!(format!("{:?}", config.session_secret), "Secret(..)");
+        assert_eq!(config.limits, Limits::default());
+    }
+
+    #[test]
+    fn a_limit_is_read_and_a_bad_one_refused() {
+        let mut pairs = COMPLETE.to_vec();
+        pairs.push(("LIMIT_REGISTRATIONS_PER_EMAIL_DAY", "9"));
+        let config = Config::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(config.limits.registrations_per_email_day, 9);
+        assert_eq!(config.limits.registrations_per_client_hour, 20);
+        pairs.push(("LIMIT_REGISTRATIONS_PER_CLIENT_HOUR", "0"));
+        let error = Config::from_lookup(lookup(&pairs)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid configuration: LIMIT_REGISTRATIONS_PER_CLIENT_HOUR must be a whole number above 0"
+        );
     }
 
     #[test]

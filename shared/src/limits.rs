@@ -1,5 +1,6 @@
 //! Rate limits by the hour or the day: a counter item per scope, key and window, raised by a
-//! conditional write inside the transaction it limits (sign-in links, messages, resends).
+//! conditional write inside the transaction it limits (sign-in links, messages, resends,
+//! registrations, password attempts), and the client address they count by.
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
@@ -7,6 +8,32 @@ use crate::{
     Context,
     store::{Change, Key, keys},
 };
+
+/// The address a request came from (API Gateway's source IP, the socket's peer locally): what
+/// the per-client limits count by. Not secret and not proof of anything; only a bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ClientIp(String);
+
+impl ClientIp {
+    pub fn new(address: impl Into<String>) -> Self {
+        Self(address.into())
+    }
+
+    /// A request whose address nobody told: they all share one bucket.
+    pub fn unknown() -> Self {
+        Self("unknown".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClientIp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// The window a limit counts in: a UTC clock hour or a UTC day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! Optional passwords: an account may add one (argon2id, at least 10 characters, not a common
 //! password) and then sign in with email + password. Wrong and unknown answer alike; 10
-//! failures in 15 minutes pause password sign-in for that address for 15 minutes (magic links
-//! keep working). The hash lives in its own item beside the profile.
+//! failures in 15 minutes pause password sign-in for that address for 15 minutes, and one client
+//! address may fail a configured number of times an hour across addresses (magic links keep
+//! working). The hash lives in its own item beside the profile.
 
 use argon2::{
     Argon2,
@@ -15,6 +16,7 @@ use crate::{
     accounts::{self, AccountError},
     authorization::{Denied, Operation, Principal, authorize},
     ids::{UserId, random_bytes},
+    limits::{ClientIp, Per, rate_limit},
     sign_ins::{LocalPath, SignInError, SignedIn, open_sign_in},
     store::{Change, Entry, Key, StoreError, keys},
     values::{DisplayName, Email, FieldError},
@@ -208,6 +210,7 @@ pub async fn sign_in(
     email: &Email,
     password: &str,
     next: Option<LocalPath>,
+    client: &ClientIp,
 ) -> Result<SignedIn, SignInError> {
     let now = ctx.clock.epoch_seconds();
     let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
@@ -221,9 +224,30 @@ pub async fn sign_in(
         .value(":one", 1)
         .value(":max", MAX_FAILURES)
         .value(":expires", now + 2 * LOCKOUT.as_secs());
-    match ctx.store.update_item(&attempts, reserve).await {
+    // The client's attempts across addresses, in the same transaction: a refused one counts
+    // for neither.
+    let (client_window, client_count) = rate_limit(
+        ctx,
+        "password-client",
+        client.as_str(),
+        ctx.config.limits.password_failures_per_client_hour,
+    );
+    const PER_ADDRESS: &str = "password failures of the address";
+    const PER_CLIENT: &str = "password failures of the client";
+    let mut writes = ctx.store.transaction();
+    writes.update(PER_ADDRESS, &attempts, reserve)?.update(
+        PER_CLIENT,
+        &client_window,
+        client_count,
+    )?;
+    match writes.commit().await {
         Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => {
+        Err(conflict) if writes.failed(&conflict, PER_CLIENT) => {
+            return Err(SignInError::ClientPaused {
+                until: Per::Hour.ends(ctx.clock.now()),
+            });
+        }
+        Err(conflict) if writes.failed(&conflict, PER_ADDRESS) => {
             let until = now + LOCKOUT.as_secs();
             ctx.store
                 .put_item(
@@ -258,8 +282,22 @@ pub async fn sign_in(
     );
     match user {
         Some(user) if matches && stored.is_some() => {
-            // A success clears the attempts it reserved and those before it.
+            // A success clears the attempts it reserved and those before it, and gives the
+            // client back the one it counted: only failures count against it.
             ctx.store.delete_item(&attempts).await?;
+            ctx.store
+                .update_item(
+                    &client_window,
+                    Change::new("ADD #count :minus")
+                        .when("attribute_exists(#count)")
+                        .name("#count", "count")
+                        .value(":minus", -1),
+                )
+                .await
+                .or_else(|error| match error {
+                    StoreError::Conflict { .. } => Ok(()),
+                    other => Err(other),
+                })?;
             open_sign_in(ctx, user, next).await
         }
         _ => Err(SignInError::WrongPassword),

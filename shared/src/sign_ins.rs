@@ -9,7 +9,7 @@ use crate::{
     accounts::{self, User},
     authorization::{Actor, Operation, Principal, authorize},
     ids::{LinkId, SecretToken, SignInId, UserId},
-    limits::rate_limit,
+    limits::{ClientIp, rate_limit},
     outbox::{Kind, Notification, Recipient},
     store::{Change, Condition, Entry, Query, StoreError, keys},
     tokens::LinkPurpose,
@@ -44,6 +44,11 @@ pub enum SignInError {
         "Password sign-in is paused for 15 minutes after too many attempts. Sign in with an email link instead."
     )]
     PasswordPaused,
+    /// Too many wrong passwords from one client address this hour, whatever the addresses.
+    #[error(
+        "Too many wrong passwords were tried from your connection this hour. Sign in with an email link instead, or try your password again later."
+    )]
+    ClientPaused { until: Timestamp },
     #[error(transparent)]
     Internal(#[from] Error),
 }
@@ -98,7 +103,7 @@ pub struct LinkRequest {
     pub display_name: Option<DisplayName>,
     pub next: Option<LocalPath>,
     /// The client's address, for the per-IP limit.
-    pub client_ip: String,
+    pub client_ip: ClientIp,
 }
 
 /// A stored sign-in link (keyed by the hash of its token).
@@ -142,8 +147,12 @@ pub async fn request_link(ctx: &Context, request: LinkRequest) -> Result<(), Sig
         request.email.as_str(),
         LINKS_PER_EMAIL_PER_HOUR,
     );
-    let (ip_window, ip_count) =
-        rate_limit(ctx, "link-ip", &request.client_ip, LINKS_PER_IP_PER_HOUR);
+    let (ip_window, ip_count) = rate_limit(
+        ctx,
+        "link-ip",
+        request.client_ip.as_str(),
+        LINKS_PER_IP_PER_HOUR,
+    );
     let mut writes = ctx.store.transaction();
     writes
         .update(PER_EMAIL, &email_window, email_count)?

@@ -658,6 +658,19 @@ async fn ten_wrong_passwords_pause_password_sign_in_but_not_links() {
         .await;
     assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(paused.body.contains("Password sign-in is paused"));
+    // The owner is told the link still works, with the button for it right there.
+    assert!(
+        paused
+            .body
+            .contains("A sign-in link by email still works: we send it to")
+    );
+    assert!(
+        paused
+            .body
+            .contains(r#"<input type="hidden" name="email" value="lock@example.org">"#),
+        "{}",
+        paused.body
+    );
 
     let by_link = app
         .another_browser()

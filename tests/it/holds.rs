@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use axum::http::StatusCode;
 use jamie::{
     Clock, Context,
-    bookings::{self, Confirmation, RegistrationStatus, Source},
+    bookings::{self, Confirmation, RegistrationStatus},
     ids::{SeriesId, SessionId},
     jobs::{self, Job},
     outbox::Kind,
@@ -263,7 +263,13 @@ async fn register_all(
         let (ctx, session) = (ctx.clone(), session.clone());
         let choice = [RoleChoice::Base, RoleChoice::Flyer, RoleChoice::Either][n % 3];
         racers.spawn(async move {
-            bookings::register(&ctx, &session, input(n, choice), Source::Public).await
+            bookings::register(
+                &ctx,
+                &session,
+                input(n, choice),
+                jamie_tests::public_client(n),
+            )
+            .await
         });
     }
     racers

@@ -165,7 +165,7 @@ async fn the_assets_function_sends_its_stylesheet_compressed() {
 #[tokio::test]
 async fn the_worker_reports_only_the_messages_to_retry() {
     use jamie::{
-        bookings::{self, RegistrationInput, Source},
+        bookings::{self, RegistrationInput},
         store::{Change, keys},
         values::{Email, RoleChoice},
     };
@@ -178,7 +178,7 @@ async fn the_worker_reports_only_the_messages_to_retry() {
             requested: RoleChoice::Base,
             note: String::new(),
         };
-        bookings::register(&app.ctx, &jam.session, input, Source::Public)
+        bookings::register(&app.ctx, &jam.session, input, jamie_tests::public_client(0))
             .await
             .unwrap();
     }

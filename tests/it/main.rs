@@ -2,6 +2,7 @@
 //! resources in the emulator the harness starts.
 
 mod auth;
+mod batch_cancel;
 mod bookings;
 mod deliveries;
 mod dev_server;
@@ -9,6 +10,7 @@ mod health;
 mod holds;
 mod jams;
 mod lambda;
+mod limits;
 mod messages;
 mod notifications;
 mod organizing;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use axum::http::StatusCode;
 use jamie::{
     Clock,
-    bookings::{self, RegistrationInput, Source},
+    bookings::{self, RegistrationInput},
     ids::NotificationId,
     jams::sessions,
     jobs::{self, Job},
@@ -189,7 +189,7 @@ async fn a_crashed_claim_is_taken_over_after_its_lease_and_the_email_goes_once()
         requested: RoleChoice::Base,
         note: String::new(),
     };
-    bookings::register(&app.ctx, &jam.session, input, Source::Public)
+    bookings::register(&app.ctx, &jam.session, input, jamie_tests::public_client(0))
         .await
         .unwrap();
     let pending = jamie::outbox::recent(&app.ctx, 10).await.unwrap();
@@ -251,7 +251,7 @@ async fn a_poison_message_reaches_the_dead_letter_queue_and_its_batch_is_not_ret
             requested: RoleChoice::Flyer,
             note: String::new(),
         };
-        bookings::register(&app.ctx, &jam.session, input, Source::Public)
+        bookings::register(&app.ctx, &jam.session, input, jamie_tests::public_client(0))
             .await
             .unwrap();
     }
@@ -375,7 +375,7 @@ async fn a_cancelled_session_with_600_registrants_tells_each_of_them_once() {
             },
             note: String::new(),
         };
-        bookings::register(&app.ctx, &jam.session, input, Source::Public)
+        bookings::register(&app.ctx, &jam.session, input, jamie_tests::public_client(n))
             .await
             .unwrap();
     }

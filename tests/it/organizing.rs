@@ -557,7 +557,7 @@ async fn joins(app: &TestApp, session: &SessionId, name: &str, email: &str, role
         requested: role,
         note: String::new(),
     };
-    bookings::register(&app.ctx, session, input, bookings::Source::Public)
+    bookings::register(&app.ctx, session, input, jamie_tests::public_client(0))
         .await
         .unwrap();
 }

@@ -84,6 +84,9 @@ pub struct TestApp {
     handed_out: Arc<Mutex<std::collections::HashSet<String>>>,
     /// The app's outbox relay (its table's stream to its queue), opened on first delivery.
     relay: Arc<tokio::sync::Mutex<Option<Relay>>>,
+    /// The client address this browser's requests come from (as the dev server's socket tells
+    /// it); none, as by default, is the one "unknown" client.
+    client: Option<std::net::SocketAddr>,
 }
 
 /// A fresh app with default options.
@@ -109,6 +112,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         jar: Arc::default(),
         handed_out: Arc::default(),
         relay: Arc::default(),
+        client: None,
     }
 }
 
@@ -153,6 +157,7 @@ impl TestApp {
             jar: Arc::default(),
             handed_out: self.handed_out.clone(),
             relay: self.relay.clone(),
+            client: self.client,
         }
     }
 
@@ -165,6 +170,7 @@ impl TestApp {
             jar: self.jar.clone(),
             handed_out: self.handed_out.clone(),
             relay: self.relay.clone(),
+            client: self.client,
         }
     }
 
@@ -176,6 +182,17 @@ impl TestApp {
             jar: Arc::default(),
             handed_out: self.handed_out.clone(),
             relay: self.relay.clone(),
+            client: self.client,
+        }
+    }
+
+    /// This browser seen as coming from client address `ip` (its socket's peer), for the
+    /// per-client limits: a flood from one address, another person elsewhere.
+    pub fn as_client(&self, ip: &str) -> Self {
+        let ip: std::net::IpAddr = ip.parse().expect("an IP address");
+        Self {
+            client: Some(std::net::SocketAddr::new(ip, 40_000)),
+            ..self.clone()
         }
     }
 
@@ -215,6 +232,11 @@ impl TestApp {
                 header::COOKIE,
                 HeaderValue::from_str(&cookies.join("; ")).unwrap(),
             );
+        }
+        if let Some(client) = self.client {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(client));
         }
         let response = send(self.router.clone(), request).await;
         let mut jar = self.jar.lock().unwrap();
@@ -390,6 +412,14 @@ impl TestApp {
         let confirm = self.get(&path).await;
         assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
         self.post_form(&path, "").await
+    }
+}
+
+/// A public registration from client `n` of many, each its own address, so that the
+/// per-client limits leave a race of many people alone (each person on their own phone).
+pub fn public_client(n: usize) -> jamie::bookings::Source {
+    jamie::bookings::Source::Public {
+        client: jamie::limits::ClientIp::new(format!("10.0.{}.{}", n / 256, n % 256)),
     }
 }
 

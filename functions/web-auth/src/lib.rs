@@ -3,7 +3,7 @@
 
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -22,7 +22,7 @@ use jamie_templates::pages::{
 };
 use serde::Deserialize;
 use web_common::{
-    AppError, CurrentPrincipal, PageContext, Routes, clear_sign_in_cookie, sign_in_cookie,
+    AppError, Client, CurrentPrincipal, PageContext, Routes, clear_sign_in_cookie, sign_in_cookie,
 };
 
 pub fn routes() -> Routes {
@@ -83,29 +83,10 @@ struct LoginInput {
     next: String,
 }
 
-/// The client's address: API Gateway's source IP in Lambda, the socket's peer in `make dev`.
-fn client_ip(request: &axum::http::request::Parts) -> String {
-    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
-        request
-            .extensions
-            .get::<lambda_http::request::RequestContext>()
-        && let Some(ip) = &context.http.source_ip
-    {
-        return ip.clone();
-    }
-    request
-        .extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_owned(),
-            |ConnectInfo(address)| address.ip().to_string(),
-        )
-}
-
 async fn request_link(
     State(ctx): State<Context>,
     page: PageContext,
-    parts: axum::http::request::Parts,
+    Client(client): Client,
     Form(input): Form<LoginInput>,
 ) -> Result<Response, AppError> {
     let email = Email::parse(&input.email);
@@ -137,7 +118,7 @@ async fn request_link(
         email: email.clone(),
         display_name,
         next: next.clone(),
-        client_ip: client_ip(&parts),
+        client_ip: client,
     };
     match sign_ins::request_link(&ctx, request).await {
         Ok(()) => Ok(check_inbox(&page.page("Check your inbox"), email.as_str()).into_response()),
@@ -382,29 +363,37 @@ struct PasswordLoginInput {
 async fn password_sign_in(
     State(ctx): State<Context>,
     page: PageContext,
+    Client(client): Client,
     Form(input): Form<PasswordLoginInput>,
 ) -> Result<Response, AppError> {
     let next = LocalPath::parse(&input.next);
     let result = match Email::parse(&input.email) {
-        Ok(email) => passwords::sign_in(&ctx, &email, &input.password, next.clone()).await,
+        Ok(email) => passwords::sign_in(&ctx, &email, &input.password, next.clone(), &client).await,
         Err(_) => Err(SignInError::WrongPassword),
     };
-    // A wrong password and the pause are told on the form, which keeps the address.
-    let status = match result {
+    // A wrong password and the pauses are told on the form, which keeps the address; a pause
+    // offers the sign-in link, which still works, right there.
+    let (status, message) = match result {
         Ok(signed_in) => return signed_in_response(&ctx, &signed_in),
-        Err(SignInError::WrongPassword) => StatusCode::UNAUTHORIZED,
-        Err(SignInError::PasswordPaused) => StatusCode::TOO_MANY_REQUESTS,
+        Err(error @ SignInError::WrongPassword) => (StatusCode::UNAUTHORIZED, error.to_string()),
+        Err(error @ SignInError::PasswordPaused) => {
+            (StatusCode::TOO_MANY_REQUESTS, error.to_string())
+        }
+        Err(error @ SignInError::ClientPaused { until }) => {
+            let at = jamie_templates::when::local(until, &jiff::tz::TimeZone::UTC);
+            let message = format!(
+                "{error} Password sign-in from here works again from {} UTC.",
+                jamie_templates::when::time(at.time())
+            );
+            (StatusCode::TOO_MANY_REQUESTS, message)
+        }
         Err(error) => return Err(error.into()),
-    };
-    let message = if status == StatusCode::UNAUTHORIZED {
-        SignInError::WrongPassword.to_string()
-    } else {
-        SignInError::PasswordPaused.to_string()
     };
     let form = LoginForm {
         email: &input.email,
         next: next.as_ref().map_or("", LocalPath::as_str),
         password_problem: Some(&message),
+        offer_link: status == StatusCode::TOO_MANY_REQUESTS,
         ..LoginForm::default()
     };
     Ok((status, login(&page.page("Log in"), &form)).into_response())

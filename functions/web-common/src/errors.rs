@@ -113,6 +113,10 @@ impl From<BookingError> for AppError {
             BookingError::Refused(message) => Self::Refused(message.into()),
             BookingError::Invalid(_) => Self::BadRequest(FORM_REFUSED),
             BookingError::Busy => Self::Busy,
+            // Without the session at hand, the clock is UTC's.
+            BookingError::TooMany(too_many) => {
+                Self::LimitReached(crate::too_many_words(&too_many, &jiff::tz::TimeZone::UTC))
+            }
             BookingError::Internal(error) => error.into(),
         }
     }
@@ -224,6 +228,9 @@ impl From<SignInError> for AppError {
             ),
             SignInError::RateLimited => Self::RateLimited(
                 "Too many sign-in links were requested. Please wait an hour and try again.",
+            ),
+            SignInError::ClientPaused { .. } => Self::RateLimited(
+                "Too many wrong passwords were tried from your connection this hour. Sign in with an email link instead.",
             ),
             SignInError::PasswordPaused => Self::RateLimited(
                 "Password sign-in is paused for 15 minutes after too many attempts. Sign in with an email link instead.",

@@ -2,6 +2,7 @@
 //! [`PageContext`] extracted from each request, cookies, and the finishing touches every router
 //! gets ([`finish`]: compression, the 500 page for a panic and the security headers).
 
+mod client;
 mod cookies;
 mod csrf;
 mod errors;
@@ -30,6 +31,7 @@ use tower_http::{
     },
 };
 
+pub use client::Client;
 pub use cookies::{clear_sign_in_cookie, sign_in_cookie, sign_in_cookie_name};
 pub use csrf::CsrfToken;
 pub use routes::Routes;
@@ -77,6 +79,9 @@ pub enum AppError {
     TooLarge,
     /// 429: too many of these in a while; the words say when to try again.
     RateLimited(&'static str),
+    /// 429: a limit on registrations (or another counted write) is reached; the words say
+    /// which and from when it takes them again ([`too_many_words`]).
+    LimitReached(String),
     /// 503: the request kept losing races with others until its deadline; trying again works.
     Busy,
     /// 503: a dependency (the store) is unreachable; trying again later may work.
@@ -148,6 +153,11 @@ impl AppError {
                     StatusCode::TOO_MANY_REQUESTS,
                     "Not so fast",
                     (*explanation).into(),
+                ),
+                Self::LimitReached(explanation) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Not so fast",
+                    explanation.clone().into(),
                 ),
                 Self::Busy => (
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -484,6 +494,22 @@ pub fn finish(router: Router) -> Router {
         .layer(CatchPanicLayer::custom(panic_page))
         .layer(axum::middleware::map_response(security_headers))
         .layer(compression())
+}
+
+/// What a registration refused by a limit is told: which limit, and from when (on the clock
+/// of `zone`, named) it takes registrations again.
+pub fn too_many_words(too_many: &jamie::bookings::TooMany, zone: &jiff::tz::TimeZone) -> String {
+    use jamie_templates::when;
+    let at = when::local(too_many.until, zone);
+    let from = match too_many.limit {
+        jamie::bookings::RegistrationLimit::Email => format!(
+            "{} {}",
+            when::time_on_date(too_many.until, zone),
+            at.strftime("%Z")
+        ),
+        _ => format!("{} {}", when::time(at.time()), at.strftime("%Z")),
+    };
+    format!("{too_many} Please try again from {from}.")
 }
 
 #[cfg(test)]

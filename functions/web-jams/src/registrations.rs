@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::{
     Form,
-    extract::{FromRequestParts, Path, Query, State},
+    extract::{FromRequestParts, Path, Query, RawQuery, State},
     http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -19,7 +19,7 @@ use jamie::{
     Context,
     bookings::{
         self, Attendance, BookingError, Cancelled, Filler, Offered, Registration,
-        RegistrationInput, RegistrationStatus, TableFilter, TablePage,
+        RegistrationInput, RegistrationStatus, TableFilter, TablePage, TooMany,
     },
     deliveries,
     ids::{RegistrationId, SeriesId, SessionId},
@@ -31,14 +31,17 @@ use jamie::{
 use jamie_templates::{
     components::{FormState, percent_encode},
     pages::organizer::{
-        CancelConfirmView, CheckinActions, CheckinRow, CheckinView, HistoryRow, MessageView,
-        MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a, cancel_confirm,
-        checkin_list, registration_detail, registrations_table, waitlist_of,
+        BatchCancelView, BatchPerson, CancelConfirmView, CheckinActions, CheckinRow, CheckinView,
+        HistoryRow, MessageView, MoveRow, RegistrationDetailView, RegistrationRow, TableView, as_a,
+        batch_cancel_confirm, cancel_confirm, checkin_list, registration_detail,
+        registrations_table, waitlist_of,
     },
     when,
 };
 use serde::Deserialize;
-use web_common::{AppError, PageContext, Routes, form_state, session_counts, session_when};
+use web_common::{
+    AppError, PageContext, Routes, form_state, session_counts, session_when, too_many_words,
+};
 
 use crate::{SessionPath, status_for};
 
@@ -52,6 +55,14 @@ pub(crate) fn routes() -> Routes {
         .action(
             "/jams/{series}/sessions/{session}/message",
             post(send_message),
+        )
+        .page(
+            "/jams/{series}/sessions/{session}/registrations/cancel-selected",
+            get(confirm_batch_cancel),
+        )
+        .action(
+            "/jams/{series}/sessions/{session}/registrations/cancel-selected",
+            post(batch_cancel),
         )
         .page(
             "/jams/{series}/sessions/{session}/registrations/{registration}/cancel",
@@ -121,9 +132,14 @@ struct TableQuery {
     r: String,
     #[serde(default)]
     p: String,
-    /// How many people a message went to.
+    /// How many people a message went to (or a batch cancelled).
     #[serde(default)]
     n: Option<u32>,
+    /// How many a batch cancel moved up from the waitlist, and whether it emailed the cancelled.
+    #[serde(default)]
+    moved: Option<u32>,
+    #[serde(default)]
+    told: String,
 }
 
 impl TableQuery {
@@ -357,6 +373,11 @@ async fn what_was_done(
         ("already-cancelled", Some(gone)) => {
             format!("{}'s registration was already cancelled.", gone.name)
         }
+        ("batch-cancelled", _) => batch_sentence(
+            query.n.unwrap_or(0),
+            query.moved.unwrap_or(0),
+            query.told == "yes",
+        ),
         ("moved", _) => "Moved; they are told by email.".to_owned(),
         ("marked", _) => "Attendance saved.".to_owned(),
         ("messaged", _) => match query.n {
@@ -383,6 +404,8 @@ async fn what_was_done(
 struct Forms<'a> {
     add: FormState,
     add_problem: Option<&'a str>,
+    /// The limit on entries by hand that the add form ran into (told with when it ends).
+    add_too_many: Option<TooMany>,
     message: FormState,
     /// The limit a message ran into, and when it ends.
     too_many: Option<(Per, jiff::Timestamp)>,
@@ -403,6 +426,7 @@ impl Default for Forms<'_> {
         Self {
             add,
             add_problem: None,
+            add_too_many: None,
             message,
             too_many: None,
             status: None,
@@ -423,6 +447,7 @@ async fn render(
     let Forms {
         add: add_form,
         add_problem,
+        add_too_many,
         message: message_form,
         too_many,
         status: message_status,
@@ -460,9 +485,12 @@ async fn render(
         format!("{base_path}/registrations.csv")
     };
     let checkin_href = format!("{base_path}/checkin");
+    let batch_action = format!("{list_path}/cancel-selected");
     let public_url = session.public_url(ctx);
     let (notice, undo) = what_was_done(ctx, page, ids, &session, query).await;
     let message_action = format!("{base_path}/message");
+    let add_limit = add_too_many.map(|too_many| too_many_words(&too_many, &zone));
+    let add_problem = add_problem.or(add_limit.as_deref());
     let message_problem = too_many.map(|(per, until)| too_many_messages(per, until, &zone));
     let message = (session.status == SessionStatus::Scheduled).then(|| MessageView {
         action: &message_action,
@@ -508,10 +536,13 @@ async fn render(
         notice: notice.as_deref(),
         undo_action: undo.as_deref(),
         problem,
+        batch_action: &batch_action,
     };
-    let status = message_status.unwrap_or_else(|| {
-        status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors())
-    });
+    let status = message_status
+        .or(add_too_many.map(|_| StatusCode::TOO_MANY_REQUESTS))
+        .unwrap_or_else(|| {
+            status_for(problem.is_some() || add_problem.is_some() || add_form.has_errors())
+        });
     let title = format!("Registrations — {} {date}", series.name);
     Ok((status, registrations_table(&page.page(&title), &view)).into_response())
 }
@@ -533,6 +564,7 @@ async fn add(
 ) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
     // A refusal the organizer can act on is shown in the add form, with what they typed.
+    let mut too_many = None;
     let (errors, problem) = match RegistrationInput::parse_as(&Fields(&form), Filler::Organizer) {
         Err(errors) => (errors, None),
         Ok(input) => {
@@ -573,6 +605,10 @@ async fn add(
                     FormErrors::default(),
                     Some("This session is cancelled, so nobody can be added."),
                 ),
+                Err(BookingError::TooMany(limit)) => {
+                    too_many = Some(limit);
+                    (FormErrors::default(), None)
+                }
                 Err(error) => return Err(error.into()),
             }
         }
@@ -580,6 +616,7 @@ async fn add(
     let forms = Forms {
         add: form_state(form, errors),
         add_problem: problem,
+        add_too_many: too_many,
         ..Forms::default()
     };
     render(&ctx, &page, &ids, &TableQuery::default(), forms, None).await
@@ -659,6 +696,106 @@ fn too_many_messages(per: Per, until: jiff::Timestamp, zone: &jiff::tz::TimeZone
         "{limit} Your message is kept below: you can send it from {}.",
         when::time_on_date(until, zone)
     )
+}
+
+/// "3 registrations are cancelled; each person is told by email. 1 person moved up from the
+/// waitlist and is told by email."
+fn batch_sentence(cancelled: u32, moved: u32, told: bool) -> String {
+    let cancelled = match (cancelled, told) {
+        (1, true) => "1 registration is cancelled; the person is told by email.".to_owned(),
+        (1, false) => "1 registration is cancelled; they were not emailed.".to_owned(),
+        (n, true) => format!("{n} registrations are cancelled; each person is told by email."),
+        (n, false) => format!("{n} registrations are cancelled; nobody was emailed about them."),
+    };
+    match moved {
+        0 => format!("{cancelled} Nobody moved up from the waitlist."),
+        1 => format!("{cancelled} 1 person moved up from the waitlist and is told by email."),
+        n => format!("{cancelled} {n} people moved up from the waitlist and are told by email."),
+    }
+}
+
+/// The registrations a `?r=…&r=…` query names (the table's ticked boxes); others are ignored.
+fn ticked(raw: Option<&str>) -> Vec<RegistrationId> {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("r="))
+        .filter_map(|id| id.parse().ok())
+        .collect()
+}
+
+/// "Cancel 3 registrations?": the ticked people, before anything is cancelled.
+async fn confirm_batch_cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let SessionPath(series_id, session_id) = &ids;
+    let wanted = ticked(query.as_deref());
+    let preview =
+        bookings::batch_preview(&ctx, &page.principal, series_id, session_id, &wanted).await?;
+    let found = &preview.registrations;
+    let (date, time) = session_when(&preview.session, &preview.series.zone());
+    let list_path = format!("/jams/{series_id}/sessions/{session_id}/registrations");
+    let joined = found
+        .iter()
+        .map(|registration| registration.id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let view = BatchCancelView {
+        series_name: &preview.series.name,
+        date: &date,
+        time: &time,
+        back_href: &list_path,
+        people: found
+            .iter()
+            .map(|registration| BatchPerson {
+                name: &registration.name,
+                email: registration.email.as_str(),
+                status: registration.status,
+                requested: registration.requested,
+                role: registration.role,
+            })
+            .collect(),
+        ids: &joined,
+        action: &format!("{list_path}/cancel-selected"),
+    };
+    let title = format!("Cancel registrations? — {}", preview.series.name);
+    Ok(batch_cancel_confirm(&page.page(&title), &view).into_response())
+}
+
+/// Cancels the confirmed batch and comes back to the table saying how many were cancelled and
+/// how many moved up.
+async fn batch_cancel(
+    State(ctx): State<Context>,
+    page: PageContext,
+    ids: SessionPath,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    let SessionPath(series_id, session_id) = &ids;
+    let fields = Fields(&form);
+    let wanted: Vec<RegistrationId> = fields
+        .get("ids")
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    let notify = fields.get("notify") == "yes";
+    let done = bookings::cancel_batch(
+        &ctx,
+        &page.principal,
+        series_id,
+        session_id,
+        &wanted,
+        notify,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/jams/{series_id}/sessions/{session_id}/registrations?done=batch-cancelled&n={}&moved={}&told={}#done",
+        done.cancelled,
+        done.promoted,
+        if notify { "yes" } else { "no" }
+    ))
+    .into_response())
 }
 
 /// "Cancel Ana's spot?": what cancelling would do, before anything is cancelled.

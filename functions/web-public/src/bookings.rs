@@ -33,7 +33,8 @@ use jamie_templates::{
     },
 };
 use web_common::{
-    AppError, PageContext, Routes, form_state, relative_when, session_counts, session_when,
+    AppError, Client, PageContext, Routes, form_state, relative_when, session_counts, session_when,
+    too_many_words,
 };
 
 pub(crate) fn routes() -> Routes {
@@ -222,6 +223,7 @@ async fn show_session(
 async fn register(
     State(ctx): State<Context>,
     page: PageContext,
+    Client(client): Client,
     Path(id): Path<String>,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -239,7 +241,7 @@ async fn register(
             return form_again(&ctx, &page, &id, outcome, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match bookings::register_or_resend(&ctx, &id, input, Source::Public).await {
+    match bookings::register_or_resend(&ctx, &id, input, Source::Public { client }).await {
         // The same page whether the address was new here or registered already (then its
         // confirmation went again): the form tells nobody who is registered. The result lives
         // behind the emailed links.
@@ -253,6 +255,17 @@ async fn register(
                 ..FormOutcome::default()
             };
             form_again(&ctx, &page, &id, outcome, StatusCode::CONFLICT).await
+        }
+        // Which limit, and from when, on the session's clock; what was typed is kept.
+        Err(BookingError::TooMany(too_many)) => {
+            let found = bookings::public_session(&ctx, &id).await?;
+            let message = too_many_words(&too_many, &found.series.zone());
+            let outcome = FormOutcome {
+                form: form_state(form, FormErrors::default()),
+                problem: Some(&message),
+                ..FormOutcome::default()
+            };
+            session_page(&ctx, &page, &found, outcome, StatusCode::TOO_MANY_REQUESTS).await
         }
         Err(error) => Err(error.into()),
     }

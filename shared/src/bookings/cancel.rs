@@ -150,19 +150,23 @@ pub async fn cancel_for(
         ctx,
         session_id,
         registration,
-        Canceller::Organizer(series_id),
+        Canceller::Organizer {
+            series: series_id,
+            notify: true,
+        },
     )
     .await?;
     Ok((cancelled, now.registration))
 }
 
 /// Who is cancelling: the holder of a cancel link (its secret's hash), an organizer of the
-/// series the session must belong to, the registration's own person (checked before), or the
-/// jobs releasing a hold that ran out unconfirmed.
+/// series the session must belong to (who may choose not to email the person), the
+/// registration's own person (checked before), or the jobs releasing a hold that ran out
+/// unconfirmed.
 #[derive(Clone, Copy)]
 pub(super) enum Canceller<'a> {
     Link(&'a TokenHash),
-    Organizer(&'a SeriesId),
+    Organizer { series: &'a SeriesId, notify: bool },
     Participant,
     Release,
 }
@@ -186,7 +190,9 @@ pub(super) async fn cancel(
     loop {
         retry.next().await?;
         let (session, registration) = session_and_registration(ctx, session_id, id, link).await?;
-        if let Canceller::Organizer(series_id) = whose
+        if let Canceller::Organizer {
+            series: series_id, ..
+        } = whose
             && session.series_id != *series_id
         {
             return Err(BookingError::NotFound);
@@ -241,7 +247,14 @@ pub(super) async fn cancel(
             }
             _ => None,
         };
-        let writes = cancel_writes(ctx, &session, &registration, promoted, released)?;
+        let note = if released {
+            CancelNote::Released
+        } else if matches!(whose, Canceller::Organizer { notify: false, .. }) {
+            CancelNote::Silent
+        } else {
+            CancelNote::Cancelled
+        };
+        let writes = cancel_writes(ctx, &session, &registration, promoted, note)?;
         match writes.commit().await {
             Ok(()) => {
                 return done(Cancelled::Now {
@@ -254,17 +267,28 @@ pub(super) async fn cancel(
     }
 }
 
+/// What the cancelled person is emailed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum CancelNote {
+    /// That their registration is cancelled.
+    Cancelled,
+    /// That their hold ran out unconfirmed and the spot was released.
+    Released,
+    /// Nothing: an organizer chose not to tell them.
+    Silent,
+}
+
 /// The writes of a cancel: the registration (out of the holds index), its email claim, the
-/// session's counters and waitlist, the cancelled person's email (that their hold was released
-/// when `released`, under the condition that it is still the hold read, so a confirm that
+/// session's counters and waitlist, the cancelled person's email as `note` says (that their
+/// hold was released under the condition that it is still the hold read, so a confirm that
 /// came first wins), and the promotion of `promoted` (the waiter and its place in the
-/// waitlist, with their email) if any.
+/// waitlist, with their email, always) if any.
 pub(super) fn cancel_writes(
     ctx: &Context,
     session: &Session,
     registration: &Registration,
     promoted: Option<(usize, &Waiter)>,
-    released: bool,
+    note: CancelNote,
 ) -> Result<Transaction, BookingError> {
     let session_id = &session.id;
     let now = ctx.clock.now();
@@ -276,7 +300,7 @@ pub(super) fn cancel_writes(
     .value(":cancelled", RegistrationStatus::Cancelled.as_str())
     .value(":was", registration.status.as_str())
     .value(":now", Value::of(&now)?);
-    if let (true, Some(until)) = (released, registration.held_until) {
+    if let (CancelNote::Released, Some(until)) = (note, registration.held_until) {
         change = change
             .and_when("held_until = :held")
             .value(":held", Value::of(&until)?);
@@ -319,27 +343,26 @@ pub(super) fn cancel_writes(
     .value(":minus", -1);
     writes.update("session counters", &keys::session(session_id), counters)?;
     let (about, id) = (session_id.clone(), registration.id.clone());
-    let cancelled_note = Notification::new(
-        ctx,
-        Recipient::email(&registration.email),
-        if released {
-            Kind::HoldReleased {
-                session: about,
-                registration: id,
-            }
-        } else {
-            Kind::RegistrationCancelled {
-                session: about,
-                registration: id,
-            }
-        },
-    );
-    writes.put(
-        "cancelled email",
-        &cancelled_note.entry(),
-        &cancelled_note,
-        None,
-    )?;
+    let told = match note {
+        CancelNote::Cancelled => Some(Kind::RegistrationCancelled {
+            session: about,
+            registration: id,
+        }),
+        CancelNote::Released => Some(Kind::HoldReleased {
+            session: about,
+            registration: id,
+        }),
+        CancelNote::Silent => None,
+    };
+    if let Some(about) = told {
+        let cancelled_note = Notification::new(ctx, Recipient::email(&registration.email), about);
+        writes.put(
+            "cancelled email",
+            &cancelled_note.entry(),
+            &cancelled_note,
+            None,
+        )?;
+    }
     if let (Some((_, next)), Some(role)) = (promoted, registration.role) {
         promotion(&mut writes, ctx, session_id, &next.id, role)?;
         let promoted_note = Notification::new(

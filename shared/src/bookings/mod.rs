@@ -3,6 +3,7 @@
 //! conditions per change, never by a read alone. How each write keeps them: docs/data-model.md §5.
 
 mod answer;
+mod batch;
 mod cancel;
 pub mod capacity;
 mod conditions;
@@ -19,6 +20,7 @@ mod session_cache;
 mod sweep;
 #[cfg(test)]
 pub(crate) mod tests;
+mod throttle;
 mod waitlist;
 
 pub use manage::{
@@ -29,6 +31,7 @@ pub use mine::{MyRegistration, cancel_mine, mine};
 pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 
 pub use answer::{Inbox, register_or_resend};
+pub use batch::{BATCH_MAX, BatchCancelled, BatchPreview, batch_preview, cancel_batch};
 pub use cancel::cancel_url;
 use cancel::{Canceller, cancel, cancel_secret, link_token, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
@@ -56,6 +59,7 @@ use register::registration_notification;
 #[cfg(feature = "test-fixtures")]
 pub use register::registration_transaction;
 pub use register::{is_open, register};
+pub use throttle::{RegistrationLimit, TooMany};
 use waitlist::{
     capacity, competing_waiters, confirmed, first_waiting_for, open_to_newcomers, place_of,
 };

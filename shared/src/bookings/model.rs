@@ -6,6 +6,7 @@ use crate::authorization::Denied;
 use crate::ids::{RegistrationId, SeriesId, SessionId, TokenHash, UserId};
 use crate::jams::series::Series;
 use crate::jams::sessions::{SeriesCopy, Session};
+use crate::limits::ClientIp;
 use crate::store::retry::DeadlinePassed;
 use crate::store::{Entry, StoreError, Stored, keys};
 use crate::values::{Email, Fields, FormErrors, Role, RoleChoice};
@@ -270,6 +271,9 @@ pub enum BookingError {
     Invalid(FormErrors),
     #[error("Too many people are registering at this moment; please try again.")]
     Busy,
+    /// A limit on registrations is reached (the words say which; the web layer adds when).
+    #[error("{0}")]
+    TooMany(super::TooMany),
     /// The change does not apply to the registration as it stands (the message says why).
     #[error("{0}")]
     Refused(&'static str),
@@ -340,8 +344,9 @@ pub enum Confirmation {
 /// How a new registration is entered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// By the participant, on the public page (or in Telegram).
-    Public,
+    /// By the participant, on the public page (or in Telegram), from `client` (whose
+    /// registrations are limited per session and per hour).
+    Public { client: ClientIp },
     /// By an organizer of the session's series (`by` proves it was checked); `over_capacity`
     /// confirms even when the role is full.
     Manual {
@@ -356,6 +361,8 @@ pub enum Source {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrganizerProof {
     pub(super) series: SeriesId,
+    /// The organizer checked (whose entries by hand are limited per hour).
+    pub(super) user: UserId,
 }
 
 /// What cancelling did.

@@ -39,6 +39,7 @@ impl Organizer {
     pub(super) fn proof(&self) -> OrganizerProof {
         OrganizerProof {
             series: self.series.id.clone(),
+            user: self.id.clone(),
         }
     }
 }

@@ -5,7 +5,7 @@ use super::{
     BookingError, CancelLink, CounterNames, EmailClaim, HOLD, Registered, Registration,
     RegistrationInput, RegistrationStatus, Source, cancel_secret, cancel_url, closed_to_newcomers,
     competing_waiters, if_session_unchanged, link_token, open_condition, open_to_newcomers,
-    series_of, session_cache, waitlisted_attribute,
+    series_of, session_cache, throttle, waitlisted_attribute,
 };
 use crate::Context;
 use crate::authorization::Denied;
@@ -48,7 +48,7 @@ pub async fn register(
 ) -> Result<Registered, BookingError> {
     let over_capacity = match &source {
         Source::Manual { over_capacity, .. } => *over_capacity,
-        Source::Public => false,
+        Source::Public { .. } => false,
     };
     // Read from the session's copy; only sessions older than the copy read their series (and
     // that once, not on every retry).
@@ -76,7 +76,7 @@ pub async fn register(
             None => series.insert(series_of(ctx, &session).await?),
         };
         match &source {
-            Source::Public if !copy.public => return Err(BookingError::NotFound),
+            Source::Public { .. } if !copy.public => return Err(BookingError::NotFound),
             // Checked for another series than this session's: no right here.
             Source::Manual { by, .. } if by.series != session.series_id => {
                 return Err(Denied::Forbidden.into());
@@ -121,7 +121,8 @@ pub async fn register(
             moves: Vec::new(),
             held_until: held_until(&source, copy, now),
         };
-        let writes = registration_writes(ctx, &session, &registration, over_capacity)?;
+        let mut writes = registration_writes(ctx, &session, &registration, over_capacity)?;
+        throttle::count(ctx, &mut writes, &source, id, &input.email)?;
         match writes.commit().await {
             Ok(()) => {
                 session_cache::count_in(&registration);
@@ -133,6 +134,10 @@ pub async fn register(
                     session,
                     series: copy.clone(),
                 });
+            }
+            // A refused registration writes nothing, its counts included.
+            Err(conflict) if let Some(too_many) = throttle::exceeded(ctx, &writes, &conflict) => {
+                return Err(BookingError::TooMany(too_many));
             }
             Err(conflict) if writes.failed(&conflict, EMAIL_CLAIM) => {
                 let existing = ctx
@@ -157,7 +162,9 @@ pub async fn register(
 /// of series that ask for it (an organizer's entry is never held).
 fn held_until(source: &Source, series: &SeriesCopy, now: Timestamp) -> Option<Timestamp> {
     match source {
-        Source::Public if series.confirm_by_email => Some(now.saturating_add(HOLD).unwrap_or(now)),
+        Source::Public { .. } if series.confirm_by_email => {
+            Some(now.saturating_add(HOLD).unwrap_or(now))
+        }
         _ => None,
     }
 }
@@ -249,6 +256,7 @@ pub fn registration_transaction(
     session: &Session,
     input: RegistrationInput,
     role: Role,
+    client: &crate::limits::ClientIp,
 ) -> Result<Transaction, BookingError> {
     let now = ctx.clock.now();
     let id = RegistrationId::generate_at(now);
@@ -272,7 +280,12 @@ pub fn registration_transaction(
         moves: Vec::new(),
         held_until: None,
     };
-    registration_writes(ctx, session, &registration, false)
+    let mut writes = registration_writes(ctx, session, &registration, false)?;
+    let source = Source::Public {
+        client: client.clone(),
+    };
+    throttle::count(ctx, &mut writes, &source, &session.id, &registration.email)?;
+    Ok(writes)
 }
 
 /// What a new registration is told: confirmed in its role, or waitlisted.

@@ -23,6 +23,8 @@ pub struct LoginForm<'a> {
     pub problem: Option<&'a str>,
     /// A message about the password form (wrong password, paused).
     pub password_problem: Option<&'a str>,
+    /// Password sign-in is paused: offer the sign-in link for the address typed, which works.
+    pub offer_link: bool,
 }
 
 pub fn login(page: &Page<'_>, form: &LoginForm<'_>) -> Markup {
@@ -70,6 +72,21 @@ pub fn login(page: &Page<'_>, form: &LoginForm<'_>) -> Markup {
                     div class="collapse-content" {
                         @if let Some(problem) = form.password_problem {
                             div class="mb-2" { (alert(Tone::Error, problem)) }
+                        }
+                        @if form.offer_link {
+                            form method="post" action="/login" class="mb-4" {
+                                (csrf_field(page.csrf))
+                                input type="hidden" name="next" value=(form.next);
+                                input type="hidden" name="email" value=(form.email);
+                                p class="text-sm mb-2" {
+                                    "A sign-in link by email still works: we send it to "
+                                    strong { (form.email) } "."
+                                }
+                                button type="submit" class="btn btn-primary btn-sm" {
+                                    (icons::envelope("size-4"))
+                                    "Email me a sign-in link"
+                                }
+                            }
                         }
                         form method="post" action="/login/password" novalidate {
                             (csrf_field(page.csrf))

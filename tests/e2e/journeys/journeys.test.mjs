@@ -514,6 +514,117 @@ test('8. the organizer asks for confirmation by email; a participant registers, 
   await page.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
 });
 
+test('9. the organizer cancels two registrations at once, and the waitlisted person who gets a spot finds the email in the mailbox', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  // The fourth session (journey 8 put a flyer there): two bases fill it, a third waits.
+  const dateLabel = await sessionDateLabel(3);
+  const date = /\w{3} \d{1,2} \w{3} \d{4}/.exec(dateLabel)?.[0];
+  assert.ok(date, `a dated session: ${dateLabel}`);
+  let kit;
+  for (const who of [
+    { name: 'Pia Base', email: 'pia@example.org', role: 'Base' },
+    { name: 'Quin Base', email: 'quin@example.org', role: 'Base' },
+    { name: 'Kit Waiting', email: 'kit@example.org', role: 'Base' },
+  ]) {
+    const { page } = await person();
+    await openPublicSession(page, SERIES, dateLabel);
+    await register(page, who);
+    assert.match(await seen(page.getByRole('heading', { level: 1 })), /Check your inbox/);
+    kit = page;
+  }
+
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  await page.getByRole('link', { name: new RegExp(`^Registrations.*${escape(date)}`) }).click();
+  const before = page.getByRole('table', { name: 'Registrations' });
+  assert.match(await seen(rowOf(before, 'Kit Waiting')), /wait/i, 'Kit waits before the cancel');
+  await page.getByRole('checkbox', { name: 'Select Pia Base' }).check();
+  await page.getByRole('checkbox', { name: 'Select Quin Base' }).check();
+  await shoot(page, 'desktop-light-batch-ticked');
+  await page.getByRole('button', { name: 'Cancel selected' }).click();
+
+  // Asked first: who goes, and whether they are emailed (yes unless unticked).
+  await page.getByRole('heading', { name: 'Cancel 2 registrations?', level: 1 }).waitFor();
+  const who = await seen(page.getByRole('list', { name: 'Who is cancelled' }));
+  assert.match(who, /Pia Base.*Quin Base/);
+  assert.doesNotMatch(who, /Kit Waiting/);
+  assert.equal(await page.getByRole('checkbox', { name: 'Email them that their spot is cancelled' }).isChecked(), true);
+  await shoot(page, 'desktop-light-batch-cancel');
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'phone-dark-batch-cancel');
+  await assertFits(page);
+  await page.getByRole('button', { name: 'Yes, cancel 2 registrations' }).click();
+  assert.match(
+    await seen(page.getByRole('status').first()),
+    /2 registrations are cancelled; each person is told by email\. 1 person moved up from the waitlist/,
+  );
+  const table = page.getByRole('table', { name: 'Registrations' });
+  assert.match(await seen(rowOf(table, 'Pia Base')), /Cancelled/);
+  assert.match(await seen(rowOf(table, 'Quin Base')), /Cancelled/);
+  assert.match(await seen(rowOf(table, 'Kit Waiting')), /Confirmed/);
+  await shoot(page, 'phone-dark-batch-cancelled');
+  await assertFits(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Kit is told.
+  const card = kit
+    .getByRole('listitem')
+    .filter({ hasText: 'to kit@example.org' })
+    .filter({ has: kit.getByRole('heading', { name: /A spot freed up/ }) })
+    .first();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await kit.goto('/dev/mailbox');
+    if (await card.count()) break;
+    assert.ok(Date.now() < deadline, 'the promotion email reached the mailbox');
+    await kit.waitForTimeout(500);
+  }
+});
+
+test('10. one phone sending a sixth registration for a session is told to wait, and a guessed-at owner is offered a sign-in link', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  // Journeys 8 and 9 sent four registrations for the fourth session from this machine; five fit an hour.
+  const dateLabel = await sessionDateLabel(3);
+  const { page } = await person();
+  for (const who of [{ name: 'Lea Flyer', email: 'lea@example.org', role: 'Flyer' }]) {
+    await openPublicSession(page, SERIES, dateLabel);
+    await register(page, who);
+    assert.match(await seen(page.getByRole('heading', { level: 1 })), /Check your inbox/);
+  }
+  await openPublicSession(page, SERIES, dateLabel);
+  await register(page, { name: 'Ned Flood', email: 'ned@example.org', role: 'Base' });
+  const refused = await seen(page.getByRole('main'));
+  assert.match(refused, /5 registrations were already sent for this session from your connection this hour/);
+  assert.match(refused, /Please try again from \d{2}:\d{2}/);
+  assert.equal(await page.getByRole('textbox', { name: 'Your name' }).inputValue(), 'Ned Flood', 'what was typed is kept');
+  await shoot(page, 'desktop-light-registration-limit');
+
+  // Someone guesses Ana's password: after ten tries the page says a link still works, with its button.
+  const { page: guesser } = await person();
+  await guesser.goto('/');
+  await guesser.getByRole('link', { name: /^Log in/ }).first().click();
+  await guesser.getByText('Have a password? Sign in with it').click();
+  for (let attempt = 0; attempt < 11; attempt++) {
+    const form = guesser.locator('form[action="/login/password"]');
+    await form.getByRole('textbox', { name: 'Email' }).fill(ANA.email);
+    await form.getByLabel('Password').fill(`not the password ${attempt}`);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await guesser.getByRole('heading', { name: 'Log in or sign up' }).waitFor();
+  }
+  const paused = await seen(guesser.getByRole('main'));
+  assert.match(paused, /Password sign-in is paused for 15 minutes/);
+  assert.match(paused, new RegExp(`A sign-in link by email still works: we send it to ${escape(ANA.email)}`));
+  await guesser.setViewportSize({ width: 375, height: 800 });
+  await guesser.emulateMedia({ colorScheme: 'dark' });
+  await shoot(guesser, 'phone-dark-password-paused');
+  await assertFits(guesser);
+  await guesser.locator('details').getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await guesser.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+});
+
 /** The table row of `name` (one). */
 function rowOf(table, name) {
   return table.getByRole('row').filter({ has: table.page().getByRole('link', { name, exact: true }) });

@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use jamie::{
     bookings::{self, RegistrationInput},
     jams::sessions::Session,
+    limits::ClientIp,
     store::keys,
     values::{Email, Role, RoleChoice},
 };
@@ -70,7 +71,11 @@ async fn register_through_router(app: &TestApp, session: &str, range: std::ops::
     loop {
         while racers.len() < CONCURRENCY {
             let Some(n) = pending.next() else { break };
-            let (browser, path) = (browser.clone(), path.clone());
+            // Each person from their own phone, as the per-client limits expect of a crowd.
+            let (browser, path) = (
+                browser.as_client(&format!("10.1.{}.{}", n / 256, n % 256)),
+                path.clone(),
+            );
             racers.spawn(async move { browser.post_form(&path, &form(n)).await.status });
         }
         let Some(done) = racers.join_next().await else {
@@ -109,7 +114,8 @@ async fn raw_transactions(app: &TestApp) -> usize {
                 requested: RoleChoice::Either,
                 note: String::new(),
             };
-            bookings::registration_transaction(&app.ctx, &session, input, role).unwrap()
+            let client = ClientIp::new(format!("10.2.{}.{}", n / 256, n % 256));
+            bookings::registration_transaction(&app.ctx, &session, input, role, &client).unwrap()
         })
         .collect::<Vec<_>>()
         .into_iter();

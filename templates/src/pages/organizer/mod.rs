@@ -7,8 +7,8 @@ mod registrations;
 
 pub use checkin::{CheckinActions, CheckinRow, CheckinView, checkin_list};
 pub use registration::{
-    CancelConfirmView, HistoryRow, MoveRow, RegistrationDetailView, cancel_confirm,
-    registration_detail,
+    BatchCancelView, BatchPerson, CancelConfirmView, HistoryRow, MoveRow, RegistrationDetailView,
+    batch_cancel_confirm, cancel_confirm, registration_detail,
 };
 pub use registrations::{MessageView, RegistrationRow, TableView, registrations_table};
 

@@ -93,6 +93,93 @@ pub fn cancel_confirm(page: &Page<'_>, view: &CancelConfirmView<'_>) -> Markup {
     )
 }
 
+/// One person of a batch cancel, as the confirmation lists them.
+#[derive(Clone, Debug)]
+pub struct BatchPerson<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub status: RegistrationStatus,
+    pub requested: RoleChoice,
+    pub role: Option<Role>,
+}
+
+/// What the organizer is asked before cancelling several registrations at once.
+#[derive(Clone, Debug)]
+pub struct BatchCancelView<'a> {
+    pub series_name: &'a str,
+    pub date: &'a str,
+    pub time: &'a str,
+    /// The registrations table ("Keep them").
+    pub back_href: &'a str,
+    pub people: Vec<BatchPerson<'a>>,
+    /// The registrations' ids, comma-separated, sent back with the answer.
+    pub ids: &'a str,
+    /// The POST that cancels them.
+    pub action: &'a str,
+}
+
+/// "Cancel 3 registrations?": who, whether to email them (ticked), a red button and a way
+/// back. Already cancelled ones are listed as such and left alone. Works without JavaScript.
+pub fn batch_cancel_confirm(page: &Page<'_>, view: &BatchCancelView<'_>) -> Markup {
+    let open = view
+        .people
+        .iter()
+        .filter(|person| person.status != RegistrationStatus::Cancelled)
+        .count();
+    let count = if open == 1 {
+        "1 registration".to_owned()
+    } else {
+        format!("{open} registrations")
+    };
+    layout(
+        page,
+        html! {
+            section class="max-w-xl mx-auto flex flex-col gap-5" aria-labelledby="confirm-title" {
+                (back_link(view.back_href, "Back to registrations"))
+                p class="break-words text-sm" {
+                    span class="font-semibold" { (view.series_name) } " · " (view.date) " · "
+                    span class="tabular-nums" { (view.time) }
+                }
+                @if open == 0 {
+                    h1 id="confirm-title" class="text-3xl font-bold" { "These registrations are already cancelled" }
+                    p { "There is nothing to cancel." }
+                    a href=(view.back_href) class="btn self-start min-h-11" { "Back to registrations" }
+                } @else {
+                    h1 id="confirm-title" class="text-3xl font-bold" { "Cancel " (count) "?" }
+                    ul class="card bg-base-200 card-body gap-0 divide-y divide-base-300" aria-label="Who is cancelled" {
+                        @for person in &view.people {
+                            li class="flex flex-col py-3 first:pt-0 last:pb-0" {
+                                span class="font-semibold break-words" { (person.name) }
+                                span class="text-sm break-all" { (person.email) }
+                                span class="text-sm" {
+                                    @match person.status {
+                                        RegistrationStatus::Cancelled => "Already cancelled: left as it is",
+                                        RegistrationStatus::Confirmed => { "Confirmed as " (as_a_choice(standing(person.status, person.requested, person.role))) }
+                                        _ => { "On " (waitlist_of(person.requested)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p class="text-sm" { "Each freed spot goes to the next person on the waitlist, who is told by email." }
+                    form method="post" action=(view.action) class="flex flex-col gap-4" {
+                        (csrf_field(page.csrf))
+                        input type="hidden" name="ids" value=(view.ids);
+                        label class="flex items-center gap-3 cursor-pointer min-h-11" {
+                            input type="checkbox" name="notify" value="yes" checked class="checkbox";
+                            span { "Email them that their spot is cancelled" }
+                        }
+                        div class="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end" {
+                            a href=(view.back_href) class="btn min-h-11" { "Keep them" }
+                            button type="submit" class="btn btn-error min-h-11" { "Yes, cancel " (count) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
 /// One organizer's override of a registration: when, by whom, from which status to which.
 #[derive(Clone, Debug)]
 pub struct MoveRow {

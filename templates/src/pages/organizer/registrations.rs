@@ -113,6 +113,9 @@ pub struct TableView<'a> {
     /// Undoing a cancel the notice reports: the POST that adds the person back.
     pub undo_action: Option<&'a str>,
     pub problem: Option<&'a str>,
+    /// Where "Cancel selected" asks before cancelling the ticked rows (a GET: ticking and
+    /// pressing cancels nothing yet).
+    pub batch_action: &'a str,
 }
 
 /// "Bases 3/2" with a calm "1 over" badge when more are confirmed than fit, on one line.
@@ -280,6 +283,14 @@ pub fn registrations_table(page: &Page<'_>, view: &TableView<'_>) -> Markup {
                     }
                 } @else {
                     (rows_table(page, &view.rows, view.zone))
+                    @if view.rows.iter().any(|row| row.cancel_href.is_some()) {
+                        // The rows' boxes belong to this form by its id (rows hold forms of
+                        // their own, which cannot nest).
+                        form id="batch-cancel" method="get" action=(view.batch_action) class="flex flex-wrap items-center gap-3" {
+                            button type="submit" class="btn btn-sm btn-error btn-outline max-md:min-h-11" { "Cancel selected" }
+                            span class="text-sm text-base-content/70" { "Tick people in the table, then cancel them together. You confirm on the next page." }
+                        }
+                    }
                 }
                 @if let Some(next) = &view.next_href {
                     a href=(next) class="btn btn-ghost btn-sm self-start" { "Next 50" (icons::chevron_right("size-4")) }
@@ -386,6 +397,11 @@ fn rows_table(page: &Page<'_>, rows: &[RegistrationRow], zone: &TimeZone) -> Mar
                         tr id={ "r-" (row.id) } class="flex flex-col gap-1 rounded-box bg-base-200 p-4 md:table-row md:bg-transparent md:p-0" {
                             td class="p-0 md:p-3 max-md:border-b-0 align-top min-w-0" {
                                 div class="flex flex-wrap items-center gap-2" {
+                                    @if row.cancel_href.is_some() {
+                                        input type="checkbox" name="r" value=(row.id) form="batch-cancel"
+                                            class="checkbox checkbox-sm max-md:size-6"
+                                            aria-label={ "Select " (row.name) };
+                                    }
                                     @if row.detail_href.is_empty() {
                                         span class="font-semibold break-words" { (row.name) }
                                     } @else {
@@ -525,6 +541,7 @@ mod tests {
             notice: Some("Moved."),
             undo_action: None,
             problem: None,
+            batch_action: "/jams/s1/sessions/d1/registrations/cancel-selected",
         }
     }
 
