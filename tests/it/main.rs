@@ -5,6 +5,7 @@ mod auth;
 mod bookings;
 mod deliveries;
 mod dev_server;
+mod headers;
 mod health;
 mod jams;
 mod lambda;

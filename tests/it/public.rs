@@ -69,7 +69,7 @@ pub(crate) fn result_path(posted: &TestResponse, session: &SessionId) -> String 
         location.starts_with(&format!("/s/{session}/registered/")),
         "{location}"
     );
-    assert_eq!(posted.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(posted.header(header::CACHE_CONTROL), "no-store, private");
     location
 }
 
