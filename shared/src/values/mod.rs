@@ -92,7 +92,7 @@ mod tests {
             "note".to_owned(),
             "bring\u{2067} a mat".to_owned(),
         )]);
-        assert_eq!(Fields(&form).text("note", 10, &mut errors), "bring a mat");
+        assert_eq!(Fields(&form).text("note", 11, &mut errors), "bring a mat");
         assert!(
             !errors.any(),
             "the controls do not count towards the length"
