@@ -20,9 +20,9 @@ const SHOWN: usize = 30;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .page("/dev/mailbox", get(show))
-        .page("/dev/mailbox/{id}", get(show_html))
-        .page("/dev/mailbox/{id}/files/{n}", get(show_file))
+        .secret_page("/dev/mailbox", get(show))
+        .secret_page("/dev/mailbox/{id}", get(show_html))
+        .secret_page("/dev/mailbox/{id}/files/{n}", get(show_file))
         .action("/dev/jobs/{job}", post(run_job))
 }
 

@@ -24,12 +24,12 @@ pub async fn block(
     if &actor.user.id == target {
         return Err(AccountError::CannotBlockSelf);
     }
-    let reason = reason.trim();
+    let reason = crate::values::plain_text(reason);
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AccountError::ReasonRequired);
     }
     let block = Block {
-        reason: reason.to_owned(),
+        reason,
         at: ctx.clock.now(),
         by: actor.user.id.clone(),
     };

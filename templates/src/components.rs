@@ -276,8 +276,14 @@ pub fn textarea(
 /// Plain text with its line breaks kept and http(s):// links made clickable
 /// (rel="nofollow noopener noreferrer", target=_blank); everything else escaped, so no HTML gets
 /// in. Blank lines separate paragraphs. Trailing punctuation .,;:!?) is not part of a link (a `)`
-/// closing a `(` inside the link is, as in Wikipedia addresses).
+/// closing a `(` inside the link is, as in Wikipedia addresses). A link ends at a bidirectional
+/// control character, so its text reads as its address does.
 pub fn rich_text(text: &str) -> Markup {
+    // Stored before bidirectional controls were stripped at parsing, a text may still hold some.
+    let text: String = text
+        .chars()
+        .filter(|c| !jamie::values::is_bidi_control(*c))
+        .collect();
     let mut paragraphs: Vec<Vec<&str>> = Vec::new();
     let mut blank = true;
     for line in text.lines() {
@@ -346,7 +352,13 @@ fn next_link(text: &str) -> Option<(usize, usize)> {
             continue;
         }
         let mut end = text[start..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            // A bidirectional control ends a link: inside one it could make the address read
+            // as another ("moc.live" shown as "evil.com").
+            .find(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '<' | '>' | '"')
+                    || jamie::values::is_bidi_control(c)
+            })
             .map_or(text.len(), |len| start + len);
         while let Some(last) = text[start..end].chars().next_back() {
             let link = &text[start..end];
@@ -556,6 +568,28 @@ mod tests {
         let wiki = rich_text("https://en.wikipedia.org/wiki/Acroyoga_(dance), nice").into_string();
         assert!(wiki.contains(r#"href="https://en.wikipedia.org/wiki/Acroyoga_(dance)""#));
         assert!(wiki.contains("</a>, nice"));
+    }
+
+    #[test]
+    fn links_hold_no_bidi_controls() {
+        // U+202E would show "https://example.org/\u{202E}gpj.exe" as "…/exe.jpg".
+        assert_eq!(
+            link_pieces("see https://example.org/\u{202E}gpj.exe"),
+            vec![
+                ("see ", false),
+                ("https://example.org/", true),
+                ("\u{202E}gpj.exe", false)
+            ]
+        );
+        let html = rich_text("https://evil.example/\u{2067}moc.elpmaxe\u{2069} ok").into_string();
+        assert!(
+            !html.contains('\u{2067}') && !html.contains('\u{2069}'),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="https://evil.example/moc.elpmaxe""#),
+            "{html}"
+        );
     }
 
     #[test]

@@ -161,6 +161,8 @@ pub struct Page<'a> {
     pub social: Option<Social<'a>>,
     /// The scripts beyond `theme.js` this page uses.
     pub scripts: Scripts,
+    /// Asks search engines not to index the page (an unlisted series' pages).
+    pub noindex: bool,
 }
 
 impl<'a> Page<'a> {
@@ -174,6 +176,7 @@ impl<'a> Page<'a> {
             viewer: None,
             social: None,
             scripts: Scripts::default(),
+            noindex: false,
         }
     }
 
@@ -195,6 +198,12 @@ impl<'a> Page<'a> {
 
     pub fn description(mut self, description: &'a str) -> Self {
         self.description = description;
+        self
+    }
+
+    /// Keeps the page out of search engines (`<meta name="robots" content="noindex">`).
+    pub fn noindex(mut self) -> Self {
+        self.noindex = true;
         self
     }
 
@@ -233,6 +242,7 @@ pub fn layout(page: &Page<'_>, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (page.title) " · Jamie" }
                 meta name="description" content=(page.description);
+                @if page.noindex { meta name="robots" content="noindex"; }
                 meta name="color-scheme" content="light dark";
                 @for (theme, colour) in THEME_COLOURS {
                     @match page.theme.data_theme() {

@@ -10,7 +10,7 @@ async fn health_reports_the_store_reachable() {
     let app = spawn_app().await;
     let response = app.get("/health").await;
     assert_eq!(response.status, StatusCode::OK);
-    assert_eq!(response.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(response.header(header::CACHE_CONTROL), "no-store, private");
     let body: HealthBody = serde_json::from_str(&response.body).unwrap();
     assert_eq!(
         body,

@@ -6,6 +6,7 @@ mod batch_cancel;
 mod bookings;
 mod deliveries;
 mod dev_server;
+mod headers;
 mod health;
 mod holds;
 mod jams;

@@ -72,7 +72,7 @@ pub(crate) async fn result_path(
 ) -> String {
     assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
     assert!(posted.body.contains("Check your inbox"), "{}", posted.body);
-    assert_eq!(posted.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(posted.header(header::CACHE_CONTROL), "no-store, private");
     let emails = app.emails_to(email).await;
     let link = emails
         .iter()
@@ -181,7 +181,7 @@ async fn a_participant_registers_is_waitlisted_cancels_and_the_next_one_is_promo
     );
     assert!(again.body.contains("Cancel my registration</a>"));
     assert!(again.body.contains(r#"href="/cancel/"#));
-    assert_eq!(again.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(again.header(header::CACHE_CONTROL), "no-store, private");
     assert_eq!(again.header(header::REFERRER_POLICY), "no-referrer");
     assert!(!again.body.contains("already registered"));
     // Tampered with, it is not found: another secret, another registration, another session.

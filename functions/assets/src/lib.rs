@@ -18,11 +18,15 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `/favicon.ico` has a fixed name: cached for a day, so a new icon shows up soon.
 const A_DAY: &str = "public, max-age=86400";
 
+/// This function's paths (with `{param}` placeholders), for the tests that try every route.
+pub const PATHS: [&str; 2] = ["/assets/{file}", "/favicon.ico"];
+
 /// This function's routes, for the dev server to merge with the others.
 pub fn routes() -> Router {
+    let [files, favicon_ico] = PATHS;
     Router::new()
-        .route("/assets/{file}", get(serve))
-        .route("/favicon.ico", get(favicon))
+        .route(files, get(serve))
+        .route(favicon_ico, get(favicon))
 }
 
 /// Browsers ask for `/favicon.ico` on their own (and for pages without our layout, such as a

@@ -34,7 +34,7 @@ use tower_http::{
 pub use client::Client;
 pub use cookies::{clear_sign_in_cookie, sign_in_cookie, sign_in_cookie_name};
 pub use csrf::CsrfToken;
-pub use routes::Routes;
+pub use routes::{Route, Routes};
 pub use sessions_view::{relative_when, session_counts, session_links, session_when};
 pub use sign_ins::CurrentPrincipal;
 
@@ -77,6 +77,8 @@ pub enum AppError {
     Refused(Cow<'static, str>),
     /// 413: a request body larger than any form of ours.
     TooLarge,
+    /// 414: an address longer than any link of ours ([`MAX_URI_BYTES`]).
+    UriTooLong,
     /// 429: too many of these in a while; the words say when to try again.
     RateLimited(&'static str),
     /// 429: a limit on registrations (or another counted write) is reached; the words say
@@ -148,6 +150,11 @@ impl AppError {
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "That was too much at once",
                     "The form sent more data than Jamie accepts. Shorten what you typed and try again.".into(),
+                ),
+                Self::UriTooLong => (
+                    StatusCode::URI_TOO_LONG,
+                    "That address is too long",
+                    "No link of Jamie's is this long: it may have been pasted twice or cut badly. Open the link from where you found it again, or start from the home page.".into(),
                 ),
                 Self::RateLimited(explanation) => (
                     StatusCode::TOO_MANY_REQUESTS,
@@ -238,6 +245,7 @@ impl ErrorPage {
         let error = match status {
             StatusCode::NOT_FOUND => AppError::NotFound,
             StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            StatusCode::URI_TOO_LONG => AppError::UriTooLong,
             StatusCode::METHOD_NOT_ALLOWED => {
                 return Some(Self {
                     status,
@@ -444,7 +452,14 @@ pub fn content_security_policy_allowing_forms_to(origin: &str) -> String {
     )
 }
 
-const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
+/// Every answer that does not say otherwise depends on the person (the header shows who is
+/// signed in, forms carry their CSRF token) or holds a secret: never kept by a browser, CDN or
+/// proxy cache. The few public files declare their own caching where they are served (assets,
+/// `/favicon.ico`, series photos, the calendar files); the header test lists every route.
+pub const NO_STORE: &str = "no-store, private";
+
+const SECURITY_HEADERS: [(HeaderName, &str); 6] = [
+    (header::CACHE_CONTROL, NO_STORE),
     (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
@@ -460,7 +475,8 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(response: Response) -> Response {
+    let mut response = dress_rejection(response);
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         headers
@@ -468,6 +484,46 @@ async fn security_headers(mut response: Response) -> Response {
             .or_insert(HeaderValue::from_static(value));
     }
     response
+}
+
+/// A plain-text (or empty) 4xx that no error-page layer dressed (a router built without
+/// [`Routes`], such as the assets function's), as our error page for nobody in particular.
+fn dress_rejection(response: Response) -> Response {
+    if response.extensions().get::<ErrorPage>().is_some() {
+        return response;
+    }
+    match ErrorPage::for_framework_response(&response) {
+        Some(error) => {
+            let (mut parts, _) = response.into_parts();
+            let page = Page::new(error.heading, "/", Theme::System);
+            let body = error.render(&page).into_string();
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.extensions.insert(error);
+            Response::from_parts(parts, Body::from(body))
+        }
+        None => response,
+    }
+}
+
+/// The longest address (path and query) Jamie answers: its own links are far shorter. Longer
+/// ones get our 414 page here, before the dev server's hyper refuses (at 64 KB, with an empty
+/// 414); in AWS, API Gateway refuses a request line and headers over 10 KB itself.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Refuses an address over [`MAX_URI_BYTES`] with our 414 page.
+async fn limit_uri(request: Request, next: Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |path| path.as_str().len());
+    if length > MAX_URI_BYTES {
+        return AppError::UriTooLong.into_response();
+    }
+    next.run(request).await
 }
 
 /// Bodies below this size gain less from compression than the header costs.
@@ -485,13 +541,15 @@ fn compression() -> CompressionLayer<impl Predicate> {
     )
 }
 
-/// Completes a router for serving: a 500 page for a handler that panics, the security headers
-/// on every response, and compression. Applied once, to a function's router or to the dev
-/// server's merged one. Unknown paths get their page from the router's fallback (set by
-/// [`Routes::into_router`], or [`not_found`]).
+/// Completes a router for serving: a 500 page for a handler that panics, our 414 page for an
+/// overlong address, any rejection left in plain text dressed as our error page, the security
+/// headers and [`NO_STORE`] on every response that sets no caching of its own, and compression.
+/// Applied once, to a function's router or to the dev server's merged one. Unknown paths get
+/// their page from the router's fallback (set by [`Routes::into_router`], or [`not_found`]).
 pub fn finish(router: Router) -> Router {
     router
         .layer(CatchPanicLayer::custom(panic_page))
+        .layer(axum::middleware::from_fn(limit_uri))
         .layer(axum::middleware::map_response(security_headers))
         .layer(compression())
 }

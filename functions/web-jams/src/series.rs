@@ -12,7 +12,7 @@ use jamie::{
     ids::SeriesId,
     jams::{
         invites::{self, InviteError},
-        series::{self, Series, SeriesDetails, SeriesError, Visibility},
+        series::{self, Series, SeriesDetails, SeriesError},
         sessions::{self, Session},
     },
     values::{Fields, FormErrors},
@@ -313,10 +313,7 @@ pub(crate) async fn series_page(
         archived: series.archived,
         public_href: &public_href,
         share_url: &share_url,
-        visibility: match series.visibility {
-            Visibility::Public => "Public",
-            Visibility::Unlisted => "Unlisted",
-        },
+        visibility: series.visibility,
         is_owner,
         can_edit: access.may(Operation::EditSeries),
         photo: series.photo.as_ref().map(|photo| photo_url(&photo.key)),

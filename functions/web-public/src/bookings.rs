@@ -41,11 +41,11 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .page("/s/{session}", get(show_session))
         .action("/s/{session}/register", post(register))
-        .page("/s/{session}/registered/{key}", get(show_registered))
-        .page("/confirm/{token}", get(show_confirm))
-        .action("/confirm/{token}", post(confirm))
-        .page("/cancel/{token}", get(show_cancel))
-        .action("/cancel/{token}", post(cancel))
+        .secret_page("/s/{session}/registered/{key}", get(show_registered))
+        .secret_page("/confirm/{token}", get(show_confirm))
+        .secret_action("/confirm/{token}", post(confirm))
+        .secret_page("/cancel/{token}", get(show_cancel))
+        .secret_action("/cancel/{token}", post(cancel))
         .page("/series", get(find))
         .page("/series/{series}", get(show_series))
 }
@@ -136,8 +136,31 @@ async fn session_page(
         url: &url,
         image: photo.as_deref(),
     };
-    let page = page.page(&title).description(&summary).social(social);
-    Ok((status, public_session(&page, &view)).into_response())
+    let mut page = page.page(&title).description(&summary).social(social);
+    if unlisted(series) {
+        page = page.noindex();
+    }
+    Ok(unindexed_if(
+        unlisted(series),
+        (status, public_session(&page, &view)).into_response(),
+    ))
+}
+
+/// Whether `series` is reached only by its links: its pages are kept out of search engines.
+fn unlisted(series: &series::Series) -> bool {
+    series.visibility == series::Visibility::Unlisted
+}
+
+/// `response` with `X-Robots-Tag: noindex` when `noindex` (the header twin of the page's
+/// `<meta name="robots">`, honoured for calendar files too).
+fn unindexed_if(noindex: bool, mut response: Response) -> Response {
+    if noindex {
+        response.headers_mut().insert(
+            header::HeaderName::from_static("x-robots-tag"),
+            header::HeaderValue::from_static("noindex"),
+        );
+    }
+    response
 }
 
 /// A session's day as read from now ("Tomorrow", "Thu 3 Dec", or the full date) and its time
@@ -193,7 +216,10 @@ fn session_calendar(ctx: &Context, found: &PublicSession) -> Response {
         ctx.clock.now(),
     );
     let filename = session_file_name(&series.name, session.starts_at, &series.zone());
-    calendar_response(body, "attachment", &filename)
+    unindexed_if(
+        unlisted(series),
+        calendar_response(body, "attachment", &filename),
+    )
 }
 
 /// The session of a `/s/{session}/…` path; an address that names none is not found.
@@ -478,13 +504,10 @@ fn cancel_view_page(
 }
 
 /// Pages whose address holds a secret (the result page, the cancel link) and the redirect to
-/// one: never sent on as a referrer, never indexed, never kept in a cache.
+/// one: never sent on as a referrer, never indexed (never kept in a cache, as no page is:
+/// `web_common::finish`).
 fn private(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
     headers.insert(
         axum::http::header::REFERRER_POLICY,
         axum::http::HeaderValue::from_static("no-referrer"),
@@ -581,7 +604,14 @@ async fn show_series(
         webcal_url: &ctx.config.base_url.webcal(&feed_path),
         feed_url: &ctx.config.base_url.join(&feed_path),
     };
-    Ok(public_series(&page.page(&series.name), &view).into_response())
+    let mut page = page.page(&series.name);
+    if unlisted(&series) {
+        page = page.noindex();
+    }
+    Ok(unindexed_if(
+        unlisted(&series),
+        public_series(&page, &view).into_response(),
+    ))
 }
 
 /// `GET /series/{series}.ics`: the subscription feed, every session of the series.
@@ -597,7 +627,10 @@ async fn series_calendar(ctx: &Context, id: &SeriesId) -> Result<Response, AppEr
         ctx.clock.now(),
     );
     let filename = series_file_name(&series.name);
-    Ok(calendar_response(body, "inline", &filename))
+    Ok(unindexed_if(
+        unlisted(&series),
+        calendar_response(body, "inline", &filename),
+    ))
 }
 
 /// "Find a jam": every public series with a session ahead (from the listing index), each with

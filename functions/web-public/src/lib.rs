@@ -83,11 +83,8 @@ async fn health(State(ctx): State<Context>) -> Response {
             },
         ),
     };
-    let mut response = (status, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    // Never cached, as every answer but the public files (`web_common::finish`).
+    (status, Json(body)).into_response()
 }
 
 #[derive(Debug, Deserialize)]

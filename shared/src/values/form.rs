@@ -8,6 +8,23 @@ use std::collections::BTreeMap;
 #[error("{0}")]
 pub struct FieldError(pub &'static str);
 
+/// Whether `c` is a bidirectional control character (embeddings and overrides U+202A–U+202E,
+/// isolates U+2066–U+2069, the marks U+200E, U+200F and U+061C): invisible, they reorder the
+/// text around them, so "moc.elpmaxe" can read as "example.com". No name or note needs them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Typed text as the domain keeps it: bidirectional controls ([`is_bidi_control`]) removed,
+/// then trimmed. Every free-text field (names, notes, descriptions, messages) is read through it.
+pub fn plain_text(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !is_bidi_control(*c))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 /// The fields of a submitted form, by name (values trimmed on read).
 #[derive(Clone, Copy, Debug)]
 pub struct Fields<'a>(pub &'a BTreeMap<String, String>);
@@ -18,14 +35,14 @@ impl Fields<'_> {
         self.0.get(name).map(|value| value.trim()).unwrap_or("")
     }
 
-    /// Free text of at most `max` characters (empty allowed).
+    /// Free text of at most `max` characters (empty allowed), as [`plain_text`] keeps it.
     pub fn text(&self, name: &'static str, max: usize, errors: &mut FormErrors) -> String {
-        let value = self.get(name);
+        let value = plain_text(self.get(name));
         if value.chars().count() > max {
             errors.add(name, format!("At most {max} characters, please."));
             return String::new();
         }
-        value.to_owned()
+        value
     }
 
     /// The value of `name` parsed by `parse`, or `None` with its error recorded.

@@ -8,7 +8,7 @@ mod role;
 mod time_zone;
 
 pub use email::Email;
-pub use form::{FieldError, Fields, FormErrors};
+pub use form::{FieldError, Fields, FormErrors, is_bidi_control, plain_text};
 pub use names::DisplayName;
 pub use role::{Role, RoleChoice, Waiter};
 pub use time_zone::TimeZone;
@@ -69,5 +69,33 @@ mod tests {
         assert!(DisplayName::parse("Ana\nBase").is_err());
         let email = Email::parse("ana.base@example.org").unwrap();
         assert_eq!(DisplayName::from_email(&email).as_str(), "ana.base");
+    }
+
+    #[test]
+    fn bidi_controls_are_stripped_from_names_and_text() {
+        let every = "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}";
+        assert_eq!(
+            DisplayName::parse(&format!(" Ana{every} Flyer\u{202E}gpj.exe "))
+                .unwrap()
+                .as_str(),
+            "Ana Flyergpj.exe"
+        );
+        assert!(
+            DisplayName::parse(every).is_err(),
+            "nothing left is no name"
+        );
+        assert_eq!(plain_text(&format!("{every} a\u{202E}b {every}")), "ab");
+        // Other invisible-but-meaningful characters stay: joiners shape emoji and scripts.
+        assert_eq!(plain_text("👩\u{200D}💻"), "👩\u{200D}💻");
+        let mut errors = FormErrors::default();
+        let form = std::collections::BTreeMap::from([(
+            "note".to_owned(),
+            "bring\u{2067} a mat".to_owned(),
+        )]);
+        assert_eq!(Fields(&form).text("note", 11, &mut errors), "bring a mat");
+        assert!(
+            !errors.any(),
+            "the controls do not count towards the length"
+        );
     }
 }

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Email, FieldError};
+use super::{Email, FieldError, plain_text};
 
-/// The name an organizer shows to participants: 1 to 80 characters, no control characters.
+/// The name an organizer shows to participants: 1 to 80 characters, no control characters, no
+/// bidirectional controls (removed: [`plain_text`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
@@ -13,7 +14,8 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 80;
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let name = raw.trim();
+        let name = plain_text(raw);
+        let name = name.as_str();
         if name.is_empty() {
             return Err(FieldError("Enter the name participants will see."));
         }

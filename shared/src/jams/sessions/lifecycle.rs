@@ -12,7 +12,8 @@ pub async fn cancel(
     id: &SessionId,
     reason: &str,
 ) -> Result<Session, SessionError> {
-    let reason = reason.trim();
+    let reason = crate::values::plain_text(reason);
+    let reason = reason.as_str();
     if reason.is_empty() {
         return Err(SessionError::Invalid(FormErrors::single(
             "reason",

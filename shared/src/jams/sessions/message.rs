@@ -21,7 +21,8 @@ pub struct MessageText(String);
 
 impl MessageText {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let text = raw.trim();
+        let text = crate::values::plain_text(raw);
+        let text = text.as_str();
         if text.is_empty() {
             return Err(FieldError(
                 "Write your message: a line or two, like “Bring a mat; we start 15 minutes late.”",

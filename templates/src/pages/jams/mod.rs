@@ -22,7 +22,7 @@ pub use session::{SessionView, session_page};
 
 use maud::{Markup, html};
 
-use jamie::jams::sessions::SessionStatus;
+use jamie::jams::{series::Visibility, sessions::SessionStatus};
 
 use crate::icons;
 
@@ -79,9 +79,9 @@ pub fn changed_tag() -> Markup {
 }
 
 /// "Public" or "Unlisted": who can find a series.
-pub fn visibility_badge(unlisted: bool) -> Markup {
+pub fn visibility_badge(visibility: Visibility) -> Markup {
     html! {
-        @if unlisted {
+        @if visibility == Visibility::Unlisted {
             span class="badge badge-outline" title="Reachable only by its links" { "Unlisted" }
         } @else {
             span class="badge badge-success" { "Public" }

@@ -1,7 +1,7 @@
 //! The series page as its organizers see it: details, the sessions list, the organizers,
 //! the co-organizer invites and, for the owner, the danger zone.
 
-use jamie::jams::sessions::SessionStatus;
+use jamie::jams::{series::Visibility, sessions::SessionStatus};
 use maud::{Markup, html};
 
 use super::{
@@ -67,7 +67,7 @@ pub struct SeriesView<'a> {
     /// The series' public page, `/series/{id}`, and its full address to share.
     pub public_href: &'a str,
     pub share_url: &'a str,
-    pub visibility: &'a str,
+    pub visibility: Visibility,
     pub is_owner: bool,
     pub can_edit: bool,
     pub photo: Option<String>,
@@ -151,7 +151,7 @@ pub fn series_page(page: &Page<'_>, view: &SeriesView<'_>) -> Markup {
                     div class="flex flex-col gap-2 min-w-0" {
                         h1 id="series-title" class="text-3xl font-bold break-words" { (view.name) }
                         div class="flex flex-wrap gap-2" {
-                            (visibility_badge(view.visibility == "unlisted"))
+                            (visibility_badge(view.visibility))
                             @if view.archived { span class="badge badge-neutral" { "Archived" } }
                         }
                     }
@@ -408,7 +408,7 @@ mod tests {
             archived: false,
             public_href: "/series/s1",
             share_url: "https://jamie.example/series/s1",
-            visibility: "unlisted",
+            visibility: Visibility::Unlisted,
             is_owner: true,
             can_edit: true,
             photo: Some("https://cdn.example/p.webp".into()),
@@ -556,7 +556,7 @@ mod tests {
         let view = SeriesView {
             is_owner: false,
             archived: true,
-            visibility: "public",
+            visibility: Visibility::Public,
             upcoming: vec![],
             past: vec![],
             organizers: vec![
