@@ -1,7 +1,8 @@
 //! Optional passwords: an account may add one (argon2id, at least 10 characters, not a common
 //! password) and then sign in with email + password. Wrong and unknown answer alike; 10
 //! failures in 15 minutes pause password sign-in for that address for 15 minutes (magic links
-//! keep working). The hash lives in its own item beside the profile.
+//! keep working). The hash lives in its own item beside the profile. Also the proof of a recent
+//! sign-in that sensitive account changes need ([`confirm_recent`]).
 
 use argon2::{
     Argon2,
@@ -13,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::{
     Context, Error,
     accounts::{self, AccountError},
-    authorization::{Denied, Operation, Principal, authorize},
+    authorization::{Actor, Denied, NotRecent, Operation, Principal, authorize},
     ids::{UserId, random_bytes},
-    sign_ins::{LocalPath, SignInError, SignedIn, open_sign_in},
+    sign_ins::{self, LocalPath, SignInError, SignInMethod, SignedIn, open_sign_in},
     store::{Change, Entry, Key, StoreError, keys},
     values::{DisplayName, Email, FieldError},
 };
@@ -123,20 +124,61 @@ pub enum SetPasswordError {
     #[error(transparent)]
     Weak(FieldError),
     #[error(transparent)]
+    NotRecent(#[from] NotRecent),
+    #[error(transparent)]
     Denied(#[from] Denied),
     #[error(transparent)]
     Internal(#[from] Error),
 }
 
-/// Sets (or replaces) the signed-in user's password.
+/// Confirms that `actor` may make a sensitive change of their account: their sign-in was made
+/// with an email link less than 10 minutes ago, or `current_password` is the account's password
+/// (each try counted with the password sign-ins of that address, under the same pause).
+pub(crate) async fn confirm_recent<E: From<NotRecent> + From<Error>>(
+    ctx: &Context,
+    actor: &Actor,
+    current_password: &str,
+) -> Result<(), E> {
+    if sign_ins::is_recent_link_sign_in(ctx, actor).await? {
+        return Ok(());
+    }
+    let stored: Option<PasswordItem> = ctx
+        .store
+        .get(&keys::password(&actor.user.id))
+        .await
+        .map_err(Error::from)?;
+    let Some(stored) = stored else {
+        return Err(NotRecent::SignInAgain.into());
+    };
+    if current_password.is_empty() {
+        return Err(NotRecent::PasswordMissing.into());
+    }
+    let Some(attempts) = count_attempt(ctx, &actor.user.email).await? else {
+        return Err(NotRecent::Paused.into());
+    };
+    if !verify(current_password, &stored.hash) {
+        return Err(NotRecent::WrongPassword.into());
+    }
+    ctx.store
+        .delete_item(&attempts)
+        .await
+        .map_err(Error::from)?;
+    Ok(())
+}
+
+/// Sets (or replaces) the signed-in user's password, given the proof of a recent sign-in (see
+/// [`confirm_recent`]), and ends every other sign-in of the account: one made with a stolen
+/// cookie does not outlive the change.
 #[tracing::instrument(skip_all)]
 pub async fn set(
     ctx: &Context,
     principal: &Principal,
+    current_password: &str,
     password: &str,
 ) -> Result<(), SetPasswordError> {
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     check_strength(password).map_err(SetPasswordError::Weak)?;
+    confirm_recent::<SetPasswordError>(ctx, actor, current_password).await?;
     let item = PasswordItem {
         hash: hash(password)?,
     };
@@ -144,6 +186,7 @@ pub async fn set(
         .put_item(&Entry::new(keys::password(&actor.user.id)), &item)
         .await
         .map_err(Error::from)?;
+    sign_ins::end_all_but(ctx, &actor.user.id, Some(&actor.sign_in)).await?;
     Ok(())
 }
 
@@ -159,6 +202,8 @@ pub struct AccountOverview {
     pub email: Email,
     pub display_name: DisplayName,
     pub has_password: bool,
+    /// Signed in with an email link in the last 10 minutes: sensitive changes need no password.
+    pub recent_sign_in: bool,
 }
 
 /// The signed-in user's account as their account page shows it.
@@ -171,6 +216,7 @@ pub async fn account_overview(
         email: actor.user.email.clone(),
         display_name: actor.user.display_name.clone(),
         has_password: has_password(ctx, &actor.user.id).await?,
+        recent_sign_in: sign_ins::is_recent_link_sign_in(ctx, actor).await?,
     })
 }
 
@@ -199,6 +245,38 @@ fn pause_key(email: &Email) -> Key {
     keys::rate_window("password-pause", email.as_str(), "current")
 }
 
+/// Counts a password attempt for `email` before it is checked, so parallel guesses cannot pass
+/// the limit: the counter's key (to clear on success), or `None` when password checks for the
+/// address are paused (the [`MAX_FAILURES`]th attempt in a window starts the pause).
+async fn count_attempt(ctx: &Context, email: &Email) -> Result<Option<Key>, Error> {
+    let now = ctx.clock.epoch_seconds();
+    let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
+    if pause.is_some_and(|pause| pause.until > now) {
+        return Ok(None);
+    }
+    let attempts = failures_key(email, now);
+    let reserve = Change::new("ADD #count :one SET expires_at = :expires")
+        .when("attribute_not_exists(#count) OR #count < :max")
+        .name("#count", "count")
+        .value(":one", 1)
+        .value(":max", MAX_FAILURES)
+        .value(":expires", now + 2 * LOCKOUT.as_secs());
+    match ctx.store.update_item(&attempts, reserve).await {
+        Ok(()) => Ok(Some(attempts)),
+        Err(StoreError::Conflict { .. }) => {
+            let until = now + LOCKOUT.as_secs();
+            ctx.store
+                .put_item(
+                    &Entry::new(pause_key(email)).expires_at(until),
+                    &Pause { until },
+                )
+                .await?;
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Signs in with email and password. Unknown address, no password and a wrong password all
 /// answer [`SignInError::WrongPassword`] after the same reads and the same hashing work. Each
 /// attempt is counted before the password is checked, so parallel guesses cannot pass the limit.
@@ -209,32 +287,9 @@ pub async fn sign_in(
     password: &str,
     next: Option<LocalPath>,
 ) -> Result<SignedIn, SignInError> {
-    let now = ctx.clock.epoch_seconds();
-    let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
-    if pause.is_some_and(|pause| pause.until > now) {
+    let Some(attempts) = count_attempt(ctx, email).await? else {
         return Err(SignInError::PasswordPaused);
-    }
-    let attempts = failures_key(email, now);
-    let reserve = Change::new("ADD #count :one SET expires_at = :expires")
-        .when("attribute_not_exists(#count) OR #count < :max")
-        .name("#count", "count")
-        .value(":one", 1)
-        .value(":max", MAX_FAILURES)
-        .value(":expires", now + 2 * LOCKOUT.as_secs());
-    match ctx.store.update_item(&attempts, reserve).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict { .. }) => {
-            let until = now + LOCKOUT.as_secs();
-            ctx.store
-                .put_item(
-                    &Entry::new(pause_key(email)).expires_at(until),
-                    &Pause { until },
-                )
-                .await?;
-            return Err(SignInError::PasswordPaused);
-        }
-        Err(error) => return Err(error.into()),
-    }
+    };
     // The same reads whether or not the address has an account.
     let user_id = ctx
         .store
@@ -260,7 +315,7 @@ pub async fn sign_in(
         Some(user) if matches && stored.is_some() => {
             // A success clears the attempts it reserved and those before it.
             ctx.store.delete_item(&attempts).await?;
-            open_sign_in(ctx, user, next).await
+            open_sign_in(ctx, user, SignInMethod::Password, next).await
         }
         _ => Err(SignInError::WrongPassword),
     }

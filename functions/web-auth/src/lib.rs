@@ -10,6 +10,7 @@ use axum::{
 };
 use jamie::{
     Context, account_changes,
+    authorization::NotRecent,
     accounts::{self, AccountError, EmailChangeError},
     ids::SecretToken,
     passwords::{self, AccountOverview, SetPasswordError},
@@ -17,7 +18,7 @@ use jamie::{
     values::{DisplayName, Email},
 };
 use jamie_templates::pages::{
-    account::{AccountView, account, confirm_email},
+    account::{AccountView, Sensitive, account, confirm_email},
     auth::{LoginForm, check_inbox, confirm_link, login},
 };
 use serde::Deserialize;
@@ -226,7 +227,18 @@ fn base_view(account: &AccountOverview) -> AccountView<'_> {
         email: account.email.as_str(),
         display_name: account.display_name.as_str(),
         has_password: account.has_password,
+        recent_sign_in: account.recent_sign_in,
         ..AccountView::default()
+    }
+}
+
+/// The status of a sensitive form refused for want of a recent sign-in.
+fn not_recent_status(error: NotRecent) -> StatusCode {
+    match error {
+        NotRecent::Paused => StatusCode::TOO_MANY_REQUESTS,
+        NotRecent::PasswordMissing | NotRecent::WrongPassword | NotRecent::SignInAgain => {
+            StatusCode::FORBIDDEN
+        }
     }
 }
 
@@ -261,6 +273,8 @@ async fn account_page(
 struct EmailInput {
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 async fn request_email_change(
@@ -284,9 +298,26 @@ async fn request_email_change(
             ));
         }
     };
-    // An unchanged address and the hourly limit are told beside the field.
-    let status = match accounts::request_email_change(&ctx, &page.principal, &email).await {
+    // An unchanged address and the hourly limit are told beside the field; the want of a
+    // recent sign-in beside the password.
+    let changed = account_changes::request_email_change(
+        &ctx,
+        &page.principal,
+        &input.current_password,
+        &email,
+    )
+    .await;
+    let status = match changed {
         Ok(()) => None,
+        Err(EmailChangeError::NotRecent(error)) => {
+            let message = error.to_string();
+            let view = AccountView {
+                new_email: &input.email,
+                reauth_error: Some((Sensitive::Email, &message)),
+                ..base_view(&overview)
+            };
+            return Ok(account_again(&page, not_recent_status(error), &view));
+        }
         Err(EmailChangeError::Unchanged) => Some(StatusCode::UNPROCESSABLE_ENTITY),
         Err(EmailChangeError::RateLimited) => Some(StatusCode::TOO_MANY_REQUESTS),
         Err(error) => return Err(error.into()),
@@ -342,6 +373,8 @@ async fn confirm_email_change(
 struct DeleteInput {
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 async fn delete_account(
@@ -349,8 +382,24 @@ async fn delete_account(
     page: PageContext,
     Form(input): Form<DeleteInput>,
 ) -> Result<Response, AppError> {
-    match account_changes::delete(&ctx, &page.principal, &input.confirm).await {
+    let deleted = account_changes::delete(
+        &ctx,
+        &page.principal,
+        &input.current_password,
+        &input.confirm,
+    )
+    .await;
+    match deleted {
         Ok(()) => Ok(signed_out(&ctx)),
+        Err(AccountError::NotRecent(error)) => {
+            let overview = passwords::account_overview(&ctx, &page.principal).await?;
+            let message = error.to_string();
+            let view = AccountView {
+                reauth_error: Some((Sensitive::Delete, &message)),
+                ..base_view(&overview)
+            };
+            Ok(account_again(&page, not_recent_status(error), &view))
+        }
         // Both are told beside the confirmation field.
         Err(error @ (AccountError::NotConfirmed | AccountError::OwnsUpcomingSessions)) => {
             let overview = passwords::account_overview(&ctx, &page.principal).await?;
@@ -414,6 +463,8 @@ async fn password_sign_in(
 struct NewPasswordInput {
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 async fn set_password(
@@ -421,12 +472,18 @@ async fn set_password(
     page: PageContext,
     Form(input): Form<NewPasswordInput>,
 ) -> Result<Response, AppError> {
-    let result = passwords::set(&ctx, &page.principal, &input.password).await;
+    let result = passwords::set(
+        &ctx,
+        &page.principal,
+        &input.current_password,
+        &input.password,
+    )
+    .await;
     let overview = passwords::account_overview(&ctx, &page.principal).await?;
     match result {
         Ok(()) => {
             let view = AccountView {
-                notice: Some("Your password is saved."),
+                notice: Some("Your password is saved. Every other device you were signed in on is signed out."),
                 ..base_view(&overview)
             };
             Ok(account_again(&page, StatusCode::OK, &view))
@@ -442,6 +499,14 @@ async fn set_password(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &view,
             ))
+        }
+        Err(SetPasswordError::NotRecent(error)) => {
+            let message = error.to_string();
+            let view = AccountView {
+                reauth_error: Some((Sensitive::Password, &message)),
+                ..base_view(&overview)
+            };
+            Ok(account_again(&page, not_recent_status(error), &view))
         }
         Err(error) => Err(error.into()),
     }

@@ -156,6 +156,7 @@ impl From<AccountError> for AppError {
             AccountError::NotFound => Self::NotFound,
             AccountError::CannotBlockSelf
             | AccountError::NotConfirmed
+            | AccountError::NotRecent(_)
             | AccountError::ReasonRequired
             | AccountError::OwnsUpcomingSessions => Self::Refused(error.to_string().into()),
             AccountError::Internal(error) => error.into(),
@@ -190,7 +191,9 @@ impl From<EmailChangeError> for AppError {
                     label: "Go to your account",
                 },
             },
-            EmailChangeError::Unchanged | EmailChangeError::Taken => {
+            EmailChangeError::Unchanged
+            | EmailChangeError::Taken
+            | EmailChangeError::NotRecent(_) => {
                 Self::Refused(error.to_string().into())
             }
         }
@@ -203,6 +206,7 @@ impl From<SetPasswordError> for AppError {
             SetPasswordError::Denied(denied) => denied.into(),
             SetPasswordError::Internal(error) => error.into(),
             SetPasswordError::Weak(_) => Self::BadRequest(FORM_REFUSED),
+            SetPasswordError::NotRecent(error) => Self::Refused(error.to_string().into()),
         }
     }
 }
