@@ -207,18 +207,31 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
 
 /// Back to the home page without the sign-in cookie.
 fn signed_out(ctx: &Context) -> Response {
+    signed_out_to(ctx, None)
+}
+
+/// To `next` (home if none) without the sign-in cookie.
+fn signed_out_to(ctx: &Context, next: Option<&LocalPath>) -> Response {
     with_cookie(
-        Redirect::to("/").into_response(),
+        Redirect::to(next.map_or("/", LocalPath::as_str)).into_response(),
         &clear_sign_in_cookie(&ctx.config),
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LogoutInput {
+    /// Where to go once signed out (the sign-in form for another address, say); home if none.
+    #[serde(default)]
+    next: String,
 }
 
 async fn logout(
     State(ctx): State<Context>,
     CurrentPrincipal(principal): CurrentPrincipal,
+    Form(input): Form<LogoutInput>,
 ) -> Result<Response, AppError> {
     sign_ins::sign_out(&ctx, &principal).await?;
-    Ok(signed_out(&ctx))
+    Ok(signed_out_to(&ctx, LocalPath::parse(&input.next).as_ref()))
 }
 
 /// The account page's view of `account`, before any form's own values.

@@ -64,7 +64,9 @@ impl From<SeriesError> for AppError {
             ),
             // Someone else's series is as absent as one that never existed.
             SeriesError::NotFound => Self::NotFound,
-            SeriesError::HasRegistrations => Self::Refused(error.to_string().into()),
+            SeriesError::HasRegistrations | SeriesError::OwnerCannotLeave => {
+                Self::Refused(error.to_string().into())
+            }
             SeriesError::Invalid(_) => Self::BadRequest(FORM_REFUSED),
             SeriesError::Internal(error) => error.into(),
         }
@@ -127,6 +129,9 @@ impl From<InviteError> for AppError {
             | InviteError::Used
             | InviteError::Revoked
             | InviteError::AlreadyOrganizer(_) => Self::Refused(error.to_string().into()),
+            InviteError::ForSomeoneElse { .. } => Self::Forbidden(
+                "This invite is for another address. Sign out and sign in with the address it was sent to.",
+            ),
         }
     }
 }
