@@ -188,9 +188,10 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Result<R
     let (preview, state, status) = match invites::preview(ctx, token).await {
         Ok(preview) => {
             // The sign-in form comes filled with the invited address.
+            // The invite's own page, also when this answers its accept form.
             let login_href = format!(
                 "/login?next={}&email={}",
-                percent_encode(&page.path),
+                percent_encode(&format!("/jams/invites/{token}")),
                 percent_encode(preview.invite.email.as_str())
             );
             let actor = page.principal.actor();
