@@ -80,7 +80,15 @@ async fn csrf_tokens_are_bound_to_the_sign_in_and_foreign_or_made_up_pairs_are_r
     let ana = Some(ana_sign_in.as_str());
     // Another browser's whole pair, with Ana's sign-in.
     assert_eq!(
-        post_with(&app, "/account/name", rename, &bo_token, Some(&bo_csrf), ana).await,
+        post_with(
+            &app,
+            "/account/name",
+            rename,
+            &bo_token,
+            Some(&bo_csrf),
+            ana
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "a foreign pair"
     );
@@ -92,7 +100,15 @@ async fn csrf_tokens_are_bound_to_the_sign_in_and_foreign_or_made_up_pairs_are_r
         "a made-up pair"
     );
     assert_eq!(
-        post_with(&app, "/account/name", rename, &made_up, Some(&made_up), None).await,
+        post_with(
+            &app,
+            "/account/name",
+            rename,
+            &made_up,
+            Some(&made_up),
+            None
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "a made-up pair, signed out"
     );
@@ -103,7 +119,15 @@ async fn csrf_tokens_are_bound_to_the_sign_in_and_foreign_or_made_up_pairs_are_r
         "the pre-sign-in token after signing in"
     );
     assert_eq!(
-        post_with(&app, "/login", "email=x%40example.org", &after, Some(&cookie), None).await,
+        post_with(
+            &app,
+            "/login",
+            "email=x%40example.org",
+            &after,
+            Some(&cookie),
+            None
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "a sign-in's token without the sign-in"
     );
@@ -113,7 +137,10 @@ async fn csrf_tokens_are_bound_to_the_sign_in_and_foreign_or_made_up_pairs_are_r
     );
     // The bound token works, from the page's form and as the header htmx sends.
     let renamed = app
-        .post_form_raw("/account/name", &format!("display_name=Ana+Bound&csrf={after}"))
+        .post_form_raw(
+            "/account/name",
+            &format!("display_name=Ana+Bound&csrf={after}"),
+        )
         .await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
     assert!(renamed.body.contains("Your name is saved."));
@@ -128,9 +155,7 @@ async fn csrf_tokens_are_bound_to_the_sign_in_and_foreign_or_made_up_pairs_are_r
         .await;
     assert_eq!(by_header.status, StatusCode::OK);
     // Logging out works with it, and the login form is back on a pre-sign-in token.
-    let out = app
-        .post_form_raw("/logout", &format!("csrf={after}"))
-        .await;
+    let out = app.post_form_raw("/logout", &format!("csrf={after}")).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get("/account").await.status, StatusCode::SEE_OTHER);
     assert_eq!(page_token(&app.get("/login").await.body), before);
@@ -152,18 +177,28 @@ async fn setting_a_password_needs_a_fresh_link_and_changing_it_the_current_one_a
 
     // No password yet and the sign-in is old: an email link is offered, back to this form.
     let page = app.get("/account").await;
-    assert!(page.body.contains("this needs a sign-in from the last 10 minutes"));
+    assert!(
+        page.body
+            .contains("this needs a sign-in from the last 10 minutes")
+    );
     assert!(page.body.contains("Email me a sign-in link"));
     let refused = app
         .post_form("/account/password", "password=base+and+flyer+2027")
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("We can email you a sign-in link that brings you back here."));
+    assert!(
+        refused
+            .body
+            .contains("We can email you a sign-in link that brings you back here.")
+    );
     assert!(!app.get("/account").await.body.contains("Change password"));
 
     // The link it offers brings Pat back to the form, now fresh.
     let requested = app
-        .post_form("/login", "email=pat%40example.org&next=%2Faccount%23password")
+        .post_form(
+            "/login",
+            "email=pat%40example.org&next=%2Faccount%23password",
+        )
         .await;
     assert!(requested.body.contains("Check your inbox"));
     let link = app.path_of(&app.magic_link_for("pat@example.org").await.unwrap());
@@ -195,7 +230,11 @@ async fn setting_a_password_needs_a_fresh_link_and_changing_it_the_current_one_a
         .post_form("/account/password", "password=another+long+phrase")
         .await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
-    assert!(missing.body.contains("Type your current password to confirm it is you."));
+    assert!(
+        missing
+            .body
+            .contains("Type your current password to confirm it is you.")
+    );
     let wrong = app
         .post_form(
             "/account/password",
@@ -250,16 +289,31 @@ async fn changing_the_address_and_deleting_the_account_need_a_recent_sign_in() {
     let set = app
         .post_form("/account/password", "password=kai+flies+on+tuesdays")
         .await;
-    assert_eq!(set.status, StatusCode::OK, "fresh from the link: no password asked");
+    assert_eq!(
+        set.status,
+        StatusCode::OK,
+        "fresh from the link: no password asked"
+    );
     later(&app);
 
     let email = app
         .post_form("/account/email", "email=kai.new%40example.org")
         .await;
     assert_eq!(email.status, StatusCode::FORBIDDEN);
-    assert!(email.body.contains("Type your current password to confirm it is you."));
-    assert!(email.body.contains(r#"value="kai.new@example.org""#), "what was typed is kept");
-    assert!(app.link_for("kai.new@example.org", "/account/email/").await.is_none());
+    assert!(
+        email
+            .body
+            .contains("Type your current password to confirm it is you.")
+    );
+    assert!(
+        email.body.contains(r#"value="kai.new@example.org""#),
+        "what was typed is kept"
+    );
+    assert!(
+        app.link_for("kai.new@example.org", "/account/email/")
+            .await
+            .is_none()
+    );
     let email = app
         .post_form(
             "/account/email",
@@ -267,13 +321,21 @@ async fn changing_the_address_and_deleting_the_account_need_a_recent_sign_in() {
         )
         .await;
     assert_eq!(email.status, StatusCode::OK, "{}", email.body);
-    assert!(app.link_for("kai.new@example.org", "/account/email/").await.is_some());
+    assert!(
+        app.link_for("kai.new@example.org", "/account/email/")
+            .await
+            .is_some()
+    );
 
     let delete = app
         .post_form("/account/delete", "confirm=kai%40example.org")
         .await;
     assert_eq!(delete.status, StatusCode::FORBIDDEN);
-    assert!(delete.body.contains("Type your current password to confirm it is you."));
+    assert!(
+        delete
+            .body
+            .contains("Type your current password to confirm it is you.")
+    );
     let wrong = app
         .post_form(
             "/account/delete",
@@ -281,7 +343,11 @@ async fn changing_the_address_and_deleting_the_account_need_a_recent_sign_in() {
         )
         .await;
     assert!(wrong.body.contains("That is not your current password."));
-    assert_eq!(app.get("/account").await.status, StatusCode::OK, "still there");
+    assert_eq!(
+        app.get("/account").await.status,
+        StatusCode::OK,
+        "still there"
+    );
     let deleted = app
         .post_form(
             "/account/delete",
@@ -304,14 +370,23 @@ async fn without_a_password_the_address_and_deletion_need_a_fresh_link() {
         .post_form("/account/email", "email=lin.new%40example.org")
         .await;
     assert_eq!(email.status, StatusCode::FORBIDDEN);
-    assert!(email.body.contains("this needs a sign-in from the last 10 minutes"));
+    assert!(
+        email
+            .body
+            .contains("this needs a sign-in from the last 10 minutes")
+    );
     let delete = app
         .post_form("/account/delete", "confirm=lin%40example.org")
         .await;
     assert_eq!(delete.status, StatusCode::FORBIDDEN);
     // A fresh link, and both work.
     app.sign_in("lin@example.org", "Lin").await;
-    assert!(!app.get("/account").await.body.contains("Email me a sign-in link"));
+    assert!(
+        !app.get("/account")
+            .await
+            .body
+            .contains("Email me a sign-in link")
+    );
     let email = app
         .post_form("/account/email", "email=lin.new%40example.org")
         .await;

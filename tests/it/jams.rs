@@ -799,9 +799,9 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
             .post_form(&format!("/jams/{id}/invites/{missing}/revoke"), "")
             .await;
         assert!(
-            again
-                .body
-                .contains("There is no such invite to withdraw: it was withdrawn already or never sent."),
+            again.body.contains(
+                "There is no such invite to withdraw: it was withdrawn already or never sent."
+            ),
             "{}",
             again.body
         );
@@ -878,7 +878,9 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
         .post_form(&format!("/jams/{id}/invites/{accepted_id}/revoke"), "")
         .await;
     assert!(
-        revoke_accepted.body.contains("That invite was already accepted"),
+        revoke_accepted
+            .body
+            .contains("That invite was already accepted"),
         "{}",
         revoke_accepted.body
     );
@@ -1827,7 +1829,11 @@ async fn an_invite_is_only_for_its_address_and_the_wrong_one_is_offered_to_switc
     let refused = dave.post_form(&format!("{path}/accept"), "").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.body.contains(words) || refused.body.contains(&words_plain));
-    assert!(refused.body.contains("Sign out and sign in as carol@example.org"));
+    assert!(
+        refused
+            .body
+            .contains("Sign out and sign in as carol@example.org")
+    );
 
     // In another letter case the address is the same one.
     let mixed = app.another_browser();
@@ -1841,19 +1847,26 @@ async fn an_invite_is_only_for_its_address_and_the_wrong_one_is_offered_to_switc
         let end = start + refused.body[start..].find('"').unwrap();
         refused.body[start..end].replace("&amp;", "&")
     };
-    let switched = dave.post_form("/logout", &format!("next={}", encode(&next))).await;
+    let switched = dave
+        .post_form("/logout", &format!("next={}", encode(&next)))
+        .await;
     assert_eq!(switched.status, StatusCode::SEE_OTHER);
     let login = dave.path_of(switched.header("location"));
     assert_eq!(
         login,
-        format!(
-            "/login?next={}&email=carol%40example.org",
-            encode(&path)
-        )
+        format!("/login?next={}&email=carol%40example.org", encode(&path))
     );
-    assert_eq!(dave.get("/account").await.status, StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(
+        dave.get("/account").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
     let form = dave.get(&login).await;
-    assert!(form.body.contains(r#"value="carol@example.org""#), "{}", form.body);
+    assert!(
+        form.body.contains(r#"value="carol@example.org""#),
+        "{}",
+        form.body
+    );
     let requested = dave
         .post_form(
             "/login",
@@ -1866,5 +1879,8 @@ async fn an_invite_is_only_for_its_address_and_the_wrong_one_is_offered_to_switc
     assert_eq!(landed.header("location"), path);
     let accepted = dave.post_form(&format!("{path}/accept"), "").await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
-    assert_eq!(accepted.header("location"), format!("/jams/{id}?done=joined"));
+    assert_eq!(
+        accepted.header("location"),
+        format!("/jams/{id}?done=joined")
+    );
 }

@@ -10,8 +10,8 @@ use axum::{
 };
 use jamie::{
     Context, account_changes,
-    authorization::NotRecent,
     accounts::{self, AccountError, EmailChangeError},
+    authorization::NotRecent,
     ids::SecretToken,
     passwords::{self, AccountOverview, SetPasswordError},
     sign_ins::{self, LinkRequest, LocalPath, SignInError},
@@ -496,7 +496,9 @@ async fn set_password(
     match result {
         Ok(()) => {
             let view = AccountView {
-                notice: Some("Your password is saved. Every other device you were signed in on is signed out."),
+                notice: Some(
+                    "Your password is saved. Every other device you were signed in on is signed out.",
+                ),
                 ..base_view(&overview)
             };
             Ok(account_again(&page, StatusCode::OK, &view))

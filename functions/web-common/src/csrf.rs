@@ -82,8 +82,8 @@ pub(crate) async fn protect(State(ctx): State<Context>, request: Request, next: 
             .get("x-csrf-token")
             .map(HeaderValue::as_bytes)
             .or_else(|| form_token(&bytes));
-        let valid = submitted
-            .is_some_and(|submitted| equal_in_constant_time(submitted, token.as_bytes()));
+        let valid =
+            submitted.is_some_and(|submitted| equal_in_constant_time(submitted, token.as_bytes()));
         if !valid {
             return AppError::CsrfRejected.into_response();
         }

@@ -198,9 +198,7 @@ impl From<EmailChangeError> for AppError {
             },
             EmailChangeError::Unchanged
             | EmailChangeError::Taken
-            | EmailChangeError::NotRecent(_) => {
-                Self::Refused(error.to_string().into())
-            }
+            | EmailChangeError::NotRecent(_) => Self::Refused(error.to_string().into()),
         }
     }
 }

@@ -94,14 +94,14 @@ pub fn invite_page(page: &Page<'_>, view: &InviteView<'_>) -> Markup {
                     form method="post" action="/logout" {
                         (csrf_field(page.csrf))
                         input type="hidden" name="next" value=(switch_to);
-                        button type="submit" class="btn btn-primary btn-lg" {
-                            (icons::arrow_right_end_on_rectangle("size-5")) "Sign out and sign in as " (invited)
+                        button type="submit" class="btn btn-primary btn-lg h-auto min-h-12 py-3" {
+                            (icons::arrow_right_end_on_rectangle("size-5 shrink-0")) "Sign out and sign in as " (invited)
                         }
                     }
                     p class="text-sm text-base-content/70" {
-                        "Not yours? Ask the series' owner to invite " (signed_in_as) " instead."
+                        "If it was meant for you, ask the series' owner to send it to " (signed_in_as) " instead."
                     }
-                }
+                },
             )
         }
         InviteState::Expired => (
