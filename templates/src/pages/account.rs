@@ -80,7 +80,7 @@ fn proof_of_recency(view: &AccountView<'_>, form: Sensitive) -> Markup {
         } @else {
             div class="flex flex-col items-start gap-1" {
                 @if let Some(error) = error {
-                    p class="text-error text-sm" role="alert" { (error) }
+                    (alert(Tone::Error, error))
                 } @else {
                     p class="text-sm text-base-content/80" {
                         "For your safety, this needs a sign-in from the last 10 minutes."
