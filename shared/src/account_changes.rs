@@ -1,9 +1,10 @@
 //! Account operations whose effects reach past the account: blocking, unblocking, renaming and
-//! deleting it end its sign-ins and refresh the organizer names kept on its series.
+//! deleting it end its sign-ins and refresh the organizer names kept on its series; changing its
+//! address or deleting it first needs the proof of a recent sign-in.
 
 use crate::{
     Context,
-    accounts::{self, AccountError, Block},
+    accounts::{self, AccountError, Block, EmailChangeError},
     authorization::{Operation, OrganizerRole, Principal, authorize},
     ids::UserId,
     jams::{series, sessions},
@@ -65,13 +66,33 @@ pub async fn rename(
     Ok(())
 }
 
-/// Deletes the signed-in user's account once `confirmation` is its email address: every
-/// sign-in ends, the password, the address claim and the profile go. An owner of series with
-/// upcoming sessions is refused until they hand them over or cancel them.
-#[tracing::instrument(skip(ctx, principal))]
+/// Sends a confirmation link to `new_email` for the signed-in user, given the proof of a
+/// recent sign-in (`current_password`, or none after a fresh email link: see
+/// [`passwords::confirm_recent`]); the address changes only when the link is used.
+#[tracing::instrument(skip(ctx, principal, current_password))]
+pub async fn request_email_change(
+    ctx: &Context,
+    principal: &Principal,
+    current_password: &str,
+    new_email: &Email,
+) -> Result<(), EmailChangeError> {
+    let actor = authorize(principal, Operation::ManageOwnAccount)?;
+    if &actor.user.email == new_email {
+        return Err(EmailChangeError::Unchanged);
+    }
+    passwords::confirm_recent::<EmailChangeError>(ctx, actor, current_password).await?;
+    accounts::request_email_change(ctx, actor, new_email).await
+}
+
+/// Deletes the signed-in user's account once `confirmation` is its email address and the
+/// sign-in is recent (`current_password`, or a fresh email link): every sign-in ends, the
+/// password, the address claim and the profile go. An owner of series with upcoming sessions
+/// is refused until they hand them over or cancel them.
+#[tracing::instrument(skip(ctx, principal, current_password))]
 pub async fn delete(
     ctx: &Context,
     principal: &Principal,
+    current_password: &str,
     confirmation: &str,
 ) -> Result<(), AccountError> {
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
@@ -79,6 +100,7 @@ pub async fn delete(
     if Email::parse(confirmation).ok().as_ref() != Some(&user.email) {
         return Err(AccountError::NotConfirmed);
     }
+    passwords::confirm_recent::<AccountError>(ctx, actor, current_password).await?;
     let now = ctx.clock.now();
     for (series, role) in series::of_user(ctx, &user.id).await? {
         if role != OrganizerRole::Owner {

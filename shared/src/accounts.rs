@@ -148,6 +148,8 @@ pub enum AccountError {
     NotFound,
     #[error("Type your account's email address exactly to confirm.")]
     NotConfirmed,
+    #[error(transparent)]
+    NotRecent(#[from] crate::authorization::NotRecent),
     #[error("You cannot block your own account.")]
     CannotBlockSelf,
     #[error("Say why the account is blocked (up to 500 characters).")]
@@ -307,6 +309,8 @@ pub enum EmailChangeError {
     Denied(#[from] crate::authorization::Denied),
     #[error("That is already your address.")]
     Unchanged,
+    #[error(transparent)]
+    NotRecent(#[from] crate::authorization::NotRecent),
     #[error("Too many confirmation links were requested. Please wait an hour and try again.")]
     RateLimited,
     #[error(
@@ -325,23 +329,19 @@ impl From<StoreError> for EmailChangeError {
     }
 }
 
-/// Sends a confirmation link to `new_email`; the address changes only when it is used.
-#[tracing::instrument(skip(ctx, principal))]
-pub async fn request_email_change(
+/// Sends a confirmation link to `new_email` for `actor`, whose recent sign-in the caller has
+/// confirmed (`account_changes::request_email_change`); the address changes only when the link
+/// is used.
+pub(crate) async fn request_email_change(
     ctx: &Context,
-    principal: &crate::authorization::Principal,
+    actor: &crate::authorization::Actor,
     new_email: &Email,
 ) -> Result<(), EmailChangeError> {
     use crate::{
-        authorization::{Operation, authorize},
         ids::LinkId,
         outbox::{Kind, Notification, Recipient},
         tokens::LinkPurpose,
     };
-    let actor = authorize(principal, Operation::ManageOwnAccount)?;
-    if &actor.user.email == new_email {
-        return Err(EmailChangeError::Unchanged);
-    }
     let link = LinkId::generate();
     let token = ctx
         .signing

@@ -110,6 +110,25 @@ pub enum Denied {
     Forbidden,
 }
 
+/// Why a sensitive change of one's own account (its password, address, or deleting it) needs
+/// more proof that its owner is at the keyboard: their current password, or a sign-in by email
+/// link in the last 10 minutes (checked by `passwords::confirm_recent`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotRecent {
+    #[error("Type your current password to confirm it is you.")]
+    PasswordMissing,
+    #[error("That is not your current password.")]
+    WrongPassword,
+    #[error(
+        "For your safety, this needs a sign-in from the last 10 minutes. We can email you a sign-in link that brings you back here."
+    )]
+    SignInAgain,
+    #[error(
+        "Password checks are paused for 15 minutes after too many attempts. Use an email sign-in link instead."
+    )]
+    Paused,
+}
+
 /// The actor allowed to perform `operation`, which concerns no series, or why not.
 pub fn authorize(principal: &Principal, operation: Operation) -> Result<&Actor, Denied> {
     authorize_in(principal, None, operation)

@@ -2,7 +2,8 @@
 //! password) and then sign in with email + password. Wrong and unknown answer alike; 10
 //! failures in 15 minutes pause password sign-in for that address for 15 minutes, and one client
 //! address may fail a configured number of times an hour across addresses (magic links keep
-//! working). The hash lives in its own item beside the profile.
+//! working). The hash lives in its own item beside the profile. Also the proof of a recent
+//! sign-in that sensitive account changes need ([`confirm_recent`]).
 
 use argon2::{
     Argon2,
@@ -14,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::{
     Context, Error,
     accounts::{self, AccountError},
-    authorization::{Denied, Operation, Principal, authorize},
+    authorization::{Actor, Denied, NotRecent, Operation, Principal, authorize},
     ids::{UserId, random_bytes},
     limits::{ClientIp, Per, rate_limit},
-    sign_ins::{LocalPath, SignInError, SignedIn, open_sign_in},
+    sign_ins::{self, LocalPath, SignInError, SignInMethod, SignedIn, open_sign_in},
     store::{Change, Entry, Key, StoreError, keys},
     values::{DisplayName, Email, FieldError},
 };
@@ -125,20 +126,60 @@ pub enum SetPasswordError {
     #[error(transparent)]
     Weak(FieldError),
     #[error(transparent)]
+    NotRecent(#[from] NotRecent),
+    #[error(transparent)]
     Denied(#[from] Denied),
     #[error(transparent)]
     Internal(#[from] Error),
 }
 
-/// Sets (or replaces) the signed-in user's password.
+/// Confirms that `actor` may make a sensitive change of their account: their sign-in was made
+/// with an email link less than 10 minutes ago, or `current_password` is the account's password
+/// (each try counted with the password sign-ins of that address, under the same pause).
+pub(crate) async fn confirm_recent<E: From<NotRecent> + From<Error>>(
+    ctx: &Context,
+    actor: &Actor,
+    current_password: &str,
+) -> Result<(), E> {
+    if sign_ins::is_recent_link_sign_in(ctx, actor).await? {
+        return Ok(());
+    }
+    let stored: Option<PasswordItem> = ctx
+        .store
+        .get(&keys::password(&actor.user.id))
+        .await
+        .map_err(Error::from)?;
+    let Some(stored) = stored else {
+        return Err(NotRecent::SignInAgain.into());
+    };
+    if current_password.is_empty() {
+        return Err(NotRecent::PasswordMissing.into());
+    }
+    // Signed in already: the address's pause applies, the per-client one is for sign-ins.
+    let Attempt::Counted { address, client } = count_attempt(ctx, &actor.user.email, None).await?
+    else {
+        return Err(NotRecent::Paused.into());
+    };
+    if !verify(current_password, &stored.hash) {
+        return Err(NotRecent::WrongPassword.into());
+    }
+    forget_attempt(ctx, &address, client.as_ref()).await?;
+    Ok(())
+}
+
+/// Sets (or replaces) the signed-in user's password, given the proof of a recent sign-in (see
+/// [`confirm_recent`]), and ends every other sign-in of the account: one made with a stolen
+/// cookie does not outlive the change.
 #[tracing::instrument(skip_all)]
 pub async fn set(
     ctx: &Context,
     principal: &Principal,
+    current_password: &str,
     password: &str,
 ) -> Result<(), SetPasswordError> {
     let actor = authorize(principal, Operation::ManageOwnAccount)?;
     check_strength(password).map_err(SetPasswordError::Weak)?;
+    confirm_recent::<SetPasswordError>(ctx, actor, current_password).await?;
     let item = PasswordItem {
         hash: hash(password)?,
     };
@@ -146,6 +187,7 @@ pub async fn set(
         .put_item(&Entry::new(keys::password(&actor.user.id)), &item)
         .await
         .map_err(Error::from)?;
+    sign_ins::end_all_but(ctx, &actor.user.id, Some(&actor.sign_in)).await?;
     Ok(())
 }
 
@@ -161,6 +203,8 @@ pub struct AccountOverview {
     pub email: Email,
     pub display_name: DisplayName,
     pub has_password: bool,
+    /// Signed in with an email link in the last 10 minutes: sensitive changes need no password.
+    pub recent_sign_in: bool,
 }
 
 /// The signed-in user's account as their account page shows it.
@@ -173,6 +217,7 @@ pub async fn account_overview(
         email: actor.user.email.clone(),
         display_name: actor.user.display_name.clone(),
         has_password: has_password(ctx, &actor.user.id).await?,
+        recent_sign_in: sign_ins::is_recent_link_sign_in(ctx, actor).await?,
     })
 }
 
@@ -201,6 +246,96 @@ fn pause_key(email: &Email) -> Key {
     keys::rate_window("password-pause", email.as_str(), "current")
 }
 
+/// What counting a password attempt found.
+enum Attempt {
+    /// Counted: the address's failure counter (cleared on success) and, when a client was
+    /// given, its hour's window (given back on success: only failures count against it).
+    Counted { address: Key, client: Option<Key> },
+    /// Password checks for the address are paused.
+    Paused,
+    /// The client used up its failures for the hour; they count afresh from `until`.
+    ClientPaused { until: jiff::Timestamp },
+}
+
+/// Counts a password attempt for `email` (and for `client`, across addresses) before it is
+/// checked, in one transaction, so parallel guesses cannot pass either limit and a refused
+/// attempt counts for neither. The [`MAX_FAILURES`]th attempt in a window starts the address's
+/// pause.
+async fn count_attempt(
+    ctx: &Context,
+    email: &Email,
+    client: Option<&ClientIp>,
+) -> Result<Attempt, Error> {
+    let now = ctx.clock.epoch_seconds();
+    let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
+    if pause.is_some_and(|pause| pause.until > now) {
+        return Ok(Attempt::Paused);
+    }
+    let address = failures_key(email, now);
+    let reserve = Change::new("ADD #count :one SET expires_at = :expires")
+        .when("attribute_not_exists(#count) OR #count < :max")
+        .name("#count", "count")
+        .value(":one", 1)
+        .value(":max", MAX_FAILURES)
+        .value(":expires", now + 2 * LOCKOUT.as_secs());
+    const PER_ADDRESS: &str = "password failures of the address";
+    const PER_CLIENT: &str = "password failures of the client";
+    let mut writes = ctx.store.transaction();
+    writes.update(PER_ADDRESS, &address, reserve)?;
+    let client = match client {
+        Some(client) => {
+            let (window, count) = rate_limit(
+                ctx,
+                "password-client",
+                client.as_str(),
+                ctx.config.limits.password_failures_per_client_hour,
+            );
+            writes.update(PER_CLIENT, &window, count)?;
+            Some(window)
+        }
+        None => None,
+    };
+    match writes.commit().await {
+        Ok(()) => Ok(Attempt::Counted { address, client }),
+        Err(conflict) if writes.failed(&conflict, PER_CLIENT) => Ok(Attempt::ClientPaused {
+            until: Per::Hour.ends(ctx.clock.now()),
+        }),
+        Err(conflict) if writes.failed(&conflict, PER_ADDRESS) => {
+            let until = now + LOCKOUT.as_secs();
+            ctx.store
+                .put_item(
+                    &Entry::new(pause_key(email)).expires_at(until),
+                    &Pause { until },
+                )
+                .await?;
+            Ok(Attempt::Paused)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A successful check clears the address's failures and gives the client back the attempt
+/// it counted.
+async fn forget_attempt(ctx: &Context, address: &Key, client: Option<&Key>) -> Result<(), Error> {
+    ctx.store.delete_item(address).await?;
+    if let Some(window) = client {
+        ctx.store
+            .update_item(
+                window,
+                Change::new("ADD #count :minus")
+                    .when("attribute_exists(#count)")
+                    .name("#count", "count")
+                    .value(":minus", -1),
+            )
+            .await
+            .or_else(|error| match error {
+                StoreError::Conflict { .. } => Ok(()),
+                other => Err(other),
+            })?;
+    }
+    Ok(())
+}
+
 /// Signs in with email and password. Unknown address, no password and a wrong password all
 /// answer [`SignInError::WrongPassword`] after the same reads and the same hashing work. Each
 /// attempt is counted before the password is checked, so parallel guesses cannot pass the limit.
@@ -212,53 +347,11 @@ pub async fn sign_in(
     next: Option<LocalPath>,
     client: &ClientIp,
 ) -> Result<SignedIn, SignInError> {
-    let now = ctx.clock.epoch_seconds();
-    let pause: Option<Pause> = ctx.store.get(&pause_key(email)).await?;
-    if pause.is_some_and(|pause| pause.until > now) {
-        return Err(SignInError::PasswordPaused);
-    }
-    let attempts = failures_key(email, now);
-    let reserve = Change::new("ADD #count :one SET expires_at = :expires")
-        .when("attribute_not_exists(#count) OR #count < :max")
-        .name("#count", "count")
-        .value(":one", 1)
-        .value(":max", MAX_FAILURES)
-        .value(":expires", now + 2 * LOCKOUT.as_secs());
-    // The client's attempts across addresses, in the same transaction: a refused one counts
-    // for neither.
-    let (client_window, client_count) = rate_limit(
-        ctx,
-        "password-client",
-        client.as_str(),
-        ctx.config.limits.password_failures_per_client_hour,
-    );
-    const PER_ADDRESS: &str = "password failures of the address";
-    const PER_CLIENT: &str = "password failures of the client";
-    let mut writes = ctx.store.transaction();
-    writes.update(PER_ADDRESS, &attempts, reserve)?.update(
-        PER_CLIENT,
-        &client_window,
-        client_count,
-    )?;
-    match writes.commit().await {
-        Ok(()) => {}
-        Err(conflict) if writes.failed(&conflict, PER_CLIENT) => {
-            return Err(SignInError::ClientPaused {
-                until: Per::Hour.ends(ctx.clock.now()),
-            });
-        }
-        Err(conflict) if writes.failed(&conflict, PER_ADDRESS) => {
-            let until = now + LOCKOUT.as_secs();
-            ctx.store
-                .put_item(
-                    &Entry::new(pause_key(email)).expires_at(until),
-                    &Pause { until },
-                )
-                .await?;
-            return Err(SignInError::PasswordPaused);
-        }
-        Err(error) => return Err(error.into()),
-    }
+    let (address, client) = match count_attempt(ctx, email, Some(client)).await? {
+        Attempt::Counted { address, client } => (address, client),
+        Attempt::Paused => return Err(SignInError::PasswordPaused),
+        Attempt::ClientPaused { until } => return Err(SignInError::ClientPaused { until }),
+    };
     // The same reads whether or not the address has an account.
     let user_id = ctx
         .store
@@ -284,21 +377,8 @@ pub async fn sign_in(
         Some(user) if matches && stored.is_some() => {
             // A success clears the attempts it reserved and those before it, and gives the
             // client back the one it counted: only failures count against it.
-            ctx.store.delete_item(&attempts).await?;
-            ctx.store
-                .update_item(
-                    &client_window,
-                    Change::new("ADD #count :minus")
-                        .when("attribute_exists(#count)")
-                        .name("#count", "count")
-                        .value(":minus", -1),
-                )
-                .await
-                .or_else(|error| match error {
-                    StoreError::Conflict { .. } => Ok(()),
-                    other => Err(other),
-                })?;
-            open_sign_in(ctx, user, next).await
+            forget_attempt(ctx, &address, client.as_ref()).await?;
+            open_sign_in(ctx, user, SignInMethod::Password, next).await
         }
         _ => Err(SignInError::WrongPassword),
     }

@@ -12,7 +12,7 @@ use crate::{
     limits::{ClientIp, rate_limit},
     outbox::{Kind, Notification, Recipient},
     store::{Change, Condition, Entry, Query, StoreError, keys},
-    tokens::LinkPurpose,
+    tokens::{CsrfBinding, LinkPurpose},
     values::{DisplayName, Email},
 };
 
@@ -204,13 +204,29 @@ pub struct SignedIn {
     pub next: Option<LocalPath>,
 }
 
+/// How a sign-in was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignInMethod {
+    EmailLink,
+    Password,
+}
+
+/// How long a sign-in by email link counts as recent: sensitive account changes need one this
+/// fresh, or the current password.
+pub const RECENT_SIGN_IN: SignedDuration = SignedDuration::from_mins(10);
+
 /// A sign-in, as stored (its key names the user).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SignInRecord {
     id: SignInId,
     user_id: UserId,
+    /// When it was made (sliding renewal does not change it).
     created_at: Timestamp,
     expires_at: i64,
+    /// How it was made (absent on sign-ins made before this was recorded: never recent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    method: Option<SignInMethod>,
 }
 
 /// Uses a sign-in link: deletes it under the condition that it exists and has not expired, so
@@ -239,14 +255,15 @@ pub async fn consume_link(ctx: &Context, token: &SecretToken) -> Result<SignedIn
         .clone()
         .unwrap_or_else(|| DisplayName::from_email(&link.email));
     let user = accounts::find_or_create(ctx, &link.email, &name).await?;
-    open_sign_in(ctx, user, link.next).await
+    open_sign_in(ctx, user, SignInMethod::EmailLink, link.next).await
 }
 
-/// Opens a sign-in for `user` (refused when blocked), applying `SUPERADMIN_EMAILS` and
-/// recording when they signed in.
+/// Opens a sign-in for `user` made by `method` (refused when blocked), applying
+/// `SUPERADMIN_EMAILS` and recording when they signed in.
 pub(crate) async fn open_sign_in(
     ctx: &Context,
     mut user: User,
+    method: SignInMethod,
     next: Option<LocalPath>,
 ) -> Result<SignedIn, SignInError> {
     if user.blocked.is_some() {
@@ -263,6 +280,7 @@ pub(crate) async fn open_sign_in(
         user_id: user.id.clone(),
         created_at: ctx.clock.now(),
         expires_at: now + SIGN_IN_LIFETIME.as_secs(),
+        method: Some(method),
     };
     user.last_login_at = Some(ctx.clock.now());
     // SUPERADMIN_EMAILS is the source of truth: removing an address demotes at next sign-in.
@@ -380,8 +398,30 @@ pub async fn sign_out_everywhere(
     Ok(end_all(ctx, &actor.user.id).await?)
 }
 
+/// Whether `actor`'s sign-in was made with an email link less than [`RECENT_SIGN_IN`] ago.
+pub(crate) async fn is_recent_link_sign_in(ctx: &Context, actor: &Actor) -> Result<bool, Error> {
+    let record: Option<SignInRecord> = ctx
+        .store
+        .get(&keys::login_session(&actor.user.id, actor.sign_in.as_str()))
+        .await?;
+    let now = ctx.clock.epoch_seconds();
+    Ok(record.is_some_and(|record| {
+        record.method == Some(SignInMethod::EmailLink)
+            && now - record.created_at.as_second() < RECENT_SIGN_IN.as_secs()
+    }))
+}
+
 /// Ends every sign-in of `user` (signing out everywhere, blocking, deleting the account).
 pub async fn end_all(ctx: &Context, user: &UserId) -> Result<usize, Error> {
+    end_all_but(ctx, user, None).await
+}
+
+/// Ends every sign-in of `user` but `keep` (the one a password change comes through).
+pub(crate) async fn end_all_but(
+    ctx: &Context,
+    user: &UserId,
+    keep: Option<&SignInId>,
+) -> Result<usize, Error> {
     let partition = keys::user(user).pk;
     let mut ended = 0;
     let mut start = None;
@@ -390,7 +430,7 @@ pub async fn end_all(ctx: &Context, user: &UserId) -> Result<usize, Error> {
         query.prefix = Some("SESSION#");
         query.start = start;
         let page = ctx.store.query::<SignInRecord>(query).await?;
-        for sign_in in &page.items {
+        for sign_in in page.items.iter().filter(|s| Some(&s.id) != keep) {
             ctx.store
                 .delete_item(&keys::login_session(user, sign_in.id.as_str()))
                 .await?;
@@ -401,6 +441,18 @@ pub async fn end_all(ctx: &Context, user: &UserId) -> Result<usize, Error> {
             return Ok(ended);
         }
     }
+}
+
+/// The CSRF token a browser's forms carry: bound to the sign-in its sign-in cookie names (a
+/// token we signed and unexpired, even if the sign-in has since ended, so such a form gets the
+/// signed-out answer rather than "expired"), else to the random id its CSRF cookie holds.
+pub fn csrf_token(ctx: &Context, sign_in_token: Option<&str>, pre_sign_in: &str) -> SecretToken {
+    let claims = sign_in_token.and_then(|token| ctx.signing.verify(token, ctx.clock.now()));
+    let binding = match &claims {
+        Some(claims) => CsrfBinding::SignIn(&claims.sid),
+        None => CsrfBinding::PreSignIn(pre_sign_in),
+    };
+    ctx.signing.csrf_token(binding)
 }
 
 /// The address of the sign-in link `link` (its secret derived again, never stored).

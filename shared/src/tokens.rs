@@ -1,6 +1,7 @@
 //! Signed tokens: the HS256 keys derived once from `SESSION_SECRET`, the sign-in token's claims
 //! and lifetime, tokens bound to another purpose by their audience (co-organizer invites), and
-//! the link secrets derived from an id (cancel, sign-in and email-change links), never stored.
+//! the secrets derived from an id (cancel, sign-in and email-change links, CSRF tokens), never
+//! stored.
 
 use std::sync::Arc;
 
@@ -63,6 +64,14 @@ impl LinkPurpose {
     }
 }
 
+/// What a CSRF token is bound to: the sign-in a request comes through, or, before signing in,
+/// the random id the browser's CSRF cookie holds. A token of one never passes for another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsrfBinding<'a> {
+    SignIn(&'a SignInId),
+    PreSignIn(&'a str),
+}
+
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
@@ -103,6 +112,16 @@ impl SigningKeys {
             self.links.as_slice(),
             &[purpose.label(), id.as_bytes()],
         ))
+    }
+
+    /// The CSRF token of `binding`: an HMAC under the derived key, so only we can make one and
+    /// it is good for that sign-in (or that browser before signing in) alone.
+    pub fn csrf_token(&self, binding: CsrfBinding<'_>) -> SecretToken {
+        let (label, id): (&[u8], &str) = match binding {
+            CsrfBinding::SignIn(sign_in) => (b"csrf sign-in", sign_in.as_str()),
+            CsrfBinding::PreSignIn(id) => (b"csrf pre-sign-in", id),
+        };
+        SecretToken::from_bytes(&hmac(self.links.as_slice(), &[label, id.as_bytes()]))
     }
 
     /// A signed sign-in token for `sign_in` of `user`, issued at `now`.
@@ -173,6 +192,38 @@ mod tests {
 
     fn sid() -> SignInId {
         "sid".parse().unwrap()
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_what_they_name() {
+        let sid = sid();
+        let other: SignInId = "other".parse().unwrap();
+        let token = |binding| keys().csrf_token(binding).expose().to_owned();
+        assert_eq!(
+            token(CsrfBinding::SignIn(&sid)),
+            token(CsrfBinding::SignIn(&sid))
+        );
+        assert_ne!(
+            token(CsrfBinding::SignIn(&sid)),
+            token(CsrfBinding::SignIn(&other))
+        );
+        assert_ne!(
+            token(CsrfBinding::SignIn(&sid)),
+            token(CsrfBinding::PreSignIn("sid")),
+            "a sign-in's token is not the pre-sign-in one of the same id"
+        );
+        assert_ne!(
+            token(CsrfBinding::SignIn(&sid)),
+            keys()
+                .link_secret(LinkPurpose::SignIn, "sid")
+                .expose()
+                .to_owned()
+        );
+        let other_key = SigningKeys::new(&Secret::new("b".repeat(32)).unwrap());
+        assert_ne!(
+            token(CsrfBinding::PreSignIn("x")),
+            other_key.csrf_token(CsrfBinding::PreSignIn("x")).expose()
+        );
     }
 
     #[test]

@@ -793,6 +793,20 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
     let gone = cy.get(&path).await;
     assert_eq!(gone.status, StatusCode::GONE);
     assert!(gone.body.contains("withdrawn"));
+    // Withdrawing it again, or an invite that never was, says so (not "accepted").
+    for missing in [invite_id.clone(), "nosuchinvite".to_owned()] {
+        let again = app
+            .post_form(&format!("/jams/{id}/invites/{missing}/revoke"), "")
+            .await;
+        assert!(
+            again.body.contains(
+                "There is no such invite to withdraw: it was withdrawn already or never sent."
+            ),
+            "{}",
+            again.body
+        );
+        assert!(!again.body.contains("already accepted"));
+    }
 
     // Expired after 48 hours.
     let path = invite(&app, &id, "dee@example.org").await;
@@ -824,10 +838,51 @@ async fn invites_expire_are_revoked_refuse_tampering_and_can_be_left() {
         eve.get(&format!("/jams/{id}")).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        app.post_form(&format!("/jams/{id}/leave"), "").await.status,
-        StatusCode::FORBIDDEN,
-        "the owner cannot leave"
+    let owner_leaves = app.post_form(&format!("/jams/{id}/leave"), "").await;
+    assert_eq!(owner_leaves.status, StatusCode::CONFLICT);
+    assert!(
+        owner_leaves.body.contains(
+            "You own this series, so you cannot leave it. You can archive it, or delete it if no upcoming session has registrations."
+        ),
+        "{}",
+        owner_leaves.body
+    );
+    assert!(!owner_leaves.body.contains("Only the series"));
+    // An accepted invite cannot be withdrawn, and the words say it was accepted.
+    let accepted_id = {
+        let page = app.get(&format!("/jams/{id}")).await;
+        assert!(!page.body.contains("/revoke"), "no pending invites left");
+        let pending = jamie::jams::invites::pending(
+            &app.ctx,
+            &principal_of(&app, "owner@example.org").await,
+            &id,
+        )
+        .await
+        .unwrap();
+        assert!(pending.is_empty());
+        let partition = keys::series(&id).pk;
+        let mut query = jamie::store::Query::table(&partition);
+        query.prefix = Some("INVITE#");
+        app.ctx
+            .store
+            .query::<jamie::jams::invites::Invite>(query)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|invite| invite.email.as_str() == "eve@example.org")
+            .expect("eve's accepted invite")
+            .id
+    };
+    let revoke_accepted = app
+        .post_form(&format!("/jams/{id}/invites/{accepted_id}/revoke"), "")
+        .await;
+    assert!(
+        revoke_accepted
+            .body
+            .contains("That invite was already accepted"),
+        "{}",
+        revoke_accepted.body
     );
 }
 
@@ -837,12 +892,16 @@ async fn users_racing_for_one_invite_leave_exactly_one_co_organizer() {
         let app = app_at(march()).await;
         let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
         let path = invite(&app, &id, "team@example.org").await;
+        // The invited person on four devices, and two others holding the link.
         let mut browsers = Vec::new();
-        for n in 0..8 {
+        for n in 0..6 {
             let browser = app.another_browser();
-            browser
-                .sign_in(&format!("racer{n}@example.org"), "Racer")
-                .await;
+            let email = if n < 4 {
+                "team@example.org".to_owned()
+            } else {
+                format!("racer{n}@example.org")
+            };
+            browser.sign_in(&email, "Racer").await;
             browsers.push(browser);
         }
         let mut accepts = tokio::task::JoinSet::new();
@@ -861,10 +920,23 @@ async fn users_racing_for_one_invite_leave_exactly_one_co_organizer() {
             .filter(|status| **status == StatusCode::SEE_OTHER)
             .count();
         assert_eq!(winners, 1, "{statuses:?}");
-        assert!(
+        assert_eq!(
             statuses
                 .iter()
-                .all(|status| *status == StatusCode::SEE_OTHER || *status == StatusCode::GONE)
+                .filter(|status| **status == StatusCode::FORBIDDEN)
+                .count(),
+            2,
+            "the other addresses are refused: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|status| [
+                StatusCode::SEE_OTHER,
+                StatusCode::GONE,
+                StatusCode::CONFLICT,
+                StatusCode::FORBIDDEN
+            ]
+            .contains(status)),
+            "{statuses:?}"
         );
         let partition = keys::series(&id).pk;
         let mut query = jamie::store::Query::table(&partition);
@@ -1735,4 +1807,80 @@ async fn a_session_change_that_cannot_win_in_time_answers_our_busy_page() {
     );
     let stored = &stored_sessions(&app, &id).await[0];
     assert_eq!(stored.status, SessionStatus::Scheduled, "nothing changed");
+}
+
+#[tokio::test]
+async fn an_invite_is_only_for_its_address_and_the_wrong_one_is_offered_to_switch() {
+    let app = app_at(march()).await;
+    let id = organizer_with_series(&app, "owner@example.org", "Tuesday Jam").await;
+    let path = invite(&app, &id, "carol@example.org").await;
+
+    let dave = app.another_browser();
+    dave.sign_in("dave@example.org", "Dave").await;
+    let page = dave.get(&path).await;
+    let words = "This invite is for <strong>carol@example.org</strong>; you&#39;re signed in as <strong>dave@example.org</strong>.";
+    let words_plain = words.replace("&#39;", "'");
+    assert!(
+        page.body.contains(words) || page.body.contains(&words_plain),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Accept invite"));
+    let refused = dave.post_form(&format!("{path}/accept"), "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains(words) || refused.body.contains(&words_plain));
+    assert!(
+        refused
+            .body
+            .contains("Sign out and sign in as carol@example.org")
+    );
+
+    // In another letter case the address is the same one.
+    let mixed = app.another_browser();
+    mixed.sign_in("Carol@Example.org", "Carol").await;
+    assert!(mixed.get(&path).await.body.contains("Accept invite"));
+
+    // The switch: signed out, to the sign-in form filled with carol's address and back here.
+    let next = {
+        let marker = r#"name="next" value=""#;
+        let start = refused.body.find(marker).unwrap() + marker.len();
+        let end = start + refused.body[start..].find('"').unwrap();
+        refused.body[start..end].replace("&amp;", "&")
+    };
+    let switched = dave
+        .post_form("/logout", &format!("next={}", encode(&next)))
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let login = dave.path_of(switched.header("location"));
+    assert_eq!(
+        login,
+        format!("/login?next={}&email=carol%40example.org", encode(&path))
+    );
+    assert_eq!(
+        dave.get("/account").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    let form = dave.get(&login).await;
+    assert!(
+        form.body.contains(r#"value="carol@example.org""#),
+        "{}",
+        form.body
+    );
+    let requested = dave
+        .post_form(
+            "/login",
+            &format!("email=carol%40example.org&next={}", encode(&path)),
+        )
+        .await;
+    assert_eq!(requested.status, StatusCode::OK);
+    let link = dave.path_of(&dave.magic_link_for("carol@example.org").await.unwrap());
+    let landed = dave.post_form(&link, "").await;
+    assert_eq!(landed.header("location"), path);
+    let accepted = dave.post_form(&format!("{path}/accept"), "").await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(
+        accepted.header("location"),
+        format!("/jams/{id}?done=joined")
+    );
 }

@@ -8,14 +8,14 @@ use serde_json::Value;
 /// Feeds `fixture` (a file in tests/fixtures) to a function's Lambda handler, given the
 /// function's `app`.
 async fn invoke(fixture: &str, function: fn(jamie::Context) -> axum::Router) -> Value {
-    invoke_edited(fixture, function, |_| {}).await
+    invoke_edited(fixture, function, |_, _| {}).await
 }
 
 /// [`invoke`], with the event edited first (a path that depends on the build, a header).
 async fn invoke_edited(
     fixture: &str,
     function: fn(jamie::Context) -> axum::Router,
-    edit: impl FnOnce(&mut Value),
+    edit: impl FnOnce(&mut Value, &jamie::Context),
 ) -> Value {
     let app = spawn_app_with(Options {
         base_url: "https://jamie.example.org".to_owned(),
@@ -25,7 +25,7 @@ async fn invoke_edited(
     let path = format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
     let mut event: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).expect("a JSON fixture");
-    edit(&mut event);
+    edit(&mut event, &app.ctx);
     let event: LambdaRequest = serde_json::from_value(event).expect("an API Gateway v2 event");
     let handler = lambda_http::Adapter::from(function(app.ctx));
     let response = handler
@@ -37,7 +37,16 @@ async fn invoke_edited(
 
 #[tokio::test]
 async fn a_form_post_with_a_cookie_and_a_base64_body_is_handled() {
-    let response = invoke("apigw-v2-post-theme.json", web_public::app).await;
+    // The form's token is bound to the fixture's CSRF cookie by this app's key: put it in the
+    // (base64) body as the page would have.
+    let response = invoke_edited("apigw-v2-post-theme.json", web_public::app, |event, ctx| {
+        use base64::{Engine, engine::general_purpose::STANDARD};
+        let token =
+            jamie::sign_ins::csrf_token(ctx, None, "Jm9wZ3Rva2VuLWZvci10aGUtZml4dHVyZS0xMjM0NTY");
+        let body = format!("theme=dark&back=%2Fs%2Fabc&csrf={}", token.expose());
+        event["body"] = Value::from(STANDARD.encode(body));
+    })
+    .await;
     assert_eq!(response["statusCode"], 303, "{response:#}");
     assert_eq!(response["headers"]["location"], "/s/abc");
     let cookies: Vec<&str> = response["cookies"]
@@ -115,7 +124,7 @@ async fn a_gzip_only_client_gets_gzip_and_one_that_asks_for_nothing_gets_text() 
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.contains(r#"action="/login""#), "the sign-in form");
 
-    let response = invoke_edited("apigw-v2-get-login-gzip.json", web_auth::app, |event| {
+    let response = invoke_edited("apigw-v2-get-login-gzip.json", web_auth::app, |event, _| {
         event["headers"]
             .as_object_mut()
             .unwrap()
@@ -137,7 +146,7 @@ async fn the_assets_function_sends_its_stylesheet_compressed() {
     let response = invoke_edited(
         "apigw-v2-get-login-gzip.json",
         |_| assets::app(),
-        |event| {
+        |event, _| {
             event["rawPath"] = Value::from(path.as_str());
             event["requestContext"]["http"]["path"] = Value::from(path.as_str());
             event["headers"]["accept-encoding"] = Value::from("br, gzip");

@@ -1,6 +1,7 @@
 //! Jamie's integration tests: one binary, one module per area, each test on its own fresh
 //! resources in the emulator the harness starts.
 
+mod account_safety;
 mod auth;
 mod batch_cancel;
 mod bookings;

@@ -201,14 +201,24 @@ impl TestApp {
         self.jar.lock().unwrap().get(name).cloned()
     }
 
-    /// The browser's CSRF token (`jamie_csrf`, or `__Host-jamie_csrf` on https).
+    /// The CSRF token this browser's pages carry in their forms: bound to its sign-in, or to
+    /// the id of its CSRF cookie (`jamie_csrf`, or `__Host-jamie_csrf` on https) before signing
+    /// in; `None` until it has that cookie.
     pub fn csrf_token(&self) -> Option<String> {
-        self.jar
-            .lock()
-            .unwrap()
+        let jar = self.jar.lock().unwrap();
+        let pre_sign_in = jar
             .iter()
             .find(|(name, _)| name.ends_with(CSRF_COOKIE))
-            .map(|(_, value)| value.clone())
+            .map(|(_, value)| value.clone())?;
+        let sign_in = jar
+            .iter()
+            .find(|(name, _)| name.as_str() == SESSION_COOKIE || name.as_str() == "__Host-jamie")
+            .map(|(_, value)| value.clone());
+        Some(
+            jamie::sign_ins::csrf_token(&self.ctx, sign_in.as_deref(), &pre_sign_in)
+                .expose()
+                .to_owned(),
+        )
     }
 
     pub fn set_cookie(&self, name: &str, value: &str) {

@@ -11,13 +11,14 @@ use axum::{
 use jamie::{
     Context, account_changes,
     accounts::{self, AccountError, EmailChangeError},
+    authorization::NotRecent,
     ids::SecretToken,
     passwords::{self, AccountOverview, SetPasswordError},
     sign_ins::{self, LinkRequest, LocalPath, SignInError},
     values::{DisplayName, Email},
 };
 use jamie_templates::pages::{
-    account::{AccountView, account, confirm_email},
+    account::{AccountView, Sensitive, account, confirm_email},
     auth::{LoginForm, check_inbox, confirm_link, login},
 };
 use serde::Deserialize;
@@ -187,18 +188,31 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
 
 /// Back to the home page without the sign-in cookie.
 fn signed_out(ctx: &Context) -> Response {
+    signed_out_to(ctx, None)
+}
+
+/// To `next` (home if none) without the sign-in cookie.
+fn signed_out_to(ctx: &Context, next: Option<&LocalPath>) -> Response {
     with_cookie(
-        Redirect::to("/").into_response(),
+        Redirect::to(next.map_or("/", LocalPath::as_str)).into_response(),
         &clear_sign_in_cookie(&ctx.config),
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LogoutInput {
+    /// Where to go once signed out (the sign-in form for another address, say); home if none.
+    #[serde(default)]
+    next: String,
 }
 
 async fn logout(
     State(ctx): State<Context>,
     CurrentPrincipal(principal): CurrentPrincipal,
+    Form(input): Form<LogoutInput>,
 ) -> Result<Response, AppError> {
     sign_ins::sign_out(&ctx, &principal).await?;
-    Ok(signed_out(&ctx))
+    Ok(signed_out_to(&ctx, LocalPath::parse(&input.next).as_ref()))
 }
 
 /// The account page's view of `account`, before any form's own values.
@@ -207,7 +221,18 @@ fn base_view(account: &AccountOverview) -> AccountView<'_> {
         email: account.email.as_str(),
         display_name: account.display_name.as_str(),
         has_password: account.has_password,
+        recent_sign_in: account.recent_sign_in,
         ..AccountView::default()
+    }
+}
+
+/// The status of a sensitive form refused for want of a recent sign-in.
+fn not_recent_status(error: NotRecent) -> StatusCode {
+    match error {
+        NotRecent::Paused => StatusCode::TOO_MANY_REQUESTS,
+        NotRecent::PasswordMissing | NotRecent::WrongPassword | NotRecent::SignInAgain => {
+            StatusCode::FORBIDDEN
+        }
     }
 }
 
@@ -242,6 +267,8 @@ async fn account_page(
 struct EmailInput {
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 async fn request_email_change(
@@ -265,9 +292,26 @@ async fn request_email_change(
             ));
         }
     };
-    // An unchanged address and the hourly limit are told beside the field.
-    let status = match accounts::request_email_change(&ctx, &page.principal, &email).await {
+    // An unchanged address and the hourly limit are told beside the field; the want of a
+    // recent sign-in beside the password.
+    let changed = account_changes::request_email_change(
+        &ctx,
+        &page.principal,
+        &input.current_password,
+        &email,
+    )
+    .await;
+    let status = match changed {
         Ok(()) => None,
+        Err(EmailChangeError::NotRecent(error)) => {
+            let message = error.to_string();
+            let view = AccountView {
+                new_email: &input.email,
+                reauth_error: Some((Sensitive::Email, &message)),
+                ..base_view(&overview)
+            };
+            return Ok(account_again(&page, not_recent_status(error), &view));
+        }
         Err(EmailChangeError::Unchanged) => Some(StatusCode::UNPROCESSABLE_ENTITY),
         Err(EmailChangeError::RateLimited) => Some(StatusCode::TOO_MANY_REQUESTS),
         Err(error) => return Err(error.into()),
@@ -323,6 +367,8 @@ async fn confirm_email_change(
 struct DeleteInput {
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 async fn delete_account(
@@ -330,8 +376,24 @@ async fn delete_account(
     page: PageContext,
     Form(input): Form<DeleteInput>,
 ) -> Result<Response, AppError> {
-    match account_changes::delete(&ctx, &page.principal, &input.confirm).await {
+    let deleted = account_changes::delete(
+        &ctx,
+        &page.principal,
+        &input.current_password,
+        &input.confirm,
+    )
+    .await;
+    match deleted {
         Ok(()) => Ok(signed_out(&ctx)),
+        Err(AccountError::NotRecent(error)) => {
+            let overview = passwords::account_overview(&ctx, &page.principal).await?;
+            let message = error.to_string();
+            let view = AccountView {
+                reauth_error: Some((Sensitive::Delete, &message)),
+                ..base_view(&overview)
+            };
+            Ok(account_again(&page, not_recent_status(error), &view))
+        }
         // Both are told beside the confirmation field.
         Err(error @ (AccountError::NotConfirmed | AccountError::OwnsUpcomingSessions)) => {
             let overview = passwords::account_overview(&ctx, &page.principal).await?;
@@ -403,6 +465,8 @@ async fn password_sign_in(
 struct NewPasswordInput {
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    current_password: String,
 }
 
 async fn set_password(
@@ -410,12 +474,20 @@ async fn set_password(
     page: PageContext,
     Form(input): Form<NewPasswordInput>,
 ) -> Result<Response, AppError> {
-    let result = passwords::set(&ctx, &page.principal, &input.password).await;
+    let result = passwords::set(
+        &ctx,
+        &page.principal,
+        &input.current_password,
+        &input.password,
+    )
+    .await;
     let overview = passwords::account_overview(&ctx, &page.principal).await?;
     match result {
         Ok(()) => {
             let view = AccountView {
-                notice: Some("Your password is saved."),
+                notice: Some(
+                    "Your password is saved. Every other device you were signed in on is signed out.",
+                ),
                 ..base_view(&overview)
             };
             Ok(account_again(&page, StatusCode::OK, &view))
@@ -431,6 +503,14 @@ async fn set_password(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &view,
             ))
+        }
+        Err(SetPasswordError::NotRecent(error)) => {
+            let message = error.to_string();
+            let view = AccountView {
+                reauth_error: Some((Sensitive::Password, &message)),
+                ..base_view(&overview)
+            };
+            Ok(account_again(&page, not_recent_status(error), &view))
         }
         Err(error) => Err(error.into()),
     }

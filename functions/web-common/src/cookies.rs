@@ -49,10 +49,10 @@ pub(crate) fn csrf_cookie_name(config: &Config) -> &'static str {
     }
 }
 
-/// `Set-Cookie` for a CSRF token (a browser session cookie).
-pub(crate) fn csrf_cookie(config: &Config, token: &str) -> String {
+/// `Set-Cookie` for the CSRF cookie's random pre-sign-in id (a browser session cookie).
+pub(crate) fn csrf_cookie(config: &Config, id: &str) -> String {
     format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        "{}={id}; Path=/; HttpOnly; SameSite=Lax{}",
         csrf_cookie_name(config),
         secure(config)
     )

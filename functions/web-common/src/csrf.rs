@@ -1,6 +1,7 @@
 //! Cross-site request forgery protection for every state-changing request: it must come from our
-//! own site (`Sec-Fetch-Site`, else `Origin`) and carry the token of its browser's CSRF cookie
-//! (double submit) in the form field `csrf` or the `X-CSRF-Token` header.
+//! own site (`Sec-Fetch-Site`, else `Origin`) and carry, in the form field `csrf` or the
+//! `X-CSRF-Token` header, the token bound to its sign-in (or, before signing in, to the random
+//! id of its browser's CSRF cookie): an HMAC only the server can make, recomputed on each request.
 
 use axum::{
     body::{Body, to_bytes},
@@ -61,7 +62,11 @@ pub(crate) async fn protect(State(ctx): State<Context>, request: Request, next: 
         .filter(|value| SecretToken::parse(value).is_some())
         .map(str::to_owned);
     let fresh = existing.is_none();
-    let token = existing.unwrap_or_else(|| SecretToken::generate().expose().to_owned());
+    let pre_sign_in = existing.unwrap_or_else(|| SecretToken::generate().expose().to_owned());
+    let sign_in = cookie(request.headers(), cookies::sign_in_cookie_name(&ctx.config));
+    let token = jamie::sign_ins::csrf_token(&ctx, sign_in, &pre_sign_in)
+        .expose()
+        .to_owned();
 
     let mut request = request;
     if changes_state(request.method()) {
@@ -77,9 +82,8 @@ pub(crate) async fn protect(State(ctx): State<Context>, request: Request, next: 
             .get("x-csrf-token")
             .map(HeaderValue::as_bytes)
             .or_else(|| form_token(&bytes));
-        let valid = !fresh
-            && submitted
-                .is_some_and(|submitted| equal_in_constant_time(submitted, token.as_bytes()));
+        let valid =
+            submitted.is_some_and(|submitted| equal_in_constant_time(submitted, token.as_bytes()));
         if !valid {
             return AppError::CsrfRejected.into_response();
         }
@@ -87,7 +91,9 @@ pub(crate) async fn protect(State(ctx): State<Context>, request: Request, next: 
     }
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
-    if fresh && let Ok(value) = HeaderValue::from_str(&cookies::csrf_cookie(&ctx.config, &token)) {
+    if fresh
+        && let Ok(value) = HeaderValue::from_str(&cookies::csrf_cookie(&ctx.config, &pre_sign_in))
+    {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response

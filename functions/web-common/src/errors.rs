@@ -64,7 +64,9 @@ impl From<SeriesError> for AppError {
             ),
             // Someone else's series is as absent as one that never existed.
             SeriesError::NotFound => Self::NotFound,
-            SeriesError::HasRegistrations => Self::Refused(error.to_string().into()),
+            SeriesError::HasRegistrations | SeriesError::OwnerCannotLeave => {
+                Self::Refused(error.to_string().into())
+            }
             SeriesError::Invalid(_) => Self::BadRequest(FORM_REFUSED),
             SeriesError::Internal(error) => error.into(),
         }
@@ -131,6 +133,9 @@ impl From<InviteError> for AppError {
             | InviteError::Used
             | InviteError::Revoked
             | InviteError::AlreadyOrganizer(_) => Self::Refused(error.to_string().into()),
+            InviteError::ForSomeoneElse { .. } => Self::Forbidden(
+                "This invite is for another address. Sign out and sign in with the address it was sent to.",
+            ),
         }
     }
 }
@@ -160,6 +165,7 @@ impl From<AccountError> for AppError {
             AccountError::NotFound => Self::NotFound,
             AccountError::CannotBlockSelf
             | AccountError::NotConfirmed
+            | AccountError::NotRecent(_)
             | AccountError::ReasonRequired
             | AccountError::OwnsUpcomingSessions => Self::Refused(error.to_string().into()),
             AccountError::Internal(error) => error.into(),
@@ -194,9 +200,9 @@ impl From<EmailChangeError> for AppError {
                     label: "Go to your account",
                 },
             },
-            EmailChangeError::Unchanged | EmailChangeError::Taken => {
-                Self::Refused(error.to_string().into())
-            }
+            EmailChangeError::Unchanged
+            | EmailChangeError::Taken
+            | EmailChangeError::NotRecent(_) => Self::Refused(error.to_string().into()),
         }
     }
 }
@@ -207,6 +213,7 @@ impl From<SetPasswordError> for AppError {
             SetPasswordError::Denied(denied) => denied.into(),
             SetPasswordError::Internal(error) => error.into(),
             SetPasswordError::Weak(_) => Self::BadRequest(FORM_REFUSED),
+            SetPasswordError::NotRecent(error) => Self::Refused(error.to_string().into()),
         }
     }
 }

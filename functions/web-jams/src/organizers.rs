@@ -86,8 +86,12 @@ pub(crate) async fn revoke_invite(
     let invite: InviteId = param(&params, "invite")?;
     match invites::revoke(&ctx, &page.principal, &id, &invite).await {
         Ok(()) => Ok(Redirect::to(&format!("/jams/{id}?done=revoked")).into_response()),
-        Err(InviteError::Used) => {
-            let problem = "That invite was already accepted.";
+        Err(error @ (InviteError::Used | InviteError::Revoked)) => {
+            let problem = if matches!(error, InviteError::Used) {
+                "That invite was already accepted: its person now co-organizes the series."
+            } else {
+                "There is no such invite to withdraw: it was withdrawn already or never sent."
+            };
             let extras = SeriesExtras {
                 problem: Some(problem),
                 ..SeriesExtras::default()
@@ -184,15 +188,26 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Result<R
     let (preview, state, status) = match invites::preview(ctx, token).await {
         Ok(preview) => {
             // The sign-in form comes filled with the invited address.
+            // The invite's own page, also when this answers its accept form.
             let login_href = format!(
                 "/login?next={}&email={}",
-                percent_encode(&page.path),
+                percent_encode(&format!("/jams/invites/{token}")),
                 percent_encode(preview.invite.email.as_str())
             );
-            let state = InviteState::Open {
-                accept_action: format!("/jams/invites/{token}/accept"),
-                signed_in: page.principal.actor().is_some(),
-                login_href,
+            let actor = page.principal.actor();
+            let state = match actor {
+                // Only the invited address can accept (the domain refuses any other).
+                Some(actor) if actor.user.email != preview.invite.email => {
+                    InviteState::ForSomeoneElse {
+                        signed_in_as: actor.user.email.as_str().to_owned(),
+                        switch_to: login_href,
+                    }
+                }
+                _ => InviteState::Open {
+                    accept_action: format!("/jams/invites/{token}/accept"),
+                    signed_in: actor.is_some(),
+                    login_href,
+                },
             };
             (Some(preview), state, StatusCode::OK)
         }
@@ -215,6 +230,8 @@ async fn invite_page(ctx: &Context, page: &PageContext, token: &str) -> Result<R
             StatusCode::CONFLICT,
         ),
         Err(InviteError::Series(error)) => return Err(error.into()),
+        // Only `accept` says this; the preview above never does.
+        Err(error @ InviteError::ForSomeoneElse { .. }) => return Err(error.into()),
     };
     let expires = preview.as_ref().map(|preview| {
         jamie_templates::when::moment_in_zone(preview.invite.valid_until, &preview.series.zone())
@@ -268,6 +285,12 @@ pub(crate) async fn accept_invite(
             Ok(Redirect::to(&sign_in_to_return_to(&next)).into_response())
         }
         Err(InviteError::Series(error)) => Err(error.into()),
+        // Refused: the invite's page says whose it is and offers to switch.
+        Err(InviteError::ForSomeoneElse { .. }) => {
+            let mut response = invite_page(&ctx, &page, &token).await?;
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            Ok(response)
+        }
         Err(_) => invite_page(&ctx, &page, &token).await,
     }
 }

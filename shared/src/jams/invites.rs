@@ -1,7 +1,8 @@
 //! Co-organizer invites. The owner invites an email address; the invite is an item of the
 //! series (so it can be listed and revoked) and a signed token valid 48 hours (so the link
-//! proves itself without a lookup of a secret). Accepting marks the invite used and adds the
-//! membership in one transaction: two people racing for one invite end with one co-organizer.
+//! proves itself without a lookup of a secret). Only the invited address can accept it:
+//! accepting marks the invite used and adds the membership in one transaction, so two people
+//! racing for one invite end with one co-organizer.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,8 @@ pub enum InviteError {
     Revoked,
     #[error("You already organize this series.")]
     AlreadyOrganizer(SeriesId),
+    #[error("This invite is for {invited}; you're signed in as {signed_in}.")]
+    ForSomeoneElse { invited: Email, signed_in: Email },
     #[error(transparent)]
     Series(#[from] SeriesError),
 }
@@ -246,14 +249,17 @@ pub async fn revoke(
     series::access(ctx, principal, id, Operation::ManageOrganizers).await?;
     let condition = Condition::new("attribute_exists(PK) AND attribute_not_exists(accepted_at)");
     let mut writes = ctx.store.transaction();
-    writes.delete("invite", &keys::invite(id, invite.as_str()), condition)?;
-    writes.commit().await.map_err(|error| {
-        if error.is_conflict() {
-            InviteError::Used
-        } else {
-            error.into()
-        }
-    })
+    let key = keys::invite(id, invite.as_str());
+    writes.delete("invite", &key, condition)?;
+    match writes.commit().await {
+        Ok(()) => Ok(()),
+        // Accepted meanwhile, or no such invite (withdrawn already, or never made).
+        Err(error) if error.is_conflict() => match ctx.store.get::<Invite>(&key).await? {
+            Some(found) if found.accepted_at.is_some() => Err(InviteError::Used),
+            _ => Err(InviteError::Revoked),
+        },
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// An open invite as its link shows it.
@@ -297,7 +303,8 @@ pub async fn preview(ctx: &Context, token: &str) -> Result<InvitePreview, Invite
     Ok(InvitePreview { invite, series })
 }
 
-/// The signed-in user accepts the invite of `token` and becomes a co-organizer.
+/// The signed-in user accepts the invite of `token` and becomes a co-organizer; only the
+/// address it was sent to can (compared as [`Email`] normalises them).
 #[tracing::instrument(skip_all)]
 pub async fn accept(
     ctx: &Context,
@@ -306,6 +313,12 @@ pub async fn accept(
 ) -> Result<SeriesId, InviteError> {
     let actor = authorize(principal, Operation::AcceptInvite)?;
     let InvitePreview { invite, series } = preview(ctx, token).await?;
+    if actor.user.email != invite.email {
+        return Err(InviteError::ForSomeoneElse {
+            invited: invite.email,
+            signed_in: actor.user.email.clone(),
+        });
+    }
     let user = &actor.user.id;
     if ctx
         .store

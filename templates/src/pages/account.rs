@@ -1,5 +1,5 @@
 //! The account page: the name participants see, the address, the password, and signing out
-//! everywhere.
+//! everywhere; the sensitive forms ask for the current password or a fresh sign-in link.
 
 use maud::{Markup, html};
 
@@ -27,6 +27,71 @@ pub fn confirm_email(page: &Page<'_>, token: &str, new_email: &str) -> Markup {
     )
 }
 
+/// The account page's forms that need a recent sign-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sensitive {
+    Email,
+    Password,
+    Delete,
+}
+
+impl Sensitive {
+    /// The form's card (its anchor, which a sign-in link returns to).
+    fn anchor(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Password => "password",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// The id of the one form that emails a sign-in link back to one of the sensitive forms (its
+/// buttons sit in those forms and name it, since forms cannot nest).
+const SIGN_IN_LINK_FORM: &str = "sign-in-link";
+
+/// What a sensitive form needs before its button: nothing after a fresh sign-in link; else the
+/// current password (with the way out for those who forgot it) or, without a password, a
+/// fresh sign-in link.
+fn proof_of_recency(view: &AccountView<'_>, form: Sensitive) -> Markup {
+    let error = view
+        .reauth_error
+        .and_then(|(failed, message)| (failed == form).then_some(message));
+    let back = format!("/account#{}", form.anchor());
+    let link_button = html! {
+        button type="submit" form=(SIGN_IN_LINK_FORM) name="next" value=(back) class="btn btn-link btn-sm px-0" {
+            "Email me a sign-in link"
+        }
+    };
+    let id = format!("current-password-{}", form.anchor());
+    html! {
+        @if view.recent_sign_in {
+        } @else if view.has_password {
+            (field(Field {
+                kind: "password",
+                error,
+                id: Some(&id),
+                autocomplete: "current-password",
+                required: true,
+                max_length: 200,
+                ..Field::new("Current password", "current_password")
+            }))
+            p class="text-sm text-base-content/80" { "Forgot it? " (link_button) }
+        } @else {
+            div class="flex flex-col items-start gap-1" {
+                @if let Some(error) = error {
+                    (alert(Tone::Error, error))
+                } @else {
+                    p class="text-sm text-base-content/80" {
+                        "For your safety, this needs a sign-in from the last 10 minutes."
+                    }
+                }
+                (link_button)
+            }
+        }
+    }
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug, Default)]
 pub struct AccountView<'a> {
@@ -39,6 +104,10 @@ pub struct AccountView<'a> {
     pub new_email: &'a str,
     pub new_email_error: Option<&'a str>,
     pub delete_error: Option<&'a str>,
+    /// Signed in with an email link in the last 10 minutes: no proof needed.
+    pub recent_sign_in: bool,
+    /// Which sensitive form lacked the proof of a recent sign-in, and what to do.
+    pub reauth_error: Option<(Sensitive, &'a str)>,
     pub notice: Option<&'a str>,
 }
 
@@ -77,7 +146,7 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                         }
                     }
                 }
-                div class="card bg-base-200" {
+                div id="email" class="card bg-base-200" {
                     div class="card-body" {
                         h2 class="card-title" { "Email address" }
                         p class="text-base-content/80" {
@@ -94,11 +163,12 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                                 max_length: 254,
                                 ..Field::new("New email address", "email")
                             }))
+                            (proof_of_recency(view, Sensitive::Email))
                             button type="submit" class="btn btn-primary mt-2" { "Send confirmation link" }
                         }
                     }
                 }
-                div class="card bg-base-200" {
+                div id="password" class="card bg-base-200" {
                     div class="card-body" {
                         h2 class="card-title" { "Password" }
                         p class="text-base-content/80" {
@@ -111,6 +181,7 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                         form method="post" action="/account/password" novalidate {
                             (csrf_field(page.csrf))
                             input type="hidden" name="username" value=(view.email) autocomplete="username";
+                            (proof_of_recency(view, Sensitive::Password))
                             (field(Field {
                                 kind: "password",
                                 error: view.password_error,
@@ -138,7 +209,7 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                         }
                     }
                 }
-                div class="card border border-error" {
+                div id="delete" class="card border border-error" {
                     div class="card-body" {
                         h2 class="card-title" {
                             (icons::exclamation_triangle("size-5 shrink-0 text-error")) "Delete account"
@@ -155,8 +226,15 @@ pub fn account(page: &Page<'_>, view: &AccountView<'_>) -> Markup {
                                 max_length: 254,
                                 ..Field::new("Your email address", "confirm")
                             }))
+                            (proof_of_recency(view, Sensitive::Delete))
                             button type="submit" class="btn btn-error mt-2" { "Delete my account" }
                         }
+                    }
+                }
+                @if !view.recent_sign_in {
+                    form id=(SIGN_IN_LINK_FORM) method="post" action="/login" hidden {
+                        (csrf_field(page.csrf))
+                        input type="hidden" name="email" value=(view.email);
                     }
                 }
             }

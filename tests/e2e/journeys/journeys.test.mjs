@@ -655,3 +655,78 @@ async function assertFits(page) {
   }));
   assert.ok(scroll <= width, `${page.url()} is ${scroll} px wide on a ${width} px screen`);
 }
+
+/** Opens the signed-in header menu and its account page. */
+async function openAccount(page) {
+  await page.goto('/');
+  await page.locator('details[data-menu] > summary').first().click();
+  await page.getByRole('link', { name: /Your account/ }).click();
+  await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
+}
+
+test('11. a signed-in person sets a password; changing it later asks for the current one and signs other devices out', async () => {
+  const PIA = { email: 'pia.pw@example.org', name: 'Pia Password' };
+  const { page } = await person();
+  await signIn(page, PIA.email, PIA.name);
+  await openAccount(page);
+  // Fresh from the emailed link: no current password to give.
+  const card = page.locator('#password');
+  assert.equal(await card.getByRole('textbox', { name: 'Current password' }).count(), 0);
+  await card.getByLabel(/^Password/).fill('handstands at sunset');
+  await card.getByRole('button', { name: 'Set password' }).click();
+  assert.match(await seen(page.getByRole('main')), /Your password is saved/);
+
+  // Signed in with the password on a phone: changing it there asks for the current one.
+  const { page: phone } = await person({ viewport: { width: 375, height: 800 } });
+  await phone.goto('/');
+  await phone.getByRole('link', { name: /^(log in|sign in)/i }).first().click();
+  await phone.getByText('Have a password? Sign in with it').click();
+  const withPassword = phone.locator('details').filter({ hasText: 'Have a password? Sign in with it' });
+  await withPassword.getByRole('textbox', { name: /^Email/ }).fill(PIA.email);
+  await withPassword.getByLabel(/^Password/).fill('handstands at sunset');
+  await withPassword.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await openAccount(phone);
+  const phoneCard = phone.locator('#password');
+  await phoneCard.getByLabel('Current password').waitFor();
+  await phoneCard.getByLabel('New password').fill('stars over the beach');
+  await phoneCard.getByRole('button', { name: 'Change password' }).click();
+  assert.match(await seen(phone.locator('#password')), /Type your current password to confirm it is you/);
+  await shoot(phone, 'phone-light-password-needs-current');
+  await phone.locator('#password').getByLabel('Current password').fill('handstands at sunset');
+  await phone.locator('#password').getByLabel('New password').fill('stars over the beach');
+  await phone.locator('#password').getByRole('button', { name: 'Change password' }).click();
+  assert.match(await seen(phone.getByRole('main')), /Your password is saved/);
+
+  // The laptop's sign-in ended with the change.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Log in or sign up' }).waitFor();
+});
+
+test('12. an invite opened while signed in as someone else offers to switch, and the invited person accepts', async () => {
+  assert.ok(story.ana, 'journey 1 ran');
+  const DAN = { email: 'dan.invited@example.org', name: 'Dan Invited' };
+  const ELI = { email: 'eli.other@example.org', name: 'Eli Other' };
+  const { page } = story.ana;
+  await page.goto('/');
+  await page.getByRole('link', { name: SERIES, exact: true }).click();
+  await page.getByRole('textbox', { name: 'Their email address' }).fill(DAN.email);
+  await page.getByRole('button', { name: 'Create invite' }).click();
+  assert.match(await seen(page.getByRole('status').first()), /Invite emailed/);
+
+  // Dan's link, opened on a computer where Eli is signed in.
+  const { page: shared } = await person();
+  await signIn(shared, ELI.email, ELI.name);
+  await followEmailedLink(shared, DAN.email, /invited you to co-organize/, '/jams/invites/');
+  const main = await seen(shared.getByRole('main'));
+  assert.match(main, new RegExp(`This invite is for ${escape(DAN.email)}; you're signed in as ${escape(ELI.email)}\\.`));
+  assert.equal(await shared.getByRole('button', { name: 'Accept invite' }).count(), 0);
+  await shoot(shared, 'desktop-light-invite-for-someone-else');
+  await shared.getByRole('button', { name: `Sign out and sign in as ${DAN.email}` }).click();
+  assert.equal(await shared.getByRole('textbox', { name: 'Email', exact: true }).first().inputValue(), DAN.email);
+  await fillSignInForm(shared, DAN.email, DAN.name);
+  await followEmailedLink(shared, DAN.email, /sign-in link/i, '/auth/link/');
+  await shared.getByRole('button', { name: 'Sign me in' }).click();
+  await shared.getByRole('button', { name: 'Accept invite' }).click();
+  await shared.getByRole('heading', { name: SERIES, level: 1 }).waitFor();
+  assert.match(await seen(shared.getByRole('region', { name: 'Organizers' })), new RegExp(`${DAN.name}.*Co-organizer`));
+});

@@ -610,6 +610,10 @@ pub enum SeriesError {
         "Upcoming sessions of this series have registrations, so it cannot be deleted. Archive it instead."
     )]
     HasRegistrations,
+    #[error(
+        "You own this series, so you cannot leave it. You can archive it, or delete it if no upcoming session has registrations."
+    )]
+    OwnerCannotLeave,
     #[error("Please correct the form.")]
     Invalid(FormErrors),
     #[error(transparent)]

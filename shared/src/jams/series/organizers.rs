@@ -132,8 +132,12 @@ pub async fn remove_organizer(
     remove_co_organizer(ctx, id, user).await
 }
 
-/// A co-organizer steps down.
+/// A co-organizer steps down (the owner cannot: the series would have none).
 pub async fn leave(ctx: &Context, principal: &Principal, id: &SeriesId) -> Result<(), SeriesError> {
+    let seen = access(ctx, principal, id, Operation::ViewSeries).await?;
+    if seen.role == Some(OrganizerRole::Owner) {
+        return Err(SeriesError::OwnerCannotLeave);
+    }
     let access = access(ctx, principal, id, Operation::LeaveSeries).await?;
     remove_co_organizer(ctx, id, &access.actor.user.id).await
 }

@@ -16,6 +16,12 @@ pub enum InviteState {
         signed_in: bool,
         login_href: String,
     },
+    /// Open, but the viewer is signed in with another address than the invited one: they can
+    /// sign out and sign in with it (`switch_to`, the sign-in form filled in and leading back).
+    ForSomeoneElse {
+        signed_in_as: String,
+        switch_to: String,
+    },
     Expired,
     Used,
     Revoked,
@@ -70,6 +76,34 @@ pub fn invite_page(page: &Page<'_>, view: &InviteView<'_>) -> Markup {
                 }
             },
         ),
+        InviteState::ForSomeoneElse {
+            signed_in_as,
+            switch_to,
+        } => {
+            let invited = view.email.unwrap_or("another address");
+            (
+                icons::user_group("size-12"),
+                "This invite is for someone else",
+                html! {
+                    p class="text-lg" {
+                        (view.inviter.unwrap_or("Someone")) " invited you to co-organize " strong { (series) } "."
+                    }
+                    p class="text-lg" {
+                        "This invite is for " strong { (invited) } "; you're signed in as " strong { (signed_in_as) } "."
+                    }
+                    form method="post" action="/logout" {
+                        (csrf_field(page.csrf))
+                        input type="hidden" name="next" value=(switch_to);
+                        button type="submit" class="btn btn-primary btn-lg h-auto min-h-12 py-3" {
+                            (icons::arrow_right_end_on_rectangle("size-5 shrink-0")) "Sign out and sign in as " (invited)
+                        }
+                    }
+                    p class="text-sm text-base-content/70" {
+                        "If it was meant for you, ask the series' owner to send it to " (signed_in_as) " instead."
+                    }
+                },
+            )
+        }
         InviteState::Expired => (
             icons::clock("size-12"),
             "This invite has expired",
@@ -147,6 +181,37 @@ mod tests {
         assert!(!html.contains("/invites/abc/accept"));
         assert!(html.contains(r#"href="/login?next=%2Finvites%2Fabc""#));
         assert!(html.contains("Sign in or sign up to accept"));
+    }
+
+    #[test]
+    fn an_invite_for_another_address_offers_to_switch() {
+        let html = invite_page(
+            &page(),
+            &InviteView {
+                series_name: Some("Park"),
+                inviter: Some("Ana"),
+                email: Some("carol@example.org"),
+                expires: None,
+                state: InviteState::ForSomeoneElse {
+                    signed_in_as: "dave@example.org".into(),
+                    switch_to: "/login?next=%2Fjams%2Finvites%2Fabc&email=carol%40example.org"
+                        .into(),
+                },
+            },
+        )
+        .into_string();
+        assert!(html.contains(
+            "This invite is for <strong>carol@example.org</strong>; you&#39;re signed in as <strong>dave@example.org</strong>."
+        ) || html.contains(
+            "This invite is for <strong>carol@example.org</strong>; you're signed in as <strong>dave@example.org</strong>."
+        ), "{html}");
+        assert!(
+            assert_post_forms_have_csrf(&html, None)
+                .iter()
+                .any(|a| a == "/logout")
+        );
+        assert!(html.contains("Sign out and sign in as carol@example.org"));
+        assert!(!html.contains("Accept invite"));
     }
 
     #[test]
