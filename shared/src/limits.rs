@@ -10,13 +10,26 @@ use crate::{
 };
 
 /// The address a request came from (API Gateway's source IP, the socket's peer locally): what
-/// the per-client limits count by. Not secret and not proof of anything; only a bucket.
+/// the per-client limits count by. Not secret and not proof of anything; only a bucket. An IPv6
+/// client counts by its /64 network: one subscriber is given a whole /64 and could otherwise
+/// take a fresh address for every request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClientIp(String);
 
 impl ClientIp {
     pub fn new(address: impl Into<String>) -> Self {
-        Self(address.into())
+        let address = address.into();
+        match address.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => Self(v4.to_string()),
+                None => {
+                    let [a, b, c, d, ..] = v6.segments();
+                    Self(format!("{a:x}:{b:x}:{c:x}:{d:x}::/64"))
+                }
+            },
+            Ok(std::net::IpAddr::V4(v4)) => Self(v4.to_string()),
+            Err(_) => Self(address),
+        }
     }
 
     /// A request whose address nobody told: they all share one bucket.
@@ -106,6 +119,17 @@ pub(crate) fn rate_limit_per(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_network_and_a_mapped_ipv4_as_itself() {
+        let one = ClientIp::new("2001:db8:1:2:aaaa::1");
+        let other = ClientIp::new("2001:DB8:1:2:ffff:1:2:3");
+        assert_eq!(one, other);
+        assert_eq!(one.as_str(), "2001:db8:1:2::/64");
+        assert_ne!(one, ClientIp::new("2001:db8:1:3::1"));
+        assert_eq!(ClientIp::new("::ffff:203.0.113.7").as_str(), "203.0.113.7");
+        assert_eq!(ClientIp::new("203.0.113.7").as_str(), "203.0.113.7");
+    }
 
     #[test]
     fn a_window_ends_at_the_next_utc_hour_or_midnight() {

@@ -1,6 +1,7 @@
-//! The limits on public writes through the routers: registrations per client and session, per
-//! client, per address and per organizer, and wrong passwords per client; each refused with a
-//! 429 that says which limit and from when, the form kept, and nothing counted for a refusal.
+//! The limits on writes that mail someone or guess a password, through the routers:
+//! registrations per client and session, per client, per address and per organizer, invites per
+//! organizer and wrong passwords per client; each refused with words that say which limit and
+//! until when, the form kept, and nothing counted for a refusal.
 
 use axum::http::StatusCode;
 use jamie::ids::{SeriesId, SessionId};
@@ -267,4 +268,67 @@ async fn one_client_guessing_passwords_across_addresses_is_stopped_and_offered_a
         .await;
     assert_eq!(link.status, StatusCode::OK);
     assert!(link.body.contains("Check your inbox"));
+}
+
+#[tokio::test]
+async fn an_address_typed_by_hand_counts_in_its_day_and_invites_stop_at_twenty_a_day() {
+    let (app, series, session) = organizer_with_session().await;
+    let app = with_limits(&app, |limits| limits.registrations_per_email_day = 1).await;
+    // Registered once from the public page: the organizer cannot have it mailed again today.
+    let phone = app.another_browser().as_client("203.0.113.7");
+    assert_eq!(register(&phone, &session, 1).await.status, StatusCode::OK);
+    let second = second_session(&app, &series).await;
+    let refused = app
+        .post_form(
+            &format!("/jams/{series}/sessions/{second}/registrations"),
+            "name=Person+1&email=person1%40example.org&role=base&note=",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused
+            .body
+            .contains("This email address was already registered once today"),
+        "{}",
+        refused.body
+    );
+
+    let invites = format!("/jams/{series}/invites");
+    for n in 0..jamie::jams::invites::INVITES_PER_ORGANIZER_PER_DAY {
+        let sent = app
+            .post_form(&invites, &format!("email=helper{n}%40example.org"))
+            .await;
+        assert_eq!(
+            sent.status,
+            StatusCode::SEE_OTHER,
+            "invite {n}: {}",
+            sent.body
+        );
+    }
+    let one_more = app
+        .post_form(&invites, "email=one.more%40example.org")
+        .await;
+    assert!(one_more.status.is_client_error(), "{}", one_more.status);
+    assert!(
+        one_more.body.contains(
+            "You have sent 20 invites today, the most Jamie sends for one organizer in a day."
+        ),
+        "{}",
+        one_more.body
+    );
+    assert!(
+        one_more.body.contains("value=\"one.more@example.org\""),
+        "the address is kept"
+    );
+    assert!(
+        app.link_for("one.more@example.org", "/jams/invites/")
+            .await
+            .is_none()
+    );
+    // A new UTC day counts afresh.
+    app.ctx.clock.advance(jiff::SignedDuration::from_hours(24));
+    let next_day = app
+        .post_form(&invites, "email=one.more%40example.org")
+        .await;
+    assert_eq!(next_day.status, StatusCode::SEE_OTHER, "{}", next_day.body);
 }

@@ -28,8 +28,9 @@ use web_common::{
 
 pub fn routes() -> Routes {
     Routes::new()
-        .page("/login", get(login_page))
-        .action("/login", post(request_link))
+        // Its address may carry a link on its way back (`next=/account/email/…`).
+        .secret_page("/login", get(login_page))
+        .secret_action("/login", post(request_link))
         .action("/login/password", post(password_sign_in))
         .secret_page("/auth/link/{token}", get(confirm_page))
         .secret_action("/auth/link/{token}", post(use_link))

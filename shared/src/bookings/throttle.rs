@@ -1,5 +1,6 @@
 //! The limits a new registration counts against, written in its own transaction: per client
-//! address for the session and for the hour, per email address for the day, per organizer.
+//! address for the session and for the hour, per email address for the day, per organizer
+//! entering people by hand.
 
 use jiff::Timestamp;
 
@@ -17,7 +18,7 @@ pub enum RegistrationLimit {
     ClientSession,
     /// Public registrations from one client address, all sessions, per hour.
     Client,
-    /// Public registrations of one email address, all sessions, per UTC day.
+    /// Registrations of one email address (public or by hand), all sessions, per UTC day.
     Email,
     /// People one organizer enters by hand, per hour.
     Organizer,
@@ -134,11 +135,20 @@ pub(super) fn count(
                 email.as_str().to_owned(),
             ),
         ],
-        Source::Manual { by, .. } => vec![(
-            RegistrationLimit::Organizer,
-            "register-organizer",
-            by.user.to_string(),
-        )],
+        // The address's day counts entries by hand too: no one is mailed more often for
+        // being typed by an organizer.
+        Source::Manual { by, .. } => vec![
+            (
+                RegistrationLimit::Organizer,
+                "register-organizer",
+                by.user.to_string(),
+            ),
+            (
+                RegistrationLimit::Email,
+                "register-email",
+                email.as_str().to_owned(),
+            ),
+        ],
     };
     for (limit, scope, key) in counted {
         let (window, change) = rate_limit_per(ctx, scope, &key, limit.allowed(ctx), limit.per());

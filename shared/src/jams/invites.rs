@@ -114,8 +114,11 @@ pub struct Invited {
     pub link: String,
 }
 
-/// The owner invites `email` to co-organize series `id`: the invite item and its email (in the
-/// outbox) in one transaction.
+/// Invites one organizer may send in a UTC day.
+pub const INVITES_PER_ORGANIZER_PER_DAY: i64 = 20;
+
+/// The owner invites `email` to co-organize series `id`: the invite item, its email (in the
+/// outbox) and the organizer's count for the day in one transaction.
 #[tracing::instrument(skip_all)]
 pub async fn invite(
     ctx: &Context,
@@ -180,16 +183,37 @@ pub async fn invite(
     );
     // Kept a month past expiry so an old link still says "expired", then removed by TTL.
     let expires = invite.valid_until.as_second() + 30 * 24 * 3600;
+    // Each invite mails an address the organizer typed: a day's worth per organizer.
+    const PER_ORGANIZER: &str = "invites of the organizer today";
+    let (window, count) = crate::limits::rate_limit_per(
+        ctx,
+        "invite-organizer",
+        access.actor.user.id.as_str(),
+        INVITES_PER_ORGANIZER_PER_DAY,
+        crate::limits::Per::Day,
+    );
     let mut writes = ctx.store.transaction();
     writes
+        .update(PER_ORGANIZER, &window, count)?
         .put_new(
             "invite",
             &Entry::new(keys::invite(id, invite.id.as_str())).expires_at(expires),
             &invite,
         )?
         .put("invite email", &notification.entry(), &notification, None)?;
-    writes.commit().await?;
-    Ok(Invited { invite, link })
+    match writes.commit().await {
+        Ok(()) => Ok(Invited { invite, link }),
+        Err(conflict) if writes.failed(&conflict, PER_ORGANIZER) => {
+            Err(SeriesError::Invalid(FormErrors::single(
+                "email",
+                format!(
+                    "You have sent {INVITES_PER_ORGANIZER_PER_DAY} invites today, the most Jamie sends for one organizer in a day. Please try again tomorrow."
+                ),
+            ))
+            .into())
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Invite `invite` of series `series` with the series, as they stand (the worker's read when it
