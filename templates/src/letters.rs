@@ -143,6 +143,7 @@ fn jam_email(letter: &JamLetter<'_>) -> Option<RenderedEmail> {
                 jam: jam(),
                 name,
                 series_url: &links.series,
+                by_organizers: registration.cancelled_by_organizers,
             }
             .render(),
             false,

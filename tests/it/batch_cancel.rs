@@ -78,9 +78,16 @@ async fn an_organizer_ticks_two_confirms_and_the_waitlist_moves_up() {
         table.body
     );
     assert!(table.body.contains("Cancel selected"));
+    // Nothing ticked: back to the table, which says what to do.
     let none = app.get(&format!("{list}/cancel-selected")).await;
-    assert_eq!(none.status, StatusCode::CONFLICT);
-    assert!(none.body.contains("No registration was selected."));
+    assert_eq!(none.status, StatusCode::SEE_OTHER);
+    let back = app.follow(none).await;
+    assert!(
+        back.body
+            .contains("No one was ticked. Tick the people to cancel in the table"),
+        "{}",
+        back.body
+    );
 
     let confirm = app
         .get(&format!("{list}/cancel-selected?r={ana}&r={cy}"))
@@ -141,6 +148,19 @@ async fn an_organizer_ticks_two_confirms_and_the_waitlist_moves_up() {
     cancelled.sort();
     assert_eq!(cancelled, ["ana@example.org", "cy@example.org"]);
     assert_eq!(app.told("promoted").await, ["ben@example.org"]);
+    // They read who cancelled: not they themselves.
+    app.deliver().await;
+    let to_ana = app.emails_to("ana@example.org").await;
+    let told = to_ana
+        .iter()
+        .find(|email| email.subject.starts_with("Registration cancelled"))
+        .expect("Ana's cancellation email");
+    assert!(
+        told.text
+            .contains("the organizers of Tuesday Jam cancelled your registration"),
+        "{}",
+        told.text
+    );
 }
 
 #[tokio::test]

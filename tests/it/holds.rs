@@ -427,6 +427,12 @@ async fn registrations_racing_releases_keep_capacity_and_the_waitlist_exact() {
 #[tokio::test]
 async fn a_duplicate_is_answered_like_a_first_registration_and_its_confirmation_resent() {
     let (app, _, session) = organizer_with_session().await;
+    // The registration limits (which count a duplicate like a new one: tests/it/limits.rs)
+    // out of the way of the resend limit this test is about.
+    let mut config = (*app.ctx.config).clone();
+    config.limits.registrations_per_client_session_hour = 50;
+    config.limits.registrations_per_email_day = 50;
+    let app = app.with_config(config).await;
     let visitor = app.another_browser();
     visitor.get(&format!("/s/{session}")).await;
     let first = visitor
@@ -504,5 +510,54 @@ async fn a_duplicate_is_answered_like_a_first_registration_and_its_confirmation_
         app.emails_to("ana@example.org").await.len(),
         5,
         "a new hour"
+    );
+}
+
+#[tokio::test]
+async fn turning_the_setting_off_holds_nobody_after_even_from_a_session_read_a_moment_before() {
+    let (app, series, session) = organizer_with_session().await;
+    confirm_by_email(&app, &series).await;
+    // Read (and kept for half a minute by this process) with the setting on.
+    register(&app, &session, "Ana", "ana@example.org", "base").await;
+    let saved = app
+        .post_form(
+            &format!("/jams/{series}/edit"),
+            "name=Tuesday+Jam&description=Bring+water.&venue=Studio+Nord&address=Nordstra%C3%9Fe+1\
+             &cost_kind=donation&capacity_base=1&capacity_flyer=1&weekday=tue&start_time=19%3A00\
+             &duration_minutes=120&time_zone=Europe%2FBerlin&visibility=unlisted",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let posted = app
+        .another_browser()
+        .post_form(
+            &format!("/s/{session}/register"),
+            &registration("Ben", "ben@example.org", "flyer"),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
+    assert!(
+        !posted.body.contains("within 30 minutes"),
+        "{}",
+        posted.body
+    );
+    let organizer = crate::public::organizer_principal(&app).await;
+    let (_, _, stored) = bookings::of_session(&app.ctx, &organizer, &series, &session)
+        .await
+        .unwrap();
+    let mut held: Vec<_> = stored
+        .iter()
+        .map(|registration| {
+            (
+                registration.email.as_str(),
+                registration.held_until.is_some(),
+            )
+        })
+        .collect();
+    held.sort();
+    assert_eq!(
+        held,
+        [("ana@example.org", true), ("ben@example.org", false)],
+        "only the one registered while the setting was on is held"
     );
 }

@@ -483,6 +483,16 @@ async fn security_headers(response: Response) -> Response {
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     }
+    // A public file goes out without the cookies the layers would set (a first visit's CSRF
+    // id, a renewed sign-in): a shared cache keeping it would hand them to the next visitor.
+    // It needs none; the next page sets them.
+    if headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("public"))
+    {
+        headers.remove(header::SET_COOKIE);
+    }
     response
 }
 

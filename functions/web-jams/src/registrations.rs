@@ -378,6 +378,10 @@ async fn what_was_done(
             query.moved.unwrap_or(0),
             query.told == "yes",
         ),
+        ("batch-none", _) => {
+            "No one was ticked. Tick the people to cancel in the table, then press \u{201c}Cancel selected\u{201d}."
+                .to_owned()
+        }
         ("moved", _) => "Moved; they are told by email.".to_owned(),
         ("marked", _) => "Attendance saved.".to_owned(),
         ("messaged", _) => match query.n {
@@ -732,6 +736,13 @@ async fn confirm_batch_cancel(
 ) -> Result<Response, AppError> {
     let SessionPath(series_id, session_id) = &ids;
     let wanted = ticked(query.as_deref());
+    // Pressed with no one ticked: back to the table, which says what to do.
+    if wanted.is_empty() {
+        return Ok(Redirect::to(&format!(
+            "/jams/{series_id}/sessions/{session_id}/registrations?done=batch-none#done"
+        ))
+        .into_response());
+    }
     let preview =
         bookings::batch_preview(&ctx, &page.principal, series_id, session_id, &wanted).await?;
     let found = &preview.registrations;

@@ -1,7 +1,7 @@
 //! The answer to a public registration: the same "check your inbox" whether the address is new
 //! to the session or registered already (then its confirmation is emailed again, within limits).
 
-use super::{BookingError, RegistrationInput, Source, public_session, register, resend};
+use super::{BookingError, RegistrationInput, Source, public_session, register, resend, throttle};
 use crate::Context;
 use crate::ids::SessionId;
 use crate::jams::sessions::Session;
@@ -19,9 +19,10 @@ pub struct Inbox {
     pub confirm_by_email: bool,
 }
 
-/// Registers `input` for session `id`; an address registered already gets the confirmation
-/// of its registration again (through [`resend`], so at most 3 an hour per session and address;
-/// past that nothing is sent) and the same answer as a new one.
+/// Registers `input` for session `id`; an address registered already is counted in the limits
+/// as a new registration would be and gets the confirmation of its registration again (through
+/// [`resend`], so at most 3 an hour per session and address; past that nothing is sent) and the
+/// same answer as a new one.
 pub async fn register_or_resend(
     ctx: &Context,
     id: &SessionId,
@@ -29,7 +30,7 @@ pub async fn register_or_resend(
     source: Source,
 ) -> Result<Inbox, BookingError> {
     let email = input.email.clone();
-    match register(ctx, id, input, source).await {
+    match register(ctx, id, input, source.clone()).await {
         Ok(done) => Ok(Inbox {
             email,
             series_name: done.series.name.clone(),
@@ -38,6 +39,8 @@ pub async fn register_or_resend(
             session: done.session,
         }),
         Err(BookingError::AlreadyRegistered(_)) => {
+            // Counted as a new registration would be, so the limits answer alike.
+            throttle::count_alone(ctx, &source, id, &email).await?;
             resend(ctx, id, email.as_str()).await?;
             let found = public_session(ctx, id).await?;
             Ok(Inbox {

@@ -43,10 +43,18 @@ pub async fn batch_preview(
     session_id: &SessionId,
     ids: &[RegistrationId],
 ) -> Result<BatchPreview, BookingError> {
-    // A form may name one twice; the table reads (and cancels) each once.
-    let mut unique: Vec<RegistrationId> = Vec::with_capacity(ids.len());
+    // Who may, first; then a form may name one twice (the table reads and cancels each once),
+    // but never more than a batch's worth, so a long list costs nothing.
+    let series = organizer_of(ctx, principal, series_id).await?.series;
+    let mut seen = std::collections::HashSet::new();
+    let mut unique: Vec<RegistrationId> = Vec::new();
     for id in ids {
-        if !unique.contains(id) {
+        if seen.insert(id) {
+            if unique.len() == BATCH_MAX {
+                return Err(BookingError::Refused(
+                    "At most 50 registrations are cancelled at once. Select fewer and cancel the rest after.",
+                ));
+            }
             unique.push(id.clone());
         }
     }
@@ -56,12 +64,6 @@ pub async fn batch_preview(
             "No registration was selected. Tick the people to cancel in the table first.",
         ));
     }
-    if ids.len() > BATCH_MAX {
-        return Err(BookingError::Refused(
-            "At most 50 registrations are cancelled at once. Select fewer and cancel the rest after.",
-        ));
-    }
-    let series = organizer_of(ctx, principal, series_id).await?.series;
     let session = session_of_series(ctx, series_id, session_id).await?;
     let found = named(ctx, principal, series_id, session_id, ids).await?;
     let all_here = ids.iter().all(|id| {

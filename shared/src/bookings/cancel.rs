@@ -254,7 +254,8 @@ pub(super) async fn cancel(
         } else {
             CancelNote::Cancelled
         };
-        let writes = cancel_writes(ctx, &session, &registration, promoted, note)?;
+        let by_organizers = matches!(whose, Canceller::Organizer { .. });
+        let writes = cancel_writes(ctx, &session, &registration, promoted, note, by_organizers)?;
         match writes.commit().await {
             Ok(()) => {
                 return done(Cancelled::Now {
@@ -289,17 +290,20 @@ pub(super) fn cancel_writes(
     registration: &Registration,
     promoted: Option<(usize, &Waiter)>,
     note: CancelNote,
+    by_organizers: bool,
 ) -> Result<Transaction, BookingError> {
     let session_id = &session.id;
     let now = ctx.clock.now();
     let mut change = Change::new(
-        "SET #status = :cancelled, cancelled_at = :now REMOVE held_until, GSI1PK, GSI1SK",
+        "SET #status = :cancelled, cancelled_at = :now, cancelled_by_organizers = :by \
+         REMOVE held_until, GSI1PK, GSI1SK",
     )
     .when("#status = :was")
     .name("#status", "status")
     .value(":cancelled", RegistrationStatus::Cancelled.as_str())
     .value(":was", registration.status.as_str())
-    .value(":now", Value::of(&now)?);
+    .value(":now", Value::of(&now)?)
+    .value(":by", by_organizers);
     if let (CancelNote::Released, Some(until)) = (note, registration.held_until) {
         change = change
             .and_when("held_until = :held")

@@ -84,8 +84,15 @@ pub(super) fn if_session_unchanged(
                 " AND #relied_series.#relied_name = :relied_name \
                  AND #relied_series.time_zone = :relied_zone \
                  AND #relied_series.#relied_public = :relied_public \
-                 AND #relied_series.either_first = :relied_first",
+                 AND #relied_series.either_first = :relied_first AND ",
             );
+            // Whether a public registration is held comes from the copy too (older copies
+            // have no such attribute: off).
+            condition.push_str(&unchanged(
+                "#relied_series.confirm_by_email",
+                ":relied_confirm",
+                !copy.confirm_by_email,
+            ));
             change = change
                 .name("#relied_series", "series")
                 .name("#relied_name", "name")
@@ -93,7 +100,8 @@ pub(super) fn if_session_unchanged(
                 .value(":relied_name", copy.name.as_str())
                 .value(":relied_zone", copy.time_zone.as_str())
                 .value(":relied_public", copy.public)
-                .value(":relied_first", copy.either_first.as_str());
+                .value(":relied_first", copy.either_first.as_str())
+                .value(":relied_confirm", copy.confirm_by_email);
         }
         None => {
             condition.push_str(" AND attribute_not_exists(#relied_series)");

@@ -98,6 +98,8 @@ pub struct Released {
     pub examined: usize,
     /// Registrations released (each through the cancel path, promoting the next in line).
     pub released: usize,
+    /// Holds whose release failed this time (logged; the next run tries them again).
+    pub failed: usize,
 }
 
 /// Releases every registration whose hold ran out unconfirmed: read from the holds index (a
@@ -120,7 +122,12 @@ pub async fn release_expired(ctx: &Context) -> Result<Released, BookingError> {
                 Ok((Cancelled::Now { .. }, _)) => report.released += 1,
                 // Confirmed meanwhile, or gone with its session: nothing to release.
                 Ok((Cancelled::Already, _)) | Err(BookingError::NotFound) => {}
-                Err(error) => return Err(error),
+                // One that cannot be released now must not keep the others held: the next
+                // run tries it again.
+                Err(error) => {
+                    report.failed += 1;
+                    tracing::error!(registration = %held.id, error = ?error, "releasing a hold failed");
+                }
             }
         }
         match page.next {

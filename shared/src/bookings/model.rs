@@ -92,6 +92,9 @@ pub struct Registration {
     pub promoted_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
+    /// Cancelled by an organizer of the series (not by its person, a link or a release).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled_by_organizers: bool,
     pub cancel_hash: TokenHash,
     /// Entered by an organizer.
     #[serde(default)]

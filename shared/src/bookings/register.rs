@@ -71,10 +71,14 @@ pub async fn register(
                 session
             }
         };
-        let copy = match &series {
-            Some(copy) => copy,
-            None => series.insert(series_of(ctx, &session).await?),
+        // The session's own copy as just read (the transaction checks it), so a retry after
+        // the series changed decides by the new settings.
+        let copy = match (&session.series, &series) {
+            (Some(copy), _) => copy.clone(),
+            (None, Some(copy)) => copy.clone(),
+            (None, None) => series.insert(series_of(ctx, &session).await?).clone(),
         };
+        let copy = &copy;
         match &source {
             Source::Public { .. } if !copy.public => return Err(BookingError::NotFound),
             // Checked for another series than this session's: no right here.
@@ -116,6 +120,7 @@ pub async fn register(
             created_at: now,
             promoted_at: None,
             cancelled_at: None,
+            cancelled_by_organizers: false,
             manual: matches!(source, Source::Manual { .. }),
             attendance: None,
             moves: Vec::new(),
@@ -275,6 +280,7 @@ pub fn registration_transaction(
         created_at: now,
         promoted_at: None,
         cancelled_at: None,
+        cancelled_by_organizers: false,
         manual: false,
         attendance: None,
         moves: Vec::new(),

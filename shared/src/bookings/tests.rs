@@ -50,6 +50,7 @@ pub(crate) fn registration(requested: RoleChoice, status: RegistrationStatus) ->
         created_at: Timestamp::UNIX_EPOCH,
         promoted_at: None,
         cancelled_at: None,
+        cancelled_by_organizers: false,
         cancel_hash: SecretToken::generate().hash(),
         manual: false,
         attendance: None,

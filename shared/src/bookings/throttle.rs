@@ -157,6 +157,26 @@ pub(super) fn count(
     Ok(())
 }
 
+/// Counts, alone, what a registration from `source` would count: for an attempt that wrote
+/// nothing because the address is registered already, so the limits treat it exactly as a new
+/// registration (a stranger learns nothing from where the 429 starts).
+pub(super) async fn count_alone(
+    ctx: &Context,
+    source: &Source,
+    id: &SessionId,
+    email: &Email,
+) -> Result<(), BookingError> {
+    let mut writes = ctx.store.transaction();
+    count(ctx, &mut writes, source, id, email)?;
+    match writes.commit().await {
+        Ok(()) => Ok(()),
+        Err(conflict) => match exceeded(ctx, &writes, &conflict) {
+            Some(too_many) => Err(BookingError::TooMany(too_many)),
+            None => Err(conflict.into()),
+        },
+    }
+}
+
 /// The limit that refused `writes`, if one did.
 pub(super) fn exceeded(
     ctx: &Context,

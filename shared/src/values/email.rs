@@ -24,8 +24,13 @@ impl Email {
         let Some((local, domain)) = email.split_once('@') else {
             return Err(FieldError("Enter an email address like name@example.org."));
         };
-        let bad_char =
-            |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c);
+        // Bidi controls too: an address shown to organizers must read as it is.
+        let bad_char = |c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || super::form::is_bidi_control(c)
+                || "<>()[],;:\"\\@".contains(c)
+        };
         let valid = !local.is_empty()
             && local.len() <= 64
             && !local.contains(bad_char)

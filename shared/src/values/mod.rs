@@ -47,6 +47,8 @@ mod tests {
             "ana@example..org",
             "ana@.example.org",
             "<ana>@example.org",
+            "ana\u{202E}gro.elpmaxe@example.org",
+            "ana@exa\u{2067}mple.org",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }

@@ -139,6 +139,8 @@ pub struct Cancelled<'a> {
     pub name: &'a str,
     /// The series' public page, to find another session.
     pub series_url: &'a str,
+    /// An organizer cancelled it, not the person.
+    pub by_organizers: bool,
 }
 
 /// A session the person holds a place in moved in time and/or place; `jam` is the new state,

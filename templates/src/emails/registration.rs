@@ -164,21 +164,43 @@ impl Waitlisted<'_> {
 impl Promoted<'_> {
     pub fn render(&self) -> Email {
         let role = self.role.as_str();
+        // A held registration keeps the spot only once the link is pressed: the subject and
+        // heading say so before anything else.
+        let (subject, preheader, heading) = match self.hold {
+            Some(_) => (
+                format!(
+                    "A spot freed up: press to keep it as {role} for {}",
+                    subject_jam(&self.jam)
+                ),
+                "You moved up from the waitlist: press the button within 30 minutes to keep the spot."
+                    .to_owned(),
+                format!("A spot freed up: press to keep it as {role}"),
+            ),
+            None => (
+                format!(
+                    "A spot freed up: you're in as {role} for {}",
+                    subject_jam(&self.jam)
+                ),
+                format!(
+                    "You moved up from the waitlist: see you on {}.",
+                    session_line(&self.jam)
+                ),
+                format!("A spot freed up: you're in as {role}"),
+            ),
+        };
         Message {
-            subject: format!(
-                "A spot freed up: you're in as {role} for {}",
-                subject_jam(&self.jam)
-            ),
-            preheader: format!(
-                "You moved up from the waitlist: see you on {}.",
-                session_line(&self.jam)
-            ),
-            heading: format!("A spot freed up: you're in as {role}"),
+            subject,
+            preheader,
+            heading,
             blocks: vec![Block::Para(vec![
                 hello(self.name),
                 t("good news: a spot freed up at "),
                 b(self.jam.series),
-                t(" and you moved up from the waitlist. You're in as "),
+                t(" and you moved up from the waitlist"),
+                t(match self.hold {
+                    Some(_) => ", as ",
+                    None => ". You're in as ",
+                }),
                 b(role),
                 t("."),
             ])]
@@ -236,18 +258,34 @@ impl Cancelled<'_> {
     pub fn render(&self) -> Email {
         Message {
             subject: format!("Registration cancelled: {}", subject_jam(&self.jam)),
-            preheader: format!(
-                "You're no longer registered for {}. Nothing else to do.",
-                session_line(&self.jam)
-            ),
+            preheader: if self.by_organizers {
+                format!(
+                    "The organizers cancelled your registration for {}.",
+                    session_line(&self.jam)
+                )
+            } else {
+                format!(
+                    "You're no longer registered for {}. Nothing else to do.",
+                    session_line(&self.jam)
+                )
+            },
             heading: "Your registration is cancelled".to_owned(),
             blocks: vec![
-                Block::Para(vec![
-                    hello(self.name),
-                    t("your registration for "),
-                    b(self.jam.series),
-                    t(" is cancelled. You don't need to do anything else."),
-                ]),
+                Block::Para(if self.by_organizers {
+                    vec![
+                        hello(self.name),
+                        t("the organizers of "),
+                        b(self.jam.series),
+                        t(" cancelled your registration for this session. You don't need to do anything else."),
+                    ]
+                } else {
+                    vec![
+                        hello(self.name),
+                        t("your registration for "),
+                        b(self.jam.series),
+                        t(" is cancelled. You don't need to do anything else."),
+                    ]
+                }),
                 jam(&self.jam, &[]),
                 button("Find another session", self.series_url),
                 Block::Small(vec![

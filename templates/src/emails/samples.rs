@@ -192,6 +192,7 @@ impl Samples {
                     jam,
                     name,
                     series_url,
+                    by_organizers: false,
                 }
                 .render(),
             ),

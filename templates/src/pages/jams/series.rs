@@ -306,7 +306,7 @@ fn invites(page: &Page<'_>, view: &SeriesView<'_>, base: &str) -> Markup {
                         autocomplete: "email",
                         required: true,
                         max_length: 254,
-                        hint: Some("We email them a link that works for 48 hours. Anyone with the link can accept, so share it only with them."),
+                        hint: Some("We email them a link that works for 48 hours. Only that address can accept it: they sign in with it to join."),
                         ..Field::from_state("Their email address", "email", view.invite_form)
                     }))
                     button type="submit" class="btn btn-primary self-start mt-2" {
