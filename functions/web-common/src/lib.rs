@@ -311,9 +311,14 @@ pub(crate) async fn error_pages(
         response.extensions_mut().insert(error);
         return response;
     }
-    let (mut parts, _) = response.into_parts();
     let page = context.page(error.heading);
-    let body = error.render(&page).into_string();
+    with_error_page(response, error, &page)
+}
+
+/// `response` (its status and headers) with `error`'s page, rendered in `page`, as its body.
+fn with_error_page(response: Response, error: ErrorPage, page: &Page) -> Response {
+    let (mut parts, _) = response.into_parts();
+    let body = error.render(page).into_string();
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -504,16 +509,8 @@ fn dress_rejection(response: Response) -> Response {
     }
     match ErrorPage::for_framework_response(&response) {
         Some(error) => {
-            let (mut parts, _) = response.into_parts();
             let page = Page::new(error.heading, "/", Theme::System);
-            let body = error.render(&page).into_string();
-            parts.headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            parts.headers.remove(header::CONTENT_LENGTH);
-            parts.extensions.insert(error);
-            Response::from_parts(parts, Body::from(body))
+            with_error_page(response, error, &page)
         }
         None => response,
     }

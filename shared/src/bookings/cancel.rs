@@ -108,6 +108,15 @@ pub async fn by_link(ctx: &Context, token: &str) -> Result<LinkedRegistration, B
     let link = parse_link(token).ok_or(BookingError::NotFound)?;
     let (session, registration) =
         session_and_registration(ctx, &link.session, &link.registration, Some(&link.hash)).await?;
+    linked(ctx, session, registration).await
+}
+
+/// A registration reached by one of its links, with its series and its place in the queue.
+pub(super) async fn linked(
+    ctx: &Context,
+    session: Session,
+    registration: Registration,
+) -> Result<LinkedRegistration, BookingError> {
     let series = series_of(ctx, &session).await?;
     let position = position_of(&session, &registration.id);
     Ok(LinkedRegistration {

@@ -5,7 +5,7 @@ use jiff::SignedDuration;
 
 use super::{
     BookingError, Cancelled, Canceller, Confirmation, LinkedRegistration, Registration,
-    RegistrationStatus, cancel, position_of, series_of, session_and_registration,
+    RegistrationStatus, cancel, linked, session_and_registration,
 };
 use crate::Context;
 use crate::ids::{RegistrationId, SecretToken, SessionId};
@@ -50,14 +50,7 @@ pub async fn by_confirm_link(
     let (session, registration) = parse_confirm(ctx, token).ok_or(BookingError::NotFound)?;
     let (session, registration) =
         session_and_registration(ctx, &session, &registration, None).await?;
-    let series = series_of(ctx, &session).await?;
-    let position = position_of(&session, &registration.id);
-    Ok(LinkedRegistration {
-        registration,
-        session,
-        series,
-        position,
-    })
+    linked(ctx, session, registration).await
 }
 
 /// Confirms the held registration of a confirm link: one conditional write that ends the hold

@@ -33,7 +33,7 @@ pub use sweep::{SweepReport, Swept, sweep, sweep_session};
 pub use answer::{Inbox, register_or_resend};
 pub use batch::{BATCH_MAX, BatchCancelled, BatchPreview, batch_preview, cancel_batch};
 pub use cancel::cancel_url;
-use cancel::{Canceller, cancel, cancel_secret, link_token, session_and_registration};
+use cancel::{Canceller, cancel, cancel_secret, link_token, linked, session_and_registration};
 pub use cancel::{by_link, cancel_by_link, cancel_for};
 use conditions::{
     closed_to_newcomers, if_session_unchanged, leave_waitlist, open_condition, unchanged,
